@@ -1,0 +1,398 @@
+// See meeting_session.hpp.
+#include "client/meeting_session.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "core/pose_codec.hpp"
+
+namespace posemeet {
+
+using protocol::Json;
+
+namespace {
+constexpr std::size_t kLatencyWindow = 600;  // ~20 s of pose packets per remote
+constexpr double kMaxReconnectDelayMs = 5000;
+
+Json pose_to_json(const Pose& pose) {
+    Json arr = Json::array();
+    for (const auto& p : pose.landmarks) arr.push_back({p.x, p.y, p.z, p.visibility});
+    return arr;
+}
+
+double percentile(std::vector<double> v, double q) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const auto idx = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size()))) - 1;
+    return v[std::min(idx, v.size() - 1)];
+}
+
+UserRecord user_from_json(const Json& j) {
+    UserRecord u;
+    u.room_id = j.value("room_id", "");
+    u.user_id = j.value("user_id", "");
+    u.user_name = j.value("user_name", "");
+    u.user_role = static_cast<UserRole>(j.value("user_role", 0));
+    u.camera = j.value("camera", 0);
+    u.mic = j.value("mic", 0);
+    u.join_time = j.value("join_time", std::int64_t{0});
+    u.share_permission = j.value("share_permission", 0);
+    u.share_status = j.value("share_status", 0);
+    u.share_type = j.value("share_type", 0);
+    u.is_silence = j.value("is_silence", 0);
+    u.media_id = j.value("media_id", std::uint16_t{0});
+    u.media_relay = j.value("media_relay", 0);
+    return u;
+}
+
+RoomRecord room_from_json(const Json& j) {
+    RoomRecord r;
+    r.room_id = j.value("room_id", "");
+    r.room_name = j.value("room_name", "");
+    r.create_time = j.value("create_time", std::int64_t{0});
+    r.start_time = j.value("start_time", std::int64_t{0});
+    r.end_time = j.value("end_time", std::int64_t{0});
+    r.status = static_cast<RoomStatus>(j.value("status", 0));
+    return r;
+}
+}  // namespace
+
+const char* to_string(ConnectionStatus s) {
+    switch (s) {
+        case ConnectionStatus::Idle: return "idle";
+        case ConnectionStatus::Connecting: return "connecting";
+        case ConnectionStatus::Joined: return "joined";
+        case ConnectionStatus::Reconnecting: return "reconnecting";
+        case ConnectionStatus::Failed: return "failed";
+    }
+    return "?";
+}
+
+const char* to_string(Transport t) {
+    switch (t) {
+        case Transport::None: return "none";
+        case Transport::P2P: return "p2p";
+        case Transport::Relay: return "relay";
+    }
+    return "?";
+}
+
+MeetingSession::MeetingSession(SessionConfig config, SignalingSocket& socket,
+                               PeerLinkFactory* peers, const Clock& clock)
+    : config_(std::move(config)), socket_(socket), peers_(peers), clock_(clock) {}
+
+MeetingSession::~MeetingSession() {
+    *alive_ = false;
+    remotes_.clear();
+    socket_.close();
+}
+
+void MeetingSession::join(const std::string& room_id, const std::string& user_name) {
+    if (want_joined_) leave();
+    room_id_ = room_id;
+    user_name_ = user_name;
+    want_joined_ = true;
+    reconnect_attempt_ = 0;
+    connect();
+}
+
+void MeetingSession::leave() {
+    if (!want_joined_) return;
+    want_joined_ = false;
+    if (status_ == ConnectionStatus::Joined) send_request("vcLeaveRoom", Json::object());
+    remotes_.clear();
+    self_.reset();
+    room_.reset();
+    socket_.close();
+    set_status(ConnectionStatus::Idle);
+    emit("left", Json::object());
+}
+
+void MeetingSession::connect() {
+    set_status(reconnect_attempt_ > 0 ? ConnectionStatus::Reconnecting : ConnectionStatus::Connecting,
+               last_error_);
+    std::weak_ptr<bool> alive = alive_;
+    SignalingSocket::Handlers h;
+    h.on_open = [this, alive] { if (!alive.expired()) on_open(); };
+    h.on_text = [this, alive](std::string_view t) { if (!alive.expired()) on_text(t); };
+    h.on_binary = [this, alive](const std::uint8_t* d, std::size_t n) {
+        if (!alive.expired()) on_binary(d, n, Transport::Relay, {});
+    };
+    h.on_close = [this, alive](const std::string& r) { if (!alive.expired()) on_close(r); };
+    socket_.connect(config_.server_url, std::move(h));
+}
+
+void MeetingSession::on_open() {
+    const bool relay = config_.force_relay || peers_ == nullptr;
+    send_request("vcJoinRoom", Json{{"room_id", room_id_}, {"user_name", user_name_},
+                                    {"camera", 1}, {"mic", 0}, {"media_relay", relay ? 1 : 0}});
+}
+
+void MeetingSession::on_close(const std::string& reason) {
+    const bool was_joined = status_ == ConnectionStatus::Joined;
+    remotes_.clear();
+    self_.reset();
+    if (!want_joined_) return;
+    // Back off 0.5 s, 1 s, 2 s, 4 s, 5 s... so a restarting server is not hammered.
+    const double delay = std::min(kMaxReconnectDelayMs, 500.0 * std::pow(2.0, reconnect_attempt_));
+    ++reconnect_attempt_;
+    reconnect_at_ms_ = clock_.now_ms() + delay;
+    char retry[32];
+    std::snprintf(retry, sizeof retry, "%.1f s", delay / 1000.0);
+    set_status(ConnectionStatus::Reconnecting,
+               "cannot reach the server (" + reason + "); retrying in " + retry);
+    if (was_joined) emit("disconnected", Json{{"reason", reason}});
+}
+
+void MeetingSession::tick() {
+    const double now = clock_.now_ms();
+    if (want_joined_ && status_ == ConnectionStatus::Reconnecting && reconnect_at_ms_ > 0 &&
+        now >= reconnect_at_ms_) {
+        reconnect_at_ms_ = 0;
+        connect();
+    }
+    if (status_ == ConnectionStatus::Joined && pose_source_) {
+        const double interval = 1000.0 / config_.pose_rate_hz;
+        if (now >= next_pose_at_ms_) {
+            send_pose();
+            // Keep a steady cadence, but do not burst to catch up after a stall.
+            next_pose_at_ms_ = std::max(next_pose_at_ms_ + interval, now - interval);
+            if (next_pose_at_ms_ <= now) next_pose_at_ms_ = now + interval;
+        }
+    }
+}
+
+void MeetingSession::send_request(const std::string& event, Json content) {
+    Json req{{"v", protocol::kVersion},
+             {"event_name", event},
+             {"request_id", event + "-" + std::to_string(next_request_id_++)},
+             {"content", std::move(content)}};
+    socket_.send_text(req.dump());
+}
+
+void MeetingSession::on_text(std::string_view text) {
+    Json msg = Json::parse(text.begin(), text.end(), nullptr, false);
+    if (!msg.is_object()) return;  // a server never sends this; ignore rather than crash
+    const std::string type = msg.value("message_type", "");
+    if (type == "return") on_reply(msg);
+    else if (type == "inform") on_inform(msg);
+}
+
+void MeetingSession::on_reply(const Json& msg) {
+    const std::string id = msg.value("request_id", "");
+    const int code = msg.value("code", 0);
+    if (id.rfind("vcJoinRoom-", 0) == 0) {
+        if (code != 200) {
+            want_joined_ = false;
+            set_status(ConnectionStatus::Failed,
+                       "could not join: " + msg.value("message", std::string("error")) + " (" +
+                           std::to_string(code) + ")");
+            emit("error", Json{{"code", code}, {"message", last_error_}});
+            socket_.close();
+            return;
+        }
+        apply_room_snapshot(msg.value("response", Json::object()));
+        reconnect_attempt_ = 0;
+        set_status(ConnectionStatus::Joined);
+        emit("joined", Json{{"room", room_->to_json()}, {"user", self_->to_json()}});
+    } else if (code != 200) {
+        emit("error", Json{{"code", code}, {"message", msg.value("message", std::string())},
+                           {"request_id", id}});
+    }
+}
+
+void MeetingSession::apply_room_snapshot(const Json& response) {
+    room_ = room_from_json(response.value("room", Json::object()));
+    self_ = user_from_json(response.value("user", Json::object()));
+    pose_source_ = std::make_unique<SyntheticPoseSource>(pose_seed_for_user(self_->user_id));
+    next_pose_at_ms_ = clock_.now_ms();
+    remotes_.clear();
+    for (const auto& uj : response.value("user_list", Json::array())) {
+        UserRecord u = user_from_json(uj);
+        if (u.user_id != self_->user_id) add_remote(u);
+    }
+}
+
+void MeetingSession::on_inform(const Json& msg) {
+    const std::string event = msg.value("event", "");
+    const Json data = msg.value("data", Json::object());
+    if (event == "vcOnJoinRoom") {
+        UserRecord u = user_from_json(data.value("user", Json::object()));
+        if (self_ && u.user_id != self_->user_id && !remotes_.count(u.user_id)) {
+            add_remote(u);
+            emit("participantJoined", u.to_json());
+        }
+    } else if (event == "vcOnLeaveRoom") {
+        UserRecord u = user_from_json(data.value("user", Json::object()));
+        if (remotes_.count(u.user_id)) {
+            remove_remote(u.user_id);
+            emit("participantLeft", u.to_json());
+        }
+    } else if (event == "vcOnHostChange") {
+        const std::string host = data.value("user_id", "");
+        if (self_) self_->user_role = self_->user_id == host ? UserRole::Host : UserRole::Visitor;
+        for (auto& [id, r] : remotes_) r.user.user_role = id == host ? UserRole::Host : UserRole::Visitor;
+        emit("hostChanged", data);
+    } else if (event == "vcOnSignal") {
+        auto it = remotes_.find(data.value("from_user_id", ""));
+        if (it == remotes_.end()) return;
+        if (!it->second.link) maybe_open_link(it->second, /*as_offerer=*/false);
+        if (it->second.link) it->second.link->apply_remote_signal(data.value("signal", Json::object()));
+    }
+}
+
+void MeetingSession::add_remote(const UserRecord& user) {
+    auto [it, inserted] = remotes_.try_emplace(user.user_id);
+    RemoteParticipant& r = it->second;
+    r.user = user;
+    r.playout = PoseInterpolator(config_.playout_delay_ms);
+    // The later joiner (higher media id) offers, so exactly one side starts each link.
+    if (self_) maybe_open_link(r, self_->media_id > user.media_id);
+}
+
+void MeetingSession::maybe_open_link(RemoteParticipant& remote, bool as_offerer) {
+    if (!peers_ || config_.force_relay || !self_ || self_->media_relay || remote.user.media_relay) return;
+    const std::string peer_id = remote.user.user_id;
+    std::weak_ptr<bool> alive = alive_;
+    PeerLink::Handlers h;
+    h.on_local_signal = [this, alive, peer_id](const Json& signal) {
+        if (!alive.expired()) send_request("vcSignal", Json{{"to_user_id", peer_id}, {"signal", signal}});
+    };
+    h.on_open = [this, alive, peer_id] {
+        if (!alive.expired()) emit("peerConnected", Json{{"user_id", peer_id}});
+    };
+    h.on_message = [this, alive, peer_id](const std::uint8_t* d, std::size_t n) {
+        if (!alive.expired()) on_binary(d, n, Transport::P2P, peer_id);
+    };
+    h.on_failed = [this, alive, peer_id](const std::string& reason) {
+        if (alive.expired()) return;
+        // Nothing to tear down here (we may be inside the platform's callback): a link
+        // that is not open makes send_pose() route this remote through the relay.
+        emit("peerFailed", Json{{"user_id", peer_id}, {"reason", reason}});
+    };
+    remote.link = peers_->create(std::move(h));
+    if (remote.link) remote.link->start(as_offerer);
+}
+
+void MeetingSession::remove_remote(const std::string& user_id) { remotes_.erase(user_id); }
+
+void MeetingSession::on_binary(const std::uint8_t* data, std::size_t size, Transport via,
+                               const std::string& link_user) {
+    auto parsed = parse_media_packet(data, size);
+    if (!parsed.packet) return;  // garbage from the network is dropped, never trusted
+    const MediaPacketView& p = *parsed.packet;
+    RemoteParticipant* remote = nullptr;
+    for (auto& [id, r] : remotes_) {
+        if (r.user.media_id == p.header.sender) remote = &r;
+    }
+    if (!remote) return;
+    // Over a peer link only the peer itself may speak (the relay stamps senders itself).
+    if (via == Transport::P2P && remote->user.user_id != link_user) return;
+    if (p.header.kind != MediaKind::Pose) return;
+    auto decoded = pose_codec::decode(p.payload, p.payload_size);
+    if (!decoded.pose) return;
+
+    remote->packets_received++;
+    remote->last_transport = via;
+    remote->playout.push(p.header.timestamp_ms, *decoded.pose, clock_.now_ms());
+    const bool newer = !remote->latest_pose ||
+                       static_cast<std::int32_t>(p.header.timestamp_ms - remote->latest_timestamp_ms) > 0;
+    if (newer) {
+        remote->latest_pose = decoded.pose;
+        remote->latest_timestamp_ms = p.header.timestamp_ms;
+    }
+    // Sender and receiver share the wall clock on one machine; across machines this
+    // includes their clock skew (documented in the README).
+    const auto transit = static_cast<std::int32_t>(clock_.media_time_ms() - p.header.timestamp_ms);
+    remote->latency_ms.push_back(static_cast<double>(transit));
+    if (remote->latency_ms.size() > kLatencyWindow) remote->latency_ms.pop_front();
+}
+
+void MeetingSession::send_pose() {
+    const std::uint32_t ts = clock_.media_time_ms();
+    MediaHeader h;
+    h.kind = MediaKind::Pose;
+    h.sender = self_->media_id;
+    h.sequence = pose_sequence_++;
+    h.timestamp_ms = ts;
+    const auto packet = encode_media_packet(h, pose_codec::encode(pose_source_->pose_at(ts)));
+
+    std::vector<std::uint16_t> relay_targets;
+    for (auto& [id, r] : remotes_) {
+        if (r.p2p_open() && r.link->send(packet.data(), packet.size())) {
+            bytes_sent_ += packet.size();
+            continue;
+        }
+        relay_targets.push_back(r.user.media_id);
+    }
+    if (!relay_targets.empty()) {
+        const auto frame = encode_relay_frame(relay_targets, packet);
+        socket_.send_binary(frame.data(), frame.size());
+        bytes_sent_ += frame.size();
+    }
+    ++packets_sent_;
+}
+
+std::vector<const UserRecord*> MeetingSession::participants_in_order() const {
+    std::vector<const UserRecord*> out;
+    if (self_) out.push_back(&*self_);
+    for (const auto& [id, r] : remotes_) out.push_back(&r.user);
+    std::sort(out.begin(), out.end(), [](const UserRecord* a, const UserRecord* b) {
+        return a->join_time != b->join_time ? a->join_time < b->join_time : a->media_id < b->media_id;
+    });
+    return out;
+}
+
+std::optional<Pose> MeetingSession::local_pose() const {
+    if (!pose_source_) return std::nullopt;
+    return pose_source_->pose_at(clock_.media_time_ms());
+}
+
+std::optional<Pose> MeetingSession::remote_pose_now(const std::string& user_id) const {
+    auto it = remotes_.find(user_id);
+    if (it == remotes_.end()) return std::nullopt;
+    return it->second.playout.sample(clock_.now_ms());
+}
+
+Json MeetingSession::state_json() const {
+    Json participants = Json::array();
+    for (const UserRecord* u : participants_in_order()) {
+        Json p = u->to_json();
+        const bool is_self = self_ && u->user_id == self_->user_id;
+        p["is_self"] = is_self;
+        if (!is_self) {
+            const RemoteParticipant& r = remotes_.at(u->user_id);
+            p["transport"] = to_string(r.last_transport);
+            p["p2p_open"] = r.p2p_open();
+            p["packets_received"] = r.packets_received;
+            p["latest_pose"] = r.latest_pose ? Json{{"timestamp", r.latest_timestamp_ms},
+                                                    {"landmarks", pose_to_json(*r.latest_pose)}}
+                                             : Json(nullptr);
+            std::vector<double> lat(r.latency_ms.begin(), r.latency_ms.end());
+            p["latency_ms"] = Json{{"median", percentile(lat, 0.5)}, {"p99", percentile(lat, 0.99)},
+                                   {"samples", lat.size()}};
+        }
+        participants.push_back(std::move(p));
+    }
+    return Json{{"status", to_string(status_)},
+                {"error", last_error_},
+                {"room", room_ ? room_->to_json() : Json(nullptr)},
+                {"self", self_ ? self_->to_json() : Json(nullptr)},
+                {"pose_packets_sent", packets_sent_},
+                {"pose_bytes_sent", bytes_sent_},
+                {"participants", std::move(participants)}};
+}
+
+void MeetingSession::emit(const std::string& name, const Json& data) {
+    if (listener_) listener_(name, data);
+}
+
+void MeetingSession::set_status(ConnectionStatus s, const std::string& error) {
+    const bool changed = s != status_ || error != last_error_;
+    status_ = s;
+    last_error_ = error;
+    if (changed) emit("status", Json{{"status", to_string(s)}, {"error", error}});
+}
+
+}  // namespace posemeet

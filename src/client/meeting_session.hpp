@@ -1,0 +1,124 @@
+// The client side of a meeting, platform-free: connects to the server, joins a room,
+// mirrors the member list from notifications, keeps a peer link to every browser member
+// (falling back to the server relay until or unless it opens), sends our pose at 30 Hz,
+// and keeps a playout buffer per remote. Reconnects on its own when the server drops.
+// Driven by tick() from the platform's frame loop or timer.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/platform_services.hpp"
+#include "core/media_packet.hpp"
+#include "core/pose.hpp"
+#include "core/pose_interpolator.hpp"
+#include "core/room.hpp"
+#include "core/synthetic_pose.hpp"
+
+namespace posemeet {
+
+enum class ConnectionStatus : int { Idle = 0, Connecting = 1, Joined = 2, Reconnecting = 3, Failed = 4 };
+enum class Transport : int { None = 0, P2P = 1, Relay = 2 };
+const char* to_string(ConnectionStatus s);
+const char* to_string(Transport t);
+
+struct SessionConfig {
+    std::string server_url;      // ws://host:port/ws
+    bool force_relay = false;    // media through the server even when WebRTC exists
+    double pose_rate_hz = 30.0;
+    double playout_delay_ms = 80.0;
+};
+
+// Everything we know about one other participant.
+struct RemoteParticipant {
+    UserRecord user;
+    std::unique_ptr<PeerLink> link;
+    Transport last_transport = Transport::None;  // path of the most recent packet
+    std::uint64_t packets_received = 0;
+    PoseInterpolator playout;
+    std::optional<Pose> latest_pose;
+    std::uint32_t latest_timestamp_ms = 0;
+    std::deque<double> latency_ms;  // recent (receive media time - send timestamp)
+    bool p2p_open() const { return link && link->is_open(); }
+};
+
+class MeetingSession {
+public:
+    // Events for the UI and the JS API: name + JSON payload.
+    using EventListener = std::function<void(const std::string& name, const protocol::Json& data)>;
+
+    MeetingSession(SessionConfig config, SignalingSocket& socket, PeerLinkFactory* peers,
+                   const Clock& clock);
+    ~MeetingSession();
+
+    void join(const std::string& room_id, const std::string& user_name);
+    void leave();
+    void tick();  // call often (every frame or every few ms)
+    void set_event_listener(EventListener l) { listener_ = std::move(l); }
+
+    ConnectionStatus status() const { return status_; }
+    const std::string& last_error() const { return last_error_; }
+    const std::optional<UserRecord>& self() const { return self_; }
+    const std::optional<RoomRecord>& room() const { return room_; }
+    const std::map<std::string, RemoteParticipant>& remotes() const { return remotes_; }
+    // Participants in join order (self included), as every user list is ordered.
+    std::vector<const UserRecord*> participants_in_order() const;
+    // Our own pose right now, and a remote's pose at the current playout time.
+    std::optional<Pose> local_pose() const;
+    std::optional<Pose> remote_pose_now(const std::string& user_id) const;
+    std::uint64_t pose_packets_sent() const { return packets_sent_; }
+    std::uint64_t pose_bytes_sent() const { return bytes_sent_; }
+
+    // state() of the JS API: room, participants, per-remote transport/stats/latest pose.
+    protocol::Json state_json() const;
+
+private:
+    void connect();
+    void on_open();
+    void on_text(std::string_view text);
+    void on_binary(const std::uint8_t* data, std::size_t size, Transport via, const std::string& link_user);
+    void on_close(const std::string& reason);
+    void on_reply(const protocol::Json& msg);
+    void on_inform(const protocol::Json& msg);
+    void apply_room_snapshot(const protocol::Json& response);
+    void add_remote(const UserRecord& user);
+    void remove_remote(const std::string& user_id);
+    void maybe_open_link(RemoteParticipant& remote, bool as_offerer);
+    void send_request(const std::string& event, protocol::Json content);
+    void send_pose();
+    void emit(const std::string& name, const protocol::Json& data);
+    void set_status(ConnectionStatus s, const std::string& error = {});
+
+    SessionConfig config_;
+    SignalingSocket& socket_;
+    PeerLinkFactory* peers_;
+    const Clock& clock_;
+    EventListener listener_;
+
+    ConnectionStatus status_ = ConnectionStatus::Idle;
+    std::string last_error_;
+    std::string room_id_, user_name_;
+    bool want_joined_ = false;
+    int reconnect_attempt_ = 0;
+    double reconnect_at_ms_ = 0;
+
+    std::optional<UserRecord> self_;
+    std::optional<RoomRecord> room_;
+    std::map<std::string, RemoteParticipant> remotes_;  // by user_id
+    std::unique_ptr<SyntheticPoseSource> pose_source_;
+
+    std::uint64_t next_request_id_ = 1;
+    std::uint16_t pose_sequence_ = 0;
+    double next_pose_at_ms_ = 0;
+    std::uint64_t packets_sent_ = 0, bytes_sent_ = 0;
+    // Set in the destructor so late callbacks from the platform are ignored.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace posemeet

@@ -1,0 +1,161 @@
+// See room.hpp.
+#include "core/room.hpp"
+
+#include <algorithm>
+
+namespace posemeet {
+
+Json UserRecord::to_json() const {
+    return Json{{"room_id", room_id},
+                {"user_id", user_id},
+                {"user_name", user_name},
+                {"user_role", static_cast<int>(user_role)},
+                {"camera", camera},
+                {"mic", mic},
+                {"join_time", join_time},
+                {"share_permission", share_permission},
+                {"share_status", share_status},
+                {"share_type", share_type},
+                {"is_silence", is_silence},
+                {"media_id", media_id},
+                {"media_relay", media_relay}};
+}
+
+Json RoomRecord::to_json() const {
+    return Json{{"room_id", room_id},       {"room_name", room_name},
+                {"create_time", create_time}, {"start_time", start_time},
+                {"end_time", end_time},     {"status", static_cast<int>(status)}};
+}
+
+std::optional<JoinRequest> parse_join_request(const Json& content, std::string& error) {
+    JoinRequest r;
+    auto name = protocol::read_string(content, "user_name", kMaxUserNameBytes, error);
+    if (!error.empty()) return std::nullopt;
+    if (!name || name->empty()) {
+        error = "user_name is required";
+        return std::nullopt;
+    }
+    r.user_name = *name;
+    for (auto [field, out] : {std::pair{"camera", &r.camera}, std::pair{"mic", &r.mic},
+                              std::pair{"is_silence", &r.is_silence},
+                              std::pair{"media_relay", &r.media_relay}}) {
+        auto v = protocol::read_enum(content, field, 1, error);
+        if (!error.empty()) return std::nullopt;
+        if (v) *out = *v;
+    }
+    return r;
+}
+
+Room::Room(std::string room_id, std::string room_name, std::int64_t now_ms, RoomLimits limits)
+    : limits_(limits) {
+    record_.room_id = std::move(room_id);
+    record_.room_name = std::move(room_name);
+    record_.create_time = now_ms;
+}
+
+Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int64_t now_ms) {
+    if (record_.status == RoomStatus::Ended) return Outcome::error(ErrorCode::RoomEnded);
+    if (find(user_id)) return Outcome::error(ErrorCode::AlreadyInRoom);
+    if (static_cast<int>(members_.size()) >= limits_.max_participants) {
+        return Outcome::error(ErrorCode::RoomFull, "the room is full (" +
+                                                       std::to_string(limits_.max_participants) +
+                                                       " participants)");
+    }
+    if (record_.status == RoomStatus::NotStarted) {
+        record_.status = RoomStatus::InProgress;
+        record_.start_time = now_ms;
+    }
+
+    UserRecord u;
+    u.room_id = record_.room_id;
+    u.user_id = user_id;
+    u.user_name = req.user_name;
+    u.camera = req.camera;
+    u.mic = req.mic;
+    u.is_silence = req.is_silence;
+    u.media_relay = req.media_relay;
+    // Join times are strictly increasing so "ordered by join_time" is a total order.
+    u.join_time = members_.empty() ? now_ms : std::max(now_ms, members_.back().join_time + 1);
+    const bool has_host = std::any_of(members_.begin(), members_.end(),
+                                      [](const UserRecord& m) { return m.user_role == UserRole::Host; });
+    u.user_role = has_host ? UserRole::Visitor : UserRole::Host;
+    u.share_permission = u.user_role == UserRole::Host ? 1 : 0;
+    u.media_id = next_media_id_++;
+    if (next_media_id_ == 0) next_media_id_ = 1;  // 0 means "no sender"
+    members_.push_back(u);
+
+    Outcome o;
+    o.response = Json{{"room", record_.to_json()}, {"user", u.to_json()}, {"user_list", user_list_json()}};
+    const auto others = member_ids(user_id);
+    if (!others.empty() && !u.is_silence) {
+        o.notifications.push_back({others, "vcOnJoinRoom",
+                                   Json{{"user", u.to_json()}, {"user_count", members_.size()}}});
+    }
+    return o;
+}
+
+Outcome Room::leave(const std::string& user_id, std::int64_t /*now_ms*/) {
+    auto it = std::find_if(members_.begin(), members_.end(),
+                           [&](const UserRecord& m) { return m.user_id == user_id; });
+    if (it == members_.end()) return Outcome::error(ErrorCode::NotFound, "user is not in this room");
+    const UserRecord gone = *it;
+    members_.erase(it);
+
+    Outcome o;
+    const auto others = member_ids();
+    if (others.empty()) return o;
+    o.notifications.push_back({others, "vcOnLeaveRoom",
+                               Json{{"user", gone.to_json()}, {"user_count", members_.size()}}});
+    if (gone.user_role == UserRole::Host) {
+        // Host passes to the earliest-joined remaining participant.
+        auto& next = members_.front();
+        next.user_role = UserRole::Host;
+        next.share_permission = 1;
+        o.notifications.push_back({others, "vcOnHostChange",
+                                   Json{{"room_id", record_.room_id}, {"user_id", next.user_id}}});
+    }
+    return o;
+}
+
+const UserRecord* Room::find(const std::string& user_id) const {
+    for (const auto& m : members_)
+        if (m.user_id == user_id) return &m;
+    return nullptr;
+}
+
+const UserRecord* Room::find_by_media_id(std::uint16_t media_id) const {
+    for (const auto& m : members_)
+        if (m.media_id == media_id) return &m;
+    return nullptr;
+}
+
+Json Room::user_list_json() const {
+    Json list = Json::array();
+    for (const auto& m : members_) list.push_back(m.to_json());
+    return list;
+}
+
+std::vector<std::string> Room::member_ids(const std::string& except) const {
+    std::vector<std::string> ids;
+    ids.reserve(members_.size());
+    for (const auto& m : members_)
+        if (m.user_id != except) ids.push_back(m.user_id);
+    return ids;
+}
+
+std::vector<std::string> Room::relay_recipients(const std::string& sender,
+                                                const std::vector<std::uint16_t>& targets) const {
+    std::vector<std::string> out;
+    const UserRecord* from = find(sender);
+    if (!from) return out;
+    for (const auto& m : members_) {
+        if (m.user_id == sender) continue;
+        const bool wanted = targets.empty()
+                                ? (from->media_relay || m.media_relay)
+                                : std::find(targets.begin(), targets.end(), m.media_id) != targets.end();
+        if (wanted) out.push_back(m.user_id);
+    }
+    return out;
+}
+
+}  // namespace posemeet

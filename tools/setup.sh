@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installs everything PoseMeet needs on Debian 12, idempotently: a second run only
+# checks and returns in seconds. Called by tools/run.sh and tools/test.sh.
+#   - apt packages (compilers, Emscripten, Boost, SQLite, Chromium, header-only libs)
+#   - Debian *source* packages of Dear ImGui and libopus, unpacked into third_party/
+#     (Debian ships only native binaries of them; the wasm build needs their source)
+#   - npm playwright-core for the browser tests (tests/e2e, pinned by its lockfile)
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+THIRD_PARTY="$ROOT/third_party"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+APT_PACKAGES=(
+  build-essential cmake pkg-config dpkg-dev xz-utils gzip
+  emscripten                                 # em++ 3.1.6, clang-14, lld, binaryen
+  libboost-dev libssl-dev libsqlite3-dev libopus-dev
+  nlohmann-json3-dev libglm-dev doctest-dev
+  chromium fonts-noto-cjk                    # headless browser tests; CJK glyphs for screenshots
+)
+
+log() { printf '[setup] %s\n' "$*"; }
+
+missing_packages() {
+  local p
+  for p in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || echo "$p"
+  done
+}
+
+# Enable deb-src lines once so `apt-get source` can fetch imgui and opus.
+enable_deb_src() {
+  local f=/etc/apt/sources.list.d/debian.sources
+  if [ -f "$f" ] && grep -q '^Types: deb$' "$f"; then
+    log "enabling deb-src in $f"
+    $SUDO sed -i 's/^Types: deb$/Types: deb deb-src/' "$f"
+    return 0
+  fi
+  if [ -f /etc/apt/sources.list ] && grep -q '^deb ' /etc/apt/sources.list \
+     && ! grep -q '^deb-src ' /etc/apt/sources.list; then
+    log "enabling deb-src in /etc/apt/sources.list"
+    grep '^deb ' /etc/apt/sources.list | sed 's/^deb /deb-src /' | $SUDO tee -a /etc/apt/sources.list >/dev/null
+    return 0
+  fi
+  return 1
+}
+
+need_update=0
+if enable_deb_src; then need_update=1; fi
+missing="$(missing_packages | tr '\n' ' ')"
+need_sources=0
+[ -f "$THIRD_PARTY/imgui/imgui.h" ] && [ -f "$THIRD_PARTY/opus/include/opus.h" ] || need_sources=1
+
+if [ -n "${missing// }" ] || [ "$need_sources" = 1 ]; then need_update=1; fi
+if [ "$need_update" = 1 ]; then
+  log "apt-get update"
+  $SUDO apt-get update -qq
+fi
+if [ -n "${missing// }" ]; then
+  log "installing: $missing"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+fi
+
+# Source packages: Dear ImGui 1.86 and libopus 1.3.1, unpacked to stable folder names.
+fetch_source() { # $1 = Debian source package, $2 = folder under third_party, $3 = file that proves it is there
+  local pkg="$1" dest="$THIRD_PARTY/$2" proof="$3"
+  [ -f "$dest/$proof" ] && return 0
+  mkdir -p "$THIRD_PARTY/downloads"
+  ( cd "$THIRD_PARTY/downloads" && ls ${pkg}_*.orig.tar.* >/dev/null 2>&1 || apt-get source --download-only "$pkg" >/dev/null )
+  local tarball
+  tarball="$(ls "$THIRD_PARTY/downloads/${pkg}"_*.orig.tar.* | head -n1)"
+  log "unpacking $tarball"
+  rm -rf "$dest" && mkdir -p "$dest"
+  tar -xf "$tarball" -C "$dest" --strip-components=1
+}
+fetch_source imgui imgui imgui.h
+fetch_source opus opus include/opus.h
+# libopus 1.3.1's CMakeLists includes a file its tarball lacks.
+[ -f "$THIRD_PARTY/opus/opus_buildtype.cmake" ] || : > "$THIRD_PARTY/opus/opus_buildtype.cmake"
+
+# npm: playwright-core drives Debian's Chromium (never download a browser).
+if [ -f "$ROOT/tests/e2e/package-lock.json" ]; then
+  if [ ! -d "$ROOT/tests/e2e/node_modules/playwright-core" ] \
+     || [ "$ROOT/tests/e2e/package-lock.json" -nt "$ROOT/tests/e2e/node_modules/.package-lock.json" ]; then
+    log "npm ci (tests/e2e)"
+    ( cd "$ROOT/tests/e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent )
+  fi
+fi
+log "ready"
