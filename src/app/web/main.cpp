@@ -1,0 +1,224 @@
+// Browser entry point: wires the platform-free session to the browser (WebSocket,
+// WebRTC, clocks), runs the ImGui UI and the skeleton renderer every animation frame, and
+// exposes the page's JavaScript API (see web/posemeet-api.js and README "JavaScript API").
+#include <emscripten.h>
+#include <emscripten/eventloop.h>
+#include <emscripten/html5.h>
+#include <imgui.h>
+#include <imgui_impl_opengl3.h>
+#include <opus.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <string>
+
+#include "client/meeting_session.hpp"
+#include "core/pose_codec.hpp"
+#include "core/synthetic_pose.hpp"
+#include "platform/web/canvas_input.hpp"
+#include "platform/web/js_bridge.hpp"
+#include "platform/web/web_clock.hpp"
+#include "platform/web/web_peer_link.hpp"
+#include "platform/web/web_signaling_socket.hpp"
+#include "render/skeleton_renderer.hpp"
+#include "ui/meeting_ui.hpp"
+
+namespace posemeet {
+namespace {
+
+constexpr const char* kCanvas = "#canvas";
+
+struct App {
+    web::PageConfig config;
+    web::CanvasInput input{kCanvas};
+    web::WebClock clock;
+    web::WebSignalingSocket socket;
+    std::unique_ptr<web::WebPeerLinkFactory> peers;
+    std::unique_ptr<MeetingSession> session;
+    render::SkeletonRenderer renderer;
+    ui::MeetingUi ui;
+    std::string room_name;
+    std::string notice;
+    std::string about;
+    double first_remote_pose_rendered_ms = -1;  // performance.now() when it first happened
+    std::uint64_t frames = 0;
+};
+
+App* g_app = nullptr;
+
+void render_skeletons(const ImDrawList*, const ImDrawCmd*) {
+    const ImGuiIO& io = ImGui::GetIO();
+    g_app->renderer.draw(io.DisplaySize.x, io.DisplaySize.y, io.DisplayFramebufferScale.x);
+}
+
+ui::MeetingView build_view(App& app) {
+    ui::MeetingView v;
+    const MeetingSession& s = *app.session;
+    v.status = to_string(s.status());
+    v.error = s.last_error();
+    v.notice = app.notice;
+    v.room_name = s.room() ? s.room()->room_name : app.room_name;
+    v.server_url = app.config.server_url;
+    v.default_name = app.config.name;
+    v.default_room = app.config.room.empty() ? "demo" : app.config.room;
+    v.about = app.about;
+    for (const UserRecord* u : s.participants_in_order()) {
+        ui::TileView t;
+        t.user_id = u->user_id;
+        t.name = u->user_name;
+        t.is_host = u->user_role == UserRole::Host;
+        t.color_seed = pose_seed_for_user(u->user_id);
+        if (s.self() && u->user_id == s.self()->user_id) {
+            t.is_self = true;
+            t.pose = s.local_pose();
+        } else {
+            const RemoteParticipant& r = s.remotes().at(u->user_id);
+            t.transport = to_string(r.last_transport);
+            t.packets_received = r.packets_received;
+            t.pose = s.remote_pose_now(u->user_id);
+            if (t.pose && app.first_remote_pose_rendered_ms < 0)
+                app.first_remote_pose_rendered_ms = emscripten_get_now();
+        }
+        v.tiles.push_back(std::move(t));
+    }
+    return v;
+}
+
+void frame() {
+    App& app = *g_app;
+    app.session->tick();
+    app.input.new_frame();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui::NewFrame();
+    const ui::MeetingView view = build_view(app);
+    const ui::Intents intents = app.ui.draw(
+        view,
+        [&app](const Pose& pose, float x, float y, float w, float h, const float rgba[4]) {
+            app.renderer.queue(pose, {x, y, w, h}, {rgba[0], rgba[1], rgba[2], rgba[3]});
+        },
+        render_skeletons, nullptr);
+    ImGui::Render();
+
+    glViewport(0, 0, app.input.framebuffer_width(), app.input.framebuffer_height());
+    glClearColor(0.07f, 0.08f, 0.10f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    ++app.frames;
+
+    if (intents.join) {
+        app.room_name = intents.join_room;
+        app.session->join(intents.join_room, intents.join_name);
+        web::update_page_url(intents.join_room, intents.join_name);
+    }
+    if (intents.leave) app.session->leave();
+}
+
+// The session must keep sending at 30 Hz even when the page draws slowly.
+void tick_timer(void*) { g_app->session->tick(); }
+
+}  // namespace
+}  // namespace posemeet
+
+// [SECTION] JavaScript API exports (wrapped by web/posemeet-api.js)
+extern "C" {
+EMSCRIPTEN_KEEPALIVE void pm_api_join(const char* room, const char* name) {
+    posemeet::g_app->room_name = room;
+    posemeet::g_app->session->join(room, name);
+}
+EMSCRIPTEN_KEEPALIVE void pm_api_leave() { posemeet::g_app->session->leave(); }
+EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
+    static std::string buffer;
+    auto& app = *posemeet::g_app;
+    auto j = app.session->state_json();
+    j["render"] = {{"frames", app.frames},
+                   {"first_remote_pose_rendered_ms", app.first_remote_pose_rendered_ms},
+                   {"bone_instances", app.renderer.last_bone_instances()},
+                   {"joint_instances", app.renderer.last_joint_instances()},
+                   {"draw_calls", app.renderer.last_draw_calls()}};
+    j["server_url"] = app.config.server_url;
+    buffer = j.dump();
+    return buffer.c_str();
+}
+// The pose a participant's synthetic source produces at a timestamp (tests compare it with
+// what arrived), plus the codec's error bounds.
+EMSCRIPTEN_KEEPALIVE const char* pm_api_synthetic_pose(const char* user_id, double timestamp_ms) {
+    static std::string buffer;
+    using namespace posemeet;
+    const Pose p = SyntheticPoseSource(pose_seed_for_user(user_id))
+                       .pose_at(static_cast<std::uint32_t>(static_cast<std::uint64_t>(timestamp_ms)));
+    protocol::Json arr = protocol::Json::array();
+    for (const auto& l : p.landmarks) arr.push_back({l.x, l.y, l.z, l.visibility});
+    buffer = protocol::Json{{"landmarks", arr},
+                            {"max_error", {pose_codec::kMaxErrorXY, pose_codec::kMaxErrorXY,
+                                           pose_codec::kMaxErrorZ, pose_codec::kMaxErrorVisibility}}}
+                 .dump();
+    return buffer.c_str();
+}
+}
+
+int main() {
+    using namespace posemeet;
+    static App app;
+    g_app = &app;
+    app.config = web::read_page_config();
+
+    EmscriptenWebGLContextAttributes attrs;
+    emscripten_webgl_init_context_attributes(&attrs);
+    attrs.majorVersion = 2;
+    attrs.minorVersion = 0;
+    attrs.alpha = EM_FALSE;
+    attrs.antialias = EM_FALSE;  // the shaders anti-alias their own edges
+    const EMSCRIPTEN_WEBGL_CONTEXT_HANDLE ctx = emscripten_webgl_create_context(kCanvas, &attrs);
+    if (ctx <= 0) {
+        web::report_fatal("This browser cannot show PoseMeet: WebGL2 is not available. "
+                          "Enable hardware acceleration or use a current Chrome, Edge, Firefox or Safari.");
+        return 0;
+    }
+    emscripten_webgl_make_context_current(ctx);
+
+    if (web::WebPeerLinkFactory::browser_supports_webrtc()) {
+        app.peers = std::make_unique<web::WebPeerLinkFactory>();
+    } else {
+        app.notice = "WebRTC is not available in this browser: media goes through the server relay.";
+    }
+    SessionConfig sc;
+    sc.server_url = app.config.server_url;
+    sc.force_relay = app.config.force_relay;
+    app.session = std::make_unique<MeetingSession>(sc, app.socket, app.peers.get(), app.clock);
+    app.session->set_event_listener([](const std::string& name, const protocol::Json& data) {
+        web::emit_event(name, data.dump());
+    });
+    app.about = std::string("PoseMeet - ") + opus_get_version_string();
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    app.input.install();
+    app.input.new_frame();
+    // Rasterize the font at device resolution and scale it back, so text is crisp on HiDPI.
+    const float dpr = std::max(1.0f, app.input.device_pixel_ratio());
+    ImFontConfig font;
+    font.SizePixels = std::round(15.0f * dpr);
+    font.OversampleH = font.OversampleV = 1;
+    font.PixelSnapH = true;
+    io.Fonts->AddFontDefault(&font);
+    io.FontGlobalScale = 1.0f / dpr;
+    app.ui.apply_style(dpr);
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+
+    std::string error;
+    if (!app.renderer.init(error)) {
+        web::report_fatal("Could not start the skeleton renderer: " + error);
+        return 0;
+    }
+    if (!app.config.room.empty() && !app.config.name.empty() && app.config.auto_join) {
+        app.room_name = app.config.room;
+        app.session->join(app.config.room, app.config.name);
+    }
+    emscripten_set_interval(tick_timer, 5.0, nullptr);
+    web::notify_ready();
+    emscripten_set_main_loop(frame, 0, 0);
+    return 0;
+}

@@ -1,0 +1,27 @@
+// Dear ImGui platform backend for a full-page <canvas> via <emscripten/html5.h>:
+// keeps the canvas backing store at CSS size x devicePixelRatio (crisp on HiDPI, follows
+// resizes) and feeds mouse, wheel, keyboard and text input to ImGui. (Dear ImGui 1.86 uses
+// the io.MouseDown/KeysDown fields; 1.87 moved to AddXxxEvent.)
+#pragma once
+
+namespace posemeet::web {
+
+class CanvasInput {
+public:
+    explicit CanvasInput(const char* canvas_selector);
+    void install();      // register html5 callbacks and ImGui key map
+    void new_frame();    // update sizes and time before ImGui::NewFrame()
+    float device_pixel_ratio() const { return dpr_; }
+    int framebuffer_width() const { return fb_w_; }
+    int framebuffer_height() const { return fb_h_; }
+    float css_width() const { return css_w_; }
+    float css_height() const { return css_h_; }
+
+private:
+    const char* selector_;
+    float dpr_ = 1, css_w_ = 0, css_h_ = 0;
+    int fb_w_ = 0, fb_h_ = 0;
+    double last_time_ = 0;
+};
+
+}  // namespace posemeet::web

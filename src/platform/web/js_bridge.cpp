@@ -1,0 +1,60 @@
+// See js_bridge.hpp. Each EM_JS body is a one-liner into Module.posemeet* hooks that
+// web/posemeet-api.js installs; nothing here decides product behaviour.
+#include "platform/web/js_bridge.hpp"
+
+#include <emscripten.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+namespace posemeet::web {
+namespace {
+
+EM_JS(char*, pm_js_page_config, (), {
+    var cfg = (Module['posemeetConfig'] || {});
+    var json = JSON.stringify({server: cfg.server || "", room: cfg.room || "", name: cfg.name || "",
+                               relay: !!cfg.relay, autoJoin: cfg.autoJoin !== false});
+    var len = lengthBytesUTF8(json) + 1;
+    var ptr = _malloc(len);
+    stringToUTF8(json, ptr, len);
+    return ptr;
+});
+EM_JS(void, pm_js_emit, (const char* name, const char* json), {
+    if (Module['posemeetOnEvent']) Module['posemeetOnEvent'](UTF8ToString(name), UTF8ToString(json));
+});
+EM_JS(void, pm_js_fatal, (const char* message), {
+    if (Module['posemeetFatal']) Module['posemeetFatal'](UTF8ToString(message));
+});
+EM_JS(void, pm_js_ready, (), {
+    if (Module['posemeetReady']) Module['posemeetReady']();
+});
+EM_JS(void, pm_js_update_url, (const char* room, const char* name), {
+    if (Module['posemeetUpdateUrl']) Module['posemeetUpdateUrl'](UTF8ToString(room), UTF8ToString(name));
+});
+
+}  // namespace
+
+PageConfig read_page_config() {
+    char* raw = pm_js_page_config();
+    const auto j = nlohmann::json::parse(raw, nullptr, false);
+    std::free(raw);
+    PageConfig c;
+    if (j.is_object()) {
+        c.server_url = j.value("server", "");
+        c.room = j.value("room", "");
+        c.name = j.value("name", "");
+        c.force_relay = j.value("relay", false);
+        c.auto_join = j.value("autoJoin", true);
+    }
+    if (c.server_url.empty()) c.server_url = "ws://127.0.0.1:8080/ws";
+    return c;
+}
+
+void emit_event(const std::string& name, const std::string& json) { pm_js_emit(name.c_str(), json.c_str()); }
+void report_fatal(const std::string& message) { pm_js_fatal(message.c_str()); }
+void notify_ready() { pm_js_ready(); }
+void update_page_url(const std::string& room, const std::string& name) {
+    pm_js_update_url(room.c_str(), name.c_str());
+}
+
+}  // namespace posemeet::web

@@ -1,0 +1,24 @@
+// The page side of the client: configuration from the page (URL parameters or the
+// embedding page's config object), events out to JavaScript, fatal errors shown by the
+// page. The JS half lives in web/posemeet-api.js.
+#pragma once
+
+#include <string>
+
+namespace posemeet::web {
+
+struct PageConfig {
+    std::string server_url;  // ws://.../ws
+    std::string room, name;
+    bool force_relay = false;
+    bool auto_join = true;
+};
+
+PageConfig read_page_config();
+void emit_event(const std::string& name, const std::string& json);
+void report_fatal(const std::string& message);
+void notify_ready();
+// Reflect a join made from the join screen in the address bar (so a reload rejoins).
+void update_page_url(const std::string& room, const std::string& name);
+
+}  // namespace posemeet::web

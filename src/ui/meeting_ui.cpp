@@ -1,0 +1,263 @@
+// See meeting_ui.hpp.
+// [SECTION] style  [SECTION] join screen  [SECTION] top bar  [SECTION] tiles
+// [SECTION] participants panel
+#include "ui/meeting_ui.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+namespace posemeet::ui {
+namespace {
+
+constexpr ImU32 kBackground = IM_COL32(18, 20, 26, 255);
+constexpr ImU32 kTileColor = IM_COL32(32, 36, 46, 255);
+constexpr ImU32 kTileBorderSelf = IM_COL32(90, 140, 255, 255);
+constexpr ImU32 kLabelBg = IM_COL32(0, 0, 0, 150);
+constexpr ImU32 kText = IM_COL32(235, 238, 245, 255);
+constexpr ImU32 kMuted = IM_COL32(150, 156, 170, 255);
+constexpr float kParticipantsWidth = 250.0f;
+
+constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                         ImGuiWindowFlags_NoSavedSettings |
+                                         ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+void badge(ImDrawList* dl, ImVec2& cursor, const char* text, ImU32 bg) {
+    const ImVec2 size = ImGui::CalcTextSize(text);
+    const ImVec2 pad(6, 2);
+    dl->AddRectFilled(cursor, ImVec2(cursor.x + size.x + 2 * pad.x, cursor.y + size.y + 2 * pad.y), bg, 4.0f);
+    dl->AddText(ImVec2(cursor.x + pad.x, cursor.y + pad.y), kText, text);
+    cursor.x += size.x + 2 * pad.x + 4;
+}
+
+ImU32 transport_color(const std::string& t) {
+    if (t == "p2p") return IM_COL32(40, 140, 90, 230);
+    if (t == "relay") return IM_COL32(170, 110, 30, 230);
+    return IM_COL32(90, 90, 100, 230);
+}
+
+}  // namespace
+
+void participant_color(std::uint32_t seed, float rgba[4]) {
+    const float hue = static_cast<float>(seed % 360u) / 360.0f;
+    ImGui::ColorConvertHSVtoRGB(hue, 0.55f, 1.0f, rgba[0], rgba[1], rgba[2]);
+    rgba[3] = 1.0f;
+}
+
+// [SECTION] style
+void MeetingUi::apply_style(float dpr) {
+    ImGuiStyle& style = ImGui::GetStyle();
+    ImGui::StyleColorsDark(&style);
+    style.WindowRounding = 8.0f;
+    style.FrameRounding = 6.0f;
+    style.GrabRounding = 6.0f;
+    style.FramePadding = ImVec2(10, 6);
+    style.ItemSpacing = ImVec2(8, 8);
+    style.WindowPadding = ImVec2(14, 12);
+    style.Colors[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(kBackground);
+    style.Colors[ImGuiCol_Button] = ImVec4(0.25f, 0.42f, 0.85f, 1.0f);
+    style.Colors[ImGuiCol_ButtonHovered] = ImVec4(0.32f, 0.50f, 0.95f, 1.0f);
+    style.Colors[ImGuiCol_ButtonActive] = ImVec4(0.20f, 0.36f, 0.75f, 1.0f);
+    (void)dpr;  // sizes are in CSS pixels; the framebuffer scale handles density
+}
+
+Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skeleton,
+                        ImDrawCallback draw_skeletons, void* callback_data) {
+    Intents intents;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const bool in_meeting = view.status == "joined" || view.status == "reconnecting" ||
+                            (view.status == "connecting" && !view.room_name.empty());
+    if (!in_meeting) {
+        intents = draw_join_screen(view);
+        return intents;
+    }
+    const float bar_h = 48.0f;
+    draw_top_bar(view, intents, bar_h);
+    const float list_w = display.x > 700 ? kParticipantsWidth : 0.0f;
+    draw_tiles(view, ImVec2(0, bar_h), ImVec2(display.x - list_w, display.y - bar_h), queue_skeleton,
+               draw_skeletons, callback_data);
+    if (list_w > 0) draw_participants(view, ImVec2(display.x - list_w, bar_h), ImVec2(list_w, display.y - bar_h));
+    return intents;
+}
+
+// [SECTION] join screen
+Intents MeetingUi::draw_join_screen(const MeetingView& view) {
+    Intents intents;
+    if (!join_fields_initialised_) {
+        std::snprintf(name_buf_, sizeof name_buf_, "%s", view.default_name.c_str());
+        std::snprintf(room_buf_, sizeof room_buf_, "%s", view.default_room.c_str());
+        join_fields_initialised_ = true;
+    }
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(display);
+    ImGui::Begin("##backdrop", nullptr, kPanelFlags);
+    ImGui::End();
+
+    const ImVec2 size(380, 0);
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.42f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(size);
+    ImGui::Begin("Join a meeting", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                               ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::TextColored(ImVec4(0.6f, 0.75f, 1.0f, 1.0f), "PoseMeet");
+    ImGui::TextWrapped("Meet as live avatar skeletons. Enter your name and a room; everyone in the same room sees each other.");
+    ImGui::Spacing();
+    ImGui::SetNextItemWidth(-1);
+    const bool enter1 = ImGui::InputTextWithHint("##name", "Your name", name_buf_, sizeof name_buf_,
+                                                 ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SetNextItemWidth(-1);
+    const bool enter2 = ImGui::InputTextWithHint("##room", "Room", room_buf_, sizeof room_buf_,
+                                                 ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool ready = std::strlen(name_buf_) > 0 && std::strlen(room_buf_) > 0;
+    const bool busy = view.status == "connecting";
+    ImGui::BeginDisabled(!ready || busy);
+    if ((ImGui::Button(busy ? "Connecting..." : "Join", ImVec2(-1, 0)) || enter1 || enter2) && ready && !busy) {
+        intents.join = true;
+        intents.join_name = name_buf_;
+        intents.join_room = room_buf_;
+    }
+    ImGui::EndDisabled();
+    if (!view.error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+        ImGui::TextWrapped("%s", view.error.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (!view.notice.empty()) ImGui::TextDisabled("%s", view.notice.c_str());
+    ImGui::TextDisabled("Server: %s", view.server_url.c_str());
+    ImGui::End();
+    return intents;
+}
+
+// [SECTION] top bar
+void MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float height) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(ImVec2(display.x, height));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.09f, 0.10f, 0.13f, 1.0f));
+    ImGui::Begin("##topbar", nullptr, kPanelFlags);
+    ImGui::AlignTextToFramePadding();
+    ImGui::Text("%s", view.room_name.c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("%zu participant%s", view.tiles.size(), view.tiles.size() == 1 ? "" : "s");
+    if (view.status == "reconnecting" || !view.error.empty()) {
+        ImGui::SameLine();
+        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.55f, 0.35f, 1.0f));
+        ImGui::Text("%s", view.error.empty() ? "Reconnecting..." : view.error.c_str());
+        ImGui::PopStyleColor();
+    } else if (!view.notice.empty()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", view.notice.c_str());
+    }
+    ImGui::SameLine(display.x - 90);
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.80f, 0.24f, 0.24f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.90f, 0.30f, 0.30f, 1.0f));
+    if (ImGui::Button("Leave", ImVec2(76, 0))) intents.leave = true;
+    ImGui::PopStyleColor(2);
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+// [SECTION] tiles
+void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
+                           const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons, void* data) {
+    ImGui::SetNextWindowPos(origin);
+    ImGui::SetNextWindowSize(size);
+    ImGui::Begin("##tiles", nullptr, kPanelFlags);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const int n = static_cast<int>(view.tiles.size());
+    const float gap = 10.0f;
+    const ImVec2 area(size.x - 2 * gap, size.y - 2 * gap);
+    // Pick the column count that gives the largest tiles at roughly 4:3.
+    int best_cols = 1;
+    float best_side = 0;
+    for (int cols = 1; cols <= std::max(n, 1); ++cols) {
+        const int rows = (n + cols - 1) / cols;
+        const float w = (area.x - gap * (cols - 1)) / cols;
+        const float h = (area.y - gap * (rows - 1)) / std::max(rows, 1);
+        const float side = std::min(w, h * 4.0f / 3.0f);
+        if (side > best_side) {
+            best_side = side;
+            best_cols = cols;
+        }
+    }
+    const int cols = best_cols;
+    const int rows = std::max(1, (n + cols - 1) / cols);
+    const float tile_w = (area.x - gap * (cols - 1)) / cols;
+    const float tile_h = (area.y - gap * (rows - 1)) / rows;
+
+    struct Placed {
+        const TileView* tile;
+        ImVec2 min, max;
+    };
+    std::vector<Placed> placed;
+    for (int i = 0; i < n; ++i) {
+        const int r = i / cols, c = i % cols;
+        const ImVec2 mn(origin.x + gap + c * (tile_w + gap), origin.y + gap + r * (tile_h + gap));
+        const ImVec2 mx(mn.x + tile_w, mn.y + tile_h);
+        placed.push_back({&view.tiles[i], mn, mx});
+        dl->AddRectFilled(mn, mx, kTileColor, 10.0f);
+        if (view.tiles[i].is_self) dl->AddRect(mn, mx, kTileBorderSelf, 10.0f, 0, 2.0f);
+        if (view.tiles[i].pose) {
+            float rgba[4];
+            participant_color(view.tiles[i].color_seed, rgba);
+            queue_skeleton(*view.tiles[i].pose, mn.x, mn.y, tile_w, tile_h, rgba);
+        }
+    }
+    // Skeletons render here, above the tile backgrounds and below the labels.
+    dl->AddCallback(draw_skeletons, data);
+    dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+
+    for (const auto& p : placed) {
+        const TileView& t = *p.tile;
+        if (!t.pose) {
+            const char* waiting = "waiting for pose...";
+            const ImVec2 ts = ImGui::CalcTextSize(waiting);
+            dl->AddText(ImVec2((p.min.x + p.max.x - ts.x) * 0.5f, (p.min.y + p.max.y - ts.y) * 0.5f), kMuted, waiting);
+        }
+        std::string label = t.name + (t.is_self ? " (you)" : "");
+        const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
+        const ImVec2 lp(p.min.x + 10, p.max.y - ls.y - 14);
+        dl->AddRectFilled(ImVec2(lp.x - 6, lp.y - 4), ImVec2(lp.x + ls.x + 6, lp.y + ls.y + 4), kLabelBg, 6.0f);
+        dl->AddText(lp, kText, label.c_str());
+        ImVec2 cursor(p.min.x + 10, p.min.y + 10);
+        if (t.is_host) badge(dl, cursor, "HOST", IM_COL32(60, 100, 220, 230));
+        if (!t.is_self) {
+            const char* tr = t.transport == "p2p" ? "P2P" : t.transport == "relay" ? "RELAY" : "CONNECTING";
+            badge(dl, cursor, tr, transport_color(t.transport));
+        }
+    }
+    ImGui::End();
+}
+
+// [SECTION] participants panel
+void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size) {
+    ImGui::SetNextWindowPos(origin);
+    ImGui::SetNextWindowSize(size);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.11f, 0.12f, 0.16f, 1.0f));
+    ImGui::Begin("##participants", nullptr, kPanelFlags);
+    ImGui::Text("Participants (%zu)", view.tiles.size());
+    ImGui::Separator();
+    for (const auto& t : view.tiles) {
+        float rgba[4];
+        participant_color(t.color_seed, rgba);
+        ImGui::ColorButton(("##c" + t.user_id).c_str(), ImVec4(rgba[0], rgba[1], rgba[2], 1.0f),
+                           ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoBorder, ImVec2(10, 10));
+        ImGui::SameLine();
+        ImGui::Text("%s%s", t.name.c_str(), t.is_self ? " (you)" : "");
+        if (t.is_host) {
+            ImGui::SameLine();
+            ImGui::TextColored(ImVec4(0.5f, 0.65f, 1.0f, 1.0f), "host");
+        }
+        if (!t.is_self) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("%s", t.transport.c_str());
+        }
+    }
+    ImGui::SetCursorPosY(size.y - ImGui::GetTextLineHeightWithSpacing() - 8);
+    ImGui::TextDisabled("%s", view.about.c_str());
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+}  // namespace posemeet::ui

@@ -1,0 +1,34 @@
+// The meeting UI in Dear ImGui: join screen, tile grid with live skeletons, participant
+// list, status banners. View only: reads a MeetingView, returns Intents.
+#pragma once
+
+#include <imgui.h>
+
+#include "ui/meeting_view.hpp"
+
+namespace posemeet::ui {
+
+class MeetingUi {
+public:
+    void apply_style(float dpr);
+    // `draw_skeletons` is an ImGui draw callback that renders everything the sink queued
+    // this frame; it is inserted after the tile backgrounds, before the labels.
+    Intents draw(const MeetingView& view, const SkeletonSink& queue_skeleton,
+                 ImDrawCallback draw_skeletons, void* callback_data);
+
+private:
+    Intents draw_join_screen(const MeetingView& view);
+    void draw_top_bar(const MeetingView& view, Intents& intents, float height);
+    void draw_tiles(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
+                    const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons, void* data);
+    void draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size);
+
+    char name_buf_[128] = {};
+    char room_buf_[64] = {};
+    bool join_fields_initialised_ = false;
+};
+
+// A participant's colour, stable for their id (hue from the seed).
+void participant_color(std::uint32_t seed, float rgba[4]);
+
+}  // namespace posemeet::ui

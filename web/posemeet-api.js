@@ -1,0 +1,166 @@
+// PoseMeet page API: boots the wasm client with a progress indicator and exposes
+// window.PoseMeet (join, leave, state, on/off, syntheticPose) - the same API the
+// embeddable widget will expose. Documented in README "JavaScript API".
+(function () {
+  'use strict';
+  var listeners = {};
+  var readyResolve;
+  var readyPromise = new Promise(function (r) { readyResolve = r; });
+  var Module = null;
+
+  function emit(name, data) {
+    (listeners[name] || []).slice().forEach(function (cb) {
+      try { cb(data); } catch (e) { console.error('PoseMeet listener for ' + name + ' threw', e); }
+    });
+  }
+
+  function defaultServer() {
+    if (location.protocol === 'http:' || location.protocol === 'https:') {
+      return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
+    }
+    return 'ws://127.0.0.1:8080/ws';  // opened from disk: the local server
+  }
+
+  function normaliseServer(s) {
+    if (!s) return defaultServer();
+    if (/^wss?:\/\//.test(s)) return s.replace(/\/?$/, '').replace(/(\/ws)?$/, '/ws');
+    if (/^https?:\/\//.test(s)) return s.replace(/^http/, 'ws').replace(/\/?$/, '').replace(/(\/ws)?$/, '/ws');
+    return 'ws://' + s.replace(/\/?$/, '') + '/ws';
+  }
+
+  function setProgress(fraction, text) {
+    var bar = document.getElementById('pm-progress-bar');
+    var label = document.getElementById('pm-loading-text');
+    if (bar && fraction !== null) bar.style.width = Math.round(fraction * 100) + '%';
+    if (label && text) label.textContent = text;
+  }
+
+  function fatal(message) {
+    var box = document.getElementById('pm-fatal');
+    var loading = document.getElementById('pm-loading');
+    if (loading) loading.classList.add('pm-hidden');
+    if (box) {
+      document.getElementById('pm-fatal-text').textContent = message;
+      box.classList.remove('pm-hidden');
+    }
+    emit('fatal', {message: message});
+  }
+
+  // Download the .wasm with a progress bar, then instantiate it (HTTP only).
+  function instantiateWithProgress(imports, done) {
+    fetch('posemeet.wasm').then(function (res) {
+      if (!res.ok) throw new Error('HTTP ' + res.status + ' for posemeet.wasm');
+      var total = Number(res.headers.get('Content-Length')) || 0;
+      var reader = res.body.getReader();
+      var chunks = [], received = 0;
+      function pump() {
+        return reader.read().then(function (r) {
+          if (r.done) return;
+          chunks.push(r.value);
+          received += r.value.length;
+          setProgress(total ? received / total : null,
+                      'Loading ' + (received / 1048576).toFixed(1) + (total ? ' of ' + (total / 1048576).toFixed(1) : '') + ' MB…');
+          return pump();
+        });
+      }
+      return pump().then(function () {
+        var bytes = new Uint8Array(received), off = 0;
+        chunks.forEach(function (c) { bytes.set(c, off); off += c.length; });
+        setProgress(1, 'Starting…');
+        return WebAssembly.instantiate(bytes, imports);
+      });
+    }).then(function (result) { done(result.instance, result.module); })
+      .catch(function (err) { fatal('Could not load the PoseMeet client: ' + err.message); });
+    return {};
+  }
+
+  var PoseMeet = {
+    // Starts the client on this page. options: {server, room, name, relay, autoJoin};
+    // missing ones come from the URL (?room=&name=&server=&relay=1).
+    boot: function (options) {
+      options = options || {};
+      var q = new URLSearchParams(location.search);
+      var config = {
+        server: normaliseServer(options.server || q.get('server')),
+        room: options.room || q.get('room') || '',
+        name: options.name || q.get('name') || '',
+        relay: options.relay || q.get('relay') === '1',
+        autoJoin: options.autoJoin !== false,
+      };
+      if (typeof WebAssembly !== 'object') { fatal('This browser does not support WebAssembly.'); return readyPromise; }
+      var fromDisk = location.protocol === 'file:';
+      Module = window.Module = {
+        canvas: document.getElementById('canvas'),
+        posemeetConfig: config,
+        posemeetOnEvent: function (name, json) { emit(name, JSON.parse(json)); },
+        posemeetFatal: fatal,
+        posemeetReady: function () {
+          document.getElementById('pm-loading').classList.add('pm-hidden');
+          document.getElementById('canvas').focus();
+          readyResolve(PoseMeet);
+          emit('ready', {});
+        },
+        posemeetUpdateUrl: function (room, name) {
+          var u = new URL(location.href);
+          u.searchParams.set('room', room);
+          u.searchParams.set('name', name);
+          history.replaceState(null, '', u.toString());
+        },
+        print: function (t) { console.log(t); },
+        printErr: function (t) { console.warn(t); },
+        onAbort: function (what) { fatal('The client stopped unexpectedly: ' + what); },
+      };
+      if (!fromDisk) Module.instantiateWasm = instantiateWithProgress;
+      setProgress(0, fromDisk ? 'Loading…' : 'Connecting…');
+      var script = document.createElement('script');
+      // From disk the browser refuses to fetch a .wasm, so that build carries it inline.
+      script.src = fromDisk ? 'posemeet-file.js' : 'posemeet.js';
+      script.onerror = function () { fatal('Could not load ' + script.src + '. Was the client built?'); };
+      document.body.appendChild(script);
+      return readyPromise;
+    },
+    ready: readyPromise,
+    join: function (room, name) {
+      return readyPromise.then(function () {
+        return new Promise(function (resolve, reject) {
+          function cleanup() { PoseMeet.off('joined', ok); PoseMeet.off('error', bad); }
+          function ok(d) { cleanup(); resolve(d); }
+          function bad(d) { cleanup(); reject(new Error(d.message)); }
+          PoseMeet.on('joined', ok);
+          PoseMeet.on('error', bad);
+          Module._pm_api_join && withStrings([room, name], function (p) { Module._pm_api_join(p[0], p[1]); });
+        });
+      });
+    },
+    leave: function () { if (Module && Module._pm_api_leave) Module._pm_api_leave(); },
+    state: function () {
+      if (!Module || !Module._pm_api_state) return null;
+      return JSON.parse(Module.UTF8ToString(Module._pm_api_state()));
+    },
+    syntheticPose: function (userId, timestamp) {
+      var out = null;
+      withStrings([userId], function (p) {
+        out = JSON.parse(Module.UTF8ToString(Module._pm_api_synthetic_pose(p[0], timestamp)));
+      });
+      return out;
+    },
+    on: function (name, cb) { (listeners[name] = listeners[name] || []).push(cb); return PoseMeet; },
+    off: function (name, cb) {
+      listeners[name] = (listeners[name] || []).filter(function (x) { return x !== cb; });
+      return PoseMeet;
+    },
+  };
+
+  function withStrings(strings, fn) {
+    var ptrs = strings.map(function (s) {
+      var bytes = new TextEncoder().encode(String(s));
+      var p = Module._malloc(bytes.length + 1);
+      Module.HEAPU8.set(bytes, p);
+      Module.HEAPU8[p + bytes.length] = 0;
+      return p;
+    });
+    try { fn(ptrs); } finally { ptrs.forEach(function (p) { Module._free(p); }); }
+  }
+
+  window.PoseMeet = PoseMeet;
+})();
