@@ -55,11 +55,16 @@ need_sources=0
 if [ -n "${missing// }" ] || [ "$need_sources" = 1 ]; then need_update=1; fi
 if [ "$need_update" = 1 ]; then
   log "apt-get update"
-  $SUDO apt-get update -qq
+  $SUDO apt-get update -qq >/dev/null
 fi
 if [ -n "${missing// }" ]; then
   log "installing: $missing"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+  if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing \
+       >/tmp/posemeet-apt.log 2>&1; then
+    tail -n 30 /tmp/posemeet-apt.log
+    echo "[setup] apt-get install failed (full log: /tmp/posemeet-apt.log)" >&2
+    exit 1
+  fi
 fi
 
 # Source packages: Dear ImGui 1.86 and libopus 1.3.1, unpacked to stable folder names.

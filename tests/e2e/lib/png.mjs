@@ -1,0 +1,51 @@
+// Just enough PNG decoding (8-bit RGB/RGBA, non-interlaced, as Chromium writes them) to
+// count pixels in a screenshot without extra dependencies.
+import zlib from 'node:zlib';
+
+export function decodePng(buf) {
+  let off = 8, width = 0, height = 0, colorType = 0;
+  const idat = [];
+  while (off < buf.length) {
+    const len = buf.readUInt32BE(off); const type = buf.toString('ascii', off + 4, off + 8);
+    const data = buf.subarray(off + 8, off + 8 + len);
+    if (type === 'IHDR') { width = data.readUInt32BE(0); height = data.readUInt32BE(4); colorType = data[9]; }
+    if (type === 'IDAT') idat.push(data);
+    off += 12 + len;
+  }
+  const bpp = colorType === 6 ? 4 : 3;
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  const out = Buffer.alloc(width * height * 4);
+  let prev = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= bpp ? line[x - bpp] : 0, b = prev[x], c = x >= bpp ? prev[x - bpp] : 0;
+      let v = line[x];
+      if (filter === 1) v += a; else if (filter === 2) v += b; else if (filter === 3) v += (a + b) >> 1;
+      else if (filter === 4) { const p = a + b - c; const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c); v += (pa <= pb && pa <= pc) ? a : (pb <= pc ? b : c); }
+      line[x] = v & 255;
+    }
+    for (let x = 0; x < width; x++) {
+      out[(y * width + x) * 4] = line[x * bpp]; out[(y * width + x) * 4 + 1] = line[x * bpp + 1];
+      out[(y * width + x) * 4 + 2] = line[x * bpp + 2]; out[(y * width + x) * 4 + 3] = bpp === 4 ? line[x * bpp + 3] : 255;
+    }
+    prev = line;
+  }
+  return { width, height, pixels: out };
+}
+
+// Pixels in a skeleton colour: participant colours are HSV(h, 0.55, 1.0), i.e. one channel
+// at full brightness and the smallest near 45 %. No other UI element is that bright and
+// saturated (buttons and badges stay below 235), so these pixels are skeleton pixels.
+export function countSkeletonPixels({ pixels, width }, maxX = width) {
+  let n = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if ((i / 4) % width >= maxX) continue;
+    const r = pixels[i], g = pixels[i + 1], b = pixels[i + 2];
+    const max = Math.max(r, g, b), min = Math.min(r, g, b);
+    if (max >= 245 && min >= 95 && min <= 135) n++;
+  }
+  return n;
+}

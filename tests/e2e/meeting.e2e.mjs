@@ -1,0 +1,125 @@
+// The foundation scenario: three browsers and one native bot in one room, on the real
+// server, with real WebRTC between the browsers and the server relay for the bot.
+import fs from 'node:fs';
+import path from 'node:path';
+import { waitFor, sleep, percentile } from './lib/harness.mjs';
+import { startServer, startBot, openParticipant, state, ARTIFACTS } from './lib/processes.mjs';
+import { decodePng, countSkeletonPixels } from './lib/png.mjs';
+
+const ROOM = 'e2e-meeting';
+const NAMES = ['Ann', 'Bob', 'Cat'];
+
+// Max |received - expected| over all landmark components, relative to the codec's bound.
+function poseErrorRatio(received, expected) {
+  let worst = 0;
+  for (let i = 0; i < 33; i++) {
+    for (let k = 0; k < 4; k++) {
+      const err = Math.abs(received[i][k] - expected.landmarks[i][k]);
+      worst = Math.max(worst, err / (expected.max_error[k] + 1e-6));
+    }
+  }
+  return worst;
+}
+
+export async function run(h, figures) {
+  h.begin('meeting: 3 browsers + 1 bot');
+  const server = await startServer();
+  const people = [];
+  let bot = null;
+  try {
+    const t0 = Date.now();
+    for (const name of NAMES) {
+      people.push(await openParticipant(`${server.url}/?room=${ROOM}&name=${name}`));
+      await waitFor(async () => (await state(people.at(-1)))?.status === 'joined', 15000);
+    }
+    bot = startBot(server.ws, { room: ROOM, name: 'Bot' });
+
+    const allIn = await waitFor(async () => {
+      const states = await Promise.all(people.map(state));
+      return states.every((s) => s && s.participants.length === 4 &&
+        s.participants.filter((p) => !p.is_self).every((p) => p.packets_received > 30)) ? states : null;
+    }, 25000, 100);
+    h.check('every browser lists four participants and receives poses from all three others', !!allIn,
+      allIn ? '' : JSON.stringify((await Promise.all(people.map(state))).map((s) => s && s.participants.map((p) => [p.user_name, p.transport, p.packets_received]))));
+    if (!allIn) return;
+    figures.join_to_all_poses_s = (Date.now() - t0) / 1000;
+
+    // Every browser: names, ordering, transports, and poses flowing right now.
+    const before = await Promise.all(people.map(state));
+    await sleep(1000);
+    const after = await Promise.all(people.map(state));
+    const latencies = [];
+    for (let i = 0; i < people.length; i++) {
+      const me = NAMES[i];
+      const names = after[i].participants.map((p) => p.user_name);
+      h.check(`${me}: participants in join order`, JSON.stringify(names) === JSON.stringify([...NAMES, 'Bot']), names.join(','));
+      for (const p of after[i].participants.filter((x) => !x.is_self)) {
+        const prev = before[i].participants.find((x) => x.user_id === p.user_id);
+        const rate = p.packets_received - prev.packets_received;
+        h.check(`${me}: poses from ${p.user_name} keep arriving (~30/s)`, rate >= 20 && rate <= 40, `${rate} in 1 s`);
+        const want = p.user_name === 'Bot' ? 'relay' : 'p2p';
+        h.check(`${me}: transport to ${p.user_name} is ${want}`, p.transport === want, p.transport);
+        const expected = await people[i].page.evaluate(([u, t]) => PoseMeet.syntheticPose(u, t), [p.user_id, p.latest_pose.timestamp]);
+        const ratio = poseErrorRatio(p.latest_pose.landmarks, expected);
+        h.check(`${me}: pose from ${p.user_name} equals its source's pose for that timestamp within quantization error`,
+          ratio <= 1.0, `worst error = ${ratio.toFixed(3)} x bound`);
+        if (p.user_name !== 'Bot') latencies.push(p.latency_ms.median);
+      }
+    }
+
+    // The bot receives the browsers' poses through the relay, and they are the right poses.
+    const botState = bot.latest['Bot'];
+    const botView = botState ? botState.participants.filter((p) => p.user_name !== 'Bot') : [];
+    h.check('bot lists the three browsers', botView.length === 3, botView.map((p) => p.user_name).join(','));
+    for (const p of botView) {
+      h.check(`bot: poses from ${p.user_name} arrive by relay`, p.transport === 'relay' && p.packets_received > 30,
+        `${p.transport}, ${p.packets_received} packets`);
+      if (p.latest_pose) {
+        const expected = await people[0].page.evaluate(([u, t]) => PoseMeet.syntheticPose(u, t), [p.user_id, p.latest_pose.timestamp]);
+        h.check(`bot: pose from ${p.user_name} matches its source`, poseErrorRatio(p.latest_pose.landmarks, expected) <= 1.0);
+      }
+    }
+
+    // Screenshot: the skeletons are really drawn.
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const shotPath = path.join(ARTIFACTS, 'meeting-ann.png');
+    const png = await people[0].page.screenshot({ path: shotPath });
+    const img = decodePng(png);
+    const skeletonPixels = countSkeletonPixels(img, img.width - 260);
+    h.check('screenshot shows skeleton pixels', skeletonPixels > 3000, `${skeletonPixels} px, saved ${shotPath}`);
+    const render = after[0].render;
+    h.check('renderer draws all skeletons in two instanced draw calls', render.draw_calls === 2 && render.bone_instances >= 4 * 30,
+      `${render.draw_calls} draws, ${render.bone_instances} bones, ${render.joint_instances} joints`);
+
+    // Figures: per-sender bytes, latency, time to first remote pose.
+    figures.pose_packet_bytes = 166;
+    const ann = after[0];
+    figures.pose_packets_per_second = (after[0].pose_packets_sent - before[0].pose_packets_sent);
+    figures.latency_ms_p2p_median = percentile(latencies, 0.5);
+    const allSamples = after.flatMap((s) => s.participants.filter((p) => !p.is_self && p.transport === 'p2p').map((p) => p.latency_ms.p99));
+    figures.latency_ms_p2p_p99 = Math.max(...allSamples);
+    figures.latency_ms_relay_median = after[0].participants.find((p) => p.user_name === 'Bot').latency_ms.median;
+    figures.page_load_to_first_remote_pose_ms = after[2].render.first_remote_pose_rendered_ms;
+    void ann;
+
+    // Leaving: close Cat's browser; everyone else sees it within a second.
+    const closedAt = Date.now();
+    await people[2].close();
+    const gone = await waitFor(async () => {
+      const s = await Promise.all(people.slice(0, 2).map(state));
+      const botSees = bot.latest['Bot'] && !bot.latest['Bot'].participants.some((p) => p.user_name === 'Cat');
+      return s.every((x) => x.participants.length === 3 && !x.participants.some((p) => p.user_name === 'Cat')) && botSees;
+    }, 3000, 25);
+    const leaveMs = Date.now() - closedAt;
+    h.check('a closed browser disappears from every other participant within 1 s', !!gone && leaveMs <= 1000, `${leaveMs} ms`);
+    figures.leave_visible_ms = leaveMs;
+    people.pop();
+
+    for (const p of people) h.check('no page errors', p.errors.length === 0, p.errors.join('; '));
+  } finally {
+    for (const p of people) await p.close().catch(() => {});
+    if (bot) await bot.stop();
+    const code = await server.stop();
+    h.check('server exits cleanly on SIGTERM', code === 0, `exit ${code}`);
+  }
+}

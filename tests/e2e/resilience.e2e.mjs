@@ -1,0 +1,105 @@
+// What a user sees when things go wrong: the server drops and comes back, the browser
+// lacks WebRTC or WebGL2, the page is opened from disk, a client sends garbage.
+import path from 'node:path';
+import { waitFor } from './lib/harness.mjs';
+import { startServer, openParticipant, state, WEB_ROOT } from './lib/processes.mjs';
+
+export async function run(h) {
+  h.begin('resilience: server restart, missing browser features, file://, bad input');
+  let server = await startServer();
+  const port = server.port;
+  const opened = [];
+  try {
+    // 1. Server goes away and comes back on the same port: the client says so and rejoins.
+    const ann = await openParticipant(`${server.url}/?room=resilience&name=Ann`);
+    opened.push(ann);
+    h.check('joins', !!(await waitFor(async () => (await state(ann))?.status === 'joined', 15000)));
+    await server.stop();
+    const down = await waitFor(async () => {
+      const s = await state(ann);
+      return s.status === 'reconnecting' && /server/.test(s.error) ? s : null;
+    }, 5000);
+    h.check('server loss is shown as "reconnecting" with a reason', !!down, down ? down.error : '');
+    server = await startServer({ port });
+    const back = await waitFor(async () => (await state(ann))?.status === 'joined', 12000);
+    h.check('client rejoins on its own when the server is back', !!back);
+
+    // 2. No WebRTC: the page still works, says so, and uses the relay.
+    const noRtc = await openParticipant(`${server.url}/?room=resilience&name=NoRtc`, {
+      initScript: () => { delete window.RTCPeerConnection; },
+    });
+    opened.push(noRtc);
+    const relayed = await waitFor(async () => {
+      const s = await state(noRtc);
+      const annP = s && s.participants.find((p) => p.user_name === 'Ann');
+      return annP && annP.packets_received > 10 ? annP : null;
+    }, 15000);
+    h.check('without WebRTC poses still arrive, through the relay', relayed && relayed.transport === 'relay',
+      relayed ? relayed.transport : 'nothing arrived');
+    const annSeesRelay = await waitFor(async () => {
+      const s = await state(ann);
+      const p = s && s.participants.find((x) => x.user_name === 'NoRtc');
+      return p && p.packets_received > 10 && p.transport === 'relay';
+    }, 10000);
+    h.check('the other side receives the WebRTC-less participant through the relay', !!annSeesRelay);
+
+    // 3. No WebGL2: a clear message instead of a blank page.
+    const noGl = await openParticipant(`${server.url}/?room=resilience&name=NoGl`, {
+      initScript: () => {
+        const orig = HTMLCanvasElement.prototype.getContext;
+        HTMLCanvasElement.prototype.getContext = function (type, ...rest) {
+          return type === 'webgl2' ? null : orig.call(this, type, ...rest);
+        };
+      },
+    });
+    opened.push(noGl);
+    const msg = await waitFor(async () => {
+      const visible = await noGl.page.isVisible('#pm-fatal');
+      return visible ? noGl.page.textContent('#pm-fatal-text') : null;
+    }, 10000);
+    h.check('without WebGL2 the page says so', !!msg && /WebGL2/.test(msg), msg || 'no message');
+
+    // 4. Opened straight from disk, pointed at the server by a parameter.
+    const fileUrl = 'file://' + path.join(WEB_ROOT, 'index.html') + `?server=127.0.0.1:${port}&room=resilience&name=Disk`;
+    const disk = await openParticipant(fileUrl);
+    opened.push(disk);
+    const diskJoined = await waitFor(async () => {
+      const s = await state(disk);
+      return s && s.status === 'joined' && s.participants.some((p) => p.user_name === 'Ann' && p.packets_received > 5);
+    }, 20000);
+    h.check('index.html opened from file:// loads the wasm, joins and receives poses', !!diskJoined);
+
+    // 5. Garbage from one client gets error replies and does not disturb the others.
+    const replies = await ann.page.evaluate(async (wsUrl) => {
+      const ws = new WebSocket(wsUrl);
+      ws.binaryType = 'arraybuffer';
+      const got = [];
+      ws.onmessage = (e) => { if (typeof e.data === 'string') got.push(JSON.parse(e.data)); };
+      await new Promise((r) => { ws.onopen = r; });
+      ws.send('{not json');
+      ws.send(JSON.stringify({ event_name: 'vcJoinRoom', content: { room_id: 'resilience' } }));
+      ws.send(JSON.stringify({ event_name: 'vcNoSuchThing', request_id: 'x1' }));
+      ws.send(new Uint8Array([9, 9, 9]));
+      ws.send('x'.repeat(200 * 1024));
+      await new Promise((r) => setTimeout(r, 800));
+      ws.close();
+      return got.map((m) => m.code);
+    }, server.ws);
+    h.check('malformed JSON, missing fields, unknown events, bad binary and oversized messages get error codes',
+      replies.includes(400) && replies.includes(420) && replies.filter((c) => c === 400).length >= 2,
+      JSON.stringify(replies));
+    const stillFine = await waitFor(async () => {
+      const s1 = await state(ann);
+      const s2 = await state(noRtc);
+      return s1.status === 'joined' && s2.status === 'joined';
+    }, 2000);
+    h.check('other clients are undisturbed', !!stillFine);
+    const health = await (await fetch(`${server.url}/healthz`)).json();
+    h.check('server still healthy', health.status === 'ok', JSON.stringify(health));
+  } catch (e) {
+    h.crash(e);
+  } finally {
+    for (const p of opened) await p.close().catch(() => {});
+    await server.stop();
+  }
+}

@@ -1,0 +1,20 @@
+// Runs every end-to-end scenario and prints a summary line; figures measured on the way
+// are written to build/e2e/figures.json (see README "Measured figures").
+import fs from 'node:fs';
+import path from 'node:path';
+import { Harness } from './lib/harness.mjs';
+import { ARTIFACTS } from './lib/processes.mjs';
+import * as meeting from './meeting.e2e.mjs';
+import * as resilience from './resilience.e2e.mjs';
+
+const h = new Harness();
+const figures = {};
+for (const scenario of [meeting, resilience]) {
+  try { await scenario.run(h, figures); } catch (e) { h.crash(e); }
+}
+fs.mkdirSync(ARTIFACTS, { recursive: true });
+fs.writeFileSync(path.join(ARTIFACTS, 'figures.json'), JSON.stringify(figures, null, 2));
+console.log('\nfigures:', JSON.stringify(figures));
+if (h.failures.length) console.log('failed checks:\n  ' + h.failures.join('\n  '));
+console.log(`e2e: ${h.passed} passed, ${h.failed} failed`);
+process.exit(h.failed ? 1 : 0);
