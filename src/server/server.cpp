@@ -1,0 +1,109 @@
+// See server.hpp.
+#include "server/server.hpp"
+
+#include <csignal>
+#include <filesystem>
+
+#include "server/listener.hpp"
+#include "server/log.hpp"
+
+namespace posemeet::server {
+namespace {
+// Time the WebSockets get to finish their closing handshakes on shutdown.
+constexpr auto kShutdownGrace = std::chrono::seconds(2);
+
+std::int64_t wall_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+}  // namespace
+
+Server::Server(ServerConfig config)
+    : config_(std::move(config)),
+      hub_(std::make_unique<signaling_hub>(config_, store_)),
+      signals_(ioc_, SIGINT, SIGTERM),
+      shutdown_timer_(ioc_) {
+    if (config_.verbose) set_log_level(LogLevel::Debug);
+}
+
+Server::~Server() = default;
+
+bool Server::start(std::string& error) {
+    std::error_code fs_ec;
+    if (!std::filesystem::is_directory(config_.web_root, fs_ec)) {
+        log_warn("web root '" + config_.web_root + "' (" +
+                 std::filesystem::absolute(config_.web_root, fs_ec).string() +
+                 ") is not a folder: only /healthz, /api/v1/rooms and /ws will work. Build the "
+                 "web client or pass --web-root DIR.");
+    }
+    if (config_.db_path.empty()) {
+        log_info("no --db: rooms and sessions are not recorded");
+    } else if (store_.open(config_.db_path, wall_ms())) {
+        log_info("recording rooms and sessions in " + config_.db_path);
+    } else {
+        log_warn("continuing without the audit store");
+    }
+
+    listener_ = std::make_shared<listener>(ioc_, *hub_, config_);
+    if (!listener_->open(error)) return false;
+    listener_->run();
+    wait_for_signal();
+    return true;
+}
+
+std::uint16_t Server::port() const { return listener_ ? listener_->local_endpoint().port() : 0; }
+
+void Server::wait_for_signal() {
+    signals_.async_wait([this](error_code ec, int signo) {
+        if (ec) return;
+        if (stopping_) {
+            log_warn("second signal: stopping now");
+            ioc_.stop();
+            return;
+        }
+        log_info(std::string("received ") + (signo == SIGINT ? "SIGINT" : "SIGTERM") + ", shutting down");
+        stop();
+        wait_for_signal();
+    });
+}
+
+void Server::stop() {
+    if (stopping_) return;
+    stopping_ = true;
+    if (listener_) listener_->stop();
+    hub_->shutdown();
+    shutdown_deadline_ = std::chrono::steady_clock::now() + kShutdownGrace;
+    poll_shutdown();
+}
+
+void Server::poll_shutdown() {
+    if (hub_->connection_count() == 0 || std::chrono::steady_clock::now() >= shutdown_deadline_) {
+        if (hub_->connection_count() > 0)
+            log_warn(std::to_string(hub_->connection_count()) + " WebSocket(s) did not close in time");
+        ioc_.stop();
+        return;
+    }
+    shutdown_timer_.expires_after(std::chrono::milliseconds(20));
+    shutdown_timer_.async_wait([this](error_code ec) {
+        if (!ec) poll_shutdown();
+    });
+}
+
+int Server::run() {
+    for (;;) {
+        try {
+            ioc_.run();
+            break;
+        } catch (const std::exception& e) {
+            // A handler threw: log it and keep serving the other clients.
+            log_error(std::string("unhandled exception in the I/O loop: ") + e.what());
+        }
+    }
+    hub_->finalize();
+    store_.flush();
+    store_.close();
+    return 0;
+}
+
+}  // namespace posemeet::server

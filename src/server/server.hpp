@@ -1,0 +1,50 @@
+// The whole server on one io_context thread: audit store, hub, listener, and the
+// SIGINT/SIGTERM handling that shuts it down cleanly (stop accepting, close WebSockets
+// with "going away", record the leaves, flush the store).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "server/net.hpp"
+#include "server/server_config.hpp"
+#include "server/signaling_hub.hpp"
+#include "server/sqlite_store.hpp"
+
+namespace posemeet::server {
+
+class listener;
+
+class Server {
+public:
+    explicit Server(ServerConfig config);
+    ~Server();
+
+    // Opens the store and binds the port; false with `error` if the port cannot be bound.
+    bool start(std::string& error);
+    // The bound port (useful with --port 0).
+    std::uint16_t port() const;
+    // Runs until SIGINT/SIGTERM (or stop()), then finishes cleanly. Returns the exit code.
+    int run();
+    // Begins a graceful shutdown; call on the I/O thread (or post it there).
+    void stop();
+
+private:
+    void wait_for_signal();
+    void poll_shutdown();
+
+    ServerConfig config_;
+    SqliteStore store_;
+    std::unique_ptr<signaling_hub> hub_;
+    // Declared after the hub: destroyed first, so no pending handler outlives the hub.
+    net::io_context ioc_{1};
+    net::signal_set signals_;
+    net::steady_timer shutdown_timer_;
+    std::shared_ptr<listener> listener_;
+    std::chrono::steady_clock::time_point shutdown_deadline_{};
+    bool stopping_ = false;
+};
+
+}  // namespace posemeet::server

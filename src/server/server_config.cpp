@@ -1,0 +1,176 @@
+// See server_config.hpp.
+#include "server/server_config.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <type_traits>
+
+namespace posemeet::server {
+namespace {
+
+// Parses a whole string as a number in [lo, hi]; returns an error text or "".
+template <class T>
+std::string parse_number(const std::string& text, T lo, T hi, T& out) {
+    T value{};
+    const char* first = text.data();
+    const char* last = text.data() + text.size();
+    const auto r = std::from_chars(first, last, value);
+    if (text.empty() || r.ec != std::errc{} || r.ptr != last)
+        return "'" + text + "' is not a number";
+    if constexpr (std::is_floating_point_v<T>) {
+        if (!std::isfinite(value)) return "'" + text + "' is not a finite number";
+    }
+    if (value < lo || value > hi)
+        return "'" + text + "' is out of range " + std::to_string(lo) + ".." + std::to_string(hi);
+    out = value;
+    return {};
+}
+
+struct Option {
+    const char* flag;  // without the leading "--"
+    const char* env;
+    const char* value_name;  // nullptr = a switch without a value
+    const char* help;
+    std::function<std::string(ServerConfig&, const std::string&)> apply;
+};
+
+std::vector<Option> options() {
+    using C = ServerConfig;
+    return {
+        {"host", "POSEMEET_HOST", "ADDR", "address to listen on (default 127.0.0.1; 0.0.0.0 = all)",
+         [](C& c, const std::string& v) -> std::string {
+             if (v.empty()) return "must not be empty";
+             c.host = v;
+             return {};
+         }},
+        {"port", "POSEMEET_PORT", "N", "TCP port (default 8080; 0 = pick a free port)",
+         [](C& c, const std::string& v) {
+             unsigned p = 0;
+             auto e = parse_number<unsigned>(v, 0, 65535, p);
+             if (e.empty()) c.port = static_cast<std::uint16_t>(p);
+             return e;
+         }},
+        {"web-root", "POSEMEET_WEB_ROOT", "DIR",
+         "folder of static files to serve (default build/wasm/web, relative to the working dir)",
+         [](C& c, const std::string& v) -> std::string {
+             if (v.empty()) return "must not be empty";
+             c.web_root = v;
+             return {};
+         }},
+        {"db", "POSEMEET_DB", "PATH",
+         "SQLite audit database (default posemeet.db; :memory: = in memory, empty = none)",
+         [](C& c, const std::string& v) -> std::string {
+             c.db_path = v;
+             return {};
+         }},
+        {"max-participants", "POSEMEET_MAX_PARTICIPANTS", "N", "participants per room (default 16)",
+         [](C& c, const std::string& v) { return parse_number<int>(v, 1, 10000, c.max_participants); }},
+        {"max-message-bytes", "POSEMEET_MAX_MESSAGE_BYTES", "N",
+         "largest WebSocket message accepted (default 65536)",
+         [](C& c, const std::string& v) {
+             return parse_number<std::size_t>(v, 1024, 16 * 1024 * 1024, c.max_message_bytes);
+         }},
+        {"control-rate", "POSEMEET_CONTROL_RATE", "N", "control messages per second per connection (default 50)",
+         [](C& c, const std::string& v) { return parse_number<double>(v, 0.1, 1e6, c.control_rate); }},
+        {"control-burst", "POSEMEET_CONTROL_BURST", "N", "control message burst (default 100)",
+         [](C& c, const std::string& v) { return parse_number<double>(v, 1, 1e6, c.control_burst); }},
+        {"media-rate", "POSEMEET_MEDIA_RATE", "N", "relayed media packets per second per connection (default 200)",
+         [](C& c, const std::string& v) { return parse_number<double>(v, 0.1, 1e6, c.media_rate); }},
+        {"media-burst", "POSEMEET_MEDIA_BURST", "N", "media packet burst (default 400)",
+         [](C& c, const std::string& v) { return parse_number<double>(v, 1, 1e6, c.media_burst); }},
+        {"queue-max-messages", "POSEMEET_QUEUE_MAX_MESSAGES", "N",
+         "outgoing messages queued per connection before dropping (default 1024)",
+         [](C& c, const std::string& v) {
+             return parse_number<std::size_t>(v, 16, 1000000, c.queue_max_messages);
+         }},
+        {"queue-max-bytes", "POSEMEET_QUEUE_MAX_BYTES", "N",
+         "outgoing bytes queued per connection before dropping (default 4194304)",
+         [](C& c, const std::string& v) {
+             return parse_number<std::size_t>(v, 64 * 1024, std::size_t{1} << 32, c.queue_max_bytes);
+         }},
+        {"ws-idle-timeout", "POSEMEET_WS_IDLE_TIMEOUT", "SECONDS",
+         "drop a WebSocket silent this long; pinged at half of it (default 10)",
+         [](C& c, const std::string& v) { return parse_number<int>(v, 2, 3600, c.ws_idle_timeout_s); }},
+        {"verbose", "POSEMEET_VERBOSE", nullptr, "log every connection and request",
+         [](C& c, const std::string& v) -> std::string {
+             if (v.empty() || v == "1" || v == "true" || v == "yes") c.verbose = true;
+             else if (v == "0" || v == "false" || v == "no") c.verbose = false;
+             else return "'" + v + "' is not a boolean";
+             return {};
+         }},
+    };
+}
+
+}  // namespace
+
+ConfigParseResult parse_server_config(const std::vector<std::string>& args, const EnvLookup& env) {
+    ConfigParseResult result;
+    ServerConfig config;
+    const auto opts = options();
+
+    // Environment first, then flags on top (the flag wins).
+    if (env) {
+        for (const auto& o : opts) {
+            const char* v = env(o.env);
+            if (!v) continue;
+            if (auto e = o.apply(config, v); !e.empty()) {
+                result.error = std::string(o.env) + ": " + e;
+                return result;
+            }
+        }
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& arg = args[i];
+        if (arg == "--help" || arg == "-h") {
+            result.help = true;
+            return result;
+        }
+        if (arg.rfind("--", 0) != 0) {
+            result.error = "unexpected argument '" + arg + "'";
+            return result;
+        }
+        std::string name = arg.substr(2);
+        std::optional<std::string> value;
+        if (auto eq = name.find('='); eq != std::string::npos) {
+            value = name.substr(eq + 1);
+            name.resize(eq);
+        }
+        const Option* opt = nullptr;
+        for (const auto& o : opts)
+            if (name == o.flag) opt = &o;
+        if (!opt) {
+            result.error = "unknown flag --" + name;
+            return result;
+        }
+        if (!value) {
+            if (opt->value_name) {
+                if (i + 1 >= args.size()) {
+                    result.error = "--" + name + " needs a value";
+                    return result;
+                }
+                value = args[++i];
+            } else {
+                value = "";
+            }
+        }
+        if (auto e = opt->apply(config, *value); !e.empty()) {
+            result.error = "--" + name + ": " + e;
+            return result;
+        }
+    }
+    result.config = config;
+    return result;
+}
+
+std::string server_usage(const std::string& program) {
+    std::string out = "Usage: " + program + " [flags]\n\nPoseMeet signaling, relay and static file server.\n\nFlags (each also from the environment variable shown; the flag wins):\n";
+    for (const auto& o : options()) {
+        std::string left = std::string("  --") + o.flag + (o.value_name ? std::string(" ") + o.value_name : "");
+        if (left.size() < 30) left.resize(30, ' ');
+        out += left + " " + o.help + "  [" + o.env + "]\n";
+    }
+    out += "  --help                       this text\n";
+    return out;
+}
+
+}  // namespace posemeet::server

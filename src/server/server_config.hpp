@@ -1,0 +1,47 @@
+// Server settings: command-line flags, each also readable from a POSEMEET_* environment
+// variable (the flag wins). `posemeet-server --help` prints the list.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace posemeet::server {
+
+struct ServerConfig {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;            // 0 = any free port
+    std::string web_root = "build/wasm/web";  // relative to the working directory
+    std::string db_path = "posemeet.db";  // ":memory:" = no file; "" = no store
+    int max_participants = 16;
+    std::size_t max_message_bytes = 64 * 1024;
+    // Per-connection token buckets (messages per second, burst).
+    double control_rate = 50, control_burst = 100;
+    double media_rate = 200, media_burst = 400;
+    // Per-connection outgoing queue cap; over it media is dropped, then control closes.
+    std::size_t queue_max_messages = 1024;
+    std::size_t queue_max_bytes = 4 * 1024 * 1024;
+    // A WebSocket that sends nothing (not even a pong to our pings) for this long is dropped.
+    int ws_idle_timeout_s = 10;
+    bool verbose = false;
+
+    // Messages larger than max_message_bytes get a 413 reply; beyond this hard cap the
+    // connection is closed with 1009 (message too big) instead of reading on.
+    std::size_t hard_message_limit() const { return max_message_bytes * 16; }
+};
+
+struct ConfigParseResult {
+    std::optional<ServerConfig> config;  // set on success
+    bool help = false;                   // --help was given
+    std::string error;                   // set on failure
+};
+
+using EnvLookup = std::function<const char*(const char* name)>;
+
+// `args` excludes argv[0]. Accepts "--flag value" and "--flag=value".
+ConfigParseResult parse_server_config(const std::vector<std::string>& args, const EnvLookup& env);
+std::string server_usage(const std::string& program);
+
+}  // namespace posemeet::server

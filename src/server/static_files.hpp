@@ -1,0 +1,36 @@
+// Mapping of request targets to files under the web root: percent-decoding, refusal of
+// path traversal and hidden files, index.html for folders, MIME types and cache policy.
+// Pure functions (plus a stat for folders); the HTTP session does the I/O.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace posemeet::server {
+
+// The path part of a request target: "/a/b?x=1#y" -> "/a/b".
+std::string_view target_path(std::string_view target);
+
+// Percent-decodes `in`; false on a malformed escape or a decoded NUL.
+bool percent_decode(std::string_view in, std::string& out);
+
+enum class StaticStatus { Ok, BadRequest, Forbidden };
+
+struct StaticResolution {
+    StaticStatus status = StaticStatus::Ok;
+    std::string file;  // absolute-or-relative filesystem path when Ok
+};
+
+// Resolves the target ("/", "/posemeet.js?v=2", "/sub/") under `web_root`. Refuses "..",
+// backslashes and dot-files (Forbidden) and bad escapes (BadRequest). Folders map to their
+// index.html. Does not check that the file exists.
+StaticResolution resolve_static_path(const std::string& web_root, std::string_view target);
+
+// Content-Type for a file name by extension (application/octet-stream when unknown).
+std::string_view mime_type(std::string_view path);
+
+// Value of the Cache-Control header for a served file. index.html (and every other file,
+// since the build writes unversioned names like posemeet.wasm) must be revalidated.
+std::string_view cache_control(std::string_view path);
+
+}  // namespace posemeet::server

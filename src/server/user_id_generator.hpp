@@ -1,0 +1,20 @@
+// User ids handed to ControlService: 16 lowercase hex digits from a 64-bit Mersenne
+// Twister seeded from std::random_device. Unique in practice and not guessable from
+// other ids by a casual client (not a cryptographic token).
+#pragma once
+
+#include <random>
+#include <string>
+
+namespace posemeet::server {
+
+class UserIdGenerator {
+public:
+    UserIdGenerator();
+    std::string operator()();
+
+private:
+    std::mt19937_64 rng_;
+};
+
+}  // namespace posemeet::server

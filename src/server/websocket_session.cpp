@@ -1,0 +1,216 @@
+// See websocket_session.hpp.
+#include "server/websocket_session.hpp"
+
+#include "server/log.hpp"
+#include "server/signaling_hub.hpp"
+
+namespace posemeet::server {
+namespace {
+constexpr std::size_t kReadChunk = 16 * 1024;
+}
+
+websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config)
+    : ws_(std::move(socket)), hub_(hub), config_(config) {
+    remote_ = remote_address(beast::get_lowest_layer(ws_).socket());
+}
+
+websocket_session::~websocket_session() {
+    if (media_dropped_ > 0)
+        log_info("ws " + remote_ + ": " + std::to_string(media_dropped_) +
+                 " media packet(s) dropped for a slow receiver");
+}
+
+void websocket_session::run(http::request<http::string_body> upgrade_request) {
+    // The WebSocket stream has its own timeouts; the TCP stream's would cut it off.
+    beast::get_lowest_layer(ws_).expires_never();
+
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.handshake_timeout = std::chrono::seconds(10);
+    // A peer that sends nothing for half of this is pinged; silent for all of it, dropped.
+    timeouts.idle_timeout = std::chrono::seconds(config_.ws_idle_timeout_s);
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "PoseMeet"); }));
+    // Last-resort backstop only; the limits are enforced in on_read (413, then 1009).
+    ws_.read_message_max(config_.hard_message_limit() * 16);
+    ws_.auto_fragment(false);
+
+    ws_.async_accept(upgrade_request,
+                     beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+}
+
+void websocket_session::on_accept(error_code ec) {
+    if (ec) {
+        if (!is_benign_error(ec)) log_warn("ws " + remote_ + ": handshake failed: " + ec.message());
+        return;
+    }
+    if (config_.verbose) log_info("ws " + remote_ + ": connected");
+    id_ = hub_.attach(shared_from_this());
+    do_read();
+}
+
+void websocket_session::do_read() {
+    ws_.async_read_some(buffer_, kReadChunk,
+                        beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+}
+
+void websocket_session::on_read(error_code ec, std::size_t bytes) {
+    if (ec) {
+        if (ec == websocket::error::message_too_big)
+            log_warn("ws " + remote_ + ": frame over " + std::to_string(ws_.read_message_max()) +
+                     " bytes, connection dropped");
+        finish(ec, "read");
+        return;
+    }
+    message_bytes_ += bytes;
+    if (message_bytes_ > config_.hard_message_limit()) {
+        // Not worth reading on: close with 1009. Beast's close drains the rest of the
+        // message (bounded by the close timeout) so the peer does see the close frame;
+        // failing the read through read_message_max instead resets the TCP connection
+        // while data is still in flight (Boost 1.74 teardown) and the peer sees 1006.
+        if (!closing_) {
+            log_warn("ws " + remote_ + ": message over " + std::to_string(config_.hard_message_limit()) +
+                     " bytes, closing with 1009");
+            close(websocket::close_code::too_big);
+        }
+        buffer_.consume(buffer_.size());
+        do_read();  // completes with an error once the close is done
+        return;
+    }
+    if (!discarding_ && buffer_.size() > config_.max_message_bytes) discarding_ = true;
+    if (discarding_) buffer_.consume(buffer_.size());
+    if (!ws_.is_message_done()) {
+        do_read();
+        return;
+    }
+
+    const bool binary = ws_.got_binary();
+    if (discarding_) {
+        hub_.on_oversized(id_, binary, message_bytes_);
+    } else if (binary) {
+        hub_.on_binary(id_, static_cast<const std::uint8_t*>(buffer_.data().data()), buffer_.size());
+    } else {
+        hub_.on_text(id_, std::string_view(static_cast<const char*>(buffer_.data().data()), buffer_.size()));
+    }
+    buffer_.consume(buffer_.size());
+    discarding_ = false;
+    message_bytes_ = 0;
+    if (buffer_.capacity() > 2 * kReadChunk) buffer_.shrink_to_fit();  // after a large message
+    if (aborted_) {  // the hub closed us while handling the message (queue overflow)
+        finish(net::error::operation_aborted, "read");
+        return;
+    }
+    do_read();
+}
+
+bool websocket_session::fits(std::size_t size) const {
+    return queue_.size() < config_.queue_max_messages && queued_bytes_ + size <= config_.queue_max_bytes;
+}
+
+void websocket_session::drop_queued_media() {
+    // The front element may be in the middle of being written: keep it.
+    auto first = queue_.begin();
+    if (writing_ && first != queue_.end()) ++first;
+    for (auto it = first; it != queue_.end();) {
+        if (!it->control) {
+            queued_bytes_ -= it->data->size();
+            ++media_dropped_;
+            it = queue_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void websocket_session::send(std::shared_ptr<const std::string> data, bool binary, bool control) {
+    if (!id_ || closing_ || aborted_ || finished_ || !data) return;
+    const std::size_t size = data->size();
+    if (!fits(size)) {
+        if (!control) {
+            if (media_dropped_++ == 0) log_info("ws " + remote_ + ": outgoing queue full, dropping media");
+            return;
+        }
+        drop_queued_media();
+        if (!fits(size)) {
+            abort("outgoing queue overflow (" + std::to_string(queue_.size()) + " messages, " +
+                  std::to_string(queued_bytes_) + " bytes): client too slow");
+            return;
+        }
+    }
+    queue_.push_back({std::move(data), binary, control});
+    queued_bytes_ += size;
+    if (!writing_) do_write();
+}
+
+void websocket_session::do_write() {
+    writing_ = true;
+    const Outgoing& next = queue_.front();
+    ws_.binary(next.binary);
+    ws_.async_write(net::buffer(*next.data),
+                    beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+}
+
+void websocket_session::on_write(error_code ec, std::size_t) {
+    if (ec || finished_) {
+        writing_ = false;
+        if (ec && !is_benign_error(ec)) log_warn("ws " + remote_ + ": write failed: " + ec.message());
+        abort({});
+        queue_.clear();
+        queued_bytes_ = 0;
+        return;
+    }
+    queued_bytes_ -= queue_.front().data->size();
+    queue_.pop_front();
+    if (queue_.empty() || closing_ || aborted_) {
+        writing_ = false;
+        return;
+    }
+    do_write();
+}
+
+void websocket_session::close(websocket::close_code code) {
+    if (closing_ || aborted_ || finished_) return;
+    closing_ = true;
+    // Beast lets a close wait for an in-flight write; queued messages are dropped.
+    ws_.async_close(code, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+}
+
+void websocket_session::on_close(error_code ec) {
+    if (ec && !is_benign_error(ec)) log_warn("ws " + remote_ + ": close failed: " + ec.message());
+    // The pending read completes with an error next and reports the end.
+}
+
+void websocket_session::abort(const std::string& why) {
+    if (aborted_) return;
+    aborted_ = true;
+    if (!why.empty()) log_warn("ws " + remote_ + ": closing: " + why);
+    error_code ignored;
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.close(ignored);
+    // The outstanding read fails with operation_aborted and calls finish().
+}
+
+void websocket_session::finish(error_code ec, const char* where) {
+    if (finished_) return;
+    finished_ = true;
+    if (ec == beast::error::timeout) {
+        log_info("ws " + remote_ + ": no traffic for " + std::to_string(config_.ws_idle_timeout_s) +
+                 " s, dropped");
+    } else if (!is_benign_error(ec) && ec != websocket::error::message_too_big) {
+        log_warn("ws " + remote_ + ": " + where + " failed: " + ec.message());
+    } else if (config_.verbose) {
+        log_info("ws " + remote_ + ": disconnected (" + ec.message() + ")");
+    }
+    hub_.detach(id_);
+    // Make sure nothing lingers (a pending write to a half-open peer, for instance); the
+    // in-flight write (if any) keeps its buffer until on_write.
+    abort({});
+    if (!writing_) {
+        queue_.clear();
+        queued_bytes_ = 0;
+    }
+}
+
+}  // namespace posemeet::server
