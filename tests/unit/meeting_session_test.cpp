@@ -1,0 +1,474 @@
+// meeting_session: the platform-free client, driven through a fake signalling socket and a
+// manually advanced clock, with no PeerLinkFactory (relay mode, like the native client).
+// Server replies and notifications are produced by a real core Room so their shape is
+// exactly what the server sends.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "client/meeting_session.hpp"
+#include "core/media_packet.hpp"
+#include "core/pose_codec.hpp"
+#include "core/room.hpp"
+#include "core/synthetic_pose.hpp"
+
+using namespace posemeet;
+using protocol::ErrorCode;
+using protocol::Json;
+
+namespace {
+
+using Bytes = std::vector<std::uint8_t>;
+
+class FakeSocket : public SignalingSocket {
+public:
+    int connect_calls = 0;
+    int close_calls = 0;
+    std::string url;
+    Handlers handlers;
+    std::vector<std::string> sent_text;
+    std::vector<Bytes> sent_binary;
+
+    void connect(const std::string& u, Handlers h) override {
+        ++connect_calls;
+        url = u;
+        handlers = std::move(h);
+    }
+    void send_text(const std::string& text) override { sent_text.push_back(text); }
+    void send_binary(const std::uint8_t* data, std::size_t size) override {
+        sent_binary.emplace_back(data, data + size);
+    }
+    void close() override { ++close_calls; }
+
+    // The server side of the wire.
+    void open() { handlers.on_open(); }
+    void text(const Json& j) { handlers.on_text(j.dump()); }
+    void raw_text(std::string_view s) { handlers.on_text(s); }
+    void binary(const Bytes& b) { handlers.on_binary(b.data(), b.size()); }
+    void drop(const std::string& reason) { handlers.on_close(reason); }
+
+    Json last_request() const {
+        REQUIRE_FALSE(sent_text.empty());
+        return Json::parse(sent_text.back());
+    }
+};
+
+class FakeClock : public Clock {
+public:
+    double now = 50'000.0;
+    std::uint32_t media_base = 1'234'567u;
+    double now_ms() const override { return now; }
+    std::uint32_t media_time_ms() const override {
+        return media_base + static_cast<std::uint32_t>(std::llround(now));
+    }
+};
+
+JoinRequest join_req(const std::string& name, int relay = 0) {
+    JoinRequest r;
+    r.user_name = name;
+    r.camera = 1;
+    r.media_relay = relay;
+    return r;
+}
+
+const Json* participant(const Json& state, const std::string& user_id) {
+    for (const auto& p : state["participants"])
+        if (p["user_id"] == user_id) return &p;
+    return nullptr;
+}
+
+std::vector<std::string> participant_ids(const Json& state) {
+    std::vector<std::string> ids;
+    for (const auto& p : state["participants"]) ids.push_back(p["user_id"]);
+    return ids;
+}
+
+struct Harness {
+    FakeSocket socket;
+    FakeClock clock;
+    Room room{"r1", "Room One", 1000, {}};  // the server's truth, used to build messages
+    std::int64_t server_ms = 2000;
+    std::vector<std::pair<std::string, Json>> events;
+    MeetingSession session;
+
+    static SessionConfig config() {
+        SessionConfig c;
+        c.server_url = "ws://test.invalid/ws";
+        return c;
+    }
+
+    Harness() : session(config(), socket, /*peers=*/nullptr, clock) {
+        session.set_event_listener([this](const std::string& n, const Json& d) { events.emplace_back(n, d); });
+    }
+
+    // Someone else already in the room (or joining later: returns the notifications).
+    Outcome server_join(const std::string& user_id, int relay = 0) {
+        Outcome o = room.join(user_id, join_req("name-" + user_id, relay), server_ms++);
+        REQUIRE(o.code == ErrorCode::Ok);
+        return o;
+    }
+
+    // Deliver every notification of `o` addressed to `me`.
+    void deliver(const Outcome& o, const std::string& me = "u-me") {
+        for (const auto& n : o.notifications)
+            for (const auto& r : n.recipients)
+                if (r == me) socket.text(protocol::make_inform(n.event, n.data, server_ms));
+    }
+
+    // Runs the whole join handshake; the room already holds `others`.
+    void join_as_me(const std::vector<std::string>& others) {
+        for (const auto& id : others) server_join(id);
+        session.join("r1", "Me");
+        REQUIRE(socket.connect_calls >= 1);
+        socket.open();
+        const Json req = socket.last_request();
+        REQUIRE(req["event_name"] == "vcJoinRoom");
+        Outcome o = room.join("u-me", join_req("Me", 1), server_ms++);
+        REQUIRE(o.code == ErrorCode::Ok);
+        socket.text(protocol::make_reply(req["request_id"], ErrorCode::Ok, "", o.response, server_ms));
+        REQUIRE(session.status() == ConnectionStatus::Joined);
+    }
+
+    std::uint16_t media_id(const std::string& user_id) { return room.find(user_id)->media_id; }
+
+    Bytes pose_packet_from(const std::string& user_id, std::uint32_t ts, std::uint16_t seq = 0) {
+        MediaHeader h;
+        h.kind = MediaKind::Pose;
+        h.sender = media_id(user_id);
+        h.sequence = seq;
+        h.timestamp_ms = ts;
+        return encode_media_packet(h, pose_codec::encode(SyntheticPoseSource(pose_seed_for_user(user_id)).pose_at(ts)));
+    }
+
+    // Advance the clock in `step_ms` increments for `total_ms`, ticking each time.
+    void run(double total_ms, double step_ms = 1.0) {
+        const double end = clock.now + total_ms;
+        while (clock.now + step_ms <= end + 1e-9) {
+            clock.now += step_ms;
+            session.tick();
+        }
+    }
+};
+
+}  // namespace
+
+TEST_SUITE_BEGIN("meeting_session");
+
+TEST_CASE("join connects and sends a vcJoinRoom request in relay mode") {
+    Harness h;
+    CHECK(h.session.status() == ConnectionStatus::Idle);
+    h.session.join("r1", "Zoë 你好");
+    CHECK(h.socket.connect_calls == 1);
+    CHECK(h.socket.url == "ws://test.invalid/ws");
+    CHECK(h.session.status() == ConnectionStatus::Connecting);
+    CHECK(h.socket.sent_text.empty());  // nothing before the socket opens
+
+    h.socket.open();
+    REQUIRE(h.socket.sent_text.size() == 1);
+    const Json req = h.socket.last_request();
+    CHECK(req["v"] == 1);
+    CHECK(req["event_name"] == "vcJoinRoom");
+    CHECK_FALSE(req["request_id"].get<std::string>().empty());
+    CHECK(req["content"]["room_id"] == "r1");
+    CHECK(req["content"]["user_name"] == "Zoë 你好");
+    CHECK(req["content"]["media_relay"] == 1);  // no PeerLinkFactory: media through the server
+    // The request is one the real server-side parser accepts.
+    auto parsed = protocol::parse_request(h.socket.sent_text.back());
+    REQUIRE(std::holds_alternative<protocol::Request>(parsed));
+    std::string err;
+    auto jr = parse_join_request(std::get<protocol::Request>(parsed).content, err);
+    REQUIRE_MESSAGE(jr.has_value(), err);
+    CHECK(jr->media_relay == 1);
+}
+
+TEST_CASE("a successful join reply shows status joined and participants in join order") {
+    Harness h;
+    // Map order (by user id) differs from join order on purpose.
+    h.join_as_me({"u-zed", "u-amy"});
+    const Json s = h.session.state_json();
+    CHECK(s["status"] == "joined");
+    CHECK(s["room"]["room_id"] == "r1");
+    CHECK(s["room"]["room_name"] == "Room One");
+    CHECK(s["self"]["user_id"] == "u-me");
+    CHECK(participant_ids(s) == std::vector<std::string>{"u-zed", "u-amy", "u-me"});
+    CHECK((*participant(s, "u-me"))["is_self"] == true);
+    CHECK((*participant(s, "u-zed"))["is_self"] == false);
+    CHECK((*participant(s, "u-amy"))["is_self"] == false);
+    CHECK((*participant(s, "u-zed"))["user_role"] == 1);  // first joiner hosts
+    CHECK((*participant(s, "u-amy"))["transport"] == "none");
+    CHECK((*participant(s, "u-amy"))["packets_received"] == 0);
+    CHECK((*participant(s, "u-amy"))["latest_pose"].is_null());
+    bool saw_joined = false;
+    for (auto& [name, data] : h.events) saw_joined = saw_joined || name == "joined";
+    CHECK(saw_joined);
+}
+
+TEST_CASE("vcOnJoinRoom and vcOnLeaveRoom update the participant list") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    h.deliver(h.server_join("u-bob"));
+    Json s = h.session.state_json();
+    CHECK(participant_ids(s) == std::vector<std::string>{"u-zed", "u-me", "u-bob"});
+    CHECK(h.session.remotes().count("u-bob") == 1);
+
+    h.deliver(h.room.leave("u-zed", h.server_ms++));  // the host leaves
+    s = h.session.state_json();
+    CHECK(participant_ids(s) == std::vector<std::string>{"u-me", "u-bob"});
+    CHECK(h.session.remotes().count("u-zed") == 0);
+    // Host passes to the earliest remaining member: me.
+    CHECK(s["self"]["user_role"] == 1);
+    CHECK((*participant(s, "u-bob"))["user_role"] == 0);
+
+    h.deliver(h.room.leave("u-bob", h.server_ms++));
+    s = h.session.state_json();
+    CHECK(participant_ids(s) == std::vector<std::string>{"u-me"});
+}
+
+TEST_CASE("tick sends one relay frame per pose at 30 Hz with the right size and content") {
+    Harness h;
+    h.join_as_me({"u-zed", "u-amy"});
+    const std::size_t before = h.socket.sent_binary.size();
+    h.session.tick();  // a pose is due right after joining
+    h.run(999);        // the rest of the first second at 1 ms ticks
+    CHECK(h.socket.sent_binary.size() - before == 30);
+
+    const std::set<std::uint16_t> remote_ids = {h.media_id("u-zed"), h.media_id("u-amy")};
+    std::uint16_t prev_seq = 0;
+    std::uint32_t prev_ts = 0;
+    for (std::size_t i = before; i < h.socket.sent_binary.size(); ++i) {
+        const Bytes& f = h.socket.sent_binary[i];
+        INFO("frame " << i);
+        REQUIRE(f.size() == 2 + 2 * 2 + 166);
+        auto rf = parse_relay_frame(f.data(), f.size());
+        REQUIRE_MESSAGE(rf.frame.has_value(), rf.error);
+        CHECK(std::set<std::uint16_t>(rf.frame->targets.begin(), rf.frame->targets.end()) == remote_ids);
+        auto mp = parse_media_packet(rf.frame->packet, rf.frame->packet_size);
+        REQUIRE(mp.packet.has_value());
+        CHECK(mp.packet->header.kind == MediaKind::Pose);
+        CHECK(mp.packet->header.sender == h.media_id("u-me"));
+        if (i > before) {
+            CHECK(mp.packet->header.sequence == static_cast<std::uint16_t>(prev_seq + 1));
+            const std::uint32_t gap = mp.packet->header.timestamp_ms - prev_ts;
+            CHECK((gap >= 33 && gap <= 34));
+        }
+        prev_seq = mp.packet->header.sequence;
+        prev_ts = mp.packet->header.timestamp_ms;
+        // The payload is my synthetic pose at the packet's timestamp.
+        auto pose = pose_codec::decode(mp.packet->payload, mp.packet->payload_size);
+        REQUIRE(pose.pose.has_value());
+        const Pose want = SyntheticPoseSource(pose_seed_for_user("u-me")).pose_at(mp.packet->header.timestamp_ms);
+        for (int l = 0; l < kLandmarkCount; ++l)
+            CHECK(std::fabs(pose.pose->landmarks[l].x - want.landmarks[l].x) <= pose_codec::kMaxErrorXY + 1e-6f);
+    }
+
+    // Over ten more seconds the rate stays 30 Hz, whether ticked at 1 ms or at 60 fps.
+    std::size_t n0 = h.socket.sent_binary.size();
+    h.run(10'000, 1.0);
+    CHECK(h.socket.sent_binary.size() - n0 == doctest::Approx(300).epsilon(0.005));
+    n0 = h.socket.sent_binary.size();
+    h.run(10'000, 1000.0 / 60.0);
+    const double sent_60fps = static_cast<double>(h.socket.sent_binary.size() - n0);
+    CHECK(sent_60fps >= 299);
+    CHECK(sent_60fps <= 301);
+    CHECK(h.session.pose_packets_sent() == h.socket.sent_binary.size());
+    CHECK(h.session.pose_bytes_sent() == h.socket.sent_binary.size() * 172);
+}
+
+TEST_CASE("after a stall the pose sender does not burst to catch up") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    h.run(100);
+    h.clock.now += 2000;  // the tab was in the background
+    const std::size_t n0 = h.socket.sent_binary.size();
+    h.session.tick();
+    h.session.tick();
+    CHECK(h.socket.sent_binary.size() - n0 == 1);
+    h.run(1000);
+    CHECK(h.socket.sent_binary.size() - n0 <= 31);
+}
+
+TEST_CASE("no remotes, no relay frames") {
+    Harness h;
+    h.join_as_me({});
+    h.run(1000);
+    CHECK(h.socket.sent_binary.empty());
+}
+
+TEST_CASE("a pose packet from a remote updates its stats, transport and latest pose") {
+    Harness h;
+    h.join_as_me({"u-zed", "u-amy"});
+    const std::uint32_t ts = h.clock.media_time_ms() - 25;  // 25 ms in transit
+    h.socket.binary(h.pose_packet_from("u-zed", ts, 1));
+    Json s = h.session.state_json();
+    const Json& zed = *participant(s, "u-zed");
+    CHECK(zed["packets_received"] == 1);
+    CHECK(zed["transport"] == "relay");
+    CHECK(zed["p2p_open"] == false);
+    REQUIRE(zed["latest_pose"].is_object());
+    CHECK(zed["latest_pose"]["timestamp"] == ts);
+    REQUIRE(zed["latest_pose"]["landmarks"].size() == kLandmarkCount);
+    const Pose want = SyntheticPoseSource(pose_seed_for_user("u-zed")).pose_at(ts);
+    for (int i = 0; i < kLandmarkCount; ++i) {
+        const Json& l = zed["latest_pose"]["landmarks"][i];
+        REQUIRE(l.size() == 4);
+        CHECK(std::fabs(l[0].get<float>() - want.landmarks[i].x) <= pose_codec::kMaxErrorXY + 1e-6f);
+        CHECK(std::fabs(l[1].get<float>() - want.landmarks[i].y) <= pose_codec::kMaxErrorXY + 1e-6f);
+    }
+    CHECK(zed["latency_ms"]["median"] == doctest::Approx(25));
+    CHECK((*participant(s, "u-amy"))["packets_received"] == 0);
+    CHECK(h.session.remote_pose_now("u-zed").has_value());
+    CHECK_FALSE(h.session.remote_pose_now("u-amy").has_value());
+
+    // An older packet counts but does not replace the newest pose.
+    h.socket.binary(h.pose_packet_from("u-zed", ts - 33, 0));
+    s = h.session.state_json();
+    CHECK((*participant(s, "u-zed"))["packets_received"] == 2);
+    CHECK((*participant(s, "u-zed"))["latest_pose"]["timestamp"] == ts);
+    // A newer one does.
+    h.socket.binary(h.pose_packet_from("u-zed", ts + 33, 2));
+    s = h.session.state_json();
+    CHECK((*participant(s, "u-zed"))["latest_pose"]["timestamp"] == ts + 33);
+}
+
+TEST_CASE("packets from unknown senders, myself or garbage are ignored") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    const std::uint32_t ts = h.clock.media_time_ms();
+    Bytes p = h.pose_packet_from("u-zed", ts);
+    set_media_sender(p.data(), 999);  // nobody in the room
+    h.socket.binary(p);
+    set_media_sender(p.data(), h.media_id("u-me"));  // my own id echoed back
+    h.socket.binary(p);
+    h.socket.binary(Bytes{1, 2, 3});
+    Bytes bad_payload = h.pose_packet_from("u-zed", ts);
+    bad_payload.pop_back();  // 156-byte pose payload
+    h.socket.binary(bad_payload);
+    const Json s = h.session.state_json();
+    CHECK((*participant(s, "u-zed"))["packets_received"] == 0);
+    CHECK((*participant(s, "u-zed"))["latest_pose"].is_null());
+    CHECK(s["status"] == "joined");
+}
+
+TEST_CASE("a dropped socket reconnects after the backoff and joins again") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    h.run(200);
+    const std::size_t frames = h.socket.sent_binary.size();
+    const std::size_t texts = h.socket.sent_text.size();
+    h.socket.drop("server restarted");
+    Json s = h.session.state_json();
+    CHECK(s["status"] == "reconnecting");
+    CHECK(s["error"].get<std::string>().find("server restarted") != std::string::npos);
+    CHECK(h.socket.connect_calls == 1);
+
+    h.run(499);  // first backoff is 0.5 s
+    CHECK(h.socket.connect_calls == 1);
+    CHECK(h.socket.sent_binary.size() == frames);  // no media while disconnected
+    h.run(1);
+    CHECK(h.socket.connect_calls == 2);
+    CHECK(h.session.status() == ConnectionStatus::Reconnecting);
+
+    // The server is back: a fresh vcJoinRoom goes out and its reply rejoins.
+    h.socket.open();
+    REQUIRE(h.socket.sent_text.size() == texts + 1);
+    const Json req = h.socket.last_request();
+    CHECK(req["event_name"] == "vcJoinRoom");
+    CHECK(req["content"]["room_id"] == "r1");
+    CHECK(req["content"]["user_name"] == "Me");
+    h.room.leave("u-me", h.server_ms++);
+    Outcome o = h.room.join("u-me", join_req("Me", 1), h.server_ms++);
+    h.socket.text(protocol::make_reply(req["request_id"], ErrorCode::Ok, "", o.response, h.server_ms));
+    s = h.session.state_json();
+    CHECK(s["status"] == "joined");
+    CHECK(participant_ids(s) == std::vector<std::string>{"u-zed", "u-me"});
+    h.run(100);
+    CHECK(h.socket.sent_binary.size() > frames);
+}
+
+TEST_CASE("failed reconnects back off exponentially") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    h.socket.drop("down");
+    double expected_delays[] = {500, 1000, 2000, 4000, 5000, 5000};
+    int calls = 1;
+    for (double delay : expected_delays) {
+        INFO("delay " << delay);
+        h.run(delay - 1);
+        CHECK(h.socket.connect_calls == calls);
+        h.run(1);
+        CHECK(h.socket.connect_calls == ++calls);
+        h.socket.drop("still down");  // the connect attempt fails
+    }
+}
+
+TEST_CASE("a join error reply gives status failed with the server's message") {
+    Harness h;
+    h.session.join("r1", "Me");
+    h.socket.open();
+    const Json req = h.socket.last_request();
+    h.socket.text(protocol::make_reply(req["request_id"], ErrorCode::RoomFull, "the room is full (16 participants)",
+                                       Json::object(), 1));
+    const Json s = h.session.state_json();
+    CHECK(s["status"] == "failed");
+    const std::string error = s["error"];
+    CHECK(error.find("the room is full (16 participants)") != std::string::npos);
+    CHECK(error.find("401") != std::string::npos);
+    CHECK(h.session.status() == ConnectionStatus::Failed);
+    CHECK(h.socket.close_calls >= 1);
+    bool saw_error = false;
+    for (auto& [name, data] : h.events)
+        if (name == "error") saw_error = data["code"] == 401;
+    CHECK(saw_error);
+    // No retry loop after a refusal.
+    h.run(20'000, 10);
+    CHECK(h.socket.connect_calls == 1);
+    CHECK(h.socket.sent_binary.empty());
+}
+
+TEST_CASE("leave sends vcLeaveRoom, closes the socket and clears the room") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    h.session.leave();
+    const Json req = h.socket.last_request();
+    CHECK(req["event_name"] == "vcLeaveRoom");
+    CHECK(h.socket.close_calls >= 1);
+    const Json s = h.session.state_json();
+    CHECK(s["status"] == "idle");
+    CHECK(s["participants"].empty());
+    CHECK(s["room"].is_null());
+    const std::size_t frames = h.socket.sent_binary.size();
+    h.run(1000);
+    CHECK(h.socket.sent_binary.size() == frames);
+}
+
+TEST_CASE("malformed server messages are ignored instead of throwing") {
+    // on_text's own comment: "a server never sends this; ignore rather than crash". A proxy,
+    // a newer server or a bug must not take the client (a wasm module: exceptions abort) down.
+    Harness h;
+    h.join_as_me({"u-zed"});
+    const char* messages[] = {
+        "not json",
+        "[1,2,3]",
+        R"({"message_type":5})",
+        R"({"message_type":"return","request_id":7,"code":200})",
+        R"({"message_type":"return","request_id":"vcJoinRoom-9","code":"200"})",
+        R"({"message_type":"inform","event":"vcOnJoinRoom","data":[1]})",
+        R"({"message_type":"inform","event":"vcOnJoinRoom","data":{"user":{"user_id":5}}})",
+        R"({"message_type":"inform","event":"vcOnLeaveRoom","data":{"user":"u-zed"}})",
+        R"({"message_type":"inform","event":"vcOnHostChange","data":{"user_id":null}})",
+    };
+    for (const char* m : messages) {
+        INFO(m);
+        CHECK_NOTHROW(h.socket.raw_text(m));
+    }
+    const Json s = h.session.state_json();
+    CHECK(s["status"] == "joined");
+    CHECK(participant_ids(s) == std::vector<std::string>{"u-zed", "u-me"});
+}
+
+TEST_SUITE_END();
