@@ -12,3 +12,9 @@ set(BUILD_TESTING OFF CACHE BOOL "" FORCE)
 add_subdirectory(${OPUS_DIR} ${CMAKE_BINARY_DIR}/third_party/opus EXCLUDE_FROM_ALL)
 # Emscripten's libc has lrint/lrintf; without these opus falls back to a plain cast.
 target_compile_definitions(opus PRIVATE HAVE_LRINT=1 HAVE_LRINTF=1)
+# Its version lookup runs `git describe` in *our* tree and then gives up; take the version
+# from the tarball's package_version file so opus_get_version_string() tells the truth.
+file(STRINGS "${OPUS_DIR}/package_version" _opus_version REGEX "PACKAGE_VERSION=")
+string(REGEX REPLACE ".*PACKAGE_VERSION=\"?([^\"]*)\"?.*" "\\1" _opus_version "${_opus_version}")
+set_source_files_properties("${OPUS_DIR}/celt/celt.c" TARGET_DIRECTORY opus PROPERTIES
+  COMPILE_DEFINITIONS "PACKAGE_VERSION=\"${_opus_version}\"")

@@ -75,8 +75,8 @@
   }
 
   var PoseMeet = {
-    // Starts the client on this page. options: {server, room, name, relay, autoJoin};
-    // missing ones come from the URL (?room=&name=&server=&relay=1).
+    // Starts the client on this page. options: {server, room, name, relay, autoJoin, maxFps};
+    // missing ones come from the URL (?room=&name=&server=&relay=1&fps=).
     boot: function (options) {
       options = options || {};
       var q = new URLSearchParams(location.search);
@@ -86,6 +86,7 @@
         name: options.name || q.get('name') || '',
         relay: options.relay || q.get('relay') === '1',
         autoJoin: options.autoJoin !== false,
+        maxFps: Number(options.maxFps || q.get('fps')) || 0,
       };
       if (typeof WebAssembly !== 'object') { fatal('This browser does not support WebAssembly.'); return readyPromise; }
       var fromDisk = location.protocol === 'file:';

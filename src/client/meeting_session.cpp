@@ -9,11 +9,13 @@
 
 namespace posemeet {
 
+using protocol::field_or;
 using protocol::Json;
 
 namespace {
 constexpr std::size_t kLatencyWindow = 600;  // ~20 s of pose packets per remote
 constexpr double kMaxReconnectDelayMs = 5000;
+constexpr int kMaxPoseCatchUp = 3;  // poses sent at most in one tick after a short stall
 
 Json pose_to_json(const Pose& pose) {
     Json arr = Json::array();
@@ -28,34 +30,6 @@ double percentile(std::vector<double> v, double q) {
     return v[std::min(idx, v.size() - 1)];
 }
 
-UserRecord user_from_json(const Json& j) {
-    UserRecord u;
-    u.room_id = j.value("room_id", "");
-    u.user_id = j.value("user_id", "");
-    u.user_name = j.value("user_name", "");
-    u.user_role = static_cast<UserRole>(j.value("user_role", 0));
-    u.camera = j.value("camera", 0);
-    u.mic = j.value("mic", 0);
-    u.join_time = j.value("join_time", std::int64_t{0});
-    u.share_permission = j.value("share_permission", 0);
-    u.share_status = j.value("share_status", 0);
-    u.share_type = j.value("share_type", 0);
-    u.is_silence = j.value("is_silence", 0);
-    u.media_id = j.value("media_id", std::uint16_t{0});
-    u.media_relay = j.value("media_relay", 0);
-    return u;
-}
-
-RoomRecord room_from_json(const Json& j) {
-    RoomRecord r;
-    r.room_id = j.value("room_id", "");
-    r.room_name = j.value("room_name", "");
-    r.create_time = j.value("create_time", std::int64_t{0});
-    r.start_time = j.value("start_time", std::int64_t{0});
-    r.end_time = j.value("end_time", std::int64_t{0});
-    r.status = static_cast<RoomStatus>(j.value("status", 0));
-    return r;
-}
 }  // namespace
 
 const char* to_string(ConnectionStatus s) {
@@ -83,8 +57,7 @@ MeetingSession::MeetingSession(SessionConfig config, SignalingSocket& socket,
     : config_(std::move(config)), socket_(socket), peers_(peers), clock_(clock) {}
 
 MeetingSession::~MeetingSession() {
-    *alive_ = false;
-    remotes_.clear();
+    clear_remotes();
     socket_.close();
 }
 
@@ -101,7 +74,7 @@ void MeetingSession::leave() {
     if (!want_joined_) return;
     want_joined_ = false;
     if (status_ == ConnectionStatus::Joined) send_request("vcLeaveRoom", Json::object());
-    remotes_.clear();
+    clear_remotes();
     self_.reset();
     room_.reset();
     socket_.close();
@@ -125,14 +98,15 @@ void MeetingSession::connect() {
 
 void MeetingSession::on_open() {
     const bool relay = config_.force_relay || peers_ == nullptr;
-    send_request("vcJoinRoom", Json{{"room_id", room_id_}, {"user_name", user_name_},
+    pending_join_id_ = send_request("vcJoinRoom", Json{{"room_id", room_id_}, {"user_name", user_name_},
                                     {"camera", 1}, {"mic", 0}, {"media_relay", relay ? 1 : 0}});
 }
 
 void MeetingSession::on_close(const std::string& reason) {
     const bool was_joined = status_ == ConnectionStatus::Joined;
-    remotes_.clear();
+    clear_remotes();
     self_.reset();
+    pending_join_id_.clear();
     if (!want_joined_) return;
     // Back off 0.5 s, 1 s, 2 s, 4 s, 5 s... so a restarting server is not hammered.
     const double delay = std::min(kMaxReconnectDelayMs, 500.0 * std::pow(2.0, reconnect_attempt_));
@@ -153,92 +127,95 @@ void MeetingSession::tick() {
         connect();
     }
     if (status_ == ConnectionStatus::Joined && pose_source_) {
+        // Poses go out on a fixed 30 Hz schedule, each stamped with its scheduled time, so
+        // a late tick (a busy page, a throttled timer) still yields evenly spaced poses.
+        // After a long stall we skip ahead instead of flooding the link.
         const double interval = 1000.0 / config_.pose_rate_hz;
-        if (now >= next_pose_at_ms_) {
-            send_pose();
-            // Keep a steady cadence, but do not burst to catch up after a stall.
-            next_pose_at_ms_ = std::max(next_pose_at_ms_ + interval, now - interval);
-            if (next_pose_at_ms_ <= now) next_pose_at_ms_ = now + interval;
+        if (now - next_pose_at_ms_ > kMaxPoseCatchUp * interval) next_pose_at_ms_ = now;
+        while (now >= next_pose_at_ms_) {
+            const auto lateness = static_cast<std::uint32_t>(now - next_pose_at_ms_);
+            send_pose(clock_.media_time_ms() - lateness);
+            next_pose_at_ms_ += interval;
         }
     }
 }
 
-void MeetingSession::send_request(const std::string& event, Json content) {
-    Json req{{"v", protocol::kVersion},
-             {"event_name", event},
-             {"request_id", event + "-" + std::to_string(next_request_id_++)},
-             {"content", std::move(content)}};
+std::string MeetingSession::send_request(const std::string& event, Json content) {
+    std::string id = event + "-" + std::to_string(next_request_id_++);
+    Json req{{"v", protocol::kVersion}, {"event_name", event}, {"request_id", id}, {"content", std::move(content)}};
     socket_.send_text(req.dump());
+    return id;
 }
 
 void MeetingSession::on_text(std::string_view text) {
     Json msg = Json::parse(text.begin(), text.end(), nullptr, false);
     if (!msg.is_object()) return;  // a server never sends this; ignore rather than crash
-    const std::string type = msg.value("message_type", "");
+    const std::string type = field_or(msg, "message_type", "");
     if (type == "return") on_reply(msg);
     else if (type == "inform") on_inform(msg);
 }
 
 void MeetingSession::on_reply(const Json& msg) {
-    const std::string id = msg.value("request_id", "");
-    const int code = msg.value("code", 0);
-    if (id.rfind("vcJoinRoom-", 0) == 0) {
+    const std::string id = field_or(msg, "request_id", "");
+    const int code = field_or(msg, "code", 0);
+    if (!pending_join_id_.empty() && id == pending_join_id_) {
+        pending_join_id_.clear();
         if (code != 200) {
             want_joined_ = false;
             set_status(ConnectionStatus::Failed,
-                       "could not join: " + msg.value("message", std::string("error")) + " (" +
+                       "could not join: " + field_or(msg, "message", std::string("error")) + " (" +
                            std::to_string(code) + ")");
             emit("error", Json{{"code", code}, {"message", last_error_}});
             socket_.close();
             return;
         }
-        apply_room_snapshot(msg.value("response", Json::object()));
+        apply_room_snapshot(field_or(msg, "response", Json::object()));
         reconnect_attempt_ = 0;
         set_status(ConnectionStatus::Joined);
         emit("joined", Json{{"room", room_->to_json()}, {"user", self_->to_json()}});
     } else if (code != 200) {
-        emit("error", Json{{"code", code}, {"message", msg.value("message", std::string())},
+        emit("error", Json{{"code", code}, {"message", field_or(msg, "message", std::string())},
                            {"request_id", id}});
     }
 }
 
 void MeetingSession::apply_room_snapshot(const Json& response) {
-    room_ = room_from_json(response.value("room", Json::object()));
-    self_ = user_from_json(response.value("user", Json::object()));
+    room_ = RoomRecord::from_json(field_or(response, "room", Json::object()));
+    self_ = UserRecord::from_json(field_or(response, "user", Json::object()));
     pose_source_ = std::make_unique<SyntheticPoseSource>(pose_seed_for_user(self_->user_id));
     next_pose_at_ms_ = clock_.now_ms();
-    remotes_.clear();
-    for (const auto& uj : response.value("user_list", Json::array())) {
-        UserRecord u = user_from_json(uj);
+    clear_remotes();
+    for (const auto& uj : field_or(response, "user_list", Json::array())) {
+        UserRecord u = UserRecord::from_json(uj);
         if (u.user_id != self_->user_id) add_remote(u);
     }
 }
 
 void MeetingSession::on_inform(const Json& msg) {
-    const std::string event = msg.value("event", "");
-    const Json data = msg.value("data", Json::object());
+    const std::string event = field_or(msg, "event", "");
+    const Json data = field_or(msg, "data", Json::object());
     if (event == "vcOnJoinRoom") {
-        UserRecord u = user_from_json(data.value("user", Json::object()));
+        UserRecord u = UserRecord::from_json(field_or(data, "user", Json::object()));
         if (self_ && u.user_id != self_->user_id && !remotes_.count(u.user_id)) {
             add_remote(u);
             emit("participantJoined", u.to_json());
         }
     } else if (event == "vcOnLeaveRoom") {
-        UserRecord u = user_from_json(data.value("user", Json::object()));
+        UserRecord u = UserRecord::from_json(field_or(data, "user", Json::object()));
         if (remotes_.count(u.user_id)) {
             remove_remote(u.user_id);
             emit("participantLeft", u.to_json());
         }
     } else if (event == "vcOnHostChange") {
-        const std::string host = data.value("user_id", "");
+        const std::string host = field_or(data, "user_id", "");
         if (self_) self_->user_role = self_->user_id == host ? UserRole::Host : UserRole::Visitor;
         for (auto& [id, r] : remotes_) r.user.user_role = id == host ? UserRole::Host : UserRole::Visitor;
         emit("hostChanged", data);
     } else if (event == "vcOnSignal") {
-        auto it = remotes_.find(data.value("from_user_id", ""));
+        auto it = remotes_.find(field_or(data, "from_user_id", ""));
         if (it == remotes_.end()) return;
         if (!it->second.link) maybe_open_link(it->second, /*as_offerer=*/false);
-        if (it->second.link) it->second.link->apply_remote_signal(data.value("signal", Json::object()));
+        if (it->second.link) it->second.link->apply_remote_signal(field_or(data, "signal", Json::object()));
     }
 }
 
@@ -246,6 +223,7 @@ void MeetingSession::add_remote(const UserRecord& user) {
     auto [it, inserted] = remotes_.try_emplace(user.user_id);
     RemoteParticipant& r = it->second;
     r.user = user;
+    user_by_media_id_[user.media_id] = user.user_id;
     r.playout = PoseInterpolator(config_.playout_delay_ms);
     // The later joiner (higher media id) offers, so exactly one side starts each link.
     if (self_) maybe_open_link(r, self_->media_id > user.media_id);
@@ -275,18 +253,26 @@ void MeetingSession::maybe_open_link(RemoteParticipant& remote, bool as_offerer)
     if (remote.link) remote.link->start(as_offerer);
 }
 
-void MeetingSession::remove_remote(const std::string& user_id) { remotes_.erase(user_id); }
+void MeetingSession::remove_remote(const std::string& user_id) {
+    auto it = remotes_.find(user_id);
+    if (it == remotes_.end()) return;
+    user_by_media_id_.erase(it->second.user.media_id);
+    remotes_.erase(it);
+}
+
+void MeetingSession::clear_remotes() {
+    remotes_.clear();
+    user_by_media_id_.clear();
+}
 
 void MeetingSession::on_binary(const std::uint8_t* data, std::size_t size, Transport via,
                                const std::string& link_user) {
     auto parsed = parse_media_packet(data, size);
     if (!parsed.packet) return;  // garbage from the network is dropped, never trusted
     const MediaPacketView& p = *parsed.packet;
-    RemoteParticipant* remote = nullptr;
-    for (auto& [id, r] : remotes_) {
-        if (r.user.media_id == p.header.sender) remote = &r;
-    }
-    if (!remote) return;
+    auto sender = user_by_media_id_.find(p.header.sender);
+    if (sender == user_by_media_id_.end()) return;
+    RemoteParticipant* remote = &remotes_.at(sender->second);
     // Over a peer link only the peer itself may speak (the relay stamps senders itself).
     if (via == Transport::P2P && remote->user.user_id != link_user) return;
     if (p.header.kind != MediaKind::Pose) return;
@@ -295,6 +281,17 @@ void MeetingSession::on_binary(const std::uint8_t* data, std::size_t size, Trans
 
     remote->packets_received++;
     remote->last_transport = via;
+    if (!remote->have_sequence) {
+        remote->have_sequence = true;
+        remote->first_sequence = p.header.sequence;
+    }
+    // Unwrap the 16-bit sequence near the highest seen so far (handles reordering).
+    const auto rel = static_cast<std::uint16_t>(p.header.sequence - remote->first_sequence);
+    const std::int64_t base = remote->highest_sequence & ~std::int64_t{0xFFFF};
+    std::int64_t seq = base + rel;
+    if (seq < remote->highest_sequence - 0x8000) seq += 0x10000;
+    else if (seq > remote->highest_sequence + 0x8000 && seq >= 0x10000) seq -= 0x10000;
+    remote->highest_sequence = std::max(remote->highest_sequence, seq);
     remote->playout.push(p.header.timestamp_ms, *decoded.pose, clock_.now_ms());
     const bool newer = !remote->latest_pose ||
                        static_cast<std::int32_t>(p.header.timestamp_ms - remote->latest_timestamp_ms) > 0;
@@ -309,8 +306,7 @@ void MeetingSession::on_binary(const std::uint8_t* data, std::size_t size, Trans
     if (remote->latency_ms.size() > kLatencyWindow) remote->latency_ms.pop_front();
 }
 
-void MeetingSession::send_pose() {
-    const std::uint32_t ts = clock_.media_time_ms();
+void MeetingSession::send_pose(std::uint32_t ts) {
     MediaHeader h;
     h.kind = MediaKind::Pose;
     h.sender = self_->media_id;
@@ -326,8 +322,11 @@ void MeetingSession::send_pose() {
         }
         relay_targets.push_back(r.user.media_id);
     }
-    if (!relay_targets.empty()) {
-        const auto frame = encode_relay_frame(relay_targets, packet);
+    // A relay frame names at most kMaxRelayTargets recipients; bigger rooms take several.
+    for (std::size_t first = 0; first < relay_targets.size(); first += kMaxRelayTargets) {
+        const std::size_t last = std::min(relay_targets.size(), first + kMaxRelayTargets);
+        const auto frame = encode_relay_frame(
+            std::vector<std::uint16_t>(relay_targets.begin() + first, relay_targets.begin() + last), packet);
         socket_.send_binary(frame.data(), frame.size());
         bytes_sent_ += frame.size();
     }
@@ -366,6 +365,8 @@ Json MeetingSession::state_json() const {
             p["transport"] = to_string(r.last_transport);
             p["p2p_open"] = r.p2p_open();
             p["packets_received"] = r.packets_received;
+            p["packets_lost"] = r.packets_expected() > r.packets_received
+                                    ? r.packets_expected() - r.packets_received : 0;
             p["latest_pose"] = r.latest_pose ? Json{{"timestamp", r.latest_timestamp_ms},
                                                     {"landmarks", pose_to_json(*r.latest_pose)}}
                                              : Json(nullptr);

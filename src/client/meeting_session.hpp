@@ -41,6 +41,11 @@ struct RemoteParticipant {
     std::unique_ptr<PeerLink> link;
     Transport last_transport = Transport::None;  // path of the most recent packet
     std::uint64_t packets_received = 0;
+    // Loss estimate from sequence numbers: packets the sender numbered but we never saw.
+    bool have_sequence = false;
+    std::uint16_t first_sequence = 0;
+    std::int64_t highest_sequence = 0;  // unwrapped, relative to first_sequence
+    std::uint64_t packets_expected() const { return have_sequence ? highest_sequence + 1 : 0; }
     PoseInterpolator playout;
     std::optional<Pose> latest_pose;
     std::uint32_t latest_timestamp_ms = 0;
@@ -89,9 +94,10 @@ private:
     void apply_room_snapshot(const protocol::Json& response);
     void add_remote(const UserRecord& user);
     void remove_remote(const std::string& user_id);
+    void clear_remotes();
     void maybe_open_link(RemoteParticipant& remote, bool as_offerer);
-    void send_request(const std::string& event, protocol::Json content);
-    void send_pose();
+    std::string send_request(const std::string& event, protocol::Json content);  // returns its id
+    void send_pose(std::uint32_t timestamp_ms);
     void emit(const std::string& name, const protocol::Json& data);
     void set_status(ConnectionStatus s, const std::string& error = {});
 
@@ -111,13 +117,16 @@ private:
     std::optional<UserRecord> self_;
     std::optional<RoomRecord> room_;
     std::map<std::string, RemoteParticipant> remotes_;  // by user_id
+    std::map<std::uint16_t, std::string> user_by_media_id_;  // every packet looks its sender up
     std::unique_ptr<SyntheticPoseSource> pose_source_;
 
     std::uint64_t next_request_id_ = 1;
+    std::string pending_join_id_;  // the vcJoinRoom awaiting its reply; other replies never join
     std::uint16_t pose_sequence_ = 0;
     double next_pose_at_ms_ = 0;
     std::uint64_t packets_sent_ = 0, bytes_sent_ = 0;
-    // Set in the destructor so late callbacks from the platform are ignored.
+    // Platform callbacks hold a weak_ptr to this; once the session is gone they expire
+    // and late callbacks are ignored.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

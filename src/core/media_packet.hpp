@@ -58,6 +58,7 @@ struct RelayFrameView {
     const std::uint8_t* packet = nullptr;
     std::size_t packet_size = 0;
 };
+// `targets` must hold at most kMaxRelayTargets ids (callers split larger lists).
 std::vector<std::uint8_t> encode_relay_frame(const std::vector<std::uint16_t>& targets,
                                              const std::vector<std::uint8_t>& packet);
 struct RelayParseResult {

@@ -19,9 +19,12 @@ bool PoseInterpolator::push(std::uint32_t timestamp_ms, const Pose& pose, double
         last_raw_ts_ = timestamp_ms;
     }
 
-    recent_offsets_.push_back(local_receive_ms - static_cast<double>(ts));
-    if (recent_offsets_.size() > kOffsetWindow) recent_offsets_.pop_front();
-    offset_ms_ = *std::min_element(recent_offsets_.begin(), recent_offsets_.end());
+    const double offset = local_receive_ms - static_cast<double>(ts);
+    const std::uint64_t index = pushes_++;
+    while (!offset_minima_.empty() && offset_minima_.back().second >= offset) offset_minima_.pop_back();
+    offset_minima_.emplace_back(index, offset);
+    while (offset_minima_.front().first + kOffsetWindow <= index) offset_minima_.pop_front();
+    offset_ms_ = offset_minima_.front().second;
 
     auto pos = std::lower_bound(samples_.begin(), samples_.end(), ts,
                                 [](const Sample& s, std::int64_t v) { return s.ts < v; });

@@ -40,7 +40,10 @@ private:
     std::uint32_t last_raw_ts_ = 0;
     std::int64_t last_unwrapped_ = 0;
     double offset_ms_ = 0;
-    std::deque<double> recent_offsets_;
+    // Sliding-window minimum of the transit offsets: a monotonic deque of (packet index,
+    // offset), so each push costs O(1) amortised instead of a scan of the window.
+    std::uint64_t pushes_ = 0;
+    std::deque<std::pair<std::uint64_t, double>> offset_minima_;
 };
 
 }  // namespace posemeet

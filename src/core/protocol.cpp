@@ -1,6 +1,8 @@
 // See protocol.hpp.
 #include "core/protocol.hpp"
 
+#include <algorithm>
+
 namespace posemeet::protocol {
 
 const char* default_message(ErrorCode code) {
@@ -14,7 +16,28 @@ const char* default_message(ErrorCode code) {
     return "error";
 }
 
+std::size_t json_nesting_depth(std::string_view text) {
+    std::size_t depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 std::variant<Request, RequestError> parse_request(std::string_view text) {
+    if (json_nesting_depth(text) > kMaxJsonDepth)
+        return RequestError{ErrorCode::BadInput, "JSON nested deeper than 32 levels", {}};
     Json j = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
     if (j.is_discarded()) return RequestError{ErrorCode::BadInput, "message is not valid JSON", {}};
     if (!j.is_object()) return RequestError{ErrorCode::BadInput, "message must be a JSON object", {}};

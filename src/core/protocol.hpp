@@ -7,6 +7,8 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
+#include <type_traits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -73,6 +75,40 @@ std::optional<int> read_enum(const Json& content, const char* field, int max_val
                              std::string& error);
 std::optional<std::string> read_string(const Json& content, const char* field,
                                        std::size_t max_bytes, std::string& error);
+
+// Reads obj[key] if obj is an object and the field has the expected JSON type (and, for
+// integers, fits T); otherwise returns `fallback`. Never throws, unlike Json::value(), so
+// a peer that sends a wrong type cannot crash the reader.
+template <typename T>
+T field_or(const Json& obj, const char* key, T fallback) {
+    if (!obj.is_object()) return fallback;
+    auto it = obj.find(key);
+    if (it == obj.end()) return fallback;
+    if constexpr (std::is_same_v<T, Json>) {
+        return it->type() == fallback.type() ? *it : fallback;
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        return it->is_string() ? it->template get<std::string>() : fallback;
+    } else if constexpr (std::is_same_v<T, bool>) {
+        return it->is_boolean() ? it->template get<bool>() : fallback;
+    } else if constexpr (std::is_integral_v<T>) {
+        if (!it->is_number_integer()) return fallback;
+        const auto v = it->template get<long long>();
+        if (v < static_cast<long long>(std::numeric_limits<T>::min()) ||
+            (v > 0 && static_cast<unsigned long long>(v) > static_cast<unsigned long long>(std::numeric_limits<T>::max())))
+            return fallback;
+        return static_cast<T>(v);
+    } else {
+        return it->is_number() ? it->template get<T>() : fallback;
+    }
+}
+inline std::string field_or(const Json& obj, const char* key, const char* fallback) {
+    return field_or<std::string>(obj, key, fallback);
+}
+
+// Deepest nesting of arrays/objects in a JSON text (strings are skipped), computed without
+// recursion so a hostile message cannot exhaust the stack before it is rejected.
+std::size_t json_nesting_depth(std::string_view text);
+constexpr std::size_t kMaxJsonDepth = 32;
 
 // True when `s` is well-formed UTF-8 (names and messages must be).
 bool is_valid_utf8(std::string_view s);

@@ -27,6 +27,38 @@ Json RoomRecord::to_json() const {
                 {"end_time", end_time},     {"status", static_cast<int>(status)}};
 }
 
+UserRecord UserRecord::from_json(const Json& j) {
+    using protocol::field_or;
+    UserRecord u;
+    u.room_id = field_or(j, "room_id", "");
+    u.user_id = field_or(j, "user_id", "");
+    u.user_name = field_or(j, "user_name", "");
+    u.user_role = field_or(j, "user_role", 0) == 1 ? UserRole::Host : UserRole::Visitor;
+    u.camera = field_or(j, "camera", 0);
+    u.mic = field_or(j, "mic", 0);
+    u.join_time = field_or(j, "join_time", std::int64_t{0});
+    u.share_permission = field_or(j, "share_permission", 0);
+    u.share_status = field_or(j, "share_status", 0);
+    u.share_type = field_or(j, "share_type", 0);
+    u.is_silence = field_or(j, "is_silence", 0);
+    u.media_id = field_or(j, "media_id", std::uint16_t{0});
+    u.media_relay = field_or(j, "media_relay", 0);
+    return u;
+}
+
+RoomRecord RoomRecord::from_json(const Json& j) {
+    using protocol::field_or;
+    RoomRecord r;
+    r.room_id = field_or(j, "room_id", "");
+    r.room_name = field_or(j, "room_name", "");
+    r.create_time = field_or(j, "create_time", std::int64_t{0});
+    r.start_time = field_or(j, "start_time", std::int64_t{0});
+    r.end_time = field_or(j, "end_time", std::int64_t{0});
+    const int status = field_or(j, "status", 0);
+    r.status = status >= 0 && status <= 2 ? static_cast<RoomStatus>(status) : RoomStatus::NotStarted;
+    return r;
+}
+
 std::optional<JoinRequest> parse_join_request(const Json& content, std::string& error) {
     JoinRequest r;
     auto name = protocol::read_string(content, "user_name", kMaxUserNameBytes, error);
@@ -80,8 +112,11 @@ Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int6
                                       [](const UserRecord& m) { return m.user_role == UserRole::Host; });
     u.user_role = has_host ? UserRole::Visitor : UserRole::Host;
     u.share_permission = u.user_role == UserRole::Host ? 1 : 0;
+    // Next free media id: the 16-bit counter wraps in a long-lived room, and an id still in
+    // use must never be handed out twice (receivers would mix two people's media).
+    // 0 means "no sender". The room holds far fewer than 65535 members, so this ends.
+    while (next_media_id_ == 0 || find_by_media_id(next_media_id_)) ++next_media_id_;
     u.media_id = next_media_id_++;
-    if (next_media_id_ == 0) next_media_id_ = 1;  // 0 means "no sender"
     members_.push_back(u);
 
     Outcome o;

@@ -36,6 +36,8 @@ struct UserRecord {
     int media_relay = 0;
 
     Json to_json() const;
+    // Lenient reader for records received from a server: wrong or missing fields get defaults.
+    static UserRecord from_json(const Json& j);
 };
 
 struct RoomRecord {
@@ -45,6 +47,7 @@ struct RoomRecord {
     RoomStatus status = RoomStatus::NotStarted;
 
     Json to_json() const;
+    static RoomRecord from_json(const Json& j);
 };
 
 struct RoomLimits {

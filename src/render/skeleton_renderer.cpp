@@ -2,6 +2,7 @@
 #include "render/skeleton_renderer.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 
 #include "render/embedded_shaders.hpp"
@@ -142,6 +143,21 @@ void SkeletonRenderer::queue(const Pose& pose, const Rect& tile, const Rgba& col
         ji.color[3] = color.a * fade(p.visibility);
         if (ji.color[3] > 0.01f) joints_.push_back(ji);
     }
+    // The head: a translucent disc through the ears, so the face bones read as a face.
+    const auto& le = pose.landmarks[static_cast<int>(Landmark::LeftEar)];
+    const auto& re = pose.landmarks[static_cast<int>(Landmark::RightEar)];
+    JointInstance head;
+    float lx, ly, rx, ry;
+    map_to_tile(tile, le.x, le.y, lx, ly);
+    map_to_tile(tile, re.x, re.y, rx, ry);
+    head.center[0] = (lx + rx) * 0.5f;
+    head.center[1] = (ly + ry) * 0.5f;
+    head.radius = 0.75f * std::hypot(lx - rx, ly - ry);
+    head.color[0] = color.r;
+    head.color[1] = color.g;
+    head.color[2] = color.b;
+    head.color[3] = 0.35f * color.a * std::min(fade(le.visibility), fade(re.visibility));
+    if (head.color[3] > 0.01f && head.radius > 1.0f) joints_.push_back(head);
     ++skeletons_total_;
 }
 

@@ -46,17 +46,23 @@ export async function run(h, figures) {
 
     // Every browser: names, ordering, transports, and poses flowing right now.
     const before = await Promise.all(people.map(state));
-    await sleep(1000);
+    const windowStart = Date.now();
+    await sleep(3000);
     const after = await Promise.all(people.map(state));
+    const windowS = (Date.now() - windowStart) / 1000;
     const latencies = [];
+    const rates = [];
     for (let i = 0; i < people.length; i++) {
       const me = NAMES[i];
       const names = after[i].participants.map((p) => p.user_name);
       h.check(`${me}: participants in join order`, JSON.stringify(names) === JSON.stringify([...NAMES, 'Bot']), names.join(','));
       for (const p of after[i].participants.filter((x) => !x.is_self)) {
         const prev = before[i].participants.find((x) => x.user_id === p.user_id);
-        const rate = p.packets_received - prev.packets_received;
-        h.check(`${me}: poses from ${p.user_name} keep arriving (~30/s)`, rate >= 20 && rate <= 40, `${rate} in 1 s`);
+        // Sent at 30 Hz; a busy page may fall a little behind (no burst after a long stall).
+        const rate = (p.packets_received - prev.packets_received) / windowS;
+        h.check(`${me}: poses from ${p.user_name} keep arriving at ~30/s`, rate >= 24 && rate <= 36,
+          `${rate.toFixed(1)}/s, ${p.packets_lost} lost so far`);
+        rates.push(rate);
         const want = p.user_name === 'Bot' ? 'relay' : 'p2p';
         h.check(`${me}: transport to ${p.user_name} is ${want}`, p.transport === want, p.transport);
         const expected = await people[i].page.evaluate(([u, t]) => PoseMeet.syntheticPose(u, t), [p.user_id, p.latest_pose.timestamp]);
@@ -92,15 +98,15 @@ export async function run(h, figures) {
       `${render.draw_calls} draws, ${render.bone_instances} bones, ${render.joint_instances} joints`);
 
     // Figures: per-sender bytes, latency, time to first remote pose.
-    figures.pose_packet_bytes = 166;
-    const ann = after[0];
-    figures.pose_packets_per_second = (after[0].pose_packets_sent - before[0].pose_packets_sent);
+    figures.pose_packets_per_second_sent = after.map((s, i) => +((s.pose_packets_sent - before[i].pose_packets_sent) / windowS).toFixed(1));
+    // Everything a browser put on the wire for its pose (data channels + relay frames).
+    figures.pose_bytes_per_second_sent_to_3_others = after.map((s, i) => Math.round((s.pose_bytes_sent - before[i].pose_bytes_sent) / windowS));
+    figures.pose_packets_per_second_received_min = +Math.min(...rates).toFixed(1);
     figures.latency_ms_p2p_median = percentile(latencies, 0.5);
     const allSamples = after.flatMap((s) => s.participants.filter((p) => !p.is_self && p.transport === 'p2p').map((p) => p.latency_ms.p99));
     figures.latency_ms_p2p_p99 = Math.max(...allSamples);
     figures.latency_ms_relay_median = after[0].participants.find((p) => p.user_name === 'Bot').latency_ms.median;
     figures.page_load_to_first_remote_pose_ms = after[2].render.first_remote_pose_rendered_ms;
-    void ann;
 
     // Leaving: close Cat's browser; everyone else sees it within a second.
     const closedAt = Date.now();

@@ -28,6 +28,7 @@ namespace posemeet {
 namespace {
 
 constexpr const char* kCanvas = "#canvas";
+constexpr double kSoftwareRenderingFps = 20.0;
 
 struct App {
     web::PageConfig config;
@@ -41,6 +42,8 @@ struct App {
     std::string room_name;
     std::string notice;
     std::string about;
+    double min_frame_interval_ms = 0;  // from the frame-rate cap
+    double last_frame_ms = 0;
     double first_remote_pose_rendered_ms = -1;  // performance.now() when it first happened
     std::uint64_t frames = 0;
 };
@@ -88,6 +91,11 @@ ui::MeetingView build_view(App& app) {
 void frame() {
     App& app = *g_app;
     app.session->tick();
+    // Frame-rate cap: skip this animation frame if the last one was drawn too recently
+    // (the 1.5 ms slack keeps a 30 fps cap on a 60 Hz display at every other frame).
+    const double now = emscripten_get_now();
+    if (now - app.last_frame_ms < app.min_frame_interval_ms - 1.5) return;
+    app.last_frame_ms = now;
     app.input.new_frame();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
@@ -176,6 +184,12 @@ int main() {
         return 0;
     }
     emscripten_webgl_make_context_current(ctx);
+    // Software WebGL (no GPU) costs ~25 ms of CPU per frame: at 60 fps it starves the
+    // page's own 30 Hz pose sending. 20 fps keeps the skeletons fluid (they are
+    // interpolated) and the meeting on time. A page may set its own cap (maxFps / ?fps=).
+    const double max_fps = app.config.max_fps > 0 ? app.config.max_fps
+                           : web::webgl_is_software_rendered() ? kSoftwareRenderingFps : 0.0;
+    if (max_fps > 0) app.min_frame_interval_ms = 1000.0 / max_fps;
 
     if (web::WebPeerLinkFactory::browser_supports_webrtc()) {
         app.peers = std::make_unique<web::WebPeerLinkFactory>();

@@ -13,7 +13,8 @@ namespace {
 EM_JS(char*, pm_js_page_config, (), {
     var cfg = (Module['posemeetConfig'] || {});
     var json = JSON.stringify({server: cfg.server || "", room: cfg.room || "", name: cfg.name || "",
-                               relay: !!cfg.relay, autoJoin: cfg.autoJoin !== false});
+                               relay: !!cfg.relay, autoJoin: cfg.autoJoin !== false,
+                               maxFps: Number(cfg.maxFps) || 0});
     var len = lengthBytesUTF8(json) + 1;
     var ptr = _malloc(len);
     stringToUTF8(json, ptr, len);
@@ -32,7 +33,17 @@ EM_JS(void, pm_js_update_url, (const char* room, const char* name), {
     if (Module['posemeetUpdateUrl']) Module['posemeetUpdateUrl'](UTF8ToString(room), UTF8ToString(name));
 });
 
+EM_JS(int, pm_js_software_gl, (), {
+    var gl = GL.currentContext && GL.currentContext.GLctx;
+    if (!gl) return 0;
+    var info = gl.getExtension('WEBGL_debug_renderer_info');
+    var name = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "";
+    return /swiftshader|llvmpipe|software/i.test(name) ? 1 : 0;
+});
+
 }  // namespace
+
+bool webgl_is_software_rendered() { return pm_js_software_gl() != 0; }
 
 PageConfig read_page_config() {
     char* raw = pm_js_page_config();
@@ -45,6 +56,7 @@ PageConfig read_page_config() {
         c.name = j.value("name", "");
         c.force_relay = j.value("relay", false);
         c.auto_join = j.value("autoJoin", true);
+        c.max_fps = j.value("maxFps", 0.0);
     }
     if (c.server_url.empty()) c.server_url = "ws://127.0.0.1:8080/ws";
     return c;

@@ -12,12 +12,16 @@ struct PageConfig {
     std::string room, name;
     bool force_relay = false;
     bool auto_join = true;
+    double max_fps = 0;  // 0 = the display rate (20 on software-rendered WebGL)
 };
 
 PageConfig read_page_config();
 void emit_event(const std::string& name, const std::string& json);
 void report_fatal(const std::string& message);
 void notify_ready();
+// True when the current WebGL context renders in software (SwiftShader, llvmpipe): the
+// client then draws at a lower frame rate to leave CPU for the meeting itself.
+bool webgl_is_software_rendered();
 // Reflect a join made from the join screen in the address bar (so a reload rejoins).
 void update_page_url(const std::string& room, const std::string& name);
 

@@ -72,7 +72,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 // One separate Chromium process per participant (as separate people would have).
-export async function openParticipant(url, { viewport = { width: 960, height: 600 }, initScript } = {}) {
+export async function openParticipant(url, { viewport = { width: 720, height: 450 }, initScript } = {}) {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
   const errors = [];
