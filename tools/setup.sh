@@ -15,6 +15,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   build-essential cmake pkg-config dpkg-dev xz-utils gzip
   emscripten                                 # em++ 3.1.6, clang-14, lld, binaryen
+  glslang-tools                              # compiles shaders/*.glsl at build time
   libboost-dev libssl-dev libsqlite3-dev libopus-dev
   nlohmann-json3-dev libglm-dev doctest-dev
   chromium fonts-noto-cjk                    # headless browser tests; CJK glyphs for screenshots

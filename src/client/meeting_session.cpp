@@ -15,7 +15,7 @@ using protocol::Json;
 namespace {
 constexpr std::size_t kLatencyWindow = 600;  // ~20 s of pose packets per remote
 constexpr double kMaxReconnectDelayMs = 5000;
-constexpr int kMaxPoseCatchUp = 3;  // poses sent at most in one tick after a short stall
+constexpr int kMaxPoseCatchUp = 8;  // intervals a late tick may catch up (~270 ms); beyond, skip
 
 Json pose_to_json(const Pose& pose) {
     Json arr = Json::array();

@@ -54,6 +54,8 @@ public:
                                               std::uint16_t& sender_media_id) const;
 
     const Room* find_room(const std::string& room_id) const;
+    // Live rooms by id (a room exists while it has members).
+    const std::map<std::string, std::unique_ptr<Room>>& rooms() const { return rooms_; }
     std::size_t room_count() const { return rooms_.size(); }
     std::size_t participant_count() const;
 

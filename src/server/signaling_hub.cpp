@@ -85,7 +85,6 @@ void signaling_hub::deliver(std::vector<Delivery>& deliveries) {
 
 void signaling_hub::on_joined(std::uint64_t id, Peer& peer, std::int64_t now_ms) {
     users_[peer.conn.user_id] = id;
-    room_ids_.insert(peer.conn.room_id);
     const Room* room = service_.find_room(peer.conn.room_id);
     if (!room) return;
     const UserRecord* me = room->find(peer.conn.user_id);
@@ -101,7 +100,6 @@ void signaling_hub::on_left(Peer& peer, const ConnectionState& before, std::int6
     store_.participant_left(peer.audit_row, now_ms);
     peer.audit_row = 0;
     if (!service_.find_room(before.room_id)) {
-        room_ids_.erase(before.room_id);
         store_.room_ended(before.room_id, now_ms);
     }
     if (config_.verbose) log_info("user " + before.user_id + " left room '" + before.room_id + "'");
@@ -239,9 +237,7 @@ Json signaling_hub::health_json() const {
 
 Json signaling_hub::rooms_json() const {
     Json rooms = Json::array();
-    for (const auto& room_id : room_ids_) {
-        const Room* room = service_.find_room(room_id);
-        if (!room) continue;
+    for (const auto& [room_id, room] : service_.rooms()) {
         Json entry = room->record().to_json();
         entry["user_count"] = room->members().size();
         entry["user_list"] = room->user_list_json();

@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -80,7 +79,6 @@ private:
     UserIdGenerator ids_;
     std::map<std::uint64_t, Peer> peers_;
     std::unordered_map<std::string, std::uint64_t> users_;  // user_id -> connection id
-    std::set<std::string> room_ids_;  // rooms that may be live (the service lists none)
     ControlService service_;
     std::uint64_t next_id_ = 1;
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

@@ -104,6 +104,7 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
     ImGui::TextWrapped("Meet as live avatar skeletons. Enter your name and a room; everyone in the same room sees each other.");
     ImGui::Spacing();
     ImGui::SetNextItemWidth(-1);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();  // type your name right away
     const bool enter1 = ImGui::InputTextWithHint("##name", "Your name", name_buf_, sizeof name_buf_,
                                                  ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SetNextItemWidth(-1);

@@ -47,7 +47,7 @@ export async function run(h, figures) {
     // Every browser: names, ordering, transports, and poses flowing right now.
     const before = await Promise.all(people.map(state));
     const windowStart = Date.now();
-    await sleep(3000);
+    await sleep(5000);
     const after = await Promise.all(people.map(state));
     const windowS = (Date.now() - windowStart) / 1000;
     const latencies = [];
@@ -58,10 +58,14 @@ export async function run(h, figures) {
       h.check(`${me}: participants in join order`, JSON.stringify(names) === JSON.stringify([...NAMES, 'Bot']), names.join(','));
       for (const p of after[i].participants.filter((x) => !x.is_self)) {
         const prev = before[i].participants.find((x) => x.user_id === p.user_id);
-        // Sent at 30 Hz; a busy page may fall a little behind (no burst after a long stall).
+        // Sent at 30 Hz. Three software-rendered browsers on two cores stall their main
+        // threads for up to ~0.5 s at times, and a sender skips what it could not send in
+        // time, so the floor is 20/s; what arrives must arrive without loss.
         const rate = (p.packets_received - prev.packets_received) / windowS;
-        h.check(`${me}: poses from ${p.user_name} keep arriving at ~30/s`, rate >= 24 && rate <= 36,
-          `${rate.toFixed(1)}/s, ${p.packets_lost} lost so far`);
+        h.check(`${me}: poses from ${p.user_name} keep arriving (20-36/s)`, rate >= 20 && rate <= 36,
+          `${rate.toFixed(1)}/s`);
+        h.check(`${me}: no pose from ${p.user_name} lost on the way`, p.packets_lost <= 0.02 * p.packets_received,
+          `${p.packets_lost} of ${p.packets_received + p.packets_lost}`);
         rates.push(rate);
         const want = p.user_name === 'Bot' ? 'relay' : 'p2p';
         h.check(`${me}: transport to ${p.user_name} is ${want}`, p.transport === want, p.transport);

@@ -69,7 +69,35 @@ export async function run(h) {
     }, 20000);
     h.check('index.html opened from file:// loads the wasm, joins and receives poses', !!diskJoined);
 
-    // 5. Garbage from one client gets error replies and does not disturb the others.
+    // 5. A person without a link: the join screen, typed into like anyone would, on a
+    //    HiDPI screen; the canvas stays crisp (backing store = CSS size x DPR) and follows resizes.
+    const eve = await openParticipant(`${server.url}/`, { viewport: { width: 800, height: 500 }, deviceScaleFactor: 2 });
+    opened.push(eve);
+    await waitFor(async () => (await state(eve))?.render.frames > 2, 10000);
+    await eve.page.keyboard.type('Eve');
+    await eve.page.keyboard.press('Tab');
+    await eve.page.keyboard.press('Control+A');
+    await eve.page.keyboard.type('resilience');
+    await eve.page.keyboard.press('Enter');
+    const eveIn = await waitFor(async () => {
+      const s = await state(eve);
+      return s && s.status === 'joined' && s.self.user_name === 'Eve' && s.room.room_id === 'resilience' ? s : null;
+    }, 10000);
+    h.check('join screen: typing a name and a room and pressing Enter joins that room', !!eveIn,
+      JSON.stringify((await state(eve))?.self));
+    h.check('the address bar now carries room and name (a reload rejoins)',
+      /room=resilience/.test(eve.page.url()) && /name=Eve/.test(eve.page.url()), eve.page.url());
+    const canvasSize = () => eve.page.evaluate(() => {
+      const c = document.getElementById('canvas');
+      return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight };
+    });
+    const hiDpi = await waitFor(async () => { const c = await canvasSize(); return c.w === 2 * c.cssW && c.h === 2 * c.cssH ? c : null; }, 3000);
+    h.check('HiDPI: the canvas backing store is CSS size x devicePixelRatio', !!hiDpi, JSON.stringify(await canvasSize()));
+    await eve.page.setViewportSize({ width: 640, height: 420 });
+    const resized = await waitFor(async () => { const c = await canvasSize(); return c.w === 1280 && c.h === 840 ? c : null; }, 3000);
+    h.check('the canvas follows a window resize', !!resized, JSON.stringify(await canvasSize()));
+
+    // 6. Garbage from one client gets error replies and does not disturb the others.
     const replies = await ann.page.evaluate(async (wsUrl) => {
       const ws = new WebSocket(wsUrl);
       ws.binaryType = 'arraybuffer';

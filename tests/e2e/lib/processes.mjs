@@ -72,9 +72,9 @@ export const CHROMIUM_ARGS = [
 ];
 
 // One separate Chromium process per participant (as separate people would have).
-export async function openParticipant(url, { viewport = { width: 720, height: 450 }, initScript } = {}) {
+export async function openParticipant(url, { viewport = { width: 720, height: 450 }, deviceScaleFactor = 1, initScript } = {}) {
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport, deviceScaleFactor: 1 });
+  const page = await browser.newPage({ viewport, deviceScaleFactor });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   if (initScript) await page.addInitScript(initScript);
