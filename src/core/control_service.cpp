@@ -17,29 +17,122 @@ void ControlService::expand(std::vector<Notification>& notifications, std::int64
     }
 }
 
+namespace {
+
+// Reads a required 0/1 enum (accepting 1 and "1"); sets `error` when missing or malformed.
+int required_flag(const Json& content, const char* field, std::string& error) {
+    auto v = protocol::read_enum(content, field, 1, error);
+    if (!v && error.empty()) error = std::string(field) + " is required (0 or 1)";
+    return v.value_or(0);
+}
+
+std::string required_user(const Json& content, const char* field, std::string& error) {
+    auto v = protocol::read_string(content, field, 64, error);
+    if ((!v || v->empty()) && error.empty()) error = std::string(field) + " is required";
+    return v.value_or("");
+}
+
+}  // namespace
+
+Outcome ControlService::operate(Room& room, const ConnectionState& conn, const protocol::Request& req,
+                                std::int64_t now_ms) {
+    const std::string& ev = req.event_name;
+    const Json& c = req.content;
+    const std::string& me = conn.user_id;
+    std::string error;
+    Outcome o;
+    if (ev == "vcOperateSelfCamera" || ev == "vcOperateSelfMic") {
+        const int operate = required_flag(c, "operate", error);
+        if (error.empty())
+            o = room.operate_self_device(me, ev == "vcOperateSelfMic" ? Device::Mic : Device::Camera, operate);
+    } else if (ev == "vcOperateSelfMicApply") {
+        auto operate = protocol::read_enum(c, "operate", 1, error);
+        if (error.empty()) o = room.apply_self_mic(me, operate.value_or(1));
+    } else if (ev == "vcOperateSelfMicPermit" || ev == "vcSharePermissionPermit") {
+        const std::string applicant = required_user(c, "apply_user_id", error);
+        const int permit = required_flag(c, "permit", error);
+        if (error.empty())
+            o = ev == "vcOperateSelfMicPermit" ? room.permit_self_mic(me, applicant, permit)
+                                               : room.permit_share(me, applicant, permit);
+    } else if (ev == "vcOperateOtherCamera" || ev == "vcOperateOtherMic" || ev == "vcOperateOtherSharePermission") {
+        const std::string target = required_user(c, "operate_user_id", error);
+        const int operate = required_flag(c, "operate", error);
+        if (error.empty()) {
+            o = ev == "vcOperateOtherSharePermission"
+                    ? room.operate_other_share_permission(me, target, operate)
+                    : room.operate_other_device(me, target, ev == "vcOperateOtherMic" ? Device::Mic : Device::Camera,
+                                                operate);
+        }
+    } else if (ev == "vcReplyOperateRequest") {
+        auto device = protocol::read_string(c, "device", 16, error);
+        const int accept = required_flag(c, "accept", error);
+        if (error.empty() && (!device || (*device != "mic" && *device != "camera")))
+            error = "device must be \"mic\" or \"camera\"";
+        if (error.empty()) o = room.reply_operate_request(me, *device == "mic" ? Device::Mic : Device::Camera, accept);
+    } else if (ev == "vcOperateAllMic") {
+        auto operate = protocol::read_enum(c, "operate", 1, error);
+        auto self_unmute = protocol::read_enum(c, "operate_self_mic_permission", 1, error);
+        if (error.empty()) o = room.operate_all_mic(me, operate.value_or(0), self_unmute.value_or(1));
+    } else if (ev == "vcStartShare") {
+        auto type = protocol::read_enum(c, "share_type", 1, error);
+        if (error.empty()) o = room.start_share(me, type.value_or(0));
+    } else if (ev == "vcFinishShare") {
+        o = room.finish_share(me);
+    } else if (ev == "vcSharePermissionApply") {
+        o = room.apply_share_permission(me);
+    } else if (ev == "vcTransferHost") {
+        const std::string target = required_user(c, "operate_user_id", error);
+        if (error.empty()) o = room.transfer_host(me, target);
+    } else if (ev == "vcFinishRoom") {
+        o = room.finish(me, now_ms);
+    } else if (ev == "vcSendMessage") {
+        auto text = protocol::read_string(c, "message", kMaxChatMessageBytes, error);
+        auto to = protocol::read_string(c, "to_user_id", 64, error);
+        if (error.empty() && (!text || text->empty())) error = "message is required";
+        if (error.empty()) o = room.send_message(me, *text, to.value_or(""), now_ms);
+    } else {
+        return Outcome::error(ErrorCode::UnknownEvent, "unknown event_name: " + ev);
+    }
+    if (!error.empty()) return Outcome::error(ErrorCode::BadInput, error);
+    return o;
+}
+
 ControlResult ControlService::handle(ConnectionState& conn, const protocol::Request& req,
                                      std::int64_t now_ms) {
     ControlResult result;
     Outcome o;
     const std::string& ev = req.event_name;
+    Room* room = conn.joined() ? room_of(conn) : nullptr;
+    if (conn.joined() && (!room || !room->find(conn.user_id))) {
+        // The meeting ended (or this member was removed) while the connection stayed open.
+        const bool ended = room && room->ended();
+        conn = {};
+        room = nullptr;
+        if (ev != "vcJoinRoom") {
+            o = Outcome::error(ended ? ErrorCode::RoomEnded : ErrorCode::NotInRoom);
+            result.reply = make_reply(req.request_id, o.code, o.message, {}, now_ms);
+            return result;
+        }
+    }
     if (ev == "vcJoinRoom") {
         o = join(conn, req.content, now_ms);
-    } else if (!conn.joined()) {
+    } else if (!room) {
         o = Outcome::error(ErrorCode::NotInRoom);
     } else if (ev == "vcLeaveRoom") {
         o = leave(conn, now_ms);
     } else if (ev == "vcGetUserList") {
-        const Room* room = room_of(conn);
         o.response = Json{{"user_count", room->members().size()}, {"user_list", room->user_list_json()}};
     } else if (ev == "vcResync") {
-        const Room* room = room_of(conn);
         o.response = Json{{"room", room->record().to_json()},
                           {"user", room->find(conn.user_id)->to_json()},
-                          {"user_list", room->user_list_json()}};
+                          {"user_list", room->user_list_json()},
+                          {"room_state", room->controls_json(conn.user_id)},
+                          {"messages", room->chat_history_json()}};
     } else if (ev == "vcSignal") {
         o = signal(conn, req.content, result.deliveries, now_ms);
     } else {
-        o = Outcome::error(ErrorCode::UnknownEvent, "unknown event_name: " + ev);
+        o = operate(*room, conn, req, now_ms);
+        if (o.code == ErrorCode::Ok && room->ended()) conn = {};  // vcFinishRoom: everyone is out
     }
     result.reply = make_reply(req.request_id, o.code, o.message, std::move(o.response), now_ms);
     expand(o.notifications, now_ms, result.deliveries);
@@ -65,7 +158,11 @@ Outcome ControlService::join(ConnectionState& conn, const Json& content, std::in
     auto request = parse_join_request(content, error);
     if (!request) return Outcome::error(ErrorCode::BadInput, error);
 
+    auto new_meeting = protocol::read_enum(content, "new_meeting", 1, error);
+    if (!error.empty()) return Outcome::error(ErrorCode::BadInput, error);
     auto& slot = rooms_[*room_id];
+    // An ended meeting keeps its room id closed until someone opens a new meeting there.
+    if (slot && slot->ended() && new_meeting.value_or(0) == 1) slot.reset();
     if (!slot) {
         slot = std::make_unique<Room>(*room_id, room_name && !room_name->empty() ? *room_name : *room_id,
                                       now_ms, config_.room_limits);
@@ -73,7 +170,7 @@ Outcome ControlService::join(ConnectionState& conn, const Json& content, std::in
     const std::string user_id = new_user_id_();
     Outcome o = slot->join(user_id, *request, now_ms);
     if (o.code != ErrorCode::Ok) {
-        if (slot->empty()) rooms_.erase(*room_id);
+        if (slot->empty() && !slot->ended()) rooms_.erase(*room_id);
         return o;
     }
     conn.room_id = *room_id;
@@ -85,7 +182,7 @@ Outcome ControlService::leave(ConnectionState& conn, std::int64_t now_ms) {
     auto it = rooms_.find(conn.room_id);
     Outcome o = it == rooms_.end() ? Outcome::error(ErrorCode::NotFound)
                                    : it->second->leave(conn.user_id, now_ms);
-    if (it != rooms_.end() && it->second->empty()) rooms_.erase(it);
+    if (it != rooms_.end() && it->second->empty() && !it->second->ended()) rooms_.erase(it);
     conn = {};
     return o;
 }

@@ -62,6 +62,8 @@ public:
 private:
     Outcome join(ConnectionState& conn, const Json& content, std::int64_t now_ms);
     Outcome leave(ConnectionState& conn, std::int64_t now_ms);
+    // Every room operation after joining: validates content, then asks the room.
+    Outcome operate(Room& room, const ConnectionState& conn, const protocol::Request& req, std::int64_t now_ms);
     Outcome signal(const ConnectionState& conn, const Json& content, std::vector<Delivery>& extra,
                    std::int64_t now_ms);
     Room* room_of(const ConnectionState& conn);

@@ -118,9 +118,12 @@ Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int6
     while (next_media_id_ == 0 || find_by_media_id(next_media_id_)) ++next_media_id_;
     u.media_id = next_media_id_++;
     members_.push_back(u);
+    member_state_[user_id] = {};
 
     Outcome o;
-    o.response = Json{{"room", record_.to_json()}, {"user", u.to_json()}, {"user_list", user_list_json()}};
+    o.response = Json{{"room", record_.to_json()},     {"user", u.to_json()},
+                      {"user_list", user_list_json()}, {"room_state", controls_json(user_id)},
+                      {"messages", chat_history_json()}};
     const auto others = member_ids(user_id);
     if (!others.empty() && !u.is_silence) {
         o.notifications.push_back({others, "vcOnJoinRoom",
@@ -134,9 +137,13 @@ Outcome Room::leave(const std::string& user_id, std::int64_t /*now_ms*/) {
                            [&](const UserRecord& m) { return m.user_id == user_id; });
     if (it == members_.end()) return Outcome::error(ErrorCode::NotFound, "user is not in this room");
     const UserRecord gone = *it;
-    members_.erase(it);
-
     Outcome o;
+    if (sharer_ == user_id) stop_share(o.notifications);  // tells the others, the leaver too
+    members_.erase(it);
+    member_state_.erase(user_id);
+    for (auto& n : o.notifications)  // ...but the leaver no longer hears anything
+        n.recipients.erase(std::remove(n.recipients.begin(), n.recipients.end(), user_id), n.recipients.end());
+
     const auto others = member_ids();
     if (others.empty()) return o;
     o.notifications.push_back({others, "vcOnLeaveRoom",

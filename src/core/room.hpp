@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -84,6 +86,18 @@ constexpr std::size_t kMaxUserNameBytes = 128;
 // Returns nullopt and sets `error` when the content is malformed.
 std::optional<JoinRequest> parse_join_request(const Json& content, std::string& error);
 
+enum class Device : int { Camera = 0, Mic = 1 };
+
+// One chat message. Room messages (to_user_id empty) are kept for late joiners.
+struct ChatMessage {
+    std::uint64_t message_id = 0;
+    std::string user_id, user_name, to_user_id, message;
+    std::int64_t timestamp = 0;
+    Json to_json() const;
+};
+constexpr std::size_t kChatHistory = 200;
+constexpr std::size_t kMaxChatMessageBytes = 2000;
+
 class Room {
 public:
     Room(std::string room_id, std::string room_name, std::int64_t now_ms, RoomLimits limits);
@@ -100,6 +114,30 @@ public:
     std::vector<std::string> member_ids(const std::string& except = {}) const;
     bool empty() const { return members_.empty(); }
 
+    // [SECTION] meeting controls (room_controls.cpp). `actor` is the requesting member;
+    // every rule (who may do what, and when) is checked here, nowhere else.
+    Outcome operate_self_device(const std::string& actor, Device device, int operate);
+    Outcome apply_self_mic(const std::string& actor, int operate);
+    Outcome permit_self_mic(const std::string& actor, const std::string& applicant, int permit);
+    Outcome operate_other_device(const std::string& actor, const std::string& target, Device device, int operate);
+    Outcome reply_operate_request(const std::string& actor, Device device, int accept);
+    Outcome operate_all_mic(const std::string& actor, int operate, int self_unmute_permission);
+    Outcome start_share(const std::string& actor, int share_type);
+    Outcome finish_share(const std::string& actor);
+    Outcome apply_share_permission(const std::string& actor);
+    Outcome permit_share(const std::string& actor, const std::string& applicant, int permit);
+    Outcome operate_other_share_permission(const std::string& actor, const std::string& target, int operate);
+    Outcome transfer_host(const std::string& actor, const std::string& target);
+    Outcome finish(const std::string& actor, std::int64_t now_ms);
+    Outcome send_message(const std::string& actor, const std::string& text, const std::string& to_user_id,
+                         std::int64_t now_ms);
+    // The room's control state as `user` may see it (pending requests only for the host
+    // and for the user concerned), plus recent chat: part of join and resync responses.
+    Json controls_json(const std::string& user) const;
+    Json chat_history_json() const;
+    const std::string& host_id() const;
+    bool ended() const { return record_.status == RoomStatus::Ended; }
+
     // Who receives a media packet that `sender` hands to the relay. With explicit targets,
     // those members; otherwise every member the sender cannot reach peer to peer (either
     // side uses the relay).
@@ -107,10 +145,29 @@ public:
                                               const std::vector<std::uint16_t>& targets) const;
 
 private:
+    // What the room remembers about a member beyond the public user record.
+    struct MemberState {
+        bool mic_granted = false;       // host permitted unmuting while self-unmute is off
+        bool mic_applying = false;      // vcOperateSelfMicApply pending with the host
+        bool share_applying = false;    // vcSharePermissionApply pending with the host
+        bool asked_mic_on = false;      // the host asked this member to open the mic
+        bool asked_camera_on = false;   // ... or the camera
+    };
+    UserRecord* find_mutable(const std::string& user_id);
+    bool is_host(const std::string& user_id) const;
+    void stop_share(std::vector<Notification>& out);
+    Outcome set_device(UserRecord& user, Device device, int operate, bool self);
+
     RoomRecord record_;
     RoomLimits limits_;
     std::vector<UserRecord> members_;
+    std::map<std::string, MemberState> member_state_;
     std::uint16_t next_media_id_ = 1;
+    int mic_all_status_ = 1;               // 0 all muted, 1 mic allowed
+    int self_unmute_permission_ = 1;       // while all muted: may visitors unmute themselves
+    std::string sharer_;                   // user sharing now, empty for none
+    std::deque<ChatMessage> history_;      // room messages, newest last
+    std::uint64_t next_message_id_ = 1;
 };
 
 }  // namespace posemeet
