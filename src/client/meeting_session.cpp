@@ -39,6 +39,7 @@ const char* to_string(ConnectionStatus s) {
         case ConnectionStatus::Joined: return "joined";
         case ConnectionStatus::Reconnecting: return "reconnecting";
         case ConnectionStatus::Failed: return "failed";
+        case ConnectionStatus::Ended: return "ended";
     }
     return "?";
 }
@@ -66,6 +67,9 @@ void MeetingSession::join(const std::string& room_id, const std::string& user_na
     room_id_ = room_id;
     user_name_ = user_name;
     want_joined_ = true;
+    resume_user_id_.clear();
+    resume_token_.clear();
+    mirror_.clear();
     reconnect_attempt_ = 0;
     connect();
 }
@@ -77,6 +81,9 @@ void MeetingSession::leave() {
     clear_remotes();
     self_.reset();
     room_.reset();
+    resume_user_id_.clear();
+    resume_token_.clear();
+    pending_requests_.clear();
     socket_.close();
     set_status(ConnectionStatus::Idle);
     emit("left", Json::object());
@@ -97,6 +104,12 @@ void MeetingSession::connect() {
 }
 
 void MeetingSession::on_open() {
+    if (!resume_user_id_.empty()) {
+        // Back after a drop: ask to resume our membership (same user id, role, devices).
+        pending_resync_id_ = send_request("vcResync", Json{{"room_id", room_id_}, {"user_id", resume_user_id_},
+                                                            {"token", resume_token_}});
+        return;
+    }
     const bool relay = config_.force_relay || peers_ == nullptr;
     pending_join_id_ = send_request("vcJoinRoom", Json{{"room_id", room_id_}, {"user_name", user_name_},
                                     {"camera", 1}, {"mic", 0}, {"media_relay", relay ? 1 : 0}});
@@ -107,6 +120,8 @@ void MeetingSession::on_close(const std::string& reason) {
     clear_remotes();
     self_.reset();
     pending_join_id_.clear();
+    pending_resync_id_.clear();
+    pending_requests_.clear();
     if (!want_joined_) return;
     // Back off 0.5 s, 1 s, 2 s, 4 s, 5 s... so a restarting server is not hammered.
     const double delay = std::min(kMaxReconnectDelayMs, 500.0 * std::pow(2.0, reconnect_attempt_));
@@ -169,19 +184,67 @@ void MeetingSession::on_reply(const Json& msg) {
             socket_.close();
             return;
         }
-        apply_room_snapshot(field_or(msg, "response", Json::object()));
-        reconnect_attempt_ = 0;
-        set_status(ConnectionStatus::Joined);
-        emit("joined", Json{{"room", room_->to_json()}, {"user", self_->to_json()}});
-    } else if (code != 200) {
-        emit("error", Json{{"code", code}, {"message", field_or(msg, "message", std::string())},
-                           {"request_id", id}});
+        on_joined_reply(field_or(msg, "response", Json::object()), /*resumed=*/false);
+        return;
     }
+    if (!pending_resync_id_.empty() && id == pending_resync_id_) {
+        pending_resync_id_.clear();
+        if (code == 200) {
+            on_joined_reply(field_or(msg, "response", Json::object()), /*resumed=*/true);
+        } else {
+            // Too late (the grace period passed) or not accepted: join afresh.
+            resume_user_id_.clear();
+            resume_token_.clear();
+            on_open();
+        }
+        return;
+    }
+    auto pending = pending_requests_.find(id);
+    if (pending == pending_requests_.end()) return;
+    const auto [event, content] = std::move(pending->second);
+    pending_requests_.erase(pending);
+    const std::string message = field_or(msg, "message", std::string());
+    if (code == 200) mirror_.on_request_ok(event, content);
+    else mirror_.add_notice(message.empty() ? "The server refused that" : message, clock_.now_ms());
+    emit("reply", Json{{"request_id", id}, {"event", event}, {"code", code}, {"message", message},
+                       {"response", field_or(msg, "response", Json::object())}});
+    if (code != 200) emit("error", Json{{"code", code}, {"message", message}, {"request_id", id}, {"event", event}});
+}
+
+void MeetingSession::on_joined_reply(const Json& response, bool resumed) {
+    apply_room_snapshot(response);
+    resume_user_id_ = self_->user_id;
+    resume_token_ = field_or(response, "token", resume_token_);
+    reconnect_attempt_ = 0;
+    set_status(ConnectionStatus::Joined);
+    emit(resumed ? "resumed" : "joined", Json{{"room", room_->to_json()}, {"user", self_->to_json()}});
+}
+
+std::string MeetingSession::request(const std::string& event, Json content) {
+    if (status_ != ConnectionStatus::Joined) {
+        mirror_.add_notice("Not connected: try again in a moment", clock_.now_ms());
+        return {};
+    }
+    const std::string id = send_request(event, content);
+    pending_requests_[id] = {event, std::move(content)};
+    return id;
+}
+
+UserRecord* MeetingSession::find_user_mutable(const std::string& user_id) {
+    if (self_ && self_->user_id == user_id) return &*self_;
+    auto it = remotes_.find(user_id);
+    return it == remotes_.end() ? nullptr : &it->second.user;
+}
+
+const UserRecord* MeetingSession::find_user(const std::string& user_id) const {
+    return const_cast<MeetingSession*>(this)->find_user_mutable(user_id);
 }
 
 void MeetingSession::apply_room_snapshot(const Json& response) {
     room_ = RoomRecord::from_json(field_or(response, "room", Json::object()));
     self_ = UserRecord::from_json(field_or(response, "user", Json::object()));
+    mirror_.reset(field_or(response, "room_state", Json::object()), field_or(response, "messages", Json::array()),
+                  self_->user_id);
     pose_source_ = std::make_unique<SyntheticPoseSource>(pose_seed_for_user(self_->user_id));
     next_pose_at_ms_ = clock_.now_ms();
     clear_remotes();
@@ -211,12 +274,29 @@ void MeetingSession::on_inform(const Json& msg) {
         if (self_) self_->user_role = self_->user_id == host ? UserRole::Host : UserRole::Visitor;
         for (auto& [id, r] : remotes_) r.user.user_role = id == host ? UserRole::Host : UserRole::Visitor;
         emit("hostChanged", data);
+    } else if (event == "vcOnOperateAllMic") {
+        if (field_or(data, "operate", 1) == 0) {
+            for (const UserRecord* u : participants_in_order())
+                if (u->user_role != UserRole::Host) find_user_mutable(u->user_id)->mic = 0;
+        }
+    } else if (event == "vcOnFinishRoom") {
+        want_joined_ = false;
+        resume_user_id_.clear();
+        mirror_.apply(event, data, [this](const std::string& id) { return find_user_mutable(id); }, clock_.now_ms());
+        clear_remotes();
+        socket_.close();
+        set_status(ConnectionStatus::Ended, "The host ended the meeting");
+        emit("ended", data);
+        return;
     } else if (event == "vcOnSignal") {
         auto it = remotes_.find(field_or(data, "from_user_id", ""));
         if (it == remotes_.end()) return;
         if (!it->second.link) maybe_open_link(it->second, /*as_offerer=*/false);
         if (it->second.link) it->second.link->apply_remote_signal(field_or(data, "signal", Json::object()));
+        return;
     }
+    mirror_.apply(event, data, [this](const std::string& id) { return find_user_mutable(id); }, clock_.now_ms());
+    emit("inform", Json{{"event", event}, {"data", data}});
 }
 
 void MeetingSession::add_remote(const UserRecord& user) {
@@ -382,7 +462,9 @@ Json MeetingSession::state_json() const {
                 {"self", self_ ? self_->to_json() : Json(nullptr)},
                 {"pose_packets_sent", packets_sent_},
                 {"pose_bytes_sent", bytes_sent_},
-                {"participants", std::move(participants)}};
+                {"participants", std::move(participants)},
+                {"meeting", mirror_.to_json()},
+                {"events", mirror_.recent_events_json()}};
 }
 
 void MeetingSession::emit(const std::string& name, const Json& data) {

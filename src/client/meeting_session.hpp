@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "client/platform_services.hpp"
+#include "client/room_mirror.hpp"
 #include "core/media_packet.hpp"
 #include "core/pose.hpp"
 #include "core/pose_interpolator.hpp"
@@ -23,7 +24,7 @@
 
 namespace posemeet {
 
-enum class ConnectionStatus : int { Idle = 0, Connecting = 1, Joined = 2, Reconnecting = 3, Failed = 4 };
+enum class ConnectionStatus : int { Idle = 0, Connecting = 1, Joined = 2, Reconnecting = 3, Failed = 4, Ended = 5 };
 enum class Transport : int { None = 0, P2P = 1, Relay = 2 };
 const char* to_string(ConnectionStatus s);
 const char* to_string(Transport t);
@@ -80,7 +81,15 @@ public:
     std::uint64_t pose_packets_sent() const { return packets_sent_; }
     std::uint64_t pose_bytes_sent() const { return bytes_sent_; }
 
-    // state() of the JS API: room, participants, per-remote transport/stats/latest pose.
+    // Sends any room operation (vcOperateSelfMic, vcOperateAllMic, vcSendMessage, ...) and
+    // returns its request id; the answer arrives as a "reply" event with that id. The server
+    // decides; the mirror changes when its notifications arrive.
+    std::string request(const std::string& event, protocol::Json content);
+    const RoomMirror& mirror() const { return mirror_; }
+    const UserRecord* find_user(const std::string& user_id) const;
+
+    // state() of the JS API: room, participants, per-remote transport/stats/latest pose,
+    // the meeting controls and chat, and the latest notifications.
     protocol::Json state_json() const;
 
 private:
@@ -92,6 +101,8 @@ private:
     void on_reply(const protocol::Json& msg);
     void on_inform(const protocol::Json& msg);
     void apply_room_snapshot(const protocol::Json& response);
+    void on_joined_reply(const protocol::Json& response, bool resumed);
+    UserRecord* find_user_mutable(const std::string& user_id);
     void add_remote(const UserRecord& user);
     void remove_remote(const std::string& user_id);
     void clear_remotes();
@@ -122,6 +133,11 @@ private:
 
     std::uint64_t next_request_id_ = 1;
     std::string pending_join_id_;  // the vcJoinRoom awaiting its reply; other replies never join
+    std::string pending_resync_id_;  // a vcResync resuming our membership after a drop
+    std::map<std::string, std::pair<std::string, protocol::Json>> pending_requests_;  // id -> event, content
+    // What resumes our membership after a network drop (within the server's grace period).
+    std::string resume_user_id_, resume_token_;
+    RoomMirror mirror_;
     std::uint16_t pose_sequence_ = 0;
     double next_pose_at_ms_ = 0;
     std::uint64_t packets_sent_ = 0, bytes_sent_ = 0;

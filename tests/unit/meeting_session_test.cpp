@@ -373,9 +373,16 @@ TEST_CASE("a dropped socket reconnects after the backoff and joins again") {
     CHECK(h.socket.connect_calls == 2);
     CHECK(h.session.status() == ConnectionStatus::Reconnecting);
 
-    // The server is back: a fresh vcJoinRoom goes out and its reply rejoins.
+    // The server is back: the client first asks to resume its membership...
     h.socket.open();
     REQUIRE(h.socket.sent_text.size() == texts + 1);
+    const Json resync = h.socket.last_request();
+    CHECK(resync["event_name"] == "vcResync");
+    CHECK(resync["content"]["room_id"] == "r1");
+    CHECK(resync["content"]["user_id"] == "u-me");
+    // ...a restarted server no longer knows it, so a fresh vcJoinRoom follows and rejoins.
+    h.socket.text(protocol::make_reply(resync["request_id"], ErrorCode::NotFound, "", Json::object(), h.server_ms));
+    REQUIRE(h.socket.sent_text.size() == texts + 2);
     const Json req = h.socket.last_request();
     CHECK(req["event_name"] == "vcJoinRoom");
     CHECK(req["content"]["room_id"] == "r1");
@@ -388,6 +395,29 @@ TEST_CASE("a dropped socket reconnects after the backoff and joins again") {
     CHECK(participant_ids(s) == std::vector<std::string>{"u-zed", "u-me"});
     h.run(100);
     CHECK(h.socket.sent_binary.size() > frames);
+}
+
+TEST_CASE("a dropped socket resumes the same membership when the server still holds it") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    h.socket.drop("network blip");
+    h.run(500);
+    h.socket.open();
+    const Json resync = h.socket.last_request();
+    REQUIRE(resync["event_name"] == "vcResync");
+    CHECK(resync["content"]["user_id"] == "u-me");
+    // The server answers with the same membership (role, devices, list) and resumed 1.
+    Json response{{"room", h.room.record().to_json()},
+                  {"user", h.room.find("u-me")->to_json()},
+                  {"user_list", h.room.user_list_json()},
+                  {"room_state", h.room.controls_json("u-me")},
+                  {"messages", Json::array()},
+                  {"resumed", 1}};
+    h.socket.text(protocol::make_reply(resync["request_id"], ErrorCode::Ok, "", response, h.server_ms));
+    const Json s = h.session.state_json();
+    CHECK(s["status"] == "joined");
+    CHECK(s["self"]["user_id"] == "u-me");
+    CHECK(participant_ids(s) == std::vector<std::string>{"u-zed", "u-me"});
 }
 
 TEST_CASE("failed reconnects back off exponentially") {
