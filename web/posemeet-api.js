@@ -134,6 +134,61 @@
       });
     },
     leave: function () { if (Module && Module._pm_api_leave) Module._pm_api_leave(); },
+    // Any room operation of the control protocol, e.g. request('vcOperateSelfMic', {operate: 1}).
+    // Resolves with {code, message, response} when the server accepts (code 200); rejects
+    // with an Error carrying .code and .message when it refuses (e.g. 410 not permitted).
+    request: function (event, content) {
+      return readyPromise.then(function () {
+        var id = '';
+        withStrings([event, JSON.stringify(content || {})], function (p) {
+          id = Module.UTF8ToString(Module._pm_api_request(p[0], p[1]));
+        });
+        if (!id) return Promise.reject(Object.assign(new Error('not connected to a meeting'), {code: 0}));
+        return new Promise(function (resolve, reject) {
+          function onReply(r) {
+            if (r.request_id !== id) return;
+            PoseMeet.off('reply', onReply);
+            if (r.code === 200) resolve(r);
+            else reject(Object.assign(new Error(r.message || ('error ' + r.code)), {code: r.code, reply: r}));
+          }
+          PoseMeet.on('reply', onReply);
+        });
+      });
+    },
+    setMic: function (on) { return PoseMeet.request('vcOperateSelfMic', {operate: on ? 1 : 0}); },
+    setCamera: function (on) { return PoseMeet.request('vcOperateSelfCamera', {operate: on ? 1 : 0}); },
+    askToSpeak: function () { return PoseMeet.request('vcOperateSelfMicApply', {operate: 1}); },
+    askToShare: function () { return PoseMeet.request('vcSharePermissionApply', {}); },
+    startShare: function (type) { return PoseMeet.request('vcStartShare', {share_type: type === 'board' ? 1 : 0}); },
+    stopShare: function () { return PoseMeet.request('vcFinishShare', {}); },
+    answerHostRequest: function (device, accept) {
+      return PoseMeet.request('vcReplyOperateRequest', {device: device, accept: accept ? 1 : 0});
+    },
+    sendMessage: function (text, toUserId) {
+      return PoseMeet.request('vcSendMessage', toUserId ? {message: text, to_user_id: toUserId} : {message: text});
+    },
+    // Host only (the server refuses others with code 410).
+    host: {
+      mute: function (userId) { return PoseMeet.request('vcOperateOtherMic', {operate_user_id: userId, operate: 0}); },
+      askToUnmute: function (userId) { return PoseMeet.request('vcOperateOtherMic', {operate_user_id: userId, operate: 1}); },
+      cameraOff: function (userId) { return PoseMeet.request('vcOperateOtherCamera', {operate_user_id: userId, operate: 0}); },
+      askCameraOn: function (userId) { return PoseMeet.request('vcOperateOtherCamera', {operate_user_id: userId, operate: 1}); },
+      muteAll: function (allowSelfUnmute) {
+        return PoseMeet.request('vcOperateAllMic', {operate: 0, operate_self_mic_permission: allowSelfUnmute ? 1 : 0});
+      },
+      allowMics: function () { return PoseMeet.request('vcOperateAllMic', {operate: 1, operate_self_mic_permission: 1}); },
+      answerMicRequest: function (userId, permit) {
+        return PoseMeet.request('vcOperateSelfMicPermit', {apply_user_id: userId, permit: permit ? 1 : 0});
+      },
+      answerShareRequest: function (userId, permit) {
+        return PoseMeet.request('vcSharePermissionPermit', {apply_user_id: userId, permit: permit ? 1 : 0});
+      },
+      setSharePermission: function (userId, on) {
+        return PoseMeet.request('vcOperateOtherSharePermission', {operate_user_id: userId, operate: on ? 1 : 0});
+      },
+      makeHost: function (userId) { return PoseMeet.request('vcTransferHost', {operate_user_id: userId}); },
+      endMeeting: function () { return PoseMeet.request('vcFinishRoom', {}); },
+    },
     state: function () {
       if (!Module || !Module._pm_api_state) return null;
       return JSON.parse(Module.UTF8ToString(Module._pm_api_state()));
@@ -162,6 +217,10 @@
     });
     try { fn(ptrs); } finally { ptrs.forEach(function (p) { Module._free(p); }); }
   }
+
+  // Closing the tab or navigating away leaves the meeting at once (others see it within a
+  // second) instead of waiting out the server's reconnect grace period.
+  window.addEventListener('pagehide', function () { PoseMeet.leave(); });
 
   window.PoseMeet = PoseMeet;
 })();

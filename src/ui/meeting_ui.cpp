@@ -1,6 +1,6 @@
 // See meeting_ui.hpp.
 // [SECTION] style  [SECTION] join screen  [SECTION] top bar  [SECTION] tiles
-// [SECTION] participants panel
+// [SECTION] participants panel  [SECTION] chat  [SECTION] requests, prompts and toasts
 #include "ui/meeting_ui.hpp"
 
 #include <algorithm>
@@ -17,7 +17,7 @@ constexpr ImU32 kTileBorderSelf = IM_COL32(90, 140, 255, 255);
 constexpr ImU32 kLabelBg = IM_COL32(0, 0, 0, 150);
 constexpr ImU32 kText = IM_COL32(235, 238, 245, 255);
 constexpr ImU32 kMuted = IM_COL32(150, 156, 170, 255);
-constexpr float kParticipantsWidth = 250.0f;
+constexpr float kParticipantsWidth = 280.0f;
 
 constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                          ImGuiWindowFlags_NoSavedSettings |
@@ -66,10 +66,10 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
                         ImDrawCallback draw_skeletons, void* callback_data) {
     Intents intents;
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const bool in_meeting = view.status == "joined" || view.status == "reconnecting" ||
-                            (view.status == "connecting" && !view.room_name.empty());
+    const bool in_meeting = view.status == "joined" || view.status == "reconnecting";
     if (!in_meeting) {
         intents = draw_join_screen(view);
+        draw_toasts(view);
         return intents;
     }
     const float bar_h = 48.0f;
@@ -77,7 +77,16 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
     const float list_w = display.x > 700 ? kParticipantsWidth : 0.0f;
     draw_tiles(view, ImVec2(0, bar_h), ImVec2(display.x - list_w, display.y - bar_h), queue_skeleton,
                draw_skeletons, callback_data);
-    if (list_w > 0) draw_participants(view, ImVec2(display.x - list_w, bar_h), ImVec2(list_w, display.y - bar_h));
+    if (list_w > 0) {
+        const float side_h = display.y - bar_h;
+        const float list_h = std::floor(side_h * 0.45f);
+        draw_participants(view, ImVec2(display.x - list_w, bar_h), ImVec2(list_w, list_h), intents);
+        draw_chat(view, ImVec2(display.x - list_w, bar_h + list_h), ImVec2(list_w, side_h - list_h), intents);
+    }
+    draw_requests(view, intents);
+    draw_asked_by_host(view, intents);
+    draw_end_confirmation(intents);
+    draw_toasts(view);
     return intents;
 }
 
@@ -132,6 +141,7 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
 
 // [SECTION] top bar
 void MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float height) {
+    using protocol::Json;
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(display.x, height));
@@ -140,7 +150,63 @@ void MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float he
     ImGui::AlignTextToFramePadding();
     ImGui::Text("%s", view.room_name.c_str());
     ImGui::SameLine();
-    ImGui::TextDisabled("%zu participant%s", view.tiles.size(), view.tiles.size() == 1 ? "" : "s");
+    ImGui::TextDisabled("%zu", view.tiles.size());
+    ImGui::SameLine(0, 18);
+
+    // Own devices. While everyone is muted without self-unmute, "Unmute" becomes "Ask to speak".
+    if (view.my_mic) {
+        if (ImGui::Button("Mute")) intents.operate("vcOperateSelfMic", Json{{"operate", 0}});
+    } else if (view.mic_blocked) {
+        ImGui::BeginDisabled(view.mic_applying);
+        if (ImGui::Button(view.mic_applying ? "Asked to speak" : "Ask to speak"))
+            intents.operate("vcOperateSelfMicApply", Json{{"operate", 1}});
+        ImGui::EndDisabled();
+    } else if (ImGui::Button("Unmute")) {
+        intents.operate("vcOperateSelfMic", Json{{"operate", 1}});
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(view.my_camera ? "Camera off" : "Camera on"))
+        intents.operate("vcOperateSelfCamera", Json{{"operate", view.my_camera ? 0 : 1}});
+    ImGui::SameLine();
+    if (view.i_am_sharing) {
+        if (ImGui::Button("Stop sharing")) intents.operate("vcFinishShare", Json::object());
+    } else if (view.may_share) {
+        ImGui::BeginDisabled(!view.sharer_name.empty());
+        if (ImGui::Button("Share")) ImGui::OpenPopup("share_menu");
+        ImGui::EndDisabled();
+    } else {
+        ImGui::BeginDisabled(view.share_applying);
+        if (ImGui::Button(view.share_applying ? "Asked to share" : "Ask to share"))
+            intents.operate("vcSharePermissionApply", Json::object());
+        ImGui::EndDisabled();
+    }
+    if (ImGui::BeginPopup("share_menu")) {
+        if (ImGui::Selectable("Share screen")) intents.operate("vcStartShare", Json{{"share_type", 0}});
+        if (ImGui::Selectable("Share whiteboard")) intents.operate("vcStartShare", Json{{"share_type", 1}});
+        ImGui::EndPopup();
+    }
+    if (view.i_am_host) {
+        ImGui::SameLine(0, 18);
+        if (ImGui::Button(view.all_muted ? "Allow mics" : "Mute all")) {
+            if (view.all_muted) intents.operate("vcOperateAllMic", Json{{"operate", 1}, {"operate_self_mic_permission", 1}});
+            else ImGui::OpenPopup("mute_all");
+        }
+        if (ImGui::BeginPopup("mute_all")) {
+            ImGui::Text("Mute everyone except you");
+            ImGui::Checkbox("Participants may unmute themselves", &allow_self_unmute_);
+            if (ImGui::Button("Mute all", ImVec2(-1, 0))) {
+                intents.operate("vcOperateAllMic",
+                                Json{{"operate", 0}, {"operate_self_mic_permission", allow_self_unmute_ ? 1 : 0}});
+                ImGui::CloseCurrentPopup();
+            }
+            ImGui::EndPopup();
+        }
+    }
+    if (!view.sharer_name.empty()) {
+        ImGui::SameLine(0, 18);
+        ImGui::TextColored(ImVec4(0.55f, 0.85f, 0.6f, 1.0f), "%s is sharing a %s", view.sharer_name.c_str(),
+                           view.share_type == 1 ? "whiteboard" : "screen");
+    }
     if (view.status == "reconnecting" || !view.error.empty()) {
         ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.55f, 0.35f, 1.0f));
@@ -150,13 +216,37 @@ void MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float he
         ImGui::SameLine();
         ImGui::TextDisabled("%s", view.notice.c_str());
     }
-    ImGui::SameLine(display.x - 90);
+    const float right = view.i_am_host ? 206.0f : 90.0f;
+    ImGui::SameLine(std::max(display.x - right, ImGui::GetCursorPosX() + 8));
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.80f, 0.24f, 0.24f, 1.0f));
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.90f, 0.30f, 0.30f, 1.0f));
+    if (view.i_am_host) {
+        if (ImGui::Button("End meeting", ImVec2(108, 0))) confirm_end_ = true;
+        ImGui::SameLine();
+    }
     if (ImGui::Button("Leave", ImVec2(76, 0))) intents.leave = true;
     ImGui::PopStyleColor(2);
     ImGui::End();
     ImGui::PopStyleColor();
+}
+
+void MeetingUi::draw_end_confirmation(Intents& intents) {
+    if (confirm_end_) {
+        ImGui::OpenPopup("End the meeting?");
+        confirm_end_ = false;
+    }
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    if (ImGui::BeginPopupModal("End the meeting?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::Text("Everyone will be removed and the room closes.");
+        if (ImGui::Button("End for everyone", ImVec2(160, 0))) {
+            intents.operate("vcFinishRoom", protocol::Json::object());
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel", ImVec2(100, 0))) ImGui::CloseCurrentPopup();
+        ImGui::EndPopup();
+    }
 }
 
 // [SECTION] tiles
@@ -223,6 +313,8 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
         dl->AddText(lp, kText, label.c_str());
         ImVec2 cursor(p.min.x + 10, p.min.y + 10);
         if (t.is_host) badge(dl, cursor, "HOST", IM_COL32(60, 100, 220, 230));
+        badge(dl, cursor, t.mic ? "MIC ON" : "MUTED", t.mic ? IM_COL32(40, 140, 90, 230) : IM_COL32(120, 50, 50, 230));
+        if (t.sharing) badge(dl, cursor, "SHARING", IM_COL32(130, 80, 190, 230));
         if (!t.is_self) {
             const char* tr = t.transport == "p2p" ? "P2P" : t.transport == "relay" ? "RELAY" : "CONNECTING";
             badge(dl, cursor, tr, transport_color(t.transport));
@@ -232,17 +324,19 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
 }
 
 // [SECTION] participants panel
-void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size) {
+void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
+                                  Intents& intents) {
     ImGui::SetNextWindowPos(origin);
     ImGui::SetNextWindowSize(size);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.11f, 0.12f, 0.16f, 1.0f));
-    ImGui::Begin("##participants", nullptr, kPanelFlags);
+    ImGui::Begin("##participants", nullptr, kPanelFlags & ~ImGuiWindowFlags_NoScrollbar);
     ImGui::Text("Participants (%zu)", view.tiles.size());
     ImGui::Separator();
     for (const auto& t : view.tiles) {
+        ImGui::PushID(t.user_id.c_str());
         float rgba[4];
         participant_color(t.color_seed, rgba);
-        ImGui::ColorButton(("##c" + t.user_id).c_str(), ImVec4(rgba[0], rgba[1], rgba[2], 1.0f),
+        ImGui::ColorButton("##c", ImVec4(rgba[0], rgba[1], rgba[2], 1.0f),
                            ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoBorder, ImVec2(10, 10));
         ImGui::SameLine();
         ImGui::Text("%s%s", t.name.c_str(), t.is_self ? " (you)" : "");
@@ -250,15 +344,157 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
             ImGui::SameLine();
             ImGui::TextColored(ImVec4(0.5f, 0.65f, 1.0f, 1.0f), "host");
         }
-        if (!t.is_self) {
+        ImGui::SameLine();
+        ImGui::TextColored(t.mic ? ImVec4(0.45f, 0.85f, 0.55f, 1) : ImVec4(0.8f, 0.45f, 0.45f, 1), t.mic ? "mic" : "muted");
+        if (t.camera) {
             ImGui::SameLine();
-            ImGui::TextDisabled("%s", t.transport.c_str());
+            ImGui::TextDisabled("cam");
         }
+        if (t.sharing) {
+            ImGui::SameLine();
+            ImGui::TextColored(ImVec4(0.75f, 0.6f, 1.0f, 1.0f), "sharing");
+        }
+        if (t.wants_to_speak || t.wants_to_share) {
+            ImGui::SameLine();
+            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), t.wants_to_speak ? "wants to speak" : "wants to share");
+        }
+        if (view.i_am_host && !t.is_self) {
+            ImGui::SameLine(ImGui::GetWindowWidth() - 40);
+            if (ImGui::SmallButton("...")) ImGui::OpenPopup("host_menu");
+            if (ImGui::BeginPopup("host_menu")) {
+                draw_host_menu(view, t, intents);
+                ImGui::EndPopup();
+            }
+        }
+        ImGui::PopID();
     }
-    ImGui::SetCursorPosY(size.y - ImGui::GetTextLineHeightWithSpacing() - 8);
-    ImGui::TextDisabled("%s", view.about.c_str());
     ImGui::End();
     ImGui::PopStyleColor();
+}
+
+void MeetingUi::draw_host_menu(const MeetingView&, const TileView& who, Intents& intents) {
+    using protocol::Json;
+    ImGui::TextDisabled("%s", who.name.c_str());
+    const Json target{{"operate_user_id", who.user_id}};
+    auto with = [&](const char* key, int v) { Json j = target; j[key] = v; return j; };
+    if (who.mic) {
+        if (ImGui::Selectable("Mute")) intents.operate("vcOperateOtherMic", with("operate", 0));
+    } else if (ImGui::Selectable("Ask to unmute")) {
+        intents.operate("vcOperateOtherMic", with("operate", 1));
+    }
+    if (who.camera) {
+        if (ImGui::Selectable("Turn camera off")) intents.operate("vcOperateOtherCamera", with("operate", 0));
+    } else if (ImGui::Selectable("Ask to turn camera on")) {
+        intents.operate("vcOperateOtherCamera", with("operate", 1));
+    }
+    if (ImGui::Selectable(who.may_share ? "Take away sharing" : "Allow sharing"))
+        intents.operate("vcOperateOtherSharePermission", with("operate", who.may_share ? 0 : 1));
+    if (ImGui::Selectable("Make host")) intents.operate("vcTransferHost", target);
+    if (ImGui::Selectable("Send a private message")) chat_to_ = who.user_id;
+}
+
+// [SECTION] chat
+void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents) {
+    ImGui::SetNextWindowPos(origin);
+    ImGui::SetNextWindowSize(size);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.10f, 0.11f, 0.14f, 1.0f));
+    ImGui::Begin("##chat", nullptr, kPanelFlags);
+    ImGui::Text("Chat");
+    ImGui::Separator();
+    const float input_h = ImGui::GetFrameHeightWithSpacing() * 2 + 4;
+    ImGui::BeginChild("##lines", ImVec2(0, -input_h));
+    for (const auto& line : view.chat) {
+        ImGui::PushStyleColor(ImGuiCol_Text, line.mine ? ImVec4(0.6f, 0.75f, 1.0f, 1.0f) : ImVec4(0.85f, 0.87f, 0.92f, 1.0f));
+        if (line.to.empty()) ImGui::TextWrapped("%s: %s", line.from.c_str(), line.text.c_str());
+        else ImGui::TextWrapped("%s -> %s (private): %s", line.from.c_str(), line.to.c_str(), line.text.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (view.chat.size() != chat_seen_) {
+        ImGui::SetScrollHereY(1.0f);
+        chat_seen_ = view.chat.size();
+    }
+    ImGui::EndChild();
+
+    // Recipient: everyone or one participant (private message).
+    std::string to_name = "Everyone";
+    bool to_found = chat_to_.empty();
+    for (const auto& t : view.tiles)
+        if (t.user_id == chat_to_) { to_name = t.name; to_found = true; }
+    if (!to_found) chat_to_.clear(), to_name = "Everyone";
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::BeginCombo("##to", ("To: " + to_name).c_str())) {
+        if (ImGui::Selectable("Everyone", chat_to_.empty())) chat_to_.clear();
+        for (const auto& t : view.tiles)
+            if (!t.is_self && ImGui::Selectable(t.name.c_str(), chat_to_ == t.user_id)) chat_to_ = t.user_id;
+        ImGui::EndCombo();
+    }
+    ImGui::SetNextItemWidth(-60);
+    const bool enter = ImGui::InputTextWithHint("##msg", "Message", chat_buf_, sizeof chat_buf_,
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
+    ImGui::SameLine();
+    if ((ImGui::Button("Send") || enter) && chat_buf_[0] != 0) {
+        protocol::Json content{{"message", std::string(chat_buf_)}};
+        if (!chat_to_.empty()) content["to_user_id"] = chat_to_;
+        intents.operate("vcSendMessage", std::move(content));
+        chat_buf_[0] = 0;
+        ImGui::SetKeyboardFocusHere(-1);
+    }
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+// [SECTION] requests, prompts and toasts
+void MeetingUi::draw_requests(const MeetingView& view, Intents& intents) {
+    if (!view.i_am_host || view.requests.empty()) return;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x - kParticipantsWidth - 16, 60), ImGuiCond_Always, ImVec2(1.0f, 0.0f));
+    ImGui::SetNextWindowBgAlpha(0.95f);
+    ImGui::Begin("Requests", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove |
+                                          ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
+    for (const auto& r : view.requests) {
+        ImGui::PushID((r.user_id + (r.share ? "s" : "m")).c_str());
+        ImGui::Text("%s asks to %s", r.user_name.c_str(), r.share ? "share" : "speak");
+        ImGui::SameLine();
+        const char* event = r.share ? "vcSharePermissionPermit" : "vcOperateSelfMicPermit";
+        if (ImGui::SmallButton("Accept")) intents.operate(event, protocol::Json{{"apply_user_id", r.user_id}, {"permit", 1}});
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Deny")) intents.operate(event, protocol::Json{{"apply_user_id", r.user_id}, {"permit", 0}});
+        ImGui::PopID();
+    }
+    ImGui::End();
+}
+
+void MeetingUi::draw_asked_by_host(const MeetingView& view, Intents& intents) {
+    if (!view.asked_mic_on && !view.asked_camera_on) return;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.4f, display.y * 0.3f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::Begin("The host asks you", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove |
+                                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
+    for (const char* device : {"mic", "camera"}) {
+        const bool mic = device[0] == 'm';
+        if (!(mic ? view.asked_mic_on : view.asked_camera_on)) continue;
+        ImGui::PushID(device);
+        ImGui::Text(mic ? "to unmute your microphone" : "to turn on your camera");
+        if (ImGui::Button(mic ? "Unmute" : "Turn on")) intents.operate("vcReplyOperateRequest", protocol::Json{{"device", device}, {"accept", 1}});
+        ImGui::SameLine();
+        if (ImGui::Button("Not now")) intents.operate("vcReplyOperateRequest", protocol::Json{{"device", device}, {"accept", 0}});
+        ImGui::PopID();
+    }
+    ImGui::End();
+}
+
+void MeetingUi::draw_toasts(const MeetingView& view) {
+    if (view.toasts.empty()) return;
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    float y = display.y - 24;
+    for (auto it = view.toasts.rbegin(); it != view.toasts.rend(); ++it) {
+        const ImVec2 ts = ImGui::CalcTextSize(it->c_str());
+        const float x = (display.x - kParticipantsWidth - ts.x) * 0.5f;
+        y -= ts.y + 16;
+        dl->AddRectFilled(ImVec2(x - 12, y - 6), ImVec2(x + ts.x + 12, y + ts.y + 6), IM_COL32(40, 44, 56, 240), 8.0f);
+        dl->AddText(ImVec2(x, y), kText, it->c_str());
+    }
 }
 
 }  // namespace posemeet::ui

@@ -4,6 +4,8 @@
 
 #include <imgui.h>
 
+#include <string>
+
 #include "ui/meeting_view.hpp"
 
 namespace posemeet::ui {
@@ -21,11 +23,22 @@ private:
     void draw_top_bar(const MeetingView& view, Intents& intents, float height);
     void draw_tiles(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
                     const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons, void* data);
-    void draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size);
+    void draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents);
+    void draw_host_menu(const MeetingView& view, const TileView& who, Intents& intents);
+    void draw_chat(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents);
+    void draw_requests(const MeetingView& view, Intents& intents);
+    void draw_asked_by_host(const MeetingView& view, Intents& intents);
+    void draw_toasts(const MeetingView& view);
+    void draw_end_confirmation(Intents& intents);
 
     char name_buf_[128] = {};
     char room_buf_[64] = {};
     bool join_fields_initialised_ = false;
+    char chat_buf_[2001] = {};
+    std::string chat_to_;            // user id for a private message, empty = everyone
+    bool allow_self_unmute_ = true;  // the mute-all popup's choice
+    bool confirm_end_ = false;
+    std::size_t chat_seen_ = 0;      // scroll to the bottom when new lines arrive
 };
 
 // A participant's colour, stable for their id (hue from the seed).

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/pose.hpp"
+#include "core/protocol.hpp"
 
 namespace posemeet::ui {
 
@@ -21,6 +22,20 @@ struct TileView {
     std::uint64_t packets_received = 0;
     std::uint32_t color_seed = 0;
     std::optional<Pose> pose;  // what to draw now; empty until the first packet
+    bool mic = false, camera = false, sharing = false, may_share = false;
+    bool wants_to_speak = false, wants_to_share = false;  // pending requests (host sees them)
+};
+
+struct ChatLine {
+    std::string from, to;  // to: empty for the room
+    std::string text;
+    bool mine = false;
+};
+
+// A request waiting for the host's answer.
+struct PendingRequest {
+    std::string user_id, user_name;
+    bool share = false;  // false: asks to speak
 };
 
 struct MeetingView {
@@ -32,12 +47,30 @@ struct MeetingView {
     std::vector<TileView> tiles;  // join order
     std::string default_name, default_room;
     std::string about;  // build info line for the footer
+
+    // Meeting controls (from the room mirror).
+    std::string self_id;
+    bool i_am_host = false;
+    bool my_mic = false, my_camera = false, may_share = false, i_am_sharing = false;
+    bool mic_blocked = false;      // all muted without self-unmute, and no permission
+    bool mic_applying = false, share_applying = false;
+    bool asked_mic_on = false, asked_camera_on = false;
+    bool all_muted = false;
+    std::string sharer_name;       // empty when nobody shares
+    int share_type = 0;
+    std::vector<PendingRequest> requests;  // host only
+    std::vector<ChatLine> chat;
+    std::vector<std::string> toasts;       // recent notices for you, newest last
+    bool ended = false;
 };
 
 struct Intents {
     bool join = false;
     std::string join_room, join_name;
     bool leave = false;
+    // Room operations in the control protocol's own words: event name + content.
+    std::vector<std::pair<std::string, protocol::Json>> operations;
+    void operate(const char* event, protocol::Json content) { operations.emplace_back(event, std::move(content)); }
 };
 
 // Receives a skeleton to draw: pose, tile rectangle (CSS px) and RGBA colour.

@@ -29,6 +29,7 @@ namespace {
 
 constexpr const char* kCanvas = "#canvas";
 constexpr double kSoftwareRenderingFps = 20.0;
+constexpr double kToastMs = 5000.0;  // how long a notice stays on screen
 
 struct App {
     web::PageConfig config;
@@ -66,11 +67,24 @@ ui::MeetingView build_view(App& app) {
     v.default_name = app.config.name;
     v.default_room = app.config.room.empty() ? "demo" : app.config.room;
     v.about = app.about;
+    const RoomMirror& m = s.mirror();
+    const RoomControls& c = m.controls();
+    auto contains = [](const std::vector<std::string>& v, const std::string& id) {
+        return std::find(v.begin(), v.end(), id) != v.end();
+    };
     for (const UserRecord* u : s.participants_in_order()) {
         ui::TileView t;
         t.user_id = u->user_id;
         t.name = u->user_name;
         t.is_host = u->user_role == UserRole::Host;
+        t.mic = u->mic;
+        t.camera = u->camera;
+        t.sharing = u->share_status == 1;
+        t.may_share = u->share_permission == 1;
+        t.wants_to_speak = contains(c.mic_applications, u->user_id);
+        t.wants_to_share = contains(c.share_applications, u->user_id);
+        if (t.wants_to_speak) v.requests.push_back({u->user_id, u->user_name, /*share=*/false});
+        if (t.wants_to_share) v.requests.push_back({u->user_id, u->user_name, /*share=*/true});
         t.color_seed = pose_seed_for_user(u->user_id);
         if (s.self() && u->user_id == s.self()->user_id) {
             t.is_self = true;
@@ -85,6 +99,34 @@ ui::MeetingView build_view(App& app) {
         }
         v.tiles.push_back(std::move(t));
     }
+    if (const auto& me = s.self()) {
+        v.self_id = me->user_id;
+        v.i_am_host = me->user_role == UserRole::Host;
+        v.my_mic = me->mic;
+        v.my_camera = me->camera;
+        v.may_share = me->share_permission == 1;
+        v.i_am_sharing = me->share_status == 1;
+        v.mic_blocked = !v.i_am_host && c.mic_all_status == 0 && !c.operate_self_mic_permission &&
+                        !c.mic_granted && !c.asked_mic_on;
+    }
+    if (!v.i_am_host) v.requests.clear();
+    v.mic_applying = c.mic_applying;
+    v.share_applying = c.share_applying;
+    v.asked_mic_on = c.asked_mic_on;
+    v.asked_camera_on = c.asked_camera_on;
+    v.all_muted = c.mic_all_status == 0;
+    if (const UserRecord* sharer = c.share_user_id.empty() ? nullptr : s.find_user(c.share_user_id))
+        v.sharer_name = sharer->user_name;
+    v.share_type = c.share_type;
+    v.ended = m.ended();
+    for (const ChatMessage& msg : m.chat()) {
+        const UserRecord* to = msg.to_user_id.empty() ? nullptr : s.find_user(msg.to_user_id);
+        v.chat.push_back({msg.user_name, msg.to_user_id.empty() ? "" : (to ? to->user_name : "?"), msg.message,
+                          msg.user_id == v.self_id});
+    }
+    const double now = emscripten_get_now();
+    for (const Notice& n : m.notices())
+        if (now - n.at_ms < kToastMs) v.toasts.push_back(n.text);
     return v;
 }
 
@@ -120,6 +162,7 @@ void frame() {
         web::update_page_url(intents.join_room, intents.join_name);
     }
     if (intents.leave) app.session->leave();
+    for (auto& [event, content] : intents.operations) app.session->request(event, std::move(content));
 }
 
 // The session must keep sending at 30 Hz even when the page draws slowly.
@@ -135,6 +178,14 @@ EMSCRIPTEN_KEEPALIVE void pm_api_join(const char* room, const char* name) {
     posemeet::g_app->session->join(room, name);
 }
 EMSCRIPTEN_KEEPALIVE void pm_api_leave() { posemeet::g_app->session->leave(); }
+// Any room operation; returns the request id ("" when not connected or content is not a
+// JSON object). The answer comes as a "reply" event carrying that id.
+EMSCRIPTEN_KEEPALIVE const char* pm_api_request(const char* event, const char* content_json) {
+    static std::string id;
+    auto content = posemeet::protocol::Json::parse(content_json, nullptr, false);
+    id = content.is_object() ? posemeet::g_app->session->request(event, std::move(content)) : "";
+    return id.c_str();
+}
 EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
     static std::string buffer;
     auto& app = *posemeet::g_app;
