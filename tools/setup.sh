@@ -18,7 +18,8 @@ APT_PACKAGES=(
   glslang-tools                              # compiles shaders/*.glsl at build time
   libboost-dev libssl-dev libsqlite3-dev libopus-dev
   nlohmann-json3-dev libglm-dev doctest-dev
-  chromium fonts-noto-cjk                    # headless browser tests; CJK glyphs for screenshots
+  chromium                                   # headless browser tests
+  fonts-wqy-microhei                         # CJK glyphs, served to the client on demand
 )
 
 log() { printf '[setup] %s\n' "$*"; }

@@ -107,6 +107,18 @@
           u.searchParams.set('name', name);
           history.replaceState(null, '', u.toString());
         },
+        // The client asks for the CJK font the first time it has such text to show.
+        posemeetLoadFont: function (path) {
+          fetch(path).then(function (r) {
+            if (!r.ok) throw new Error('HTTP ' + r.status);
+            return r.arrayBuffer();
+          }).then(function (buf) {
+            var bytes = new Uint8Array(buf);
+            var ptr = Module._malloc(bytes.length);  // ownership passes to the client
+            Module.HEAPU8.set(bytes, ptr);
+            Module._pm_api_font_loaded(ptr, bytes.length);
+          }).catch(function (err) { console.warn('PoseMeet: CJK font unavailable (' + err.message + ')'); });
+        },
         print: function (t) { console.log(t); },
         printErr: function (t) { console.warn(t); },
         onAbort: function (what) { fatal('The client stopped unexpectedly: ' + what); },

@@ -9,6 +9,7 @@
 #include <opus.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -22,6 +23,7 @@
 #include "platform/web/web_peer_link.hpp"
 #include "platform/web/web_signaling_socket.hpp"
 #include "render/skeleton_renderer.hpp"
+#include "ui/font_set.hpp"
 #include "ui/meeting_ui.hpp"
 
 namespace posemeet {
@@ -40,6 +42,8 @@ struct App {
     std::unique_ptr<MeetingSession> session;
     render::SkeletonRenderer renderer;
     ui::MeetingUi ui;
+    ui::FontSet fonts;
+    bool cjk_font_requested = false;
     std::string room_name;
     std::string notice;
     std::string about;
@@ -130,6 +134,24 @@ ui::MeetingView build_view(App& app) {
     return v;
 }
 
+// Feeds every text about to be shown to the font set; true if any needs the CJK font.
+bool note_texts(ui::FontSet& fonts, const ui::MeetingView& v) {
+    bool cjk = false;
+    auto note = [&](const std::string& text) {
+        fonts.note_text(text);
+        cjk = cjk || ui::FontSet::needs_cjk(text);
+    };
+    for (const auto& t : v.tiles) note(t.name);
+    for (const auto& c : v.chat) {
+        note(c.text);
+        note(c.from);
+        note(c.to);
+    }
+    for (const auto& t : v.toasts) note(t);
+    note(v.room_name);
+    return cjk;
+}
+
 void frame() {
     App& app = *g_app;
     app.session->tick();
@@ -139,9 +161,18 @@ void frame() {
     if (now - app.last_frame_ms < app.min_frame_interval_ms - 1.5) return;
     app.last_frame_ms = now;
     app.input.new_frame();
+    if (app.fonts.rebuild_pending()) {
+        app.fonts.build(app.input.device_pixel_ratio());
+        ImGui_ImplOpenGL3_DestroyFontsTexture();
+        ImGui_ImplOpenGL3_CreateFontsTexture();
+    }
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     const ui::MeetingView view = build_view(app);
+    if (note_texts(app.fonts, view) && !app.cjk_font_requested) {
+        app.cjk_font_requested = true;
+        web::request_cjk_font();
+    }
     const ui::Intents intents = app.ui.draw(
         view,
         [&app](const Pose& pose, float x, float y, float w, float h, const float rgba[4]) {
@@ -198,6 +229,12 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
     j["server_url"] = app.config.server_url;
     buffer = j.dump();
     return buffer.c_str();
+}
+// The page hands over the CJK font it fetched (malloc'ed by the page; we take ownership).
+EMSCRIPTEN_KEEPALIVE void pm_api_font_loaded(std::uint8_t* data, int size) {
+    std::vector<std::uint8_t> bytes(data, data + size);
+    std::free(data);
+    posemeet::g_app->fonts.set_cjk_font(std::move(bytes));
 }
 // The pose a participant's synthetic source produces at a timestamp (tests compare it with
 // what arrived), plus the codec's error bounds.
@@ -262,14 +299,8 @@ int main() {
     io.IniFilename = nullptr;
     app.input.install();
     app.input.new_frame();
-    // Rasterize the font at device resolution and scale it back, so text is crisp on HiDPI.
     const float dpr = std::max(1.0f, app.input.device_pixel_ratio());
-    ImFontConfig font;
-    font.SizePixels = std::round(15.0f * dpr);
-    font.OversampleH = font.OversampleV = 1;
-    font.PixelSnapH = true;
-    io.Fonts->AddFontDefault(&font);
-    io.FontGlobalScale = 1.0f / dpr;
+    app.fonts.build(dpr);
     app.ui.apply_style(dpr);
     ImGui_ImplOpenGL3_Init("#version 300 es");
 

@@ -41,7 +41,13 @@ EM_JS(int, pm_js_software_gl, (), {
     return /swiftshader|llvmpipe|software/i.test(name) ? 1 : 0;
 });
 
+EM_JS(void, pm_js_request_cjk_font, (), {
+    if (Module['posemeetLoadFont']) Module['posemeetLoadFont']('fonts/cjk.ttc');
+});
+
 }  // namespace
+
+void request_cjk_font() { pm_js_request_cjk_font(); }
 
 bool webgl_is_software_rendered() { return pm_js_software_gl() != 0; }
 

@@ -22,6 +22,8 @@ void notify_ready();
 // True when the current WebGL context renders in software (SwiftShader, llvmpipe): the
 // client then draws at a lower frame rate to leave CPU for the meeting itself.
 bool webgl_is_software_rendered();
+// Ask the page to download the CJK font; it arrives through pm_api_font_loaded().
+void request_cjk_font();
 // Reflect a join made from the join screen in the address bar (so a reload rejoins).
 void update_page_url(const std::string& room, const std::string& name);
 
