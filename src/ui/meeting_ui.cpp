@@ -334,6 +334,14 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
     ImGui::Separator();
     for (const auto& t : view.tiles) {
         ImGui::PushID(t.user_id.c_str());
+        if (view.i_am_host && !t.is_self) {  // the host's menu for this participant, first on the row
+            if (ImGui::SmallButton("...")) ImGui::OpenPopup("host_menu");
+            if (ImGui::BeginPopup("host_menu")) {
+                draw_host_menu(view, t, intents);
+                ImGui::EndPopup();
+            }
+            ImGui::SameLine();
+        }
         float rgba[4];
         participant_color(t.color_seed, rgba);
         ImGui::ColorButton("##c", ImVec4(rgba[0], rgba[1], rgba[2], 1.0f),
@@ -357,14 +365,6 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
         if (t.wants_to_speak || t.wants_to_share) {
             ImGui::SameLine();
             ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f), t.wants_to_speak ? "wants to speak" : "wants to share");
-        }
-        if (view.i_am_host && !t.is_self) {
-            ImGui::SameLine(ImGui::GetWindowWidth() - 40);
-            if (ImGui::SmallButton("...")) ImGui::OpenPopup("host_menu");
-            if (ImGui::BeginPopup("host_menu")) {
-                draw_host_menu(view, t, intents);
-                ImGui::EndPopup();
-            }
         }
         ImGui::PopID();
     }
