@@ -171,6 +171,9 @@ void RoomMirror::apply(const std::string& event, const Json& data, const UserLoo
     } else if (event == "vcOnMessage") {
         chat_.push_back(chat_from_json(data));
         while (chat_.size() > kMaxChat) chat_.pop_front();
+    } else if (event == "vcOnUserConnection") {
+        // A member's network dropped (online 0) or came back: it keeps its place meanwhile.
+        if (UserRecord* u = users(user_id)) u->online = field_or(data, "online", 1);
     } else if (event == "vcOnLeaveRoom") {
         const std::string gone = field_or(field_or(data, "user", Json::object()), "user_id", "");
         set_member(controls_.mic_applications, gone, false);

@@ -6,9 +6,11 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "core/event_inbox.hpp"
 #include "core/protocol.hpp"
 #include "core/room.hpp"
 
@@ -18,7 +20,31 @@ namespace posemeet {
 struct ConnectionState {
     std::string room_id;  // empty until joined
     std::string user_id;
+    std::uint64_t meeting_serial = 0;  // which meeting in that room (a room id can be reused)
+    // Which attachment of the member this connection holds: a member that resumed on
+    // another connection leaves this one holding nothing (reset on its next request).
+    std::uint64_t attachment = 0;
     bool joined() const { return !user_id.empty(); }
+};
+
+// How a member reaches the server: a WebSocket connection (informs pushed on it), or the
+// HTTP form (POST /api/v1/rts/message + long-poll of its queued informs).
+enum class Transport : int { WebSocket = 0, Http = 1 };
+
+// A change of membership the transport keeps books on (audit rows, user -> connection).
+struct MemberChange {
+    enum class Kind {
+        Joined,   // new member (a new user id)
+        Resumed,  // an existing member attached to a new connection (or to HTTP); any
+                  // other connection it had holds nothing now and should be closed
+        Offline,  // its WebSocket dropped without a clean close; it stays for the grace period
+        Left,     // left, expired or removed because the meeting ended
+    };
+    Kind kind = Kind::Joined;
+    std::string room_id;
+    std::string user_id;
+    Transport transport = Transport::WebSocket;  // Joined/Resumed: how it is attached now
+    bool meeting_ended = false;                  // Left: vcFinishRoom ended the meeting
 };
 
 struct Delivery {
@@ -28,12 +54,45 @@ struct Delivery {
 
 struct ControlResult {
     Json reply;  // the "return" envelope for the requester
+    // Informs for members attached to a WebSocket. Informs for members without one (HTTP
+    // members, dropped members within grace) are queued in the service instead, and
+    // `queued_for` names them (wake their long-polls).
     std::vector<Delivery> deliveries;
+    // A member resumed on this connection: the informs queued while it was away, to send
+    // right after the reply, in order.
+    std::vector<Json> backlog;
+    std::vector<MemberChange> changes;
+    std::vector<std::string> queued_for;
 };
 
 struct ServiceConfig {
     RoomLimits room_limits;
     std::size_t max_signal_bytes = 16 * 1024;
+    // A member whose WebSocket drops without a clean close stays (offline) this long and
+    // may resume with its token; an HTTP member that sends and polls nothing for this long
+    // expires. 0 = a drop is a leave (HTTP members then use kMinHttpIdleMs).
+    std::int64_t reconnect_grace_ms = 30000;
+    std::size_t event_queue_max = kDefaultInboxCapacity;  // queued informs per member
+};
+constexpr std::int64_t kMinHttpIdleMs = 1000;
+constexpr std::size_t kMaxTokenBytes = 128;
+constexpr std::size_t kMaxPollEvents = 100;  // events in one long-poll answer
+
+// A long-poll of a member's queued informs (GET /api/v1/rts/events).
+struct PollRequest {
+    std::string room_id;  // optional: checked when given
+    std::string user_id;
+    std::string token;
+    std::uint64_t after = 0;  // the caller has every event up to this seq
+    std::size_t max_events = kMaxPollEvents;
+};
+struct PollResult {
+    ErrorCode code = ErrorCode::Ok;
+    std::string message;  // empty = the code's default message
+    // {events: [{seq, event, data, timestamp}], next: seq to pass as `after` next time,
+    //  dropped: events lost to the queue bound so far}
+    Json data = Json::object();
+    bool has_events() const;
 };
 
 constexpr std::size_t kMaxRoomIdBytes = 64;
@@ -41,11 +100,43 @@ constexpr std::size_t kMaxRoomIdBytes = 64;
 class ControlService {
 public:
     using IdGenerator = std::function<std::string()>;
-    ControlService(ServiceConfig config, IdGenerator new_user_id);
+    // `new_token` makes the per-member secrets (32 hex digits); without it a deterministic
+    // sequence is used, which is fine for tests and nothing else (the server injects a
+    // random generator).
+    ControlService(ServiceConfig config, IdGenerator new_user_id, IdGenerator new_token = {});
 
+    // One request from a WebSocket connection. On a connection that holds no member,
+    // vcResync {room_id?, user_id, token} (or vcJoinRoom {user_id, token, ...}) resumes
+    // that member here.
     ControlResult handle(ConnectionState& conn, const protocol::Request& request, std::int64_t now_ms);
     // The connection closed: the same as vcLeaveRoom, without a reply.
     std::vector<Delivery> disconnect(ConnectionState& conn, std::int64_t now_ms);
+    // The connection closed; `clean` = a close frame came (tab closed, client left): the
+    // member leaves at once. Otherwise (reset, timeout) it stays offline for the grace period.
+    ControlResult close_connection(ConnectionState& conn, bool clean, std::int64_t now_ms);
+
+    // One request of the HTTP form: vcJoinRoom without credentials joins a new HTTP member;
+    // every other request carries {room_id?, user_id, token} in its content and runs as
+    // that member (451 empty token, 404 unknown/expired member, 452 wrong token).
+    ControlResult handle_http(const protocol::Request& request, std::int64_t now_ms);
+    // The member's queued informs after `after` (acknowledging those up to it).
+    PollResult poll(const PollRequest& request, std::int64_t now_ms);
+    // Checks a member's credentials; Ok, or the error (message set) the request gets.
+    ErrorCode authenticate(const std::string& room_id, const std::string& user_id, const std::string& token,
+                           std::string& message) const;
+    // The member is alive (a long-poll is waiting for it): postpones its HTTP expiry.
+    void touch(const std::string& user_id, std::int64_t now_ms);
+    // Removes members offline (or HTTP-idle) longer than the grace period, as leaves.
+    ControlResult expire(std::int64_t now_ms);
+    // The member's transport and whether it has a connection (for tests and statistics).
+    struct MemberInfo {
+        Transport transport = Transport::WebSocket;
+        bool attached = false;      // a WebSocket holds it now
+        std::size_t queued = 0;     // informs waiting in its queue
+        std::uint64_t dropped = 0;  // informs lost to the queue bound
+        bool meeting_ended = false; // kept only to answer its polls after vcFinishRoom
+    };
+    std::optional<MemberInfo> member_info(const std::string& user_id) const;
 
     // Recipients (user ids) of a relayed media packet from this connection; empty if it
     // may not relay (not joined). `sender_media_id` receives the id to stamp on the packet.
@@ -54,7 +145,8 @@ public:
                                               std::uint16_t& sender_media_id) const;
 
     const Room* find_room(const std::string& room_id) const;
-    // Live rooms by id (a room exists while it has members).
+    // Rooms by id: those with members, and ended meetings (status 2) that keep their id
+    // closed until someone opens a new meeting there.
     const std::map<std::string, std::unique_ptr<Room>>& rooms() const { return rooms_; }
     std::size_t room_count() const { return rooms_.size(); }
     std::size_t participant_count() const;
@@ -67,12 +159,46 @@ private:
     Outcome signal(const ConnectionState& conn, const Json& content, std::vector<Delivery>& extra,
                    std::int64_t now_ms);
     Room* room_of(const ConnectionState& conn);
+
+    // [SECTION] member sessions: token, transport, queued informs (reconnect and HTTP)
+    struct MemberSession {
+        std::string room_id;
+        std::uint64_t meeting_serial = 0;
+        std::string token;
+        Transport transport = Transport::WebSocket;
+        std::uint64_t attachment = 0;  // WebSocket attached now (0 = none)
+        std::int64_t last_seen_ms = 0; // dropped at (WebSocket) / last request or poll (HTTP)
+        bool meeting_ended = false;    // tombstone after vcFinishRoom, until it expires
+        EventInbox inbox;
+    };
+    // The body of handle() shared by both transports: `conn` is the requester's.
+    void dispatch(ConnectionState& conn, const protocol::Request& req, Transport transport,
+                  std::int64_t now_ms, ControlResult& result);
+    void resume(ConnectionState* conn, const protocol::Request& req, Transport transport,
+                std::int64_t now_ms, ControlResult& result);
+    static bool is_resume(const protocol::Request& req);
+    ConnectionState conn_of(const std::string& user_id, const MemberSession& s) const;
+    Json snapshot(const Room& room, const std::string& user_id) const;
+    // Removes the member from its room as a leave (notifications routed into `result`).
+    void remove_member(const std::string& user_id, std::int64_t now_ms, ControlResult& result);
+    // Sends each notification to sockets or queues, see ControlResult::deliveries.
+    void route(std::vector<Notification>& notifications, std::int64_t now_ms, ControlResult& result);
+    void route(Delivery delivery, ControlResult& result);
+    std::int64_t http_idle_ms() const;
+    std::string make_token();
+
     static void expand(std::vector<Notification>& notifications, std::int64_t now_ms,
                        std::vector<Delivery>& out);
 
     ServiceConfig config_;
     IdGenerator new_user_id_;
     std::map<std::string, std::unique_ptr<Room>> rooms_;
+    IdGenerator new_token_;
+    std::map<std::string, MemberSession> sessions_;  // user id -> session
+    std::uint64_t next_attachment_ = 1;
+    std::uint64_t token_counter_ = 0;
+    std::map<std::string, std::uint64_t> meeting_serials_;  // room id -> its current meeting
+    std::uint64_t next_meeting_serial_ = 1;
 };
 
 }  // namespace posemeet

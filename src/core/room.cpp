@@ -18,7 +18,8 @@ Json UserRecord::to_json() const {
                 {"share_type", share_type},
                 {"is_silence", is_silence},
                 {"media_id", media_id},
-                {"media_relay", media_relay}};
+                {"media_relay", media_relay},
+                {"online", online}};
 }
 
 Json RoomRecord::to_json() const {
@@ -43,6 +44,7 @@ UserRecord UserRecord::from_json(const Json& j) {
     u.is_silence = field_or(j, "is_silence", 0);
     u.media_id = field_or(j, "media_id", std::uint16_t{0});
     u.media_relay = field_or(j, "media_relay", 0);
+    u.online = field_or(j, "online", 1) == 0 ? 0 : 1;
     return u;
 }
 
@@ -111,6 +113,8 @@ Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int6
     const bool has_host = std::any_of(members_.begin(), members_.end(),
                                       [](const UserRecord& m) { return m.user_role == UserRole::Host; });
     u.user_role = has_host ? UserRole::Visitor : UserRole::Host;
+    // Joining cannot get around a mute-all that forbids unmuting yourself.
+    if (u.user_role == UserRole::Visitor && mic_all_status_ == 0 && !self_unmute_permission_) u.mic = 0;
     u.share_permission = u.user_role == UserRole::Host ? 1 : 0;
     // Next free media id: the 16-bit counter wraps in a long-lived room, and an id still in
     // use must never be handed out twice (receivers would mix two people's media).
@@ -155,6 +159,23 @@ Outcome Room::leave(const std::string& user_id, std::int64_t /*now_ms*/) {
         next.share_permission = 1;
         o.notifications.push_back({others, "vcOnHostChange",
                                    Json{{"room_id", record_.room_id}, {"user_id", next.user_id}}});
+    }
+    return o;
+}
+
+Outcome Room::set_online(const std::string& user_id, bool online) {
+    UserRecord* u = nullptr;
+    for (auto& m : members_)
+        if (m.user_id == user_id) u = &m;
+    if (!u) return Outcome::error(ErrorCode::NotFound, "user is not in this room");
+    Outcome o;
+    if (u->online == (online ? 1 : 0)) return o;
+    u->online = online ? 1 : 0;
+    const auto others = member_ids(user_id);
+    if (!others.empty()) {
+        o.notifications.push_back({others, "vcOnUserConnection",
+                                   Json{{"room_id", record_.room_id}, {"user_id", user_id},
+                                        {"online", u->online}}});
     }
     return o;
 }

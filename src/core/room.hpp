@@ -36,6 +36,9 @@ struct UserRecord {
     // user's media goes through the server relay (native clients have no WebRTC).
     std::uint16_t media_id = 0;
     int media_relay = 0;
+    // 1 while the member has a live connection (or is an HTTP member); 0 while a dropped
+    // WebSocket member is within its reconnect grace period (it keeps its place and state).
+    int online = 1;
 
     Json to_json() const;
     // Lenient reader for records received from a server: wrong or missing fields get defaults.
@@ -104,6 +107,9 @@ public:
 
     Outcome join(const std::string& user_id, const JoinRequest& request, std::int64_t now_ms);
     Outcome leave(const std::string& user_id, std::int64_t now_ms);
+    // The member's connection dropped (online false) or came back (true): it stays a member
+    // either way, with its role and state; the others get vcOnUserConnection on a change.
+    Outcome set_online(const std::string& user_id, bool online);
 
     const RoomRecord& record() const { return record_; }
     const UserRecord* find(const std::string& user_id) const;

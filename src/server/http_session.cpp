@@ -1,6 +1,7 @@
 // See http_session.hpp.
 #include "server/http_session.hpp"
 
+#include <charconv>
 #include <chrono>
 
 #include "server/log.hpp"
@@ -11,19 +12,61 @@
 namespace posemeet::server {
 namespace {
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
-constexpr std::size_t kBodyLimit = 16 * 1024;  // we only serve GET; bodies are not expected
 constexpr const char* kWebSocketPath = "/ws";
+constexpr std::string_view kMessagePath = "/api/v1/rts/message";
+constexpr std::string_view kEventsPath = "/api/v1/rts/events";
 
 template <class Body>
 void common_headers(http::response<Body>& res) {
     res.set(http::field::server, "PoseMeet");
     res.set("X-Content-Type-Options", "nosniff");
 }
+
+// The HTTP form's {code, message, data} body for errors found before the hub sees a request.
+protocol::Json api_error(protocol::ErrorCode code, const std::string& message) {
+    return protocol::Json{{"code", static_cast<int>(code)},
+                          {"message", message.empty() ? protocol::default_message(code) : message},
+                          {"data", protocol::Json::object()}};
+}
+
+// Splits a query string "a=1&b=x%20y" into decoded pairs; false on a malformed escape.
+// '+' is a space (application/x-www-form-urlencoded, as URLSearchParams writes it).
+bool parse_query(std::string_view target, std::vector<std::pair<std::string, std::string>>& out) {
+    const auto q = target.find('?');
+    if (q == std::string_view::npos) return true;
+    std::string_view rest = target.substr(q + 1);
+    if (const auto hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
+    while (!rest.empty()) {
+        const auto amp = rest.find('&');
+        std::string_view part = rest.substr(0, amp);
+        rest = amp == std::string_view::npos ? std::string_view{} : rest.substr(amp + 1);
+        if (part.empty()) continue;
+        const auto eq = part.find('=');
+        std::string key(part.substr(0, eq));
+        std::string value(eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1));
+        for (auto* s : {&key, &value})
+            for (char& c : *s)
+                if (c == '+') c = ' ';
+        std::string k, v;
+        if (!percent_decode(key, k) || !percent_decode(value, v)) return false;
+        out.emplace_back(std::move(k), std::move(v));
+    }
+    return true;
+}
+
+template <class T>
+bool parse_uint(const std::string& text, T& out) {
+    const auto r = std::from_chars(text.data(), text.data() + text.size(), out);
+    return !text.empty() && r.ec == std::errc{} && r.ptr == text.data() + text.size();
+}
 }  // namespace
 
 http_session::http_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config)
-    : stream_(std::move(socket)), hub_(hub), config_(config) {
+    : stream_(std::move(socket)), hub_(hub), config_(config), poll_timer_(stream_.get_executor()) {
     remote_ = remote_address(stream_.socket());
+    error_code ec;
+    const auto ep = stream_.socket().remote_endpoint(ec);
+    client_ = ec ? remote_ : ep.address().to_string();
 }
 
 void http_session::run() {
@@ -33,7 +76,8 @@ void http_session::run() {
 
 void http_session::do_read() {
     parser_.emplace();
-    parser_->body_limit(kBodyLimit);
+    // The HTTP form's messages may be as large as a WebSocket message; larger get 413.
+    parser_->body_limit(config_.max_message_bytes);
     stream_.expires_after(kIdleTimeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&http_session::on_read, shared_from_this()));
@@ -48,7 +92,10 @@ void http_session::on_read(error_code ec, std::size_t) {
             http::response<http::string_body> res{http::status::payload_too_large, 11};
             common_headers(res);
             res.set(http::field::content_type, "application/json");
-            res.body() = R"({"error":"request too large"})";
+            res.set(http::field::access_control_allow_origin, "*");
+            res.body() = api_error(protocol::ErrorCode::TooLarge,
+                                   "request larger than " + std::to_string(config_.max_message_bytes) + " bytes")
+                             .dump();
             res.keep_alive(false);
             res.prepare_payload();
             send(std::move(res));
@@ -73,6 +120,8 @@ void http_session::on_read(error_code ec, std::size_t) {
 void http_session::handle_request(const request_type& req) {
     if (config_.verbose) log_info("http " + remote_ + ": " + std::string(req.method_string()) + " " +
                                   std::string(req.target()));
+    if (const std::string_view p = target_path(req.target()); p == kMessagePath || p == kEventsPath)
+        return serve_rts(req, p);
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
         send_json(req, http::status::method_not_allowed, {{"error", "only GET and HEAD are supported"}});
         return;
@@ -129,12 +178,93 @@ void http_session::serve_static(const request_type& req) {
     send(std::move(res));
 }
 
-void http_session::send_json(const request_type& req, http::status status, const protocol::Json& body) {
+void http_session::serve_rts(const request_type& req, std::string_view path) {
+    const bool is_message = path == kMessagePath;
+    if (req.method() == http::verb::options) {  // CORS preflight
+        http::response<http::empty_body> res{http::status::no_content, req.version()};
+        common_headers(res);
+        res.set(http::field::access_control_allow_origin, "*");
+        res.set(http::field::access_control_allow_methods, is_message ? "POST, OPTIONS" : "GET, OPTIONS");
+        res.set(http::field::access_control_allow_headers, "Content-Type");
+        res.set(http::field::access_control_max_age, "600");
+        res.keep_alive(req.keep_alive());
+        return send(std::move(res));
+    }
+    if (is_message) {
+        if (req.method() != http::verb::post)
+            return send_json(req, http::status::method_not_allowed,
+                             api_error(protocol::ErrorCode::BadInput,
+                                       "POST a JSON body {event_name, content} to " + std::string(kMessagePath)),
+                             true);
+        auto answer = hub_.http_message(req.body(), client_);
+        return send_json(req, static_cast<http::status>(answer.status), answer.body, true);
+    }
+    if (req.method() != http::verb::get)
+        return send_json(req, http::status::method_not_allowed,
+                         api_error(protocol::ErrorCode::BadInput, "GET " + std::string(kEventsPath) +
+                                                                      "?room_id=&user_id=&token=&after=&wait_ms="),
+                         true);
+    serve_events(req);
+}
+
+void http_session::serve_events(const request_type& req) {
+    std::vector<std::pair<std::string, std::string>> params;
+    const auto bad = [&](const std::string& why) {
+        send_json(req, http::status::bad_request, api_error(protocol::ErrorCode::BadInput, why), true);
+    };
+    if (!parse_query(req.target(), params)) return bad("malformed query string");
+    PollRequest query;
+    std::int64_t wait_ms = 0;
+    for (const auto& [key, value] : params) {
+        if (value.size() > 256) return bad(key + " is too long");
+        if (key == "room_id") query.room_id = value;
+        else if (key == "user_id") query.user_id = value;
+        else if (key == "token") query.token = value;
+        else if (key == "after") {
+            if (!parse_uint(value, query.after)) return bad("after must be an unsigned integer");
+        } else if (key == "wait_ms") {
+            if (!parse_uint(value, wait_ms) || wait_ms > kMaxPollWaitMs)
+                return bad("wait_ms must be 0.." + std::to_string(kMaxPollWaitMs));
+        }
+    }
+    bool wait = false;
+    auto answer = hub_.http_events(query, client_, /*charge=*/true, wait);
+    if (!wait || wait_ms == 0) return send_json(req, static_cast<http::status>(answer.status), answer.body, true);
+
+    // Nothing queued: hold the request until an inform is queued for the member, or wait_ms.
+    const std::uint64_t gen = ++poll_gen_;
+    std::weak_ptr<http_session> weak = shared_from_this();
+    const std::uint64_t waiter = hub_.add_waiter(query.user_id, [weak, gen] {
+        if (auto self = weak.lock())
+            net::post(self->stream_.get_executor(), [self, gen] { self->finish_poll(gen); });
+    });
+    poll_ = HeldPoll{std::move(query), waiter};
+    poll_timer_.expires_after(std::chrono::milliseconds(wait_ms));
+    poll_timer_.async_wait([self = shared_from_this(), gen](error_code ec) {
+        if (ec != net::error::operation_aborted) self->finish_poll(gen);
+    });
+}
+
+void http_session::finish_poll(std::uint64_t gen) {
+    if (!poll_ || gen != poll_gen_) return;
+    HeldPoll held = std::move(*poll_);
+    poll_.reset();
+    hub_.remove_waiter(held.query.user_id, held.waiter);
+    poll_timer_.cancel();
+    bool wait = false;
+    auto answer = hub_.http_events(held.query, client_, /*charge=*/false, wait);
+    send_json(parser_->get(), static_cast<http::status>(answer.status), answer.body, true);
+}
+
+void http_session::send_json(const request_type& req, http::status status, const protocol::Json& body, bool cors) {
     http::response<http::string_body> res{status, req.version()};
     common_headers(res);
     res.set(http::field::content_type, "application/json");
     res.set(http::field::cache_control, "no-store");
-    if (status == http::status::method_not_allowed) res.set(http::field::allow, "GET, HEAD");
+    if (cors) res.set(http::field::access_control_allow_origin, "*");
+    if (status == http::status::method_not_allowed)
+        res.set(http::field::allow, !cors ? "GET, HEAD"
+                                          : (target_path(req.target()) == kMessagePath ? "POST, OPTIONS" : "GET, OPTIONS"));
     res.keep_alive(req.keep_alive());
     if (req.method() != http::verb::head)
         res.body() = body.dump(-1, ' ', false, protocol::Json::error_handler_t::replace);
@@ -147,6 +277,7 @@ template <class Body>
 void http_session::send(http::response<Body>&& msg) {
     auto res = std::make_shared<http::response<Body>>(std::move(msg));
     res_ = res;
+    stream_.expires_after(kIdleTimeout);  // the read's deadline may have passed during a long-poll
     http::async_write(stream_, *res,
                       beast::bind_front_handler(&http_session::on_write, shared_from_this(), res->need_eof()));
 }

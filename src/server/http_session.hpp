@@ -1,11 +1,16 @@
 // One HTTP/1.1 connection: serves GET/HEAD for static files, /healthz and /api/v1/rooms,
-// and hands a WebSocket upgrade on /ws over to a websocket_session. One request at a
-// time (no pipelining); keep-alive connections idle for 30 s are closed.
+// the HTTP form of the control API (POST /api/v1/rts/message, long-poll
+// GET /api/v1/rts/events), and hands a WebSocket upgrade on /ws over to a
+// websocket_session. One request at a time (no pipelining); keep-alive connections idle
+// for 30 s are closed.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
+#include "core/control_service.hpp"
 #include "core/protocol.hpp"
 #include "server/net.hpp"
 #include "server/server_config.hpp"
@@ -26,7 +31,12 @@ private:
     void on_read(error_code ec, std::size_t bytes);
     void handle_request(const request_type& req);
     void serve_static(const request_type& req);
-    void send_json(const request_type& req, http::status status, const protocol::Json& body);
+    // /api/v1/rts/message and /api/v1/rts/events (with CORS, for front ends elsewhere).
+    void serve_rts(const request_type& req, std::string_view path);
+    void serve_events(const request_type& req);
+    // Answers the long-poll being held (generation `gen`), with whatever is queued now.
+    void finish_poll(std::uint64_t gen);
+    void send_json(const request_type& req, http::status status, const protocol::Json& body, bool cors = false);
     template <class Body>
     void send(http::response<Body>&& res);
     void on_write(bool close, error_code ec, std::size_t bytes);
@@ -39,6 +49,16 @@ private:
     signaling_hub& hub_;
     const ServerConfig& config_;
     std::string remote_;
+    std::string client_;  // peer IP address: the rate-limit key of anonymous API requests
+
+    // The long-poll being held, if any.
+    struct HeldPoll {
+        PollRequest query;
+        std::uint64_t waiter = 0;
+    };
+    std::optional<HeldPoll> poll_;
+    std::uint64_t poll_gen_ = 0;
+    net::steady_timer poll_timer_;
 };
 
 }  // namespace posemeet::server

@@ -11,6 +11,8 @@ namespace posemeet::server {
 namespace {
 // Time the WebSockets get to finish their closing handshakes on shutdown.
 constexpr auto kShutdownGrace = std::chrono::seconds(2);
+// How often members past their reconnect grace period are expired.
+constexpr auto kTickInterval = std::chrono::milliseconds(250);
 
 std::int64_t wall_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -23,7 +25,8 @@ Server::Server(ServerConfig config)
     : config_(std::move(config)),
       hub_(std::make_unique<signaling_hub>(config_, store_)),
       signals_(ioc_, SIGINT, SIGTERM),
-      shutdown_timer_(ioc_) {
+      shutdown_timer_(ioc_),
+      tick_timer_(ioc_) {
     if (config_.verbose) set_log_level(LogLevel::Debug);
 }
 
@@ -49,7 +52,21 @@ bool Server::start(std::string& error) {
     if (!listener_->open(error)) return false;
     listener_->run();
     wait_for_signal();
+    schedule_tick();
     return true;
+}
+
+void Server::schedule_tick() {
+    tick_timer_.expires_after(kTickInterval);
+    tick_timer_.async_wait([this](error_code ec) {
+        if (ec || stopping_) return;
+        try {
+            hub_->tick();
+        } catch (const std::exception& e) {
+            log_error(std::string("tick failed: ") + e.what());
+        }
+        schedule_tick();
+    });
 }
 
 std::uint16_t Server::port() const { return listener_ ? listener_->local_endpoint().port() : 0; }
@@ -72,6 +89,7 @@ void Server::stop() {
     if (stopping_) return;
     stopping_ = true;
     if (listener_) listener_->stop();
+    tick_timer_.cancel();
     hub_->shutdown();
     shutdown_deadline_ = std::chrono::steady_clock::now() + kShutdownGrace;
     poll_shutdown();

@@ -1,5 +1,5 @@
-// The whole server on one io_context thread: audit store, hub, listener, and the
-// SIGINT/SIGTERM handling that shuts it down cleanly (stop accepting, close WebSockets
+// The whole server on one io_context thread: audit store, hub, listener, the 250 ms tick
+// that expires members past their reconnect grace period, and the SIGINT/SIGTERM handling that shuts it down cleanly (stop accepting, close WebSockets
 // with "going away", record the leaves, flush the store).
 #pragma once
 
@@ -34,6 +34,7 @@ public:
 private:
     void wait_for_signal();
     void poll_shutdown();
+    void schedule_tick();
 
     ServerConfig config_;
     SqliteStore store_;
@@ -42,6 +43,7 @@ private:
     net::io_context ioc_{1};
     net::signal_set signals_;
     net::steady_timer shutdown_timer_;
+    net::steady_timer tick_timer_;
     std::shared_ptr<listener> listener_;
     std::chrono::steady_clock::time_point shutdown_deadline_{};
     bool stopping_ = false;

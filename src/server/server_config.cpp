@@ -91,6 +91,17 @@ std::vector<Option> options() {
         {"ws-idle-timeout", "POSEMEET_WS_IDLE_TIMEOUT", "SECONDS",
          "drop a WebSocket silent this long; pinged at half of it (default 10)",
          [](C& c, const std::string& v) { return parse_number<int>(v, 2, 3600, c.ws_idle_timeout_s); }},
+        {"reconnect-grace-ms", "POSEMEET_RECONNECT_GRACE_MS", "MS",
+         "keep a member whose connection dropped (no close frame) this long for it to resume; "
+         "also how long an idle HTTP member lives (default 30000; 0 = a drop is a leave)",
+         [](C& c, const std::string& v) {
+             return parse_number<std::int64_t>(v, 0, 86400000, c.reconnect_grace_ms);
+         }},
+        {"event-queue-max", "POSEMEET_EVENT_QUEUE_MAX", "N",
+         "informs queued per HTTP or dropped member before the oldest are dropped (default 500)",
+         [](C& c, const std::string& v) {
+             return parse_number<std::size_t>(v, 10, 100000, c.event_queue_max);
+         }},
         {"verbose", "POSEMEET_VERBOSE", nullptr, "log every connection and request",
          [](C& c, const std::string& v) -> std::string {
              if (v.empty() || v == "1" || v == "true" || v == "yes") c.verbose = true;

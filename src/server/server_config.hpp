@@ -25,6 +25,13 @@ struct ServerConfig {
     std::size_t queue_max_bytes = 4 * 1024 * 1024;
     // A WebSocket that sends nothing (not even a pong to our pings) for this long is dropped.
     int ws_idle_timeout_s = 10;
+    // A member whose WebSocket drops without a close frame stays (offline) this long and
+    // can resume with its token; an HTTP member that neither polls nor sends for this long
+    // expires. 0 = a drop is an immediate leave.
+    std::int64_t reconnect_grace_ms = 30000;
+    // Informs queued per member without a WebSocket (HTTP members, dropped members); past
+    // it the oldest are dropped and counted.
+    std::size_t event_queue_max = 500;
     bool verbose = false;
 
     // Messages larger than max_message_bytes get a 413 reply; beyond this hard cap the

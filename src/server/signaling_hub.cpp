@@ -2,6 +2,7 @@
 #include "server/signaling_hub.hpp"
 
 #include <exception>
+#include <set>
 
 #include "core/media_packet.hpp"
 #include "core/protocol.hpp"
@@ -27,9 +28,36 @@ std::int64_t mono_ms() {
         .count();
 }
 
-std::shared_ptr<const std::string> to_text(const Json& j) {
+std::string dump(const Json& j) {
     // Strings were validated as UTF-8 on the way in; "replace" only guards against a bug.
-    return std::make_shared<const std::string>(j.dump(-1, ' ', false, Json::error_handler_t::replace));
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::shared_ptr<const std::string> to_text(const Json& j) { return std::make_shared<const std::string>(dump(j)); }
+
+ServiceConfig service_config(const ServerConfig& c) {
+    ServiceConfig s;
+    s.room_limits.max_participants = c.max_participants;
+    s.reconnect_grace_ms = c.reconnect_grace_ms;
+    s.event_queue_max = c.event_queue_max;
+    return s;
+}
+
+// The HTTP form's body: {code, message, data} (+ request_id when the request had one).
+Json http_body(ErrorCode code, const std::string& message, Json data, const std::string& request_id = {}) {
+    Json body{{"code", static_cast<int>(code)},
+              {"message", message.empty() ? protocol::default_message(code) : message},
+              {"data", data.is_null() ? Json::object() : std::move(data)}};
+    if (!request_id.empty()) body["request_id"] = request_id;
+    return body;
+}
+
+// A "return" envelope from the service, in the HTTP form.
+Json http_body_from_reply(const Json& reply) {
+    return http_body(static_cast<ErrorCode>(protocol::field_or(reply, "code", 500)),
+                     protocol::field_or(reply, "message", ""),
+                     protocol::field_or(reply, "response", Json::object()),
+                     protocol::field_or(reply, "request_id", ""));
 }
 
 }  // namespace
@@ -37,12 +65,19 @@ std::shared_ptr<const std::string> to_text(const Json& j) {
 signaling_hub::signaling_hub(const ServerConfig& config, SqliteStore& store)
     : config_(config),
       store_(store),
-      service_(ServiceConfig{RoomLimits{config.max_participants}}, [this] { return new_user_id(); }) {}
+      service_(service_config(config), [this] { return new_user_id(); }, [this] { return tokens_(); }),
+      started_wall_ms_(wall_ms()) {}
+
+std::int64_t signaling_hub::now_ms() const {
+    return started_wall_ms_ + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::steady_clock::now() - started_)
+                                  .count();
+}
 
 std::string signaling_hub::new_user_id() {
     for (;;) {
         std::string id = ids_();
-        if (!users_.count(id)) return id;
+        if (!members_.count(id) && !service_.member_info(id)) return id;
     }
 }
 
@@ -77,38 +112,105 @@ void signaling_hub::send_media_error(Peer& peer, ErrorCode code, const std::stri
 
 void signaling_hub::deliver(std::vector<Delivery>& deliveries) {
     for (auto& d : deliveries) {
-        auto u = users_.find(d.user_id);
-        if (u == users_.end()) continue;
-        if (Peer* p = find(u->second)) send_json(*p, d.message);
+        auto m = members_.find(d.user_id);
+        if (m == members_.end() || !m->second.peer) continue;
+        if (Peer* p = find(m->second.peer)) send_json(*p, d.message);
     }
 }
 
-void signaling_hub::on_joined(std::uint64_t id, Peer& peer, std::int64_t now_ms) {
-    users_[peer.conn.user_id] = id;
-    const Room* room = service_.find_room(peer.conn.room_id);
-    if (!room) return;
-    const UserRecord* me = room->find(peer.conn.user_id);
-    if (room->members().size() == 1) store_.room_started(room->record());
-    if (me) peer.audit_row = store_.participant_joined(room->record().room_id, me->user_id, me->user_name, now_ms);
-    if (config_.verbose)
-        log_info("user " + peer.conn.user_id + " joined room '" + peer.conn.room_id + "' (" +
-                 std::to_string(room->members().size()) + " present)");
+void signaling_hub::wake(const std::vector<std::string>& user_ids) {
+    for (const auto& user : user_ids) {
+        auto w = waiters_.find(user);
+        if (w == waiters_.end()) continue;
+        auto fn = std::move(w->second.wake);
+        waiters_.erase(w);
+        if (fn) fn();
+    }
 }
 
-void signaling_hub::on_left(Peer& peer, const ConnectionState& before, std::int64_t now_ms) {
-    users_.erase(before.user_id);
-    store_.participant_left(peer.audit_row, now_ms);
-    peer.audit_row = 0;
-    if (!service_.find_room(before.room_id)) {
-        store_.room_ended(before.room_id, now_ms);
+void signaling_hub::distribute(ControlResult& result) {
+    deliver(result.deliveries);
+    wake(result.queued_for);
+}
+
+void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std::uint64_t requester,
+                                  std::int64_t now_ms, bool departures) {
+    std::set<std::string> rooms_left;
+    std::vector<std::string> gone;
+    for (const auto& ch : changes) {
+        if (departures != (ch.kind == MemberChange::Kind::Left)) continue;
+        const std::uint64_t peer_id = ch.transport == Transport::WebSocket ? requester : 0;
+        switch (ch.kind) {
+        case MemberChange::Kind::Joined: {
+            Member m{ch.room_id, peer_id, 0, TokenBucket(config_.control_rate, config_.control_burst)};
+            const Room* room = service_.find_room(ch.room_id);
+            const UserRecord* me = room ? room->find(ch.user_id) : nullptr;
+            if (room && room->members().size() == 1) store_.room_started(room->record());
+            if (me) m.audit_row = store_.participant_joined(ch.room_id, ch.user_id, me->user_name, now_ms);
+            members_.insert_or_assign(ch.user_id, std::move(m));
+            if (config_.verbose)
+                log_info("user " + ch.user_id + " joined room '" + ch.room_id + "' over " +
+                         (ch.transport == Transport::Http ? "HTTP" : "WebSocket") + " (" +
+                         std::to_string(room ? room->members().size() : 0) + " present)");
+            break;
+        }
+        case MemberChange::Kind::Resumed: {
+            auto it = members_.find(ch.user_id);
+            if (it == members_.end()) break;
+            // Another connection still holding the member (a half-open socket the server
+            // has not noticed yet, or a second tab): it holds nothing now; close it.
+            if (it->second.peer && it->second.peer != peer_id) {
+                if (Peer* old = find(it->second.peer)) {
+                    old->conn = {};
+                    if (auto s = old->session.lock())
+                        s->close(websocket::close_reason(static_cast<websocket::close_code>(kCloseResumedElsewhere), "resumed on another connection"));
+                }
+            }
+            it->second.peer = peer_id;
+            if (config_.verbose)
+                log_info("user " + ch.user_id + " resumed in room '" + ch.room_id + "' over " +
+                         (ch.transport == Transport::Http ? "HTTP" : "WebSocket"));
+            break;
+        }
+        case MemberChange::Kind::Offline: {
+            auto it = members_.find(ch.user_id);
+            if (it != members_.end()) it->second.peer = 0;
+            if (config_.verbose)
+                log_info("user " + ch.user_id + " dropped from room '" + ch.room_id + "'; kept for " +
+                         std::to_string(config_.reconnect_grace_ms) + " ms");
+            break;
+        }
+        case MemberChange::Kind::Left: {
+            auto it = members_.find(ch.user_id);
+            if (it != members_.end()) {
+                store_.participant_left(it->second.audit_row, now_ms);
+                // A WebSocket still holding a member that left by other means (its HTTP
+                // twin sent vcLeaveRoom): it holds nothing now. After vcFinishRoom the
+                // core itself answers those connections' next request with 422.
+                if (!ch.meeting_ended && it->second.peer && it->second.peer != requester)
+                    if (Peer* p = find(it->second.peer)) p->conn = {};
+                members_.erase(it);
+            }
+            rooms_left.insert(ch.room_id);
+            gone.push_back(ch.user_id);
+            if (config_.verbose)
+                log_info("user " + ch.user_id + (ch.meeting_ended ? " is out (meeting ended) of" : " left") +
+                         " room '" + ch.room_id + "'");
+            break;
+        }
+        }
     }
-    if (config_.verbose) log_info("user " + before.user_id + " left room '" + before.room_id + "'");
+    for (const auto& room_id : rooms_left) {
+        const Room* room = service_.find_room(room_id);
+        if (!room || room->ended()) store_.room_ended(room_id, room && room->record().end_time ? room->record().end_time : now_ms);
+    }
+    wake(gone);  // their long-polls answer now (404 / 422)
 }
 
 void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
     Peer* peer = find(id);
     if (!peer) return;
-    const std::int64_t now = wall_ms();
+    const std::int64_t now = now_ms();
     try {
         auto parsed = protocol::parse_request(text);
         if (!peer->control.take(mono_ms())) {
@@ -123,12 +225,14 @@ void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
             return;
         }
         const auto& request = std::get<protocol::Request>(parsed);
-        const ConnectionState before = peer->conn;
         ControlResult result = service_.handle(peer->conn, request, now);
-        if (!before.joined() && peer->conn.joined()) on_joined(id, *peer, now);
-        if (before.joined() && !peer->conn.joined()) on_left(*peer, before, now);
-        send_json(*peer, result.reply);
-        deliver(result.deliveries);
+        apply_changes(result.changes, id, now, /*departures=*/false);
+        if ((peer = find(id))) {
+            send_json(*peer, result.reply);
+            for (const auto& m : result.backlog) send_json(*peer, m);
+        }
+        distribute(result);
+        apply_changes(result.changes, id, now, /*departures=*/true);
     } catch (const std::exception& e) {
         // Never expected (the core does not throw on input), but one message must not
         // take the server down.
@@ -142,20 +246,22 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
     if (!peer) return;
     const std::int64_t mono = mono_ms();
     if (!peer->media.take(mono)) {
-        send_media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", wall_ms(), mono);
+        send_media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", now_ms(), mono);
         return;
     }
     auto parsed = parse_relay_frame(data, size);
     if (!parsed.frame) {
         // Not throttled by the 1/s rule: the media bucket already bounds it, and a client
         // debugging its framing wants every error.
-        send_error(*peer, "", ErrorCode::BadInput, parsed.error, wall_ms());
+        send_error(*peer, "", ErrorCode::BadInput, parsed.error, now_ms());
         return;
     }
     if (!peer->conn.joined()) {
-        send_error(*peer, "", ErrorCode::NotInRoom, "join a room before sending media", wall_ms());
+        send_error(*peer, "", ErrorCode::NotInRoom, "join a room before sending media", now_ms());
         return;
     }
+    auto holder = members_.find(peer->conn.user_id);
+    if (holder == members_.end() || holder->second.peer != id) return;  // superseded connection
     std::uint16_t sender = 0;
     const auto recipients = service_.relay_recipients(peer->conn, parsed.frame->targets, sender);
     if (recipients.empty()) return;
@@ -165,9 +271,9 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
     set_media_sender(reinterpret_cast<std::uint8_t*>(packet->data()), sender);
     std::shared_ptr<const std::string> shared = std::move(packet);
     for (const auto& user : recipients) {
-        auto u = users_.find(user);
-        if (u == users_.end()) continue;
-        Peer* to = find(u->second);
+        auto m = members_.find(user);
+        if (m == members_.end() || !m->second.peer) continue;  // offline or HTTP: no media
+        Peer* to = find(m->second.peer);
         if (!to) continue;
         if (auto s = to->session.lock()) s->send(shared, /*binary=*/true, /*control=*/false);
     }
@@ -181,27 +287,136 @@ void signaling_hub::on_oversized(std::uint64_t id, bool binary, std::size_t size
                                 std::to_string(config_.max_message_bytes) + " bytes";
     const std::int64_t mono = mono_ms();
     if (binary) {
-        if (peer->media.take(mono)) send_error(*peer, "", ErrorCode::TooLarge, message, wall_ms());
-        else send_media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", wall_ms(), mono);
+        if (peer->media.take(mono)) send_error(*peer, "", ErrorCode::TooLarge, message, now_ms());
+        else send_media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", now_ms(), mono);
     } else {
         send_error(*peer, "", peer->control.take(mono) ? ErrorCode::TooLarge : ErrorCode::RateLimited,
-                   message, wall_ms());
+                   message, now_ms());
     }
 }
 
-void signaling_hub::detach(std::uint64_t id) {
+void signaling_hub::detach(std::uint64_t id, bool clean) {
     auto it = peers_.find(id);
     if (it == peers_.end()) return;
-    Peer& peer = it->second;
-    std::vector<Delivery> deliveries;
-    if (peer.conn.joined()) {
-        const std::int64_t now = wall_ms();
-        const ConnectionState before = peer.conn;
-        deliveries = service_.disconnect(peer.conn, now);
-        on_left(peer, before, now);
+    ControlResult result;
+    if (it->second.conn.joined()) {
+        const std::int64_t now = now_ms();
+        try {
+            result = service_.close_connection(it->second.conn, clean, now);
+        } catch (const std::exception& e) {
+            log_error(std::string("disconnect failed: ") + e.what());
+        }
+        apply_changes(result.changes, id, now, /*departures=*/false);
     }
-    peers_.erase(it);
-    deliver(deliveries);
+    peers_.erase(id);
+    distribute(result);
+    apply_changes(result.changes, id, now_ms(), /*departures=*/true);
+}
+
+void signaling_hub::tick() {
+    const std::int64_t now = now_ms();
+    // A member whose long-poll is waiting is alive.
+    for (const auto& [user, w] : waiters_) service_.touch(user, now);
+    ControlResult result = service_.expire(now);
+    if (!result.changes.empty() || !result.deliveries.empty() || !result.queued_for.empty()) {
+        apply_changes(result.changes, 0, now, /*departures=*/false);
+        distribute(result);
+        apply_changes(result.changes, 0, now, /*departures=*/true);
+    }
+    const std::int64_t mono = mono_ms();
+    if (mono - last_bucket_sweep_ms_ > 10000) {
+        last_bucket_sweep_ms_ = mono;
+        for (auto b = client_buckets_.begin(); b != client_buckets_.end();)
+            b = mono - b->second.last_used_ms > 60000 ? client_buckets_.erase(b) : std::next(b);
+    }
+}
+
+TokenBucket& signaling_hub::client_bucket(const std::string& client, std::int64_t mono) {
+    auto it = client_buckets_.find(client);
+    if (it == client_buckets_.end())
+        it = client_buckets_.emplace(client, ClientBucket{TokenBucket(config_.control_rate, config_.control_burst), mono})
+                 .first;
+    it->second.last_used_ms = mono;
+    return it->second.bucket;
+}
+
+signaling_hub::HttpAnswer signaling_hub::http_message(std::string_view text, const std::string& client) {
+    const std::int64_t now = now_ms();
+    const std::int64_t mono = mono_ms();
+    try {
+        auto parsed = protocol::parse_request(text);
+        if (auto* err = std::get_if<protocol::RequestError>(&parsed)) {
+            if (!client_bucket(client, mono).take(mono))
+                return {429, http_body(ErrorCode::RateLimited, "", {}, err->request_id)};
+            return {400, http_body(err->code, err->message, {}, err->request_id)};
+        }
+        const auto& request = std::get<protocol::Request>(parsed);
+        // The member's own rate limit once its credentials check out; everyone else's
+        // requests (joins, bad tokens) count against their address.
+        const auto& c = request.content;
+        const std::string user = protocol::field_or(c, "user_id", "");
+        std::string ignored;
+        TokenBucket* bucket = nullptr;
+        if (!user.empty() &&
+            service_.authenticate(protocol::field_or(c, "room_id", ""), user, protocol::field_or(c, "token", ""),
+                                  ignored) == ErrorCode::Ok) {
+            if (auto m = members_.find(user); m != members_.end()) bucket = &m->second.http;
+        }
+        if (!bucket) bucket = &client_bucket(client, mono);
+        if (!bucket->take(mono)) return {429, http_body(ErrorCode::RateLimited, "", {}, request.request_id)};
+
+        ControlResult result = service_.handle_http(request, now);
+        apply_changes(result.changes, 0, now, /*departures=*/false);
+        distribute(result);
+        apply_changes(result.changes, 0, now, /*departures=*/true);
+        return {200, http_body_from_reply(result.reply)};
+    } catch (const std::exception& e) {
+        log_error(std::string("HTTP control message failed: ") + e.what());
+        return {500, http_body(ErrorCode::Internal, "", {})};
+    }
+}
+
+signaling_hub::HttpAnswer signaling_hub::http_events(const PollRequest& query, const std::string& client,
+                                                     bool charge, bool& wait) {
+    wait = false;
+    const std::int64_t now = now_ms();
+    const std::int64_t mono = mono_ms();
+    try {
+        if (charge) {
+            std::string ignored;
+            TokenBucket* bucket = nullptr;
+            if (service_.authenticate(query.room_id, query.user_id, query.token, ignored) == ErrorCode::Ok)
+                if (auto m = members_.find(query.user_id); m != members_.end()) bucket = &m->second.http;
+            if (!bucket) bucket = &client_bucket(client, mono);
+            if (!bucket->take(mono)) return {429, http_body(ErrorCode::RateLimited, "", {})};
+        }
+        PollResult r = service_.poll(query, now);
+        wait = r.code == ErrorCode::Ok && !r.has_events();
+        return {200, http_body(r.code, r.message, std::move(r.data))};
+    } catch (const std::exception& e) {
+        log_error(std::string("HTTP poll failed: ") + e.what());
+        return {500, http_body(ErrorCode::Internal, "", {})};
+    }
+}
+
+std::uint64_t signaling_hub::add_waiter(const std::string& user_id, std::function<void()> wake_fn) {
+    wake({user_id});  // one long-poll per member: an older one answers now
+    const std::uint64_t id = next_waiter_id_++;
+    if (shutting_down_) {
+        if (wake_fn) wake_fn();
+        return id;
+    }
+    waiters_[user_id] = Waiter{id, std::move(wake_fn)};
+    service_.touch(user_id, now_ms());
+    return id;
+}
+
+void signaling_hub::remove_waiter(const std::string& user_id, std::uint64_t waiter_id) {
+    auto it = waiters_.find(user_id);
+    if (it != waiters_.end() && it->second.id == waiter_id) {
+        waiters_.erase(it);
+        service_.touch(user_id, now_ms());
+    }
 }
 
 void signaling_hub::shutdown() {
@@ -211,27 +426,43 @@ void signaling_hub::shutdown() {
     for (auto& [id, p] : peers_)
         if (auto s = p.session.lock()) sessions.push_back(std::move(s));
     for (auto& s : sessions) s->close(websocket::close_code::going_away);
+    std::vector<std::string> polling;
+    for (const auto& [user, w] : waiters_) polling.push_back(user);
+    wake(polling);
 }
 
 void signaling_hub::finalize() {
-    const std::int64_t now = wall_ms();
-    for (auto& [id, peer] : peers_) {
-        if (!peer.conn.joined()) continue;
-        const ConnectionState before = peer.conn;
-        service_.disconnect(peer.conn, now);  // nobody is left to notify
-        on_left(peer, before, now);
+    const std::int64_t now = now_ms();
+    // Nobody is left to notify: close the books on every member still present (attached,
+    // offline within grace, or HTTP) and every room.
+    std::set<std::string> rooms;
+    for (auto& [user, m] : members_) {
+        store_.participant_left(m.audit_row, now);
+        rooms.insert(m.room_id);
     }
+    for (const auto& room_id : rooms) store_.room_ended(room_id, now);
+    members_.clear();
     peers_.clear();
-    users_.clear();
+    waiters_.clear();
 }
 
 Json signaling_hub::health_json() const {
     const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
                             std::chrono::steady_clock::now() - started_)
                             .count();
+    std::size_t offline = 0, http = 0;
+    for (const auto& [user, m] : members_) {
+        if (m.peer) continue;
+        const auto info = service_.member_info(user);
+        if (!info) continue;
+        if (info->transport == Transport::Http) ++http;
+        else ++offline;
+    }
     return Json{{"status", "ok"},
                 {"rooms", service_.room_count()},
                 {"participants", service_.participant_count()},
+                {"participants_offline", offline},
+                {"participants_http", http},
                 {"uptime_s", uptime}};
 }
 

@@ -20,4 +20,15 @@ std::string UserIdGenerator::operator()() {
     return std::string(buf, 16);
 }
 
+std::string TokenGenerator::operator()() {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(32);
+    for (int word = 0; word < 4; ++word) {
+        std::uint32_t v = rd_();
+        for (int i = 0; i < 8; ++i, v >>= 4) out.push_back(kHex[v & 0xF]);
+    }
+    return out;
+}
+
 }  // namespace posemeet::server

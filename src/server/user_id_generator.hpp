@@ -17,4 +17,15 @@ private:
     std::mt19937_64 rng_;
 };
 
+// Member tokens (the secret a member resumes with): 32 lowercase hex digits, 128 bits read
+// straight from std::random_device (the OS's random source), so unlike user ids they
+// cannot be predicted from other outputs.
+class TokenGenerator {
+public:
+    std::string operator()();
+
+private:
+    std::random_device rd_;
+};
+
 }  // namespace posemeet::server

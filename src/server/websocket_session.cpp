@@ -35,6 +35,12 @@ void websocket_session::run(http::request<http::string_body> upgrade_request) {
     // Last-resort backstop only; the limits are enforced in on_read (413, then 1009).
     ws_.read_message_max(config_.hard_message_limit() * 16);
     ws_.auto_fragment(false);
+    // Remember a close frame from the peer: browsers send one (1001) when a tab closes or
+    // navigates away, but often reset the TCP connection before our answering close frame
+    // is written, and then the read fails with that write's error instead of error::closed.
+    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+        if (kind == websocket::frame_type::close) close_frame_received_ = true;
+    });
 
     ws_.async_accept(upgrade_request,
                      beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
@@ -169,11 +175,11 @@ void websocket_session::on_write(error_code ec, std::size_t) {
     do_write();
 }
 
-void websocket_session::close(websocket::close_code code) {
+void websocket_session::close(const websocket::close_reason& reason) {
     if (closing_ || aborted_ || finished_) return;
     closing_ = true;
     // Beast lets a close wait for an in-flight write; queued messages are dropped.
-    ws_.async_close(code, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+    ws_.async_close(reason, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
 }
 
 void websocket_session::on_close(error_code ec) {
@@ -203,7 +209,10 @@ void websocket_session::finish(error_code ec, const char* where) {
     } else if (config_.verbose) {
         log_info("ws " + remote_ + ": disconnected (" + ec.message() + ")");
     }
-    hub_.detach(id_);
+    // Only a close frame (error::closed) is a clean end: the client meant to go. A reset,
+    // EOF without a close frame, a timeout or our own abort keep the member for its grace
+    // period so that it can resume.
+    hub_.detach(id_, ec == websocket::error::closed || close_frame_received_);
     // Make sure nothing lingers (a pending write to a half-open peer, for instance); the
     // in-flight write (if any) keeps its buffer until on_write.
     abort({});

@@ -28,8 +28,8 @@ public:
 
     // Queues a message. `control` = reply/inform (kept when media is dropped).
     void send(std::shared_ptr<const std::string> data, bool binary, bool control);
-    // Starts the closing handshake (used on server shutdown).
-    void close(websocket::close_code code);
+    // Starts the closing handshake (server shutdown; a member that resumed elsewhere).
+    void close(const websocket::close_reason& reason);
 
 private:
     struct Outgoing {
@@ -64,6 +64,7 @@ private:
     bool closing_ = false;   // close handshake started
     bool aborted_ = false;   // socket torn down
     bool finished_ = false;  // hub told
+    bool close_frame_received_ = false;  // the peer said goodbye (a clean end)
     bool discarding_ = false;  // reading past an oversized message
     std::size_t message_bytes_ = 0;  // size of the message being read
     std::uint64_t media_dropped_ = 0;

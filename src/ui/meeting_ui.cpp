@@ -315,6 +315,7 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
         if (t.is_host) badge(dl, cursor, "HOST", IM_COL32(60, 100, 220, 230));
         badge(dl, cursor, t.mic ? "MIC ON" : "MUTED", t.mic ? IM_COL32(40, 140, 90, 230) : IM_COL32(120, 50, 50, 230));
         if (t.sharing) badge(dl, cursor, "SHARING", IM_COL32(130, 80, 190, 230));
+        if (!t.online) badge(dl, cursor, "RECONNECTING", IM_COL32(170, 110, 30, 230));
         if (!t.is_self) {
             const char* tr = t.transport == "p2p" ? "P2P" : t.transport == "relay" ? "RELAY" : "CONNECTING";
             badge(dl, cursor, tr, transport_color(t.transport));

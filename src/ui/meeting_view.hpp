@@ -22,7 +22,7 @@ struct TileView {
     std::uint64_t packets_received = 0;
     std::uint32_t color_seed = 0;
     std::optional<Pose> pose;  // what to draw now; empty until the first packet
-    bool mic = false, camera = false, sharing = false, may_share = false;
+    bool mic = false, camera = false, sharing = false, may_share = false, online = true;
     bool wants_to_speak = false, wants_to_share = false;  // pending requests (host sees them)
 };
 

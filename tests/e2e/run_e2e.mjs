@@ -6,10 +6,11 @@ import { Harness } from './lib/harness.mjs';
 import { ARTIFACTS } from './lib/processes.mjs';
 import * as meeting from './meeting.e2e.mjs';
 import * as resilience from './resilience.e2e.mjs';
+import * as controls from './controls.e2e.mjs';
 
 const h = new Harness();
 const figures = {};
-for (const scenario of [meeting, resilience]) {
+for (const scenario of [meeting, resilience, controls]) {
   try { await scenario.run(h, figures); } catch (e) { h.crash(e); }
 }
 fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -308,11 +308,12 @@ TEST_CASE("user and room records serialize with the vocabulary's field names") {
     const Json u = room.find("ua")->to_json();
     for (const char* f : {"room_id", "user_id", "user_name", "user_role", "camera", "mic", "join_time",
                           "share_permission", "share_status", "share_type", "is_silence", "media_id",
-                          "media_relay"}) {
+                          "media_relay", "online"}) {
         INFO(f);
         CHECK(u.contains(f));
     }
-    CHECK(u.size() == 13);
+    CHECK(u.size() == 14);
+    CHECK(u["online"] == 1);
     CHECK(u["camera"] == 1);
     CHECK(u["media_relay"] == 1);
     const Json r = room.record().to_json();

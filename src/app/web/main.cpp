@@ -83,6 +83,7 @@ ui::MeetingView build_view(App& app) {
         t.is_host = u->user_role == UserRole::Host;
         t.mic = u->mic;
         t.camera = u->camera;
+        t.online = u->online == 1;
         t.sharing = u->share_status == 1;
         t.may_share = u->share_permission == 1;
         t.wants_to_speak = contains(c.mic_applications, u->user_id);
