@@ -205,16 +205,15 @@ void MeetingSession::on_reply(const Json& msg) {
     pending_requests_.erase(pending);
     const std::string message = field_or(msg, "message", std::string());
     if (code == 200) mirror_.on_request_ok(event, content);
-    if (code == 200 && event == "vcFinishRoom") {
-        // We ended it: the server closes the room for everyone, us included.
-        on_inform(Json{{"message_type", "inform"}, {"event", "vcOnFinishRoom"},
-                       {"data", Json{{"room_id", room_id_}, {"reason", 0}}}});
-        return;
-    }
     else mirror_.add_notice(message.empty() ? "The server refused that" : message, clock_.now_ms());
     emit("reply", Json{{"request_id", id}, {"event", event}, {"code", code}, {"message", message},
                        {"response", field_or(msg, "response", Json::object())}});
     if (code != 200) emit("error", Json{{"code", code}, {"message", message}, {"request_id", id}, {"event", event}});
+    if (code == 200 && event == "vcFinishRoom") {
+        // We ended it: the server closes the room for everyone, us included.
+        on_inform(Json{{"message_type", "inform"}, {"event", "vcOnFinishRoom"},
+                       {"data", Json{{"room_id", room_id_}, {"reason", 0}}}});
+    }
 }
 
 void MeetingSession::on_joined_reply(const Json& response, bool resumed) {
