@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 namespace posemeet::web {
 namespace {
@@ -20,13 +21,36 @@ enum DomKey : int {
     kY = 89, kZ = 90, kMeta = 91,
 };
 
+// Key and button transitions wait here until the next frame: ImGui 1.86 reads key and
+// button *state* once per frame, so a press and release between two frames (fast typing,
+// a quick click, a slow software-rendered page) would otherwise never be seen.
+struct Transition {
+    bool mouse;  // mouse button or key
+    int code;
+    bool down;
+};
+std::vector<Transition> g_pending;
+
+void apply_pending_transitions() {
+    ImGuiIO& io = ImGui::GetIO();
+    std::vector<int> pressed_keys, pressed_buttons;  // went down this frame
+    std::size_t i = 0;
+    for (; i < g_pending.size(); ++i) {
+        const Transition& t = g_pending[i];
+        auto& pressed = t.mouse ? pressed_buttons : pressed_keys;
+        const bool down_now = std::find(pressed.begin(), pressed.end(), t.code) != pressed.end();
+        if (!t.down && down_now) break;  // let ImGui see the press for one frame first
+        (t.mouse ? io.MouseDown[t.code] : io.KeysDown[t.code]) = t.down;
+        if (t.down) pressed.push_back(t.code);
+    }
+    g_pending.erase(g_pending.begin(), g_pending.begin() + static_cast<std::ptrdiff_t>(i));
+}
+
 EM_BOOL on_mouse(int type, const EmscriptenMouseEvent* e, void*) {
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = ImVec2(static_cast<float>(e->targetX), static_cast<float>(e->targetY));
-    if (e->button < 3) {
-        if (type == EMSCRIPTEN_EVENT_MOUSEDOWN) io.MouseDown[e->button] = true;
-        if (type == EMSCRIPTEN_EVENT_MOUSEUP) io.MouseDown[e->button] = false;
-    }
+    if (e->button < 3 && type != EMSCRIPTEN_EVENT_MOUSEMOVE)
+        g_pending.push_back({true, e->button, type == EMSCRIPTEN_EVENT_MOUSEDOWN});
     return EM_TRUE;
 }
 
@@ -41,7 +65,7 @@ EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
 EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
     ImGuiIO& io = ImGui::GetIO();
     const bool down = type == EMSCRIPTEN_EVENT_KEYDOWN;
-    if (e->keyCode < 512) io.KeysDown[e->keyCode] = down;
+    if (e->keyCode < 512) g_pending.push_back({false, static_cast<int>(e->keyCode), down});
     io.KeyCtrl = e->ctrlKey;
     io.KeyShift = e->shiftKey;
     io.KeyAlt = e->altKey;
@@ -108,6 +132,7 @@ void CanvasInput::new_frame() {
         fb_h_ = fb_h;
         emscripten_set_canvas_element_size(selector_, fb_w_, fb_h_);
     }
+    apply_pending_transitions();
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(css_w_, css_h_);
     io.DisplayFramebufferScale = ImVec2(dpr_, dpr_);
