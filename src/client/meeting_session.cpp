@@ -99,7 +99,7 @@ void MeetingSession::connect() {
     h.on_binary = [this, alive](const std::uint8_t* d, std::size_t n) {
         if (!alive.expired()) on_binary(d, n, Transport::Relay, {});
     };
-    h.on_close = [this, alive](const std::string& r) { if (!alive.expired()) on_close(r); };
+    h.on_close = [this, alive](int code, const std::string& r) { if (!alive.expired()) on_close(code, r); };
     socket_.connect(config_.server_url, std::move(h));
 }
 
@@ -115,7 +115,7 @@ void MeetingSession::on_open() {
                                     {"camera", 1}, {"mic", 0}, {"media_relay", relay ? 1 : 0}});
 }
 
-void MeetingSession::on_close(const std::string& reason) {
+void MeetingSession::on_close(int close_code, const std::string& reason) {
     const bool was_joined = status_ == ConnectionStatus::Joined;
     clear_remotes();
     self_.reset();
@@ -123,6 +123,18 @@ void MeetingSession::on_close(const std::string& reason) {
     pending_resync_id_.clear();
     pending_requests_.clear();
     if (!want_joined_) return;
+    if (close_code == protocol::kCloseResumedElsewhere) {
+        // Our membership continues on another connection (the meeting was opened again in
+        // another tab or device with our token). Reconnecting would take it back and start
+        // a tug of war, so this one stops here.
+        want_joined_ = false;
+        resume_user_id_.clear();
+        resume_token_.clear();
+        room_.reset();
+        set_status(ConnectionStatus::Failed, "you joined this meeting from another window; it continues there");
+        emit("replaced", Json{{"reason", reason}});
+        return;
+    }
     // Back off 0.5 s, 1 s, 2 s, 4 s, 5 s... so a restarting server is not hammered.
     const double delay = std::min(kMaxReconnectDelayMs, 500.0 * std::pow(2.0, reconnect_attempt_));
     ++reconnect_attempt_;

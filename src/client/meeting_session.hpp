@@ -97,7 +97,7 @@ private:
     void on_open();
     void on_text(std::string_view text);
     void on_binary(const std::uint8_t* data, std::size_t size, Transport via, const std::string& link_user);
-    void on_close(const std::string& reason);
+    void on_close(int close_code, const std::string& reason);
     void on_reply(const protocol::Json& msg);
     void on_inform(const protocol::Json& msg);
     void apply_room_snapshot(const protocol::Json& response);

@@ -20,7 +20,9 @@ public:
         std::function<void()> on_open;
         std::function<void(std::string_view)> on_text;
         std::function<void(const std::uint8_t*, std::size_t)> on_binary;
-        std::function<void(const std::string& reason)> on_close;  // also after a failed connect
+        // Also after a failed connect. close_code is the WebSocket close frame's code, 0 when
+        // the connection failed or dropped without one.
+        std::function<void(int close_code, const std::string& reason)> on_close;
     };
     virtual ~SignalingSocket() = default;
     virtual void connect(const std::string& url, Handlers handlers) = 0;

@@ -141,7 +141,9 @@ void RoomMirror::apply(const std::string& event, const Json& data, const UserLoo
     } else if (event == "vcOnOperateOtherSharePermission") {
         if (UserRecord* u = users(target)) u->share_permission = operate;
         set_member(controls_.share_applications, target, false);
-        if (about_me) add_notice(operate ? "The host lets you share" : "The host took away your permission to share", now_ms);
+        // host_change: the permission went with the host role we handed over; no toast.
+        if (about_me && !field_or(data, "host_change", 0))
+            add_notice(operate ? "The host lets you share" : "The host took away your permission to share", now_ms);
     } else if (event == "vcOnStartShare") {
         controls_.share_user_id = user_id;
         controls_.share_type = field_or(data, "share_type", 0);

@@ -20,6 +20,11 @@ namespace posemeet::protocol {
 using Json = nlohmann::json;
 
 constexpr int kVersion = 1;
+
+// WebSocket close code the server sends to a connection whose member resumed on another
+// connection (the same user opened the meeting again elsewhere); a client must not
+// reconnect after it, or two tabs would keep taking the membership from each other.
+constexpr std::uint16_t kCloseResumedElsewhere = 4001;
 constexpr std::size_t kMaxEventNameLength = 64;
 constexpr std::size_t kMaxRequestIdLength = 64;
 

@@ -232,12 +232,25 @@ Outcome Room::transfer_host(const std::string& actor, const std::string& target)
     UserRecord* next = find_mutable(target);
     if (!next) return unknown_user();
     if (target == actor) return {};
-    find_mutable(actor)->user_role = UserRole::Visitor;
+    UserRecord* old_host = find_mutable(actor);
+    old_host->user_role = UserRole::Visitor;
     next->user_role = UserRole::Host;
     next->share_permission = 1;
+    member_state_[target].mic_applying = false;
+    member_state_[target].share_applying = false;
     Outcome o;
     o.notifications.push_back({member_ids(), "vcOnHostChange",
                                Json{{"room_id", record_.room_id}, {"user_id", target}}});
+    // The former host becomes an ordinary visitor. Whoever was speaking keeps speaking
+    // (no surprise mute), and counts as permitted so a mute-all still lets them unmute
+    // again; share permission came with the role, so it goes unless they are sharing now.
+    member_state_[actor].mic_granted = old_host->mic == 1;
+    if (sharer_ != actor && old_host->share_permission) {
+        old_host->share_permission = 0;
+        o.notifications.push_back({member_ids(), "vcOnOperateOtherSharePermission",
+                                   Json{{"room_id", record_.room_id}, {"operate_user_id", actor}, {"operate", 0},
+                                        {"host_change", 1}}});
+    }
     return o;
 }
 

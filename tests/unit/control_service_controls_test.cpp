@@ -642,7 +642,7 @@ TEST_CASE("vcTransferHost by the host: vcOnHostChange to all, powers move") {
     Meeting m;
     ControlResult r = m.call(m.host, "vcTransferHost", Json{{"operate_user_id", m.bob.user_id}});
     CHECK(code_of(r) == 200);
-    CHECK(m.trace(r) == "vcOnHostChange[alice,bob,host]");
+    CHECK(m.trace(r) == "vcOnHostChange[alice,bob,host] vcOnOperateOtherSharePermission[alice,bob,host]");
     CHECK(data_of(r, 0) == Json{{"room_id", kRoom}, {"user_id", m.bob.user_id}});
     CHECK(m.user(m.bob).user_role == UserRole::Host);
     CHECK(m.user(m.host).user_role == UserRole::Visitor);

@@ -50,7 +50,7 @@ public:
     void text(const Json& j) { handlers.on_text(j.dump()); }
     void raw_text(std::string_view s) { handlers.on_text(s); }
     void binary(const Bytes& b) { handlers.on_binary(b.data(), b.size()); }
-    void drop(const std::string& reason) { handlers.on_close(reason); }
+    void drop(const std::string& reason, int close_code = 0) { handlers.on_close(close_code, reason); }
 
     Json last_request() const {
         REQUIRE_FALSE(sent_text.empty());
@@ -418,6 +418,32 @@ TEST_CASE("a dropped socket resumes the same membership when the server still ho
     CHECK(s["status"] == "joined");
     CHECK(s["self"]["user_id"] == "u-me");
     CHECK(participant_ids(s) == std::vector<std::string>{"u-zed", "u-me"});
+}
+
+TEST_CASE("a connection closed because the member resumed elsewhere does not reconnect") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    h.socket.drop("server closed the connection (4001: resumed on another connection)",
+                  protocol::kCloseResumedElsewhere);
+    const Json s = h.session.state_json();
+    CHECK(s["status"] == "failed");
+    CHECK(s["error"].get<std::string>().find("another window") != std::string::npos);
+    REQUIRE_FALSE(h.events.empty());
+    CHECK(h.events.back().first == "replaced");
+    h.run(60'000);  // no reconnect, ever: the other window keeps the membership
+    CHECK(h.socket.connect_calls == 1);
+    // The user can still join again on purpose.
+    h.session.join("r1", "Me");
+    CHECK(h.socket.connect_calls == 2);
+}
+
+TEST_CASE("any other close code reconnects") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    h.socket.drop("server closed the connection (1001 going away)", 1001);
+    CHECK(h.session.status() == ConnectionStatus::Reconnecting);
+    h.run(500);
+    CHECK(h.socket.connect_calls == 2);
 }
 
 TEST_CASE("failed reconnects back off exponentially") {

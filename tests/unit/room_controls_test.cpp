@@ -605,8 +605,12 @@ TEST_CASE("vcTransferHost: host only; roles swap; vcOnHostChange to everyone") {
 
     Outcome o = m.room.transfer_host("h", "b");
     CHECK(code(o) == 200);
-    CHECK(trace(o) == "vcOnHostChange[a,b,h]");
-    CHECK(only(o).data == Json{{"room_id", kRoom}, {"user_id", "b"}});
+    // The role change, then the former host's share permission going with the role.
+    CHECK(trace(o) == "vcOnHostChange[a,b,h] vcOnOperateOtherSharePermission[a,b,h]");
+    CHECK(o.notifications[0].data == Json{{"room_id", kRoom}, {"user_id", "b"}});
+    CHECK(o.notifications[1].data ==
+          Json{{"room_id", kRoom}, {"operate_user_id", "h"}, {"operate", 0}, {"host_change", 1}});
+    CHECK(m.u("h").share_permission == 0);
     CHECK(m.u("b").user_role == UserRole::Host);
     CHECK(m.u("h").user_role == UserRole::Visitor);
     CHECK(m.u("b").share_permission == 1);
@@ -622,6 +626,31 @@ TEST_CASE("vcTransferHost: host only; roles swap; vcOnHostChange to everyone") {
     CHECK(code(m.room.operate_all_mic("b", 0, 0)) == 200);
     CHECK(m.mic("h") == 0);  // the old host is now muted with the visitors
     CHECK(m.mic("b") == 1);
+}
+
+TEST_CASE("vcTransferHost during a mute-all: the former host keeps speaking and may unmute again") {
+    Meeting m;
+    REQUIRE(code(m.room.operate_all_mic("h", 0, 0)) == 200);  // no self-unmute
+    REQUIRE(m.mic("h") == 1);
+    REQUIRE(code(m.room.transfer_host("h", "a")) == 200);
+    CHECK(m.mic("h") == 1);                 // not silenced mid-sentence
+    CHECK(m.me("h")["mic_granted"] == true);
+    CHECK(code(m.room.operate_self_device("h", Device::Mic, 0)) == 200);
+    CHECK(code(m.room.operate_self_device("h", Device::Mic, 1)) == 200);
+    // A visitor who was muted stays under the rule.
+    CHECK(code(m.room.operate_self_device("b", Device::Mic, 1)) == 410);
+    // The new host can still mute the former host like anyone.
+    CHECK(code(m.room.operate_other_device("a", "h", Device::Mic, 0)) == 200);
+    CHECK(m.mic("h") == 0);
+}
+
+TEST_CASE("vcTransferHost while the host shares: the share and its permission continue") {
+    Meeting m;
+    REQUIRE(code(m.room.start_share("h", 1)) == 200);
+    Outcome o = m.room.transfer_host("h", "b");
+    CHECK(trace(o) == "vcOnHostChange[a,b,h]");
+    CHECK(m.u("h").share_permission == 1);
+    CHECK(m.room.controls_json("a")["share_user_id"] == "h");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -279,7 +279,7 @@ private:
                     if (!cr.reason.empty()) reason += ": " + std::string(cr.reason.data(), cr.reason.size());
                     reason += ")";
                 }
-                return fail(reason);
+                return fail(reason, static_cast<int>(cr.code));
             }
             return fail(describe(ec));
         }
@@ -344,13 +344,13 @@ private:
     }
 
     // Ends the connection and reports it once (unless the owner closed it explicitly).
-    void fail(const std::string& reason) {
+    void fail(const std::string& reason, int close_code = 0) {
         if (done_) return;
         const bool report = !detached_;
         shutdown();
         if (report && handlers_.on_close) {
             auto self = shared_from_this();
-            handlers_.on_close(reason);
+            handlers_.on_close(close_code, reason);
         }
     }
 

@@ -16,7 +16,7 @@ void WebSignalingSocket::connect(const std::string& url, Handlers handlers) {
     socket_ = emscripten_websocket_new(&attrs);
     if (socket_ <= 0) {
         socket_ = 0;
-        if (handlers_.on_close) handlers_.on_close("invalid server address " + url);
+        if (handlers_.on_close) handlers_.on_close(0, "invalid server address " + url);
         return;
     }
     emscripten_websocket_set_onopen_callback(socket_, this, &WebSignalingSocket::on_open);
@@ -79,7 +79,8 @@ EM_BOOL WebSignalingSocket::on_closed(int, const EmscriptenWebSocketCloseEvent* 
     self->release();
     std::string reason = was_open ? "connection lost (code " + std::to_string(e->code) + ")"
                                   : "server unreachable";
-    if (on_close) on_close(reason);  // may reconnect, which reuses this object
+    const int close_code = was_open ? e->code : 0;
+    if (on_close) on_close(close_code, reason);  // may reconnect, which reuses this object
     return EM_TRUE;
 }
 
