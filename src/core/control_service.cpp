@@ -540,6 +540,15 @@ ControlResult ControlService::expire(std::int64_t now_ms) {
         }
         remove_member(id, now_ms, result);
     }
+    for (auto it = rooms_.begin(); it != rooms_.end();) {
+        const Room& room = *it->second;
+        if (room.ended() && now_ms - room.record().end_time > config_.ended_room_retention_ms) {
+            meeting_serials_.erase(it->first);
+            it = rooms_.erase(it);
+        } else {
+            ++it;
+        }
+    }
     return result;
 }
 

@@ -73,6 +73,10 @@ struct ServiceConfig {
     // expires. 0 = a drop is a leave (HTTP members then use kMinHttpIdleMs).
     std::int64_t reconnect_grace_ms = 30000;
     std::size_t event_queue_max = kDefaultInboxCapacity;  // queued informs per member
+    // An ended meeting keeps its room id closed (joins get 422) this long after its end;
+    // then the id is forgotten and the next join opens a new meeting there. Bounds the
+    // memory held by ended rooms on a long-running server.
+    std::int64_t ended_room_retention_ms = 24LL * 3600 * 1000;
 };
 constexpr std::int64_t kMinHttpIdleMs = 1000;
 constexpr std::size_t kMaxTokenBytes = 128;
@@ -126,7 +130,8 @@ public:
                            std::string& message) const;
     // The member is alive (a long-poll is waiting for it): postpones its HTTP expiry.
     void touch(const std::string& user_id, std::int64_t now_ms);
-    // Removes members offline (or HTTP-idle) longer than the grace period, as leaves.
+    // Removes members offline (or HTTP-idle) longer than the grace period, as leaves, and
+    // forgets ended rooms past ended_room_retention_ms.
     ControlResult expire(std::int64_t now_ms);
     // The member's transport and whether it has a connection (for tests and statistics).
     struct MemberInfo {

@@ -97,6 +97,12 @@ std::vector<Option> options() {
          [](C& c, const std::string& v) {
              return parse_number<std::int64_t>(v, 0, 86400000, c.reconnect_grace_ms);
          }},
+        {"ended-room-retention", "POSEMEET_ENDED_ROOM_RETENTION", "SECONDS",
+         "an ended meeting refuses joins (422) this long, unless a join asks for a new meeting; "
+         "then its room id is free again (default 86400)",
+         [](C& c, const std::string& v) {
+             return parse_number<std::int64_t>(v, 0, 365LL * 86400, c.ended_room_retention_s);
+         }},
         {"event-queue-max", "POSEMEET_EVENT_QUEUE_MAX", "N",
          "informs queued per HTTP or dropped member before the oldest are dropped (default 500)",
          [](C& c, const std::string& v) {

@@ -29,6 +29,7 @@ struct ServerConfig {
     // can resume with its token; an HTTP member that neither polls nor sends for this long
     // expires. 0 = a drop is an immediate leave.
     std::int64_t reconnect_grace_ms = 30000;
+    std::int64_t ended_room_retention_s = 24 * 3600;
     // Informs queued per member without a WebSocket (HTTP members, dropped members); past
     // it the oldest are dropped and counted.
     std::size_t event_queue_max = 500;

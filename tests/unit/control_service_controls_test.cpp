@@ -740,6 +740,24 @@ TEST_CASE("after vcFinishRoom the room id is closed; new_meeting:1 opens a fresh
     CHECK(m.trace(e) == "vcOnJoinRoom[dan]");
 }
 
+TEST_CASE("an ended meeting is forgotten after the retention period; the room id opens afresh") {
+    Meeting m;  // default retention: 24 h
+    const std::int64_t day = 24LL * 3600 * 1000;
+    REQUIRE(code_of(m.call(m.host, "vcFinishRoom", Json::object(), kNow)) == 200);
+    CHECK(m.svc.room_count() == 1);
+    m.svc.expire(kNow + day);  // not yet past it
+    CHECK(m.svc.room_count() == 1);
+    ConnectionState dan;
+    CHECK(code_of(m.join(dan, "dan", Json::object(), kNow + day)) == 422);
+    m.svc.expire(kNow + day + 1);
+    CHECK(m.svc.room_count() == 0);
+    // A plain join now opens a new meeting with dan as host; old connections stay out.
+    ControlResult j = m.join(dan, "dan", Json::object(), kNow + day + 2);
+    CHECK(code_of(j) == 200);
+    CHECK(j.reply["response"]["user"]["user_role"] == 1);
+    CHECK(code_of(m.call(m.alice, "vcGetUserList", Json::object(), kNow + day + 3)) == 422);
+}
+
 TEST_CASE("a connection left over from an ended meeting still gets 422 after a new meeting opened there") {
     // The still-open connection of the ended meeting keeps room_id "r1"; once someone opens
     // a new meeting under that id, ControlService::handle finds the new (not ended) room,
