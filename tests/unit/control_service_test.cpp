@@ -11,23 +11,16 @@
 #include <vector>
 
 #include "core/control_service.hpp"
+#include "control_test_support.hpp"
 
 using namespace posemeet;
 using protocol::Request;
+using namespace posemeet::test;
 
 namespace {
 
 constexpr std::int64_t kNow = 1'700'000'000'000;
 
-Request make(const std::string& event, Json content = Json::object(), const std::string& id = "req-1") {
-    Request r;
-    r.event_name = event;
-    r.request_id = id;
-    r.content = std::move(content);
-    return r;
-}
-
-int code_of(const ControlResult& r) { return r.reply["code"].get<int>(); }
 
 struct Service {
     int counter = 0;

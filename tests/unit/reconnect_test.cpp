@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "core/control_service.hpp"
+#include "control_test_support.hpp"
 
 using namespace posemeet;
 using protocol::Request;
+using namespace posemeet::test;
 
 namespace {
 
@@ -18,23 +20,6 @@ constexpr std::int64_t kT0 = 1'700'000'000'000;
 constexpr std::int64_t kGrace = 30'000;
 const char* const kRoom = "standup";
 
-// prefix + number (written out: GCC 12 warns falsely about "literal" + std::string).
-std::string numbered(const char* prefix, int n) {
-    std::string s(prefix);
-    s += std::to_string(n);
-    return s;
-}
-
-Request make(const std::string& event, Json content = Json::object(), const std::string& id = "r") {
-    Request r;
-    r.event_name = event;
-    r.request_id = id;
-    r.content = std::move(content);
-    return r;
-}
-
-int code_of(const ControlResult& r) { return r.reply["code"].get<int>(); }
-const Json& response_of(const ControlResult& r) { return r.reply["response"]; }
 
 // "event[recipient,...] ..." for the deliveries, in order (recipients of one message sorted).
 std::string trace(const std::vector<Delivery>& ds) {
