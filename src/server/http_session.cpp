@@ -129,6 +129,7 @@ void http_session::handle_request(const request_type& req) {
     const std::string_view path = target_path(req.target());
     if (path == "/healthz") return send_json(req, http::status::ok, hub_.health_json());
     if (path == "/api/v1/rooms") return send_json(req, http::status::ok, hub_.rooms_json());
+    if (path == "/api/v1/stats") return send_json(req, http::status::ok, hub_.stats_json());
     if (path == kWebSocketPath)
         return send_json(req, http::status::upgrade_required, {{"error", "expected a WebSocket upgrade"}});
     if (path == "/api" || path.rfind("/api/", 0) == 0)

@@ -210,6 +210,7 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
 void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
     Peer* peer = find(id);
     if (!peer) return;
+    const auto op_start = std::chrono::steady_clock::now();  // operation stats
     const std::int64_t now = now_ms();
     try {
         auto parsed = protocol::parse_request(text);
@@ -225,7 +226,9 @@ void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
             return;
         }
         const auto& request = std::get<protocol::Request>(parsed);
+        const auto handle_start = std::chrono::steady_clock::now();
         ControlResult result = service_.handle(peer->conn, request, now);
+        const auto handle_time = std::chrono::steady_clock::now() - handle_start;
         apply_changes(result.changes, id, now, /*departures=*/false);
         if ((peer = find(id))) {
             send_json(*peer, result.reply);
@@ -233,6 +236,8 @@ void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
         }
         distribute(result);
         apply_changes(result.changes, id, now, /*departures=*/true);
+        ws_op_stats_.record(request.event_name, handle_time, std::chrono::steady_clock::now() - op_start,
+                            protocol::field_or(result.reply, "code", 0) == 200);
     } catch (const std::exception& e) {
         // Never expected (the core does not throw on input), but one message must not
         // take the server down.
@@ -341,6 +346,7 @@ TokenBucket& signaling_hub::client_bucket(const std::string& client, std::int64_
 }
 
 signaling_hub::HttpAnswer signaling_hub::http_message(std::string_view text, const std::string& client) {
+    const auto op_start = std::chrono::steady_clock::now();  // operation stats
     const std::int64_t now = now_ms();
     const std::int64_t mono = mono_ms();
     try {
@@ -365,10 +371,14 @@ signaling_hub::HttpAnswer signaling_hub::http_message(std::string_view text, con
         if (!bucket) bucket = &client_bucket(client, mono);
         if (!bucket->take(mono)) return {429, http_body(ErrorCode::RateLimited, "", {}, request.request_id)};
 
+        const auto handle_start = std::chrono::steady_clock::now();
         ControlResult result = service_.handle_http(request, now);
+        const auto handle_time = std::chrono::steady_clock::now() - handle_start;
         apply_changes(result.changes, 0, now, /*departures=*/false);
         distribute(result);
         apply_changes(result.changes, 0, now, /*departures=*/true);
+        http_op_stats_.record(request.event_name, handle_time, std::chrono::steady_clock::now() - op_start,
+                              protocol::field_or(result.reply, "code", 0) == 200);
         return {200, http_body_from_reply(result.reply)};
     } catch (const std::exception& e) {
         log_error(std::string("HTTP control message failed: ") + e.what());
@@ -378,6 +388,7 @@ signaling_hub::HttpAnswer signaling_hub::http_message(std::string_view text, con
 
 signaling_hub::HttpAnswer signaling_hub::http_events(const PollRequest& query, const std::string& client,
                                                      bool charge, bool& wait) {
+    const auto op_start = std::chrono::steady_clock::now();  // operation stats
     wait = false;
     const std::int64_t now = now_ms();
     const std::int64_t mono = mono_ms();
@@ -390,7 +401,10 @@ signaling_hub::HttpAnswer signaling_hub::http_events(const PollRequest& query, c
             if (!bucket) bucket = &client_bucket(client, mono);
             if (!bucket->take(mono)) return {429, http_body(ErrorCode::RateLimited, "", {})};
         }
+        const auto handle_start = std::chrono::steady_clock::now();
         PollResult r = service_.poll(query, now);
+        const auto poll_end = std::chrono::steady_clock::now();
+        http_op_stats_.record("(poll)", poll_end - handle_start, poll_end - op_start, r.code == ErrorCode::Ok);
         wait = r.code == ErrorCode::Ok && !r.has_events();
         return {200, http_body(r.code, r.message, std::move(r.data))};
     } catch (const std::exception& e) {
@@ -475,6 +489,19 @@ Json signaling_hub::rooms_json() const {
         rooms.push_back(std::move(entry));
     }
     return Json{{"rooms", std::move(rooms)}};
+}
+
+Json signaling_hub::stats_json() const {
+    const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::steady_clock::now() - started_)
+                            .count();
+    return Json{{"uptime_s", uptime},
+                {"rooms", service_.room_count()},
+                {"participants", service_.participant_count()},
+                {"connections", peers_.size()},
+                {"window", ws_op_stats_.window()},
+                {"websocket", ws_op_stats_.to_json()},
+                {"http", http_op_stats_.to_json()}};
 }
 
 }  // namespace posemeet::server

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/control_service.hpp"
+#include "server/operation_stats.hpp"
 #include "server/server_config.hpp"
 #include "server/token_bucket.hpp"
 #include "server/user_id_generator.hpp"
@@ -81,6 +82,8 @@ public:
     // GET /healthz and GET /api/v1/rooms bodies.
     protocol::Json health_json() const;
     protocol::Json rooms_json() const;
+    // GET /api/v1/stats: server-side time per control operation (see operation_stats.hpp).
+    protocol::Json stats_json() const;
 
     // The server's clock for the core: wall-clock milliseconds at start plus steady time
     // since, so timestamps look like Unix time but grace periods never jump with the clock.
@@ -147,6 +150,7 @@ private:
     std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::int64_t started_wall_ms_ = 0;
     bool shutting_down_ = false;
+    OperationStats ws_op_stats_, http_op_stats_;  // time per operation, per transport
 };
 
 }  // namespace posemeet::server
