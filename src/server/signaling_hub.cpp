@@ -39,6 +39,7 @@ ServiceConfig service_config(const ServerConfig& c) {
     ServiceConfig s;
     s.room_limits.max_participants = c.max_participants;
     s.reconnect_grace_ms = c.reconnect_grace_ms;
+    s.ended_room_retention_ms = c.ended_room_retention_s * 1000;
     s.event_queue_max = c.event_queue_max;
     return s;
 }

@@ -28,8 +28,7 @@ namespace posemeet::server {
 class websocket_session;
 class SqliteStore;
 
-// WebSocket close code for a connection whose member resumed on another connection.
-constexpr std::uint16_t kCloseResumedElsewhere = 4001;
+using protocol::kCloseResumedElsewhere;
 // Longest hold of a long-poll.
 constexpr std::int64_t kMaxPollWaitMs = 25000;
 
