@@ -281,6 +281,13 @@ struct PhaseResult {
     bool timed_out = false;
     double server_cpu_s = -1;  // burst server's CPU time during the phase (-1 = unknown)
     double client_cpu_s = 0;   // this process's CPU time during the phase
+    // From /proc/<pid>/schedstat: time on a CPU and time runnable but waiting for one
+    // (other processes had it), during the phase; -1 = unknown.
+    double server_run_s = -1, server_wait_s = -1, client_run_s = -1, client_wait_s = -1;
+    // The requests sent in the first round (every client's full bucket at once) and how
+    // long until the last of their replies.
+    std::uint64_t initial_requests = 0;
+    double initial_drain_s = 0;
     Json server_stats;         // GET /api/v1/stats afterwards
 };
 
@@ -300,6 +307,14 @@ double server_cpu_seconds(int pid) {
         if (i == 15) stime = std::stod(field);
     }
     return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// {on CPU, waiting for a CPU} in seconds for a task ("self" or a pid), or {-1, -1}.
+std::pair<double, double> schedstat(const std::string& who) {
+    std::ifstream f("/proc/" + who + "/schedstat");
+    double run = -1, wait = -1;
+    if (!(f >> run >> wait)) return {-1, -1};
+    return {run / 1e9, wait / 1e9};
 }
 
 double own_cpu_seconds() {
@@ -349,6 +364,7 @@ struct Bot {
     struct Pending {
         std::string event;
         Clock::time_point sent;
+        bool initial = false;  // sent in the first round, every client's full bucket at once
     };
     std::unordered_map<std::string, Pending> pending;
     std::uint64_t permit_informs = 0;  // host: vcOnSharePermissionApply received
@@ -393,11 +409,15 @@ private:
     void send(Bot& b, const std::string& event, Json content) {
         const std::string rid = std::to_string(b.index) + "-" + std::to_string(++b.seq);
         Json msg{{"v", 1}, {"event_name", event}, {"request_id", rid}, {"content", std::move(content)}};
-        b.pending.emplace(rid, Bot::Pending{event, Clock::now()});
+        const auto now = Clock::now();
+        bool initial = false;
         if (measuring_) {
             ++result_->sent;
-            if (first_send_ == Clock::time_point{}) first_send_ = Clock::now();
+            if (first_send_ == Clock::time_point{}) first_send_ = now;
+            initial = first_round_;
+            if (initial) ++result_->initial_requests;
         }
+        b.pending.emplace(rid, Bot::Pending{event, now, initial});
         b.ws->send(msg.dump());
     }
 
@@ -438,6 +458,8 @@ private:
         if (it == b.pending.end()) return;
         const std::string event = it->second.event;
         const double us = std::chrono::duration<double, std::micro>(now - it->second.sent).count();
+        if (it->second.initial && measuring_)
+            result_->initial_drain_s = std::chrono::duration<double>(now - first_send_).count();
         b.pending.erase(it);
         if (event == "vcSharePermissionApply" && code != 200) b.applying = false;
         if (event == "vcJoinRoom") {
@@ -495,6 +517,7 @@ private:
     PhaseResult* result_ = nullptr;
     bool measuring_ = false;
     Clock::time_point first_send_{}, last_reply_{}, last_pump_{};
+    bool first_round_ = false;  // inside the burst's first pump()
     std::size_t turn_ = 0;
 };
 
@@ -532,11 +555,13 @@ void Bench::pump() {
     const auto now = Clock::now();
     if (now - last_pump_ < std::chrono::microseconds(500)) return;
     last_pump_ = now;
+    first_round_ = first_send_ == Clock::time_point{};
     for (auto& b : bots_) {
         if (!b.has_work()) continue;
         refill(b, now);
         while (b.tokens >= 1.0 && send_next(b)) b.tokens -= 1.0;
     }
+    first_round_ = false;
 }
 
 void Bench::pump_sequential() {
@@ -636,11 +661,23 @@ bool Bench::run(PhaseResult& out) {
 
     const double cpu0 = server_cpu_seconds(o_.server_pid);
     const double own0 = own_cpu_seconds();
+    const auto srv0 = schedstat(std::to_string(o_.server_pid));
+    const auto self0 = schedstat("self");
     measuring_ = true;
     if (sequential_) ok = run_until([&] { return all_done(); }, o_.timeout_s, [&] { pump_sequential(); });
     else ok = run_until([&] { return all_done(); }, o_.timeout_s, [&] { pump(); });
     measuring_ = false;
     out.client_cpu_s = own_cpu_seconds() - own0;
+    const auto srv1 = schedstat(std::to_string(o_.server_pid));
+    const auto self1 = schedstat("self");
+    if (o_.server_pid > 0 && srv0.first >= 0 && srv1.first >= 0 && !sequential_) {
+        out.server_run_s = srv1.first - srv0.first;
+        out.server_wait_s = srv1.second - srv0.second;
+    }
+    if (self0.first >= 0 && self1.first >= 0) {
+        out.client_run_s = self1.first - self0.first;
+        out.client_wait_s = self1.second - self0.second;
+    }
     const double cpu1 = server_cpu_seconds(o_.server_pid);
     if (cpu0 >= 0 && cpu1 >= 0 && !sequential_) out.server_cpu_s = cpu1 - cpu0;
     out.timed_out = !ok;
@@ -687,6 +724,12 @@ Json phase_json(const PhaseResult& r) {
                 {"timed_out", r.timed_out},
                 {"server_cpu_s", r.server_cpu_s},
                 {"client_cpu_s", r.client_cpu_s},
+                {"server_on_cpu_s", r.server_run_s},
+                {"server_waiting_for_cpu_s", r.server_wait_s},
+                {"client_on_cpu_s", r.client_run_s},
+                {"client_waiting_for_cpu_s", r.client_wait_s},
+                {"initial_requests", r.initial_requests},
+                {"initial_drain_s", r.initial_drain_s},
                 {"client", ops},
                 {"server", r.server_stats}};
 }
@@ -724,12 +767,21 @@ void report(const Options& o, const PhaseResult& burst, const PhaseResult* base)
                 static_cast<unsigned long long>(burst.replies), burst.seconds,
                 burst.seconds > 0 ? static_cast<double>(burst.replies) / burst.seconds : 0.0,
                 static_cast<unsigned long long>(burst.informs), burst.disconnects, burst.timed_out ? "; TIMED OUT" : "");
+    if (burst.initial_requests > 0 && burst.initial_drain_s > 0)
+        std::printf("          the %llu requests sent at once (each client's full bucket) were all answered after %.3f s\n"
+                    "          = %.0f ops/s;"
+                    " the rest is paced (hosts answering share requests at their rate)\n",
+                    static_cast<unsigned long long>(burst.initial_requests), burst.initial_drain_s,
+                    static_cast<double>(burst.initial_requests) / burst.initial_drain_s);
     if (burst.seconds > 0) {
         std::printf("          CPU during the burst: ");
         if (burst.server_cpu_s >= 0)
             std::printf("server %.2f s (%.0f %% of one core), ", burst.server_cpu_s,
                         100.0 * burst.server_cpu_s / burst.seconds);
         std::printf("this bench %.2f s (%.0f %%)\n", burst.client_cpu_s, 100.0 * burst.client_cpu_s / burst.seconds);
+        if (burst.server_wait_s >= 0)
+            std::printf("          runnable but waiting for a CPU (other processes had it): server %.2f s, bench %.2f s\n",
+                        burst.server_wait_s, burst.client_wait_s);
     }
     print_codes(burst);
     if (base) {
