@@ -39,9 +39,11 @@ void OperationStats::record(std::string_view operation, std::chrono::nanoseconds
                             std::chrono::nanoseconds total, bool ok) {
     auto it = ops_.find(operation);
     if (it == ops_.end()) {
-        // Distinct names beyond the cap ("(other)" itself not counted) share one series.
+        // A name gets its own series with its first success, while fewer than the cap have
+        // one ("(other)" itself not counted); everything else shares "(other)". Made-up
+        // event names never succeed, so they cannot use up the names.
         const std::size_t named = ops_.size() - (ops_.count(kOther) ? 1 : 0);
-        const std::string_view key = named < max_operations_ ? operation : kOther;
+        const std::string_view key = ok && named < max_operations_ ? operation : kOther;
         it = ops_.find(key);
         if (it == ops_.end()) it = ops_.emplace(std::string(key), Series{}).first;
     }

@@ -7,11 +7,12 @@
 //            reply and every inform serialized and handed to the recipients' sockets
 //            (Asio usually writes them right there), but not reading the message
 //
-// Memory is bounded: at most `max_operations` distinct names (any later name is counted
-// under "(other)", so clients sending made-up event names cannot grow it), each keeping a
-// ring of at most `window` samples of each figure (4 bytes each, nanoseconds saturated at
-// ~4.29 s). Percentiles are nearest-rank over the window; `count` and `errors` are since
-// start. Single-threaded, like the hub that owns it.
+// Memory is bounded: at most `max_operations` distinct names plus "(other)", each keeping
+// a ring of at most `window` samples of each figure (4 bytes each, nanoseconds saturated at
+// ~4.29 s). A name gets its own entry with its first 200 reply; until then (and beyond the
+// cap) it is counted under "(other)", so made-up event names, which never succeed, cannot
+// use up the entries. Percentiles are nearest-rank over the window; `count` and `errors`
+// are since start. Single-threaded, like the hub that owns it.
 #pragma once
 
 #include <chrono>

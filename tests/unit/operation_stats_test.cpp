@@ -134,6 +134,17 @@ TEST_CASE("memory stays bounded whatever the traffic") {
     CHECK(capped.summary("a")->count == 2);
     CHECK_FALSE(capped.summary("c"));
     CHECK(capped.summary(OperationStats::kOther)->count == 1);
+
+    // Made-up names (they only ever fail) all go to "(other)" and take no entry: a real
+    // operation still gets its own afterwards.
+    OperationStats junk(16, 2);
+    for (int i = 0; i < 100; ++i) junk.record("bogus" + std::to_string(i), microseconds(1), microseconds(1), false);
+    CHECK(junk.operation_count() == 1);
+    CHECK(junk.summary(OperationStats::kOther)->errors == 100);
+    junk.record("vcGetUserList", microseconds(1), microseconds(1), true);
+    junk.record("vcGetUserList", microseconds(1), microseconds(1), false);
+    CHECK(junk.summary("vcGetUserList")->count == 2);
+    CHECK(junk.summary("vcGetUserList")->errors == 1);
 }
 
 TEST_CASE("JSON form") {
