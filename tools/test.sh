@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install what is missing, build native and wasm, run every test
-# (doctest unit tests and fuzz replays via CTest, then the end-to-end browser scenarios),
+# (doctest unit tests and fuzz replays via CTest, the audio unit tests as wasm under node,
+# then the end-to-end browser scenarios),
 # and end with one line "N passed, N failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +19,18 @@ unit_failed="$(sed -E 's/.*tests passed, ([0-9]+) tests failed.*/\1/' <<<"$unit_
 [ -n "$unit_total" ] || { unit_total=1; unit_failed=1; }
 unit_passed=$((unit_total - unit_failed))
 
+# The audio core's unit tests compiled to wasm, under node (the browser runs this code as
+# wasm): one test, passed when every doctest case passed there.
+wasm_audio_js="$ROOT/build/wasm/tests/wasm/posemeet_audio_tests_wasm.js"
+node "$wasm_audio_js" --no-colors=true 2>&1 | tee "$LOG_DIR/wasm-audio.log"
+wasm_audio_rc=${PIPESTATUS[0]}
+if [ "$wasm_audio_rc" -eq 0 ] && grep -q 'Status: SUCCESS' "$LOG_DIR/wasm-audio.log"; then
+  wasm_passed=1; wasm_failed=0
+else
+  echo "wasm audio tests failed (exit code $wasm_audio_rc; log: $LOG_DIR/wasm-audio.log)"
+  wasm_passed=0; wasm_failed=1
+fi
+
 # End-to-end: real server, real headless Chromium, real WebRTC.
 ( cd "$ROOT/tests/e2e" && node run_e2e.mjs ) 2>&1 | tee "$LOG_DIR/e2e.log"
 e2e_line="$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$LOG_DIR/e2e.log" | tail -n1)"
@@ -25,9 +38,9 @@ e2e_passed="$(sed -E 's/^e2e: ([0-9]+) passed.*/\1/' <<<"$e2e_line")"
 e2e_failed="$(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$e2e_line")"
 [ -n "$e2e_passed" ] || { e2e_passed=0; e2e_failed=1; }
 
-passed=$((unit_passed + e2e_passed))
-failed=$((unit_failed + e2e_failed))
+passed=$((unit_passed + wasm_passed + e2e_passed))
+failed=$((unit_failed + wasm_failed + e2e_failed))
 echo
-echo "unit (ctest): $unit_passed passed, $unit_failed failed; e2e checks: $e2e_passed passed, $e2e_failed failed"
+echo "unit (ctest): $unit_passed passed, $unit_failed failed; wasm audio (node): $wasm_passed passed, $wasm_failed failed; e2e checks: $e2e_passed passed, $e2e_failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
