@@ -112,7 +112,8 @@ void MeetingSession::on_open() {
     }
     const bool relay = config_.force_relay || peers_ == nullptr;
     pending_join_id_ = send_request("vcJoinRoom", Json{{"room_id", room_id_}, {"user_name", user_name_},
-                                    {"camera", 1}, {"mic", 0}, {"media_relay", relay ? 1 : 0}});
+                                    {"camera", 1}, {"mic", config_.join_with_mic ? 1 : 0},
+                                    {"media_relay", relay ? 1 : 0}});
 }
 
 void MeetingSession::on_close(int close_code, const std::string& reason) {
@@ -148,6 +149,7 @@ void MeetingSession::on_close(int close_code, const std::string& reason) {
 
 void MeetingSession::tick() {
     const double now = clock_.now_ms();
+    if (mute_requested_ && (!self_ || self_->mic == 0)) mute_requested_ = false;
     if (want_joined_ && status_ == ConnectionStatus::Reconnecting && reconnect_at_ms_ > 0 &&
         now >= reconnect_at_ms_) {
         reconnect_at_ms_ = 0;
@@ -216,6 +218,7 @@ void MeetingSession::on_reply(const Json& msg) {
     const auto [event, content] = std::move(pending->second);
     pending_requests_.erase(pending);
     const std::string message = field_or(msg, "message", std::string());
+    if (code != 200 && event == "vcOperateSelfMic") mute_requested_ = false;
     if (code == 200) mirror_.on_request_ok(event, content);
     else mirror_.add_notice(message.empty() ? "The server refused that" : message, clock_.now_ms());
     emit("reply", Json{{"request_id", id}, {"event", event}, {"code", code}, {"message", message},
@@ -242,6 +245,7 @@ std::string MeetingSession::request(const std::string& event, Json content) {
         mirror_.add_notice("Not connected: try again in a moment", clock_.now_ms());
         return {};
     }
+    if (event == "vcOperateSelfMic") mute_requested_ = field_or(content, "operate", 1) == 0;
     const std::string id = send_request(event, content);
     pending_requests_[id] = {event, std::move(content)};
     return id;
@@ -258,6 +262,7 @@ const UserRecord* MeetingSession::find_user(const std::string& user_id) const {
 }
 
 void MeetingSession::apply_room_snapshot(const Json& response) {
+    mute_requested_ = false;
     room_ = RoomRecord::from_json(field_or(response, "room", Json::object()));
     self_ = UserRecord::from_json(field_or(response, "user", Json::object()));
     mirror_.reset(field_or(response, "room_state", Json::object()), field_or(response, "messages", Json::array()),
@@ -372,6 +377,17 @@ void MeetingSession::on_binary(const std::uint8_t* data, std::size_t size, Trans
     RemoteParticipant* remote = &remotes_.at(sender->second);
     // Over a peer link only the peer itself may speak (the relay stamps senders itself).
     if (via == Transport::P2P && remote->user.user_id != link_user) return;
+    if (p.header.kind == MediaKind::Audio) {
+        // The room's mic rule holds on every path: the relay drops a muted member's audio,
+        // and over a peer link we drop it here.
+        if (remote->user.mic != 1) {
+            ++audio_dropped_muted_;
+            return;
+        }
+        remote->last_transport = via;
+        if (audio_listener_) audio_listener_(remote->user.user_id, p.header, p.payload, p.payload_size);
+        return;
+    }
     if (p.header.kind != MediaKind::Pose) return;
     auto decoded = pose_codec::decode(p.payload, p.payload_size);
     if (!decoded.pose) return;
@@ -410,11 +426,32 @@ void MeetingSession::send_pose(std::uint32_t ts) {
     h.sequence = pose_sequence_++;
     h.timestamp_ms = ts;
     const auto packet = encode_media_packet(h, pose_codec::encode(pose_source_->pose_at(ts)));
+    bytes_sent_ += send_to_all(packet);
+    ++packets_sent_;
+}
 
+bool MeetingSession::mic_open() const {
+    return status_ == ConnectionStatus::Joined && self_ && self_->mic == 1 && !mute_requested_;
+}
+
+bool MeetingSession::send_audio(const std::vector<std::uint8_t>& payload, std::uint32_t timestamp_ms) {
+    if (!mic_open()) return false;
+    MediaHeader h;
+    h.kind = MediaKind::Audio;
+    h.sender = self_->media_id;
+    h.sequence = audio_sequence_++;
+    h.timestamp_ms = timestamp_ms;
+    audio_bytes_sent_ += send_to_all(encode_media_packet(h, payload));
+    ++audio_packets_sent_;
+    return true;
+}
+
+std::size_t MeetingSession::send_to_all(const std::vector<std::uint8_t>& packet) {
+    std::size_t bytes = 0;
     std::vector<std::uint16_t> relay_targets;
     for (auto& [id, r] : remotes_) {
         if (r.p2p_open() && r.link->send(packet.data(), packet.size())) {
-            bytes_sent_ += packet.size();
+            bytes += packet.size();
             continue;
         }
         relay_targets.push_back(r.user.media_id);
@@ -425,9 +462,9 @@ void MeetingSession::send_pose(std::uint32_t ts) {
         const auto frame = encode_relay_frame(
             std::vector<std::uint16_t>(relay_targets.begin() + first, relay_targets.begin() + last), packet);
         socket_.send_binary(frame.data(), frame.size());
-        bytes_sent_ += frame.size();
+        bytes += frame.size();
     }
-    ++packets_sent_;
+    return bytes;
 }
 
 std::vector<const UserRecord*> MeetingSession::participants_in_order() const {

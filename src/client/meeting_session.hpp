@@ -34,6 +34,7 @@ struct SessionConfig {
     bool force_relay = false;    // media through the server even when WebRTC exists
     double pose_rate_hz = 30.0;
     double playout_delay_ms = 80.0;
+    bool join_with_mic = false;  // ask for the mic on when joining (the room may refuse)
 };
 
 // Everything we know about one other participant.
@@ -81,6 +82,24 @@ public:
     std::uint64_t pose_packets_sent() const { return packets_sent_; }
     std::uint64_t pose_bytes_sent() const { return bytes_sent_; }
 
+    // Audio rides the same links as pose (peer link, else the relay). The session only
+    // routes it and applies the room's mic rule; the audio engine (client/audio_engine.hpp)
+    // encodes, decodes and mixes.
+    using AudioPacketListener = std::function<void(const std::string& user_id, const MediaHeader& header,
+                                                   const std::uint8_t* payload, std::size_t size)>;
+    void set_audio_listener(AudioPacketListener l) { audio_listener_ = std::move(l); }
+    // True while our audio may go out: joined, the room has our mic on, and we have not
+    // just asked to mute (muting takes effect at the click, not at the server's answer).
+    bool mic_open() const;
+    // Sends one audio payload stamped with the capture time of its first sample; false
+    // (nothing sent) when mic_open() is false.
+    bool send_audio(const std::vector<std::uint8_t>& payload, std::uint32_t timestamp_ms);
+    std::uint64_t audio_packets_sent() const { return audio_packets_sent_; }
+    std::uint64_t audio_bytes_sent() const { return audio_bytes_sent_; }
+    // Audio packets that arrived from a member whose mic the room says is off (dropped).
+    std::uint64_t audio_dropped_muted() const { return audio_dropped_muted_; }
+    const Clock& clock() const { return clock_; }
+
     // Sends any room operation (vcOperateSelfMic, vcOperateAllMic, vcSendMessage, ...) and
     // returns its request id; the answer arrives as a "reply" event with that id. The server
     // decides; the mirror changes when its notifications arrive.
@@ -109,6 +128,9 @@ private:
     void maybe_open_link(RemoteParticipant& remote, bool as_offerer);
     std::string send_request(const std::string& event, protocol::Json content);  // returns its id
     void send_pose(std::uint32_t timestamp_ms);
+    // Sends a media packet to every remote: over its open peer link, else through the relay.
+    // Returns the bytes put on the wire.
+    std::size_t send_to_all(const std::vector<std::uint8_t>& packet);
     void emit(const std::string& name, const protocol::Json& data);
     void set_status(ConnectionStatus s, const std::string& error = {});
 
@@ -141,6 +163,10 @@ private:
     std::uint16_t pose_sequence_ = 0;
     double next_pose_at_ms_ = 0;
     std::uint64_t packets_sent_ = 0, bytes_sent_ = 0;
+    AudioPacketListener audio_listener_;
+    std::uint16_t audio_sequence_ = 0;
+    bool mute_requested_ = false;
+    std::uint64_t audio_packets_sent_ = 0, audio_bytes_sent_ = 0, audio_dropped_muted_ = 0;
     // Platform callbacks hold a weak_ptr to this; once the session is gone they expire
     // and late callbacks are ignored.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

@@ -282,11 +282,13 @@ std::size_t ControlService::participant_count() const {
 
 std::vector<std::string> ControlService::relay_recipients(const ConnectionState& conn,
                                                           const std::vector<std::uint16_t>& targets,
-                                                          std::uint16_t& sender_media_id) const {
+                                                          MediaKind kind, std::uint16_t& sender_media_id) const {
     const Room* room = find_room(conn.room_id);
     if (!room) return {};
     const UserRecord* me = room->find(conn.user_id);
     if (!me) return {};
+    // The room's mic rule, enforced where a client cannot get around it.
+    if (kind == MediaKind::Audio && me->mic != 1) return {};
     sender_media_id = me->media_id;
     return room->relay_recipients(conn.user_id, targets);
 }

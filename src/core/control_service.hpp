@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/event_inbox.hpp"
+#include "core/media_packet.hpp"
 #include "core/protocol.hpp"
 #include "core/room.hpp"
 
@@ -143,10 +144,11 @@ public:
     };
     std::optional<MemberInfo> member_info(const std::string& user_id) const;
 
-    // Recipients (user ids) of a relayed media packet from this connection; empty if it
-    // may not relay (not joined). `sender_media_id` receives the id to stamp on the packet.
+    // Recipients (user ids) of a relayed media packet of this kind from this connection;
+    // empty if it may not relay: not joined, or audio from a member whose mic the room has
+    // off (muted, or silenced by a mute-all). `sender_media_id` receives the id to stamp.
     std::vector<std::string> relay_recipients(const ConnectionState& conn,
-                                              const std::vector<std::uint16_t>& targets,
+                                              const std::vector<std::uint16_t>& targets, MediaKind kind,
                                               std::uint16_t& sender_media_id) const;
 
     const Room* find_room(const std::string& room_id) const;

@@ -268,9 +268,18 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
     }
     auto holder = members_.find(peer->conn.user_id);
     if (holder == members_.end() || holder->second.peer != id) return;  // superseded connection
+    auto media = parse_media_packet(parsed.frame->packet, parsed.frame->packet_size);
+    if (!media.packet) {
+        send_error(*peer, "", ErrorCode::BadInput, media.error, now_ms());
+        return;
+    }
     std::uint16_t sender = 0;
-    const auto recipients = service_.relay_recipients(peer->conn, parsed.frame->targets, sender);
-    if (recipients.empty()) return;
+    const MediaKind kind = media.packet->header.kind;
+    const auto recipients = service_.relay_recipients(peer->conn, parsed.frame->targets, kind, sender);
+    if (recipients.empty()) {
+        if (kind == MediaKind::Audio) ++audio_dropped_muted_;
+        return;
+    }
     // The server stamps the authenticated sender: a client cannot speak as someone else.
     auto packet = std::make_shared<std::string>(reinterpret_cast<const char*>(parsed.frame->packet),
                                                 parsed.frame->packet_size);
@@ -281,7 +290,10 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
         if (m == members_.end() || !m->second.peer) continue;  // offline or HTTP: no media
         Peer* to = find(m->second.peer);
         if (!to) continue;
-        if (auto s = to->session.lock()) s->send(shared, /*binary=*/true, /*control=*/false);
+        if (auto s = to->session.lock()) {
+            s->send(shared, /*binary=*/true, /*control=*/false);
+            ++media_relayed_;
+        }
     }
 }
 
@@ -502,7 +514,8 @@ Json signaling_hub::stats_json() const {
                 {"connections", peers_.size()},
                 {"window", ws_op_stats_.window()},
                 {"websocket", ws_op_stats_.to_json()},
-                {"http", http_op_stats_.to_json()}};
+                {"http", http_op_stats_.to_json()},
+                {"media", Json{{"relayed_packets", media_relayed_}, {"audio_dropped_muted", audio_dropped_muted_}}}};
 }
 
 }  // namespace posemeet::server

@@ -150,6 +150,8 @@ private:
     std::int64_t started_wall_ms_ = 0;
     bool shutting_down_ = false;
     OperationStats ws_op_stats_, http_op_stats_;  // time per operation, per transport
+    std::uint64_t media_relayed_ = 0;        // packets forwarded (once per recipient)
+    std::uint64_t audio_dropped_muted_ = 0;  // audio packets from members the room has muted
 };
 
 }  // namespace posemeet::server

@@ -1,8 +1,9 @@
 // posemeet-bot: N synthetic participants in one process, on one io_context and one thread.
 // Each bot is a MeetingSession (the same client code the browser runs) with its own
 // WebSocket; it joins a room, sends its synthetic pose at 30 Hz through the server relay
-// and receives everyone else's. Used by tests (one bot, --print-poses) and as a load
-// generator (--count 50).
+// and receives everyone else's. With --audio-in it also speaks a WAV file (Opus, through
+// the same relay), and with --audio-out it records what it hears. Used by tests (one bot,
+// --print-poses, --audio-probe) and as a load generator (--count 50).
 //
 // stdout: one JSON line per bot every --stats-interval seconds and once at exit (flushed).
 // stderr: human-readable progress.
@@ -22,8 +23,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "client/audio_engine.hpp"
 #include "client/meeting_session.hpp"
 #include "platform/native/beast_signaling_socket.hpp"
+#include "platform/native/file_audio_device.hpp"
 #include "platform/native/system_clock.hpp"
 
 namespace asio = boost::asio;
@@ -44,6 +47,12 @@ struct Options {
     double pose_rate_hz = 30;
     double tick_ms = 5;
     double join_interval_ms = 0;  // stagger the bots' joins
+    std::string audio_in;         // WAV spoken by every bot (looped); implies --mic
+    std::string audio_out;        // WAV of what the first bot heard, written at exit
+    std::vector<float> audio_probe;  // frequencies measured per remote in the stats lines
+    bool mic = false;
+    double test_loss = 0;         // test-only impairment of received audio
+    double test_jitter_ms = 0;
 };
 
 const char* kUsage =
@@ -60,6 +69,12 @@ const char* kUsage =
     "  --pose-rate HZ          pose packets per second per bot (default 30)\n"
     "  --tick-ms MS            session tick period (default 5)\n"
     "  --join-interval-ms MS   delay between consecutive bots' joins (default 0)\n"
+    "  --audio-in FILE.wav     speak this file, looped (any rate/channels; PCM16 or float32)\n"
+    "  --audio-out FILE.wav    record what the first bot hears (48 kHz mono PCM16), written at exit\n"
+    "  --audio-probe HZ,HZ     per remote, report the tone amplitude at these frequencies\n"
+    "  --mic                   join with the microphone on (implied by --audio-in)\n"
+    "  --test-loss FRACTION    test only: drop this fraction of received audio packets\n"
+    "  --test-jitter-ms MS     test only: delay received audio packets by up to MS\n"
     "  --quiet                 no per-event messages on stderr\n";
 
 bool parse_double(const std::string& s, double& out) {
@@ -136,6 +151,35 @@ bool parse_args(int argc, char** argv, Options& o) {
             o.tick_ms = std::max(o.tick_ms, 0.5);
         } else if (arg == "--join-interval-ms") {
             if (!need_number(o.join_interval_ms)) return false;
+        } else if (arg == "--audio-in") {
+            if (!need(o.audio_in)) return false;
+            o.mic = true;
+        } else if (arg == "--audio-out") {
+            if (!need(o.audio_out)) return false;
+        } else if (arg == "--audio-probe") {
+            std::string list;
+            if (!need(list)) return false;
+            std::size_t start = 0;
+            while (start <= list.size()) {
+                const std::size_t comma = std::min(list.find(',', start), list.size());
+                double hz = 0;
+                if (!parse_double(list.substr(start, comma - start), hz) || hz <= 0 || hz >= 24000) {
+                    std::fprintf(stderr, "posemeet-bot: --audio-probe wants frequencies in Hz like 440,660\n");
+                    return false;
+                }
+                o.audio_probe.push_back(static_cast<float>(hz));
+                start = comma + 1;
+            }
+        } else if (arg == "--mic" && !has_value) {
+            o.mic = true;
+        } else if (arg == "--test-loss") {
+            if (!need_number(o.test_loss)) return false;
+            if (o.test_loss > 1) {
+                std::fprintf(stderr, "posemeet-bot: --test-loss is a fraction in 0..1\n");
+                return false;
+            }
+        } else if (arg == "--test-jitter-ms") {
+            if (!need_number(o.test_jitter_ms)) return false;
         } else if (arg == "--print-poses" && !has_value) {
             o.print_poses = true;
         } else if (arg == "--quiet" && !has_value) {
@@ -154,6 +198,9 @@ struct Bot {
     // Declared before the session: the session's destructor still closes the socket.
     std::unique_ptr<posemeet::BeastSignalingSocket> socket;
     std::unique_ptr<posemeet::MeetingSession> session;
+    // After the session, which they hold on to (destroyed first).
+    std::unique_ptr<posemeet::AudioEngine> audio;
+    std::unique_ptr<posemeet::FileAudioDevice> audio_device;
     bool started = false;
     // For packets_per_s: packets_received per remote at the previous stats line, and the
     // rate printed then (reused when the final line follows a periodic one closely).
@@ -163,12 +210,16 @@ struct Bot {
 
 class BotRunner {
 public:
-    BotRunner(asio::io_context& io, Options options)
+    BotRunner(asio::io_context& io, Options options, std::vector<float> audio_in)
         : io_(io), options_(std::move(options)), tick_timer_(io), signals_(io, SIGINT, SIGTERM) {
         posemeet::SessionConfig config;
         config.server_url = options_.url;
         config.force_relay = true;  // no WebRTC on native anyway
         config.pose_rate_hz = options_.pose_rate_hz;
+        config.join_with_mic = options_.mic;
+        posemeet::AudioEngineConfig audio_config;
+        audio_config.test_loss = options_.test_loss;
+        audio_config.test_jitter_ms = static_cast<int>(options_.test_jitter_ms);
         for (int i = 0; i < options_.count; ++i) {
             auto bot = std::make_unique<Bot>();
             bot->name = i == 0 ? options_.name : options_.name + " " + std::to_string(i + 1);
@@ -176,6 +227,10 @@ public:
             bot->room = room_index == 0 ? options_.room : options_.room + "-" + std::to_string(room_index + 1);
             bot->socket = std::make_unique<posemeet::BeastSignalingSocket>(io_);
             bot->session = std::make_unique<posemeet::MeetingSession>(config, *bot->socket, nullptr, clock_);
+            bot->audio = std::make_unique<posemeet::AudioEngine>(*bot->session, audio_config);
+            if (!options_.audio_probe.empty()) bot->audio->start_tap(options_.audio_probe);
+            bot->audio_device = std::make_unique<posemeet::FileAudioDevice>(
+                *bot->audio, clock_, audio_in, /*record=*/i == 0 && !options_.audio_out.empty());
             Bot* b = bot.get();
             const bool quiet = options_.quiet;
             b->session->set_event_listener([b, quiet](const std::string& event, const Json& data) {
@@ -243,6 +298,7 @@ private:
                 b.session->join(b.room, b.name);
             }
             b.session->tick();
+            if (b.started) b.audio_device->pump();
             if (!b.started || b.session->status() != posemeet::ConnectionStatus::Failed) any_alive = true;
         }
         if (options_.stats_interval_s > 0 && now >= next_stats_ms_) {
@@ -280,10 +336,54 @@ private:
         signals_.cancel(ignored);
         signals_.clear(ignored);  // a second Ctrl-C kills the process the default way
         print_stats(true);
+        write_recording();
         for (auto& b : bots_) {
             if (b->session->status() == posemeet::ConnectionStatus::Failed) any_failed_ = true;
             b->session->leave();
         }
+    }
+
+    void write_recording() {
+        if (options_.audio_out.empty() || bots_.empty()) return;
+        std::string error;
+        const auto& samples = bots_.front()->audio_device->recording();
+        if (posemeet::write_wav_file_48k_mono(options_.audio_out, samples, error))
+            std::fprintf(stderr, "posemeet-bot: wrote %.1f s of what %s heard to %s\n",
+                         static_cast<double>(samples.size()) / 48000.0, bots_.front()->name.c_str(),
+                         options_.audio_out.c_str());
+        else
+            std::fprintf(stderr, "posemeet-bot: %s\n", error.c_str());
+    }
+
+    // Per remote, over the frames played since the last stats line: the mean amplitude at
+    // each probe frequency, frames that were concealed, and the longest run of silent
+    // frames after the first audible one (a gap in the speech).
+    Json audio_probe_json(Bot& b) {
+        Json out = Json::object();
+        const Json tap = b.audio->take_tap();
+        for (auto it = tap.begin(); it != tap.end(); ++it) {
+            const Json& frames = it.value();
+            std::vector<double> sum(options_.audio_probe.size(), 0.0);
+            int audible = 0, gap = 0, longest_gap = 0, concealed = 0;
+            bool started = false;
+            for (const Json& f : frames) {
+                for (std::size_t k = 0; k < sum.size(); ++k) sum[k] += f["mag"][k].get<double>();
+                const bool loud = f["rms"].get<double>() > -40.0;
+                if (f["kind"] == "conceal") ++concealed;
+                if (loud) {
+                    ++audible;
+                    started = true;
+                    gap = 0;
+                } else if (started) {
+                    longest_gap = std::max(longest_gap, ++gap);
+                }
+            }
+            Json mags = Json::array();
+            for (double s : sum) mags.push_back(frames.empty() ? 0.0 : std::round(s / frames.size() * 1e4) / 1e4);
+            out[it.key()] = Json{{"frames", frames.size()}, {"audible_frames", audible}, {"concealed", concealed},
+                                 {"longest_gap_frames", longest_gap}, {"magnitudes", mags}};
+        }
+        return out;
     }
 
     void print_stats(bool final_line) {
@@ -315,6 +415,8 @@ private:
                               {"messages_sent", ws.messages_sent},
                               {"binary_dropped", ws.binary_dropped},
                               {"queued_bytes", b.socket->queued_bytes()}};
+        line["audio"] = b.audio->state_json();
+        if (!options_.audio_probe.empty()) line["audio_probe"] = audio_probe_json(b);
         if (final_line) line["final"] = true;
         const double dt_s = (now - b.prev_stats_ms) / 1000.0;
         const bool fresh_window = dt_s >= 0.5;  // else too short to measure a rate
@@ -376,10 +478,19 @@ int main(int argc, char** argv) {
     }
     std::signal(SIGPIPE, SIG_IGN);  // a dropped connection must be an error code, not a signal
 
+    std::vector<float> audio_in;
+    if (!options.audio_in.empty()) {
+        std::string error;
+        if (!posemeet::read_wav_file_48k_mono(options.audio_in, audio_in, error)) {
+            std::fprintf(stderr, "posemeet-bot: --audio-in: %s\n", error.c_str());
+            return 2;
+        }
+    }
+
     asio::io_context io(1);  // one thread runs everything
     int code = 0;
     {
-        BotRunner runner(io, options);
+        BotRunner runner(io, options, std::move(audio_in));
         runner.start();
         io.run();  // until shutdown() has closed every connection
         code = runner.exit_code();

@@ -1,0 +1,248 @@
+// audio_engine: the client's audio on a real MeetingSession (fake socket, manual clock, the
+// server's truth from a real Room): what goes out while the room lets us speak and what
+// does not, what comes out of the speaker for each remote (tone, level, volume), the mic
+// rule applied to incoming audio, speaking / active speaker, loss recovery, and latency.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "client/audio_engine.hpp"
+#include "core/audio/audio_payload.hpp"
+#include "core/audio/audio_sender.hpp"
+#include "core/audio/tone_analysis.hpp"
+#include "session_test_support.hpp"
+
+using namespace posemeet;
+using namespace posemeet::test;
+namespace au = posemeet::audio;
+
+namespace {
+
+constexpr float kAmp = 0.3f;
+
+// A remote participant that speaks a tone into the room, packet by packet (through the
+// relay, as the server would forward it).
+struct RemoteSpeaker {
+    std::string user_id;
+    float frequency;
+    au::AudioSender sender{24000};
+    std::uint16_t sequence = 0;
+    std::size_t sample = 0;
+
+    Bytes next_packet(std::uint16_t media_id, std::uint32_t capture_ms) {
+        const auto tone = au::make_tone(frequency, kAmp, au::kFrameSamples, au::kSampleRate,
+                                        2.0 * M_PI * frequency * static_cast<double>(sample) / au::kSampleRate);
+        sample += au::kFrameSamples;
+        au::AudioFrame frame;
+        std::copy(tone.begin(), tone.end(), frame.begin());
+        MediaHeader h;
+        h.kind = MediaKind::Audio;
+        h.sender = media_id;
+        h.sequence = sequence++;
+        h.timestamp_ms = capture_ms;
+        return encode_media_packet(h, sender.encode_frame(frame));
+    }
+};
+
+struct AudioHarness : Harness {
+    AudioEngine engine;
+    explicit AudioHarness(AudioEngineConfig c = {}) : engine(session, c) {}
+
+    void set_mic(const std::string& user_id, int on) {
+        Outcome o = room.operate_self_device(user_id, Device::Mic, on);
+        REQUIRE(o.code == ErrorCode::Ok);
+        deliver(o);
+    }
+
+    // Our microphone: `frames` frames of a tone, one every 20 ms of clock.
+    void speak(int frames, float frequency = 440.0f) {
+        for (int i = 0; i < frames; ++i) {
+            const auto tone = au::make_tone(frequency, kAmp, au::kFrameSamples);
+            clock.now += au::kFrameMs;
+            engine.on_capture(tone.data(), tone.size(), clock.media_time_ms());
+        }
+    }
+
+    // Audio packets we sent (relay frames unwrapped), in order.
+    std::vector<MediaHeader> sent_audio() const {
+        std::vector<MediaHeader> out;
+        for (const Bytes& b : socket.sent_binary) {
+            auto frame = parse_relay_frame(b.data(), b.size());
+            REQUIRE(frame.frame);
+            auto p = parse_media_packet(frame.frame->packet, frame.frame->packet_size);
+            REQUIRE(p.packet);
+            if (p.packet->header.kind == MediaKind::Audio) out.push_back(p.packet->header);
+        }
+        return out;
+    }
+
+    // 20 ms steps: each speaker's packet arrives (captured `transit` ms earlier), then the
+    // speaker plays one frame. Returns the played frames.
+    std::vector<au::AudioFrame> play(int frames, std::vector<RemoteSpeaker*> speakers, std::uint32_t transit = 30) {
+        std::vector<au::AudioFrame> out;
+        for (int i = 0; i < frames; ++i) {
+            clock.now += au::kFrameMs;
+            for (RemoteSpeaker* s : speakers)
+                socket.binary(s->next_packet(media_id(s->user_id), clock.media_time_ms() - transit));
+            session.tick();
+            out.push_back(engine.next_playback_frame(0));
+        }
+        return out;
+    }
+};
+
+float magnitude(const au::AudioFrame& f, float hz) { return au::goertzel_magnitude(f.data(), f.size(), hz); }
+
+}  // namespace
+
+TEST_SUITE_BEGIN("audio_engine");
+
+TEST_CASE("nothing goes out while the room has our mic off; 50 packets a second once it is on") {
+    AudioHarness h;
+    h.join_as_me({"u-zed"});
+    REQUIRE(h.session.self()->mic == 0);
+    h.speak(25);
+    CHECK(h.sent_audio().empty());
+    CHECK(h.engine.input_level_dbfs() > -15.0f);  // the level meter works while muted
+
+    h.set_mic("u-me", 1);
+    h.speak(50);  // one second
+    const auto sent = h.sent_audio();
+    CHECK(sent.size() == 50);
+    for (std::size_t i = 1; i < sent.size(); ++i) {
+        CHECK(sent[i].sequence == static_cast<std::uint16_t>(sent[i - 1].sequence + 1));
+        CHECK(sent[i].timestamp_ms - sent[i - 1].timestamp_ms == 20);  // capture times, 20 ms apart
+    }
+    // Stamped with the capture time of the frame's first sample, on the pose clock.
+    CHECK(sent.back().timestamp_ms == h.clock.media_time_ms() - 20);
+    CHECK(h.engine.state_json()["sending"] == true);
+}
+
+TEST_CASE("muting takes effect at the click, before the server answers") {
+    AudioHarness h;
+    h.join_as_me({"u-zed"});
+    h.set_mic("u-me", 1);
+    h.speak(5);
+    REQUIRE(h.sent_audio().size() == 5);
+    h.session.request("vcOperateSelfMic", Json{{"operate", 0}});
+    h.speak(10);
+    CHECK(h.sent_audio().size() == 5);
+    CHECK(h.engine.state_json()["sending"] == false);
+}
+
+TEST_CASE("the host's mute-all stops our audio at once") {
+    AudioHarness h;
+    h.join_as_me({"u-zed"});  // u-zed is host
+    h.set_mic("u-me", 1);
+    h.speak(5);
+    Outcome o = h.room.operate_all_mic("u-zed", 0, 0);
+    h.deliver(o);
+    h.speak(10);
+    CHECK(h.sent_audio().size() == 5);
+}
+
+TEST_CASE("a remote's tone comes out of the speaker at its frequency and level") {
+    AudioHarness h;
+    h.join_as_me({"u-zed"});
+    h.set_mic("u-zed", 1);
+    RemoteSpeaker zed{"u-zed", 440.0f};
+    const auto frames = h.play(100, {&zed});
+    // After the jitter buffer has filled, every frame is the tone.
+    int tone_frames = 0;
+    for (std::size_t i = 20; i < frames.size(); ++i) {
+        CAPTURE(i);
+        CHECK(magnitude(frames[i], 440) == doctest::Approx(kAmp).epsilon(0.2));
+        CHECK(magnitude(frames[i], 660) < 0.02f);
+        ++tone_frames;
+    }
+    CHECK(tone_frames == 80);
+    CHECK(h.engine.speaking("u-zed"));
+    CHECK(h.engine.active_speaker() == "u-zed");
+    const Json st = h.engine.state_json()["remotes"]["u-zed"];
+    CHECK(st["jitter"]["received"] == 100);
+    // Mouth to ear: 30 ms transit + the jitter buffer's delay.
+    CHECK(st["mouth_to_ear_ms"]["median"].get<double>() >= 30);
+    CHECK(st["mouth_to_ear_ms"]["median"].get<double>() <= 30 + 300);
+}
+
+TEST_CASE("two speakers are mixed, each with its own volume") {
+    AudioHarness h;
+    h.join_as_me({"u-zed", "u-ann"});
+    h.set_mic("u-zed", 1);
+    h.set_mic("u-ann", 1);
+    RemoteSpeaker zed{"u-zed", 440.0f}, ann{"u-ann", 660.0f};
+    h.engine.set_volume("u-ann", 0.5f);
+    const auto frames = h.play(60, {&zed, &ann});
+    const auto& last = frames.back();
+    CHECK(magnitude(last, 440) == doctest::Approx(kAmp).epsilon(0.2));
+    CHECK(magnitude(last, 660) == doctest::Approx(kAmp * 0.5f).epsilon(0.2));
+    h.engine.set_volume("u-zed", 0.0f);
+    const auto after = h.play(5, {&zed, &ann});
+    CHECK(magnitude(after.back(), 440) < 0.01f);
+    CHECK(magnitude(after.back(), 660) == doctest::Approx(kAmp * 0.5f).epsilon(0.2));
+    CHECK(h.engine.volume("u-zed") == 0.0f);
+    h.engine.set_volume("u-zed", 7.0f);  // clamped
+    CHECK(h.engine.volume("u-zed") == 2.0f);
+}
+
+TEST_CASE("audio from a member the room says is muted is dropped, even if it arrives") {
+    AudioHarness h;
+    h.join_as_me({"u-zed", "u-ann"});  // u-zed host, u-ann visitor
+    h.set_mic("u-ann", 1);
+    RemoteSpeaker ann{"u-ann", 660.0f};
+    auto frames = h.play(30, {&ann});
+    REQUIRE(magnitude(frames.back(), 660) > 0.2f);
+    // Mute-all: the notification reaches us; a misbehaving sender keeps sending anyway.
+    h.deliver(h.room.operate_all_mic("u-zed", 0, 0));
+    frames = h.play(10, {&ann});
+    CHECK(h.session.audio_dropped_muted() == 10);
+    // Silent within the jitter buffer's depth plus its fade: by the last frames at most.
+    CHECK(magnitude(frames.back(), 660) < 0.01f);
+}
+
+TEST_CASE("10% loss and 40 ms jitter: the tone stays continuous") {
+    AudioEngineConfig c;
+    c.test_loss = 0.10;
+    c.test_jitter_ms = 40;
+    c.test_seed = 7;
+    AudioHarness h(c);
+    h.join_as_me({"u-zed"});
+    h.set_mic("u-zed", 1);
+    RemoteSpeaker zed{"u-zed", 440.0f};
+    h.engine.start_tap({440.0f, 660.0f});
+    const auto frames = h.play(500, {&zed});  // 10 s
+    int silent_after_start = 0;
+    bool started = false;
+    for (const auto& f : frames) {
+        const bool tone = magnitude(f, 440) > kAmp * 0.3f;
+        started = started || tone;
+        if (started && au::rms_dbfs(f) < -40.0f) ++silent_after_start;
+    }
+    CHECK(started);
+    CHECK(silent_after_start == 0);
+    const Json st = h.engine.state_json()["remotes"]["u-zed"]["jitter"];
+    CHECK(st["fec_recovered"].get<int>() + st["concealed"].get<int>() > 0);
+    CHECK(st["target_delay_ms"].get<int>() >= 40);
+    // The tap saw the same frames.
+    const Json tap = h.engine.take_tap();
+    REQUIRE(tap.contains("u-zed"));
+    CHECK(tap["u-zed"].size() >= 495);  // from the first packet that arrived (jitter delays it)
+    CHECK(tap["u-zed"].back()["mag"][0].get<float>() > kAmp * 0.5f);
+    CHECK(h.engine.take_tap()["u-zed"].empty());  // taking clears
+}
+
+TEST_CASE("a departed member's receiver is dropped") {
+    AudioHarness h;
+    h.join_as_me({"u-zed", "u-ann"});
+    h.set_mic("u-ann", 1);
+    RemoteSpeaker ann{"u-ann", 660.0f};
+    h.play(10, {&ann});
+    REQUIRE(h.engine.state_json()["remotes"].contains("u-ann"));
+    h.deliver(h.room.leave("u-ann", h.server_ms++));
+    h.engine.next_playback_frame(0);
+    CHECK_FALSE(h.engine.state_json()["remotes"].contains("u-ann"));
+}
+
+TEST_SUITE_END();
