@@ -94,9 +94,9 @@ Result run_once(const std::vector<AudioFrame>& input, int bitrate) {
 }
 
 void print_line(const char* what, std::size_t frames, double seconds, double audio_seconds) {
-    std::printf("%-15s %7zu frames in %7.3f s: %9.0f frames/s, %7.1fx real time, %7.1f us/frame\n", what, frames,
-                seconds, static_cast<double>(frames) / seconds, audio_seconds / seconds,
-                seconds * 1e6 / static_cast<double>(frames));
+    std::printf("%-15s %7zu frames in %7.3f s: %9.0f frames/s, %7.1fx real time, %7.1f us/frame\n",
+                what, frames, seconds, static_cast<double>(frames) / seconds,
+                audio_seconds / seconds, seconds * 1e6 / static_cast<double>(frames));
 }
 
 }  // namespace
@@ -104,16 +104,21 @@ void print_line(const char* what, std::size_t frames, double seconds, double aud
 int main(int argc, char** argv) {
     int seconds = 30, bitrate = 24000, repeat = 3;
     for (int i = 1; i < argc; ++i) {
-        if (std::strncmp(argv[i], "--seconds=", 10) == 0) seconds = std::max(1, std::atoi(argv[i] + 10));
-        else if (std::strncmp(argv[i], "--bitrate=", 10) == 0) bitrate = std::atoi(argv[i] + 10);
-        else if (std::strncmp(argv[i], "--repeat=", 9) == 0) repeat = std::max(1, std::atoi(argv[i] + 9));
+        if (std::strncmp(argv[i], "--seconds=", 10) == 0)
+            seconds = std::max(1, std::atoi(argv[i] + 10));
+        else if (std::strncmp(argv[i], "--bitrate=", 10) == 0)
+            bitrate = std::atoi(argv[i] + 10);
+        else if (std::strncmp(argv[i], "--repeat=", 9) == 0)
+            repeat = std::max(1, std::atoi(argv[i] + 9));
         else {
-            std::fprintf(stderr, "usage: %s [--seconds=30] [--bitrate=24000] [--repeat=3]\n", argv[0]);
+            std::fprintf(stderr, "usage: %s [--seconds=30] [--bitrate=24000] [--repeat=3]\n",
+                         argv[0]);
             return 2;
         }
     }
     const std::vector<AudioFrame> input = speech_like(seconds);
-    (void)run_once(std::vector<AudioFrame>(input.begin(), input.begin() + std::min<std::size_t>(input.size(), 50)),
+    (void)run_once(std::vector<AudioFrame>(input.begin(),
+                                           input.begin() + std::min<std::size_t>(input.size(), 50)),
                    bitrate);  // warm-up
 
     // Best of `repeat` runs: the least disturbed by whatever else the machine is doing.
@@ -131,15 +136,18 @@ int main(int argc, char** argv) {
     const char* build = "native";
 #endif
     const std::size_t frames = input.size();
-    std::printf("Opus voice codec (%s): %d s of speech-like audio, %d bit/s (mean %.0f bit/s), complexity 5, "
-                "best of %d\n",
-                build, seconds, bitrate, static_cast<double>(best.bytes) * 8 / seconds, repeat);
+    std::printf(
+        "Opus voice codec (%s): %d s of speech-like audio, %d bit/s (mean %.0f bit/s), complexity "
+        "5, "
+        "best of %d\n",
+        build, seconds, bitrate, static_cast<double>(best.bytes) * 8 / seconds, repeat);
     print_line("encode", frames, best.encode_s, seconds);
     print_line("decode", frames, best.decode_s, seconds);
     print_line("encode+decode", frames, best.encode_s + best.decode_s, seconds);
     // One line for scripts.
     std::printf("RESULT build=%s encode_us=%.2f decode_us=%.2f total_us=%.2f\n", build,
-                best.encode_s * 1e6 / static_cast<double>(frames), best.decode_s * 1e6 / static_cast<double>(frames),
+                best.encode_s * 1e6 / static_cast<double>(frames),
+                best.decode_s * 1e6 / static_cast<double>(frames),
                 (best.encode_s + best.decode_s) * 1e6 / static_cast<double>(frames));
     return 0;
 }

@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     if (!parsed.payload) {
         FUZZ_CHECK(!parsed.error.empty());
-        FUZZ_CHECK(size <= kAudioPayloadHeaderBytes || size > kAudioPayloadHeaderBytes + kMaxOpusPacketBytes ||
+        FUZZ_CHECK(size <= kAudioPayloadHeaderBytes ||
+                   size > kAudioPayloadHeaderBytes + kMaxOpusPacketBytes ||
                    (data[0] & ~kAudioFlagVoiceActive) != 0 || data[1] > kLevelSilence);
         return 0;
     }

@@ -31,7 +31,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(again.audio->channels == a.channels);
     FUZZ_CHECK(again.audio->samples.size() == a.samples.size());
     for (std::size_t i = 0; i < a.samples.size(); ++i) {
-        const float clamped = a.samples[i] > 1.0f ? 1.0f : a.samples[i] < -1.0f ? -1.0f : a.samples[i];
+        const float clamped = a.samples[i] > 1.0f    ? 1.0f
+                              : a.samples[i] < -1.0f ? -1.0f
+                                                     : a.samples[i];
         FUZZ_CHECK(std::fabs(again.audio->samples[i] - clamped) <= 1.0f / 32768.0f + 1e-6f);
     }
     // Encoding what we parsed from PCM 16 is the identity on the samples.

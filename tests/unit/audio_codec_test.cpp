@@ -19,7 +19,8 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
-std::vector<Bytes> encode_tone(OpusVoiceEncoder& enc, float hz, float amplitude, std::size_t frames) {
+std::vector<Bytes> encode_tone(OpusVoiceEncoder& enc, float hz, float amplitude,
+                               std::size_t frames) {
     std::vector<Bytes> packets;
     for (std::size_t i = 0; i < frames; ++i) {
         packets.push_back(enc.encode(tone_frame(hz, amplitude, i)));
@@ -44,7 +45,8 @@ std::vector<float> decode_all(const std::vector<Bytes>& packets) {
 
 TEST_SUITE_BEGIN("audio_codec");
 
-TEST_CASE("a 440 Hz tone comes out at 440 Hz and at its level; a 660 Hz tone does not read as 440") {
+TEST_CASE(
+    "a 440 Hz tone comes out at 440 Hz and at its level; a 660 Hz tone does not read as 440") {
     constexpr float kAmp = 0.4f;
     constexpr std::size_t kFrames = 75;  // 1.5 s
     // Skip the first 10 frames (200 ms): the encoder's look-ahead (6.5 ms) plus its
@@ -177,7 +179,8 @@ TEST_CASE("a lost packet is rebuilt from the next packet's FEC; PLC keeps the to
 
     OpusVoiceDecoder dec;
     AudioFrame f;
-    for (std::size_t i = 0; i < 30; ++i) REQUIRE(dec.decode(packets[i].data(), packets[i].size(), f));
+    for (std::size_t i = 0; i < 30; ++i)
+        REQUIRE(dec.decode(packets[i].data(), packets[i].size(), f));
     // Packet 30 is lost; 31 is here.
     AudioFrame fec;
     REQUIRE(dec.decode_fec(packets[31].data(), packets[31].size(), fec));

@@ -29,10 +29,14 @@ std::int64_t index_of(const Bytes& b) {
 
 const char* name(Kind k) {
     switch (k) {
-        case Kind::Packet: return "P";
-        case Kind::FecFromNext: return "F";
-        case Kind::Conceal: return "C";
-        case Kind::Silence: return "S";
+        case Kind::Packet:
+            return "P";
+        case Kind::FecFromNext:
+            return "F";
+        case Kind::Conceal:
+            return "C";
+        case Kind::Silence:
+            return "S";
     }
     return "?";
 }
@@ -53,17 +57,19 @@ struct Pop {
 // decides each packet's fate (arrival time, or none).
 struct Sim {
     std::uint16_t seq0 = 1000;
-    std::uint32_t ts0 = 5000;       // sender media clock at frame 0
-    std::uint32_t send0 = 100000;   // local time frame 0 is sent
-    std::uint32_t transit = 30;     // base network delay
-    std::uint32_t pop_phase = 7;    // pops at send0 + 20k + pop_phase
+    std::uint32_t ts0 = 5000;      // sender media clock at frame 0
+    std::uint32_t send0 = 100000;  // local time frame 0 is sent
+    std::uint32_t transit = 30;    // base network delay
+    std::uint32_t pop_phase = 7;   // pops at send0 + 20k + pop_phase
     std::vector<Packet> packets;
 
     Packet make(std::uint32_t index, std::uint32_t extra_delay = 0) const {
         return Packet{index, static_cast<std::uint16_t>(seq0 + index), ts0 + 20 * index,
                       send0 + 20 * index + transit + extra_delay};
     }
-    void send(std::uint32_t index, std::uint32_t extra_delay = 0) { packets.push_back(make(index, extra_delay)); }
+    void send(std::uint32_t index, std::uint32_t extra_delay = 0) {
+        packets.push_back(make(index, extra_delay));
+    }
     void send_range(std::uint32_t from, std::uint32_t to) {
         for (std::uint32_t i = from; i < to; ++i) send(i);
     }
@@ -79,7 +85,8 @@ struct Sim {
         std::vector<Pop> out;
         for (int end = k_ + pops; k_ < end; ++k_) {
             const std::uint32_t now = send0 + 20u * static_cast<std::uint32_t>(k_) + pop_phase;
-            while (next_ < packets.size() && static_cast<std::int32_t>(packets[next_].arrival - now) <= 0) {
+            while (next_ < packets.size() &&
+                   static_cast<std::int32_t>(packets[next_].arrival - now) <= 0) {
                 const Packet& p = packets[next_++];
                 jb.push(p.seq, p.ts, payload_of(p.index), p.arrival);
             }
@@ -138,7 +145,8 @@ TEST_CASE("in order: starts after the minimum delay, then plays every packet in 
     CHECK(kinds(pops).substr(0, 6) == "SSSSP" + std::string("P"));
     CHECK(played(pops) == iota(0, 100));
     for (const auto& p : pops) {
-        if (p.out.kind == Kind::Packet) CHECK(p.out.timestamp_ms == sim.ts0 + 20 * index_of(p.out.payload));
+        if (p.out.kind == Kind::Packet)
+            CHECK(p.out.timestamp_ms == sim.ts0 + 20 * index_of(p.out.payload));
     }
     const JitterStats s = jb.stats();
     CHECK(s.received == 100);
@@ -181,7 +189,7 @@ TEST_CASE("lost and late packets: FEC from the next packet when it is there, PLC
     Sim sim;
     for (std::uint32_t i = 0; i < 100; ++i) {
         if (i == 20 || i == 60 || i == 61) continue;  // lost
-        sim.send(i, i == 40 ? 300 : 0);                // 40 arrives long after its turn
+        sim.send(i, i == 40 ? 300 : 0);               // 40 arrives long after its turn
     }
     JitterBuffer jb;
     // Up to the last frame's turn (afterwards the stream's end would add concealment).
@@ -191,7 +199,8 @@ TEST_CASE("lost and late packets: FEC from the next packet when it is there, PLC
     auto slot = [&](std::int64_t frame) {
         // Pop that played frame-1, then the next one is this frame's turn.
         for (std::size_t k = 0; k + 1 < pops.size(); ++k) {
-            if (pops[k].out.kind == Kind::Packet && index_of(pops[k].out.payload) == frame - 1) return pops[k + 1].out;
+            if (pops[k].out.kind == Kind::Packet && index_of(pops[k].out.payload) == frame - 1)
+                return pops[k + 1].out;
         }
         FAIL("frame ", frame - 1, " never played");
         return Playout{};
@@ -238,7 +247,8 @@ TEST_CASE("sequence numbers and timestamps wrap around") {
     CHECK(played(pops) == iota(0, 100));
     for (const auto& p : pops) {
         if (p.out.kind == Kind::Packet)
-            CHECK(p.out.timestamp_ms == static_cast<std::uint32_t>(sim.ts0 + 20 * index_of(p.out.payload)));
+            CHECK(p.out.timestamp_ms ==
+                  static_cast<std::uint32_t>(sim.ts0 + 20 * index_of(p.out.payload)));
     }
     const JitterStats s = jb.stats();
     CHECK(s.lost == 0);
@@ -328,7 +338,8 @@ TEST_CASE("a sender that stops (muted) gets a little PLC, then silence; it resta
     REQUIRE(first_after != std::string::npos);
     const auto silence_from = k.find('S', first_after);
     CHECK(silence_from - first_after <= static_cast<std::size_t>(JitterBuffer::kStopFrames));
-    CHECK(k.substr(first_after, silence_from - first_after).find_first_not_of('C') == std::string::npos);
+    CHECK(k.substr(first_after, silence_from - first_after).find_first_not_of('C') ==
+          std::string::npos);
     const auto resume = k.find('P', silence_from);
     REQUIRE(resume != std::string::npos);
     CHECK(k.find_first_not_of('S', silence_from) == resume);
@@ -351,7 +362,8 @@ TEST_CASE("a sender that stops (muted) gets a little PLC, then silence; it resta
     // While silent, the timestamp keeps estimating the sender's clock (for pose alignment).
     const Pop& quiet = pops[silence_from + 50];
     CHECK(quiet.out.kind == Kind::Silence);
-    const auto expected_ts = static_cast<std::int64_t>(quiet.now) - (sim.send0 + sim.transit - sim.ts0) - 40;
+    const auto expected_ts =
+        static_cast<std::int64_t>(quiet.now) - (sim.send0 + sim.transit - sim.ts0) - 40;
     CHECK(static_cast<std::int64_t>(quiet.out.timestamp_ms) == expected_ts);
 }
 

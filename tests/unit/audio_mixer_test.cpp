@@ -53,7 +53,8 @@ TEST_CASE("quiet sums pass bit for bit") {
     m.add(tone_frame(500, 0.25f, 0), 1.0f);
     m.add(tone_frame(800, 0.4f, 0), 0.5f);
     const AudioFrame out = m.mix();
-    const AudioFrame a = tone_frame(300, 0.3f, 0), b = tone_frame(500, 0.25f, 0), c = tone_frame(800, 0.4f, 0);
+    const AudioFrame a = tone_frame(300, 0.3f, 0), b = tone_frame(500, 0.25f, 0),
+                     c = tone_frame(800, 0.4f, 0);
     for (std::size_t i = 0; i < out.size(); ++i) {
         float expect = 0.0f;
         expect += a[i] * 1.0f;

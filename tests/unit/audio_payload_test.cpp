@@ -1,11 +1,12 @@
 // audio_payload: flags + level + Opus packet, the payload of MediaKind::Audio packets.
+#include "core/audio/audio_payload.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
 #include <vector>
 
 #include "core/audio/audio_format.hpp"
-#include "core/audio/audio_payload.hpp"
 #include "core/media_packet.hpp"
 
 using namespace posemeet::audio;

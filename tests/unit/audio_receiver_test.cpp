@@ -1,5 +1,7 @@
 // audio_receiver: the whole receive chain (payload parse -> jitter buffer -> Opus decode
 // with FEC/PLC -> level/VAD), fed by a real AudioSender through a lossy, jittery network.
+#include "core/audio/audio_receiver.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "audio_test_helpers.hpp"
-#include "core/audio/audio_receiver.hpp"
 #include "core/audio/audio_sender.hpp"
 #include "core/audio/level_meter.hpp"
 #include "core/audio/network_impairment.hpp"
@@ -39,9 +40,9 @@ struct Link {
     std::vector<float> heard;
     std::vector<Kind> kinds;
     std::vector<std::uint32_t> timestamps;
-    std::uint16_t seq = 0xFFF0;          // wraps during the test
-    std::uint32_t ts0 = 0xFFFFF000u;     // so does the media clock
-    std::uint32_t clock0 = 123456;       // local clock
+    std::uint16_t seq = 0xFFF0;       // wraps during the test
+    std::uint32_t ts0 = 0xFFFFF000u;  // so does the media clock
+    std::uint32_t clock0 = 123456;    // local clock
     std::uint32_t transit = 25;
     int tick = 0;
 
@@ -57,14 +58,16 @@ struct Link {
             std::uint32_t delay = transit + net.extra_delay_ms();
             if (force == 2) delay += 200;
             if (force != 1 && (!dropped || force == 2)) {
-                in_flight.push_back({seq, ts0 + 20u * static_cast<std::uint32_t>(tick), now + delay, std::move(payload)});
+                in_flight.push_back({seq, ts0 + 20u * static_cast<std::uint32_t>(tick), now + delay,
+                                     std::move(payload)});
             }
             ++seq;
         }
         // Playback runs 13 ms behind the capture tick (any phase works).
         const std::uint32_t play = now + 13;
-        std::stable_sort(in_flight.begin(), in_flight.end(),
-                         [](const InFlight& a, const InFlight& b) { return a.arrival < b.arrival; });
+        std::stable_sort(
+            in_flight.begin(), in_flight.end(),
+            [](const InFlight& a, const InFlight& b) { return a.arrival < b.arrival; });
         while (!in_flight.empty() && in_flight.front().arrival <= play) {
             const InFlight& p = in_flight.front();
             receiver.on_packet(p.seq, p.ts, p.payload.data(), p.payload.size(), p.arrival);
@@ -155,7 +158,8 @@ TEST_CASE("10% loss and 40 ms jitter: continuous output, no silent run longer th
         // Every frame after the start carries sound, whatever produced it.
         for (std::size_t k = start / kFrameSamples + 1; k < link.kinds.size(); ++k) {
             AudioFrame f;
-            std::copy_n(link.heard.begin() + static_cast<std::ptrdiff_t>(k * kFrameSamples), kFrameSamples, f.begin());
+            std::copy_n(link.heard.begin() + static_cast<std::ptrdiff_t>(k * kFrameSamples),
+                        kFrameSamples, f.begin());
             CHECK(rms_dbfs(f) > -40.0f);
         }
         CHECK(std::count(link.kinds.begin() + 10, link.kinds.end(), Kind::Silence) == 0);

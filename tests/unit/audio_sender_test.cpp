@@ -1,5 +1,7 @@
 // audio_sender: FrameAssembler (capture chunks -> 20 ms frames) and AudioSender (frame ->
 // audio payload with the VAD flag and the level).
+#include "core/audio/audio_sender.hpp"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 
 #include "audio_test_helpers.hpp"
 #include "core/audio/audio_payload.hpp"
-#include "core/audio/audio_sender.hpp"
 #include "core/audio/opus_codec.hpp"
 
 using namespace posemeet::audio;

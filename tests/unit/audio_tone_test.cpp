@@ -20,7 +20,8 @@ TEST_CASE("goertzel_magnitude reads a tone's amplitude and ignores other tones")
             // 20 ms (not a whole number of periods for most) and 100 ms, any phase.
             for (std::size_t n : {std::size_t{960}, std::size_t{4800}}) {
                 const auto t = make_tone(hz, amp, n, kSampleRate, 0.7);
-                CHECK(goertzel_magnitude(t.data(), t.size(), hz) == doctest::Approx(amp).epsilon(0.02));
+                CHECK(goertzel_magnitude(t.data(), t.size(), hz) ==
+                      doctest::Approx(amp).epsilon(0.02));
             }
         }
     }
@@ -69,7 +70,7 @@ TEST_CASE("NetworkImpairment: seeded, deterministic, the asked-for rates") {
     }
     CHECK(drops > n * 0.09);
     CHECK(drops < n * 0.11);
-    CHECK(differ > 0);  // another seed, another pattern
+    CHECK(differ > 0);           // another seed, another pattern
     CHECK(delays.size() == 41);  // every value 0..40 occurs
     CHECK(delay_sum / n == doctest::Approx(20.0).epsilon(0.05));
 

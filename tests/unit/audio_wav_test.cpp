@@ -143,11 +143,12 @@ TEST_CASE("IEEE float 32, WAVE_FORMAT_EXTENSIBLE, unknown chunks skipped") {
 
     // EXTENSIBLE with the PCM sub-format GUID, stereo 16-bit.
     Bytes ext = fmt_body(0xFFFE, 2, 48000, 16);
-    u16(ext, 22);          // cbSize
-    u16(ext, 16);          // valid bits
-    u32(ext, 3);           // channel mask
-    u16(ext, 1);           // sub-format: PCM ...
-    ext.insert(ext.end(), {0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71});
+    u16(ext, 22);  // cbSize
+    u16(ext, 16);  // valid bits
+    u32(ext, 3);   // channel mask
+    u16(ext, 1);   // sub-format: PCM ...
+    ext.insert(ext.end(), {0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38,
+                           0x9B, 0x71});
     Bytes data;
     u16(data, 0x4000);
     u16(data, 0xC000);
@@ -214,7 +215,8 @@ TEST_CASE("malformed WAVs are refused with a clear error") {
         {with({{"fmt ", fmt_body(1, 1, 10'000'000, 16)}, {"data", Bytes(6, 0)}}), "sample rate"},
         {with({{"fmt ", fmt_body(1, 2, 48000, 16, 2)}, {"data", Bytes(6, 0)}}), "block align"},
         {with({{"fmt ", fmt_body(0xFFFE, 1, 48000, 16)}, {"data", Bytes(6, 0)}}), "EXTENSIBLE"},
-        {with({{"fmt ", good_fmt}, {"fmt ", good_fmt}, {"data", Bytes(2, 0)}}), "more than one fmt"},
+        {with({{"fmt ", good_fmt}, {"fmt ", good_fmt}, {"data", Bytes(2, 0)}}),
+         "more than one fmt"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.needle);
@@ -245,7 +247,8 @@ TEST_CASE("to_mono_48k: downmix and linear resampling keep the tone") {
         a.samples = make_tone(440, 0.5f, static_cast<std::size_t>(rate), rate);  // 1 s
         const auto out = to_mono_48k(a);
         CHECK(out.size() == 48000);
-        CHECK(goertzel_magnitude(out.data(), out.size(), 440) == doctest::Approx(0.5f).epsilon(0.02));
+        CHECK(goertzel_magnitude(out.data(), out.size(), 440) ==
+              doctest::Approx(0.5f).epsilon(0.02));
         CHECK(goertzel_magnitude(out.data(), out.size(), 880) < 0.01f);
     }
 

@@ -8,8 +8,10 @@
 namespace posemeet::audio {
 
 AudioPayloadParse parse_audio_payload(const std::uint8_t* data, std::size_t size) {
-    if (size < kAudioPayloadHeaderBytes) return {std::nullopt, "audio payload shorter than its 2-byte header"};
-    if (size == kAudioPayloadHeaderBytes) return {std::nullopt, "audio payload without an Opus packet"};
+    if (size < kAudioPayloadHeaderBytes)
+        return {std::nullopt, "audio payload shorter than its 2-byte header"};
+    if (size == kAudioPayloadHeaderBytes)
+        return {std::nullopt, "audio payload without an Opus packet"};
     if (size - kAudioPayloadHeaderBytes > kMaxOpusPacketBytes) {
         return {std::nullopt, "audio payload: Opus packet larger than 1000 bytes"};
     }
@@ -19,7 +21,8 @@ AudioPayloadParse parse_audio_payload(const std::uint8_t* data, std::size_t size
         return {std::nullopt, "audio payload: unknown flag bits " + std::to_string(flags)};
     }
     if (data[1] > kLevelSilence) {
-        return {std::nullopt, "audio payload: level " + std::to_string(data[1]) + " out of range 0..127"};
+        return {std::nullopt,
+                "audio payload: level " + std::to_string(data[1]) + " out of range 0..127"};
     }
     AudioPayloadView v;
     v.voice_active = (flags & kAudioFlagVoiceActive) != 0;

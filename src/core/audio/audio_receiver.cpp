@@ -7,8 +7,8 @@ namespace posemeet::audio {
 
 AudioReceiver::AudioReceiver(JitterBufferConfig config) : buffer_(config) {}
 
-void AudioReceiver::on_packet(std::uint16_t sequence, std::uint32_t timestamp_ms, const std::uint8_t* payload,
-                              std::size_t size, std::uint32_t now_ms) {
+void AudioReceiver::on_packet(std::uint16_t sequence, std::uint32_t timestamp_ms,
+                              const std::uint8_t* payload, std::size_t size, std::uint32_t now_ms) {
     const AudioPayloadParse parsed = parse_audio_payload(payload, size);
     if (!parsed.payload) {
         ++malformed_;
@@ -17,7 +17,8 @@ void AudioReceiver::on_packet(std::uint16_t sequence, std::uint32_t timestamp_ms
     // Only the Opus bytes are queued: flags and level describe the sender's view, and we
     // measure our own from what we decode.
     const AudioPayloadView& v = *parsed.payload;
-    buffer_.push(sequence, timestamp_ms, std::vector<std::uint8_t>(v.opus, v.opus + v.opus_size), now_ms);
+    buffer_.push(sequence, timestamp_ms, std::vector<std::uint8_t>(v.opus, v.opus + v.opus_size),
+                 now_ms);
 }
 
 const AudioFrame& AudioReceiver::next_frame(std::uint32_t now_ms) {

@@ -17,7 +17,8 @@ constexpr double kSpreadPercentile = 0.97;
 constexpr int kShrinkMarginMs = 10;
 
 int clamp_int(std::int64_t v) {
-    return static_cast<int>(std::clamp<std::int64_t>(v, std::numeric_limits<int>::min(), std::numeric_limits<int>::max()));
+    return static_cast<int>(std::clamp<std::int64_t>(v, std::numeric_limits<int>::min(),
+                                                     std::numeric_limits<int>::max()));
 }
 
 }  // namespace
@@ -61,8 +62,8 @@ void JitterBuffer::update_target() {
     target_ms_ = std::clamp(spread_ms_ + kFrameMs, cfg_.min_delay_ms, cfg_.max_delay_ms);
 }
 
-void JitterBuffer::push(std::uint16_t sequence, std::uint32_t timestamp_ms, std::vector<std::uint8_t> payload,
-                        std::uint32_t arrival_ms) {
+void JitterBuffer::push(std::uint16_t sequence, std::uint32_t timestamp_ms,
+                        std::vector<std::uint8_t> payload, std::uint32_t arrival_ms) {
     ++stats_.received;
     const std::int64_t arrival = unwrap_local(arrival_ms);
     std::int64_t seq, ts;
@@ -77,7 +78,8 @@ void JitterBuffer::push(std::uint16_t sequence, std::uint32_t timestamp_ms, std:
         ts = highest_ts_ + static_cast<std::int32_t>(timestamp_ms - highest_ts_raw_);
     }
 
-    if (!playing_ && floor_seq_ != std::numeric_limits<std::int64_t>::min() && seq < floor_seq_ - kRebaseFrames) {
+    if (!playing_ && floor_seq_ != std::numeric_limits<std::int64_t>::min() &&
+        seq < floor_seq_ - kRebaseFrames) {
         // New stream: forget the old one's packets and timing.
         packets_.clear();
         transits_.clear();
@@ -97,7 +99,8 @@ void JitterBuffer::push(std::uint16_t sequence, std::uint32_t timestamp_ms, std:
     // Transit time, late packets included: they are exactly what the target must cover.
     const std::int64_t transit = arrival - ts;
     if (!playing_ && !transits_.empty() &&
-        (transit - min_transit_ > cfg_.max_delay_ms || transit - min_transit_ < -cfg_.max_delay_ms)) {
+        (transit - min_transit_ > cfg_.max_delay_ms ||
+         transit - min_transit_ < -cfg_.max_delay_ms)) {
         // Restarting with a different clock relation (timestamps frozen while muted, a
         // reconnected sender, a long stall): old transit times would misplace the playout.
         transits_.clear();
@@ -132,7 +135,8 @@ void JitterBuffer::push(std::uint16_t sequence, std::uint32_t timestamp_ms, std:
 Playout JitterBuffer::silence(std::int64_t now) const {
     Playout p;
     p.kind = Playout::Kind::Silence;
-    if (!transits_.empty()) p.timestamp_ms = static_cast<std::uint32_t>(now - min_transit_ - target_ms_);
+    if (!transits_.empty())
+        p.timestamp_ms = static_cast<std::uint32_t>(now - min_transit_ - target_ms_);
     return p;
 }
 

@@ -64,15 +64,15 @@ struct Playout {
 
 struct JitterStats {
     int target_delay_ms = 0;
-    int current_depth_ms = 0;  // 0 while not playing
-    std::uint64_t received = 0;    // every push, duplicates and late ones included
-    std::uint64_t late = 0;        // arrived after their turn had passed
-    std::uint64_t duplicates = 0;  // a sequence number already received
-    std::uint64_t lost = 0;        // turns that came without their packet
-    std::uint64_t concealed = 0;   // Conceal playouts (loss, or waiting to grow the delay)
+    int current_depth_ms = 0;         // 0 while not playing
+    std::uint64_t received = 0;       // every push, duplicates and late ones included
+    std::uint64_t late = 0;           // arrived after their turn had passed
+    std::uint64_t duplicates = 0;     // a sequence number already received
+    std::uint64_t lost = 0;           // turns that came without their packet
+    std::uint64_t concealed = 0;      // Conceal playouts (loss, or waiting to grow the delay)
     std::uint64_t fec_recovered = 0;  // FecFromNext playouts
     // Additions beyond the original interface:
-    std::uint64_t dropped = 0;   // discarded unplayed: overflow, shrinking the delay, stale at start
+    std::uint64_t dropped = 0;  // discarded unplayed: overflow, shrinking the delay, stale at start
     std::uint64_t restarts = 0;  // stream (re)starts, including the first
     int jitter_ms = 0;           // the spread the target is derived from
     int buffered_packets = 0;
@@ -101,7 +101,9 @@ private:
     std::int64_t unwrap_local(std::uint32_t t);
     void update_target();
     void stop();
-    bool seen(std::int64_t seq) const { return seen_[static_cast<std::size_t>(seq) & (kSeen - 1)] == seq; }
+    bool seen(std::int64_t seq) const {
+        return seen_[static_cast<std::size_t>(seq) & (kSeen - 1)] == seq;
+    }
     Playout silence(std::int64_t now) const;
     Playout take(std::map<std::int64_t, Entry>::iterator it);
 
@@ -128,11 +130,11 @@ private:
     int target_ms_;
 
     bool playing_ = false;
-    std::int64_t next_seq_ = 0;   // while playing: the frame the next pop plays
+    std::int64_t next_seq_ = 0;  // while playing: the frame the next pop plays
     std::int64_t next_ts_ = 0;
     std::int64_t floor_seq_ = INT64_MIN;  // lower sequence numbers are late
-    int dry_pops_ = 0;       // consecutive pops with nothing queued
-    std::uint64_t unsure_lost_ = 0;  // lost count of the current dry spell
+    int dry_pops_ = 0;                    // consecutive pops with nothing queued
+    std::uint64_t unsure_lost_ = 0;       // lost count of the current dry spell
     int depth_ms_ = 0;
     JitterStats stats_;
 };

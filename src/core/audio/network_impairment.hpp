@@ -13,7 +13,7 @@ public:
     // loss_fraction in [0, 1]; each packet's extra delay is uniform in [0, jitter_ms].
     NetworkImpairment(double loss_fraction, int jitter_ms, std::uint32_t seed = 1);
 
-    bool drop();                   // true: this packet is lost
+    bool drop();                     // true: this packet is lost
     std::uint32_t extra_delay_ms();  // added to this packet's transit time
 
 private:

@@ -41,7 +41,8 @@ std::vector<std::uint8_t> OpusVoiceEncoder::encode(const AudioFrame& frame) {
     // libopus' float path does not promise anything for NaN/Inf; a broken capture device
     // must not be able to wedge the encoder.
     AudioFrame clean;
-    for (std::size_t i = 0; i < frame.size(); ++i) clean[i] = std::isfinite(frame[i]) ? frame[i] : 0.0f;
+    for (std::size_t i = 0; i < frame.size(); ++i)
+        clean[i] = std::isfinite(frame[i]) ? frame[i] : 0.0f;
     std::vector<std::uint8_t> out(kMaxOpusPacketBytes);
     const opus_int32 n = opus_encode_float(enc_.get(), clean.data(), kFrameSamples, out.data(),
                                            static_cast<opus_int32>(out.size()));
@@ -94,7 +95,8 @@ bool OpusVoiceDecoder::decode_fec(const std::uint8_t* next, std::size_t size, Au
 }
 
 void OpusVoiceDecoder::conceal(AudioFrame& out) {
-    if (!dec_ || opus_decode_float(dec_.get(), nullptr, 0, out.data(), kFrameSamples, 0) != kFrameSamples) {
+    if (!dec_ ||
+        opus_decode_float(dec_.get(), nullptr, 0, out.data(), kFrameSamples, 0) != kFrameSamples) {
         out.fill(0.0f);
     }
 }

@@ -9,14 +9,16 @@ namespace {
 constexpr double kTwoPi = 6.283185307179586476925286766559;
 }
 
-float goertzel_magnitude(const float* samples, std::size_t count, float frequency_hz, int sample_rate) {
+float goertzel_magnitude(const float* samples, std::size_t count, float frequency_hz,
+                         int sample_rate) {
     if (!samples || count == 0 || sample_rate <= 0) return 0.0f;
     const double w = kTwoPi * static_cast<double>(frequency_hz) / sample_rate;
     const double coeff = 2.0 * std::cos(w);
     double s1 = 0, s2 = 0, window_sum = 0;
     const double n_minus_1 = count > 1 ? static_cast<double>(count - 1) : 1.0;
     for (std::size_t n = 0; n < count; ++n) {
-        const double hann = count > 1 ? 0.5 - 0.5 * std::cos(kTwoPi * static_cast<double>(n) / n_minus_1) : 1.0;
+        const double hann =
+            count > 1 ? 0.5 - 0.5 * std::cos(kTwoPi * static_cast<double>(n) / n_minus_1) : 1.0;
         window_sum += hann;
         const double x = std::isfinite(samples[n]) ? samples[n] : 0.0;
         const double s0 = x * hann + coeff * s1 - s2;
@@ -30,8 +32,8 @@ float goertzel_magnitude(const float* samples, std::size_t count, float frequenc
     return static_cast<float>(2.0 * std::sqrt(std::max(power, 0.0)) / window_sum);
 }
 
-std::vector<float> make_tone(float frequency_hz, float amplitude, std::size_t samples, int sample_rate,
-                             double phase) {
+std::vector<float> make_tone(float frequency_hz, float amplitude, std::size_t samples,
+                             int sample_rate, double phase) {
     std::vector<float> out(samples);
     if (sample_rate <= 0) return out;
     const double w = kTwoPi * static_cast<double>(frequency_hz) / sample_rate;

@@ -14,7 +14,9 @@ constexpr std::uint16_t kFormatPcm = 1;
 constexpr std::uint16_t kFormatFloat = 3;
 constexpr std::uint16_t kFormatExtensible = 0xFFFE;
 
-std::uint16_t get_u16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] | (p[1] << 8)); }
+std::uint16_t get_u16(const std::uint8_t* p) {
+    return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
+}
 std::uint32_t get_u32(const std::uint8_t* p) {
     return static_cast<std::uint32_t>(p[0]) | (static_cast<std::uint32_t>(p[1]) << 8) |
            (static_cast<std::uint32_t>(p[2]) << 16) | (static_cast<std::uint32_t>(p[3]) << 24);
@@ -26,7 +28,9 @@ void put_u16(std::vector<std::uint8_t>& out, std::uint16_t v) {
 void put_u32(std::vector<std::uint8_t>& out, std::uint32_t v) {
     for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
-void put_tag(std::vector<std::uint8_t>& out, const char* tag) { out.insert(out.end(), tag, tag + 4); }
+void put_tag(std::vector<std::uint8_t>& out, const char* tag) {
+    out.insert(out.end(), tag, tag + 4);
+}
 
 bool valid_layout(int sample_rate, int channels) {
     return sample_rate >= kWavMinSampleRate && sample_rate <= kWavMaxSampleRate && channels >= 1 &&
@@ -69,7 +73,8 @@ std::string parse_fmt(const std::uint8_t* p, std::size_t n, Format& f) {
     if (f.sample_rate < kWavMinSampleRate || f.sample_rate > kWavMaxSampleRate) {
         return "unsupported sample rate " + std::to_string(f.sample_rate);
     }
-    if (block_align != f.channels * (f.bits / 8)) return "fmt block align does not match channels and sample size";
+    if (block_align != f.channels * (f.bits / 8))
+        return "fmt block align does not match channels and sample size";
     return {};
 }
 
@@ -107,7 +112,9 @@ WavParse parse_wav(const std::uint8_t* data, std::size_t size) {
             const std::uint8_t* p = data + body;
             for (std::size_t i = 0; i < a.samples.size(); ++i) {
                 if (fmt.tag == kFormatPcm) {
-                    a.samples[i] = static_cast<float>(static_cast<std::int16_t>(get_u16(p + 2 * i))) / 32768.0f;
+                    a.samples[i] =
+                        static_cast<float>(static_cast<std::int16_t>(get_u16(p + 2 * i))) /
+                        32768.0f;
                 } else {
                     const std::uint32_t bits = get_u32(p + 4 * i);
                     float v;
@@ -117,7 +124,8 @@ WavParse parse_wav(const std::uint8_t* data, std::size_t size) {
             }
             return {std::move(a), {}};
         } else if (chunk_size > available) {
-            return {std::nullopt, "chunk '" + std::string(reinterpret_cast<const char*>(chunk), 4) + "' truncated"};
+            return {std::nullopt, "chunk '" + std::string(reinterpret_cast<const char*>(chunk), 4) +
+                                      "' truncated"};
         }
         // Chunks are padded to an even size.
         pos = body + chunk_size + (chunk_size & 1);
@@ -142,19 +150,21 @@ std::vector<std::uint8_t> encode_wav_pcm16(const WavAudio& audio) {
     put_u16(out, kFormatPcm);
     put_u16(out, static_cast<std::uint16_t>(channels));
     put_u32(out, static_cast<std::uint32_t>(audio.sample_rate));
-    put_u32(out, static_cast<std::uint32_t>(audio.sample_rate) * static_cast<std::uint32_t>(channels) * 2);
+    put_u32(out, static_cast<std::uint32_t>(audio.sample_rate) *
+                     static_cast<std::uint32_t>(channels) * 2);
     put_u16(out, static_cast<std::uint16_t>(channels * 2));
     put_u16(out, 16);
     put_tag(out, "data");
     put_u32(out, data_bytes);
     for (std::size_t i = 0; i < count; ++i) {
         // Clamp first: lround of a huge value is undefined.
-        const double s = std::isfinite(audio.samples[i]) ? std::clamp(static_cast<double>(audio.samples[i]), -1.0, 1.0) : 0.0;
+        const double s = std::isfinite(audio.samples[i])
+                             ? std::clamp(static_cast<double>(audio.samples[i]), -1.0, 1.0)
+                             : 0.0;
         // x * 32768 (the inverse of parse_wav), so parse -> encode gives the same bytes.
         const long v = std::lround(s * 32768.0);
         put_u16(out, static_cast<std::uint16_t>(static_cast<std::int16_t>(std::min(v, 32767L))));
     }
-    if (data_bytes & 1) out.push_back(0);  // never happens with 16-bit samples; kept for RIFF's rule
     return out;
 }
 
@@ -179,14 +189,16 @@ std::vector<float> to_mono_48k(const WavAudio& audio) {
     // Linear interpolation: good enough for speech from common rates (8-48 kHz) and
     // cheap; output sample i sits at input position i * rate / 48000.
     const double step = static_cast<double>(audio.sample_rate) / kSampleRate;
-    const auto out_count = static_cast<std::size_t>(std::llround(static_cast<double>(frames) / step));
+    const auto out_count =
+        static_cast<std::size_t>(std::llround(static_cast<double>(frames) / step));
     std::vector<float> out(out_count);
     for (std::size_t i = 0; i < out_count; ++i) {
         const double x = static_cast<double>(i) * step;
         const auto i0 = std::min(static_cast<std::size_t>(x), frames - 1);
         const std::size_t i1 = std::min(i0 + 1, frames - 1);
         const double t = x - static_cast<double>(i0);
-        out[i] = static_cast<float>(static_cast<double>(mono[i0]) * (1 - t) + static_cast<double>(mono[i1]) * t);
+        out[i] = static_cast<float>(static_cast<double>(mono[i0]) * (1 - t) +
+                                    static_cast<double>(mono[i1]) * t);
     }
     return out;
 }
