@@ -54,6 +54,21 @@ void instanced_attrib(GLuint index, GLint size, GLsizei stride, std::size_t offs
     glVertexAttribDivisor(index, 1);
 }
 
+// A new VAO, left bound, with the quad's corners as attribute 0 (a new static buffer,
+// returned in quad_vbo) and instance_vbo bound for the caller's per-instance attributes.
+GLuint quad_vao_with_instances(const float* quad, GLsizeiptr quad_bytes, GLuint instance_vbo, GLuint& quad_vbo) {
+    GLuint vao = 0;
+    glGenVertexArrays(1, &vao);
+    glBindVertexArray(vao);
+    glGenBuffers(1, &quad_vbo);
+    glBindBuffer(GL_ARRAY_BUFFER, quad_vbo);
+    glBufferData(GL_ARRAY_BUFFER, quad_bytes, quad, GL_STATIC_DRAW);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
+    glBindBuffer(GL_ARRAY_BUFFER, instance_vbo);
+    return vao;
+}
+
 }  // namespace
 
 void map_to_tile(const Rect& tile, float nx, float ny, float& out_x, float& out_y) {
@@ -74,35 +89,21 @@ bool SkeletonRenderer::init(std::string& error) {
     joint_viewport_ = glGetUniformLocation(joint_program_, "u_viewport");
     joint_pixel_ = glGetUniformLocation(joint_program_, "u_pixel");
 
-    // Shared unit quad as a triangle strip: bones read it as (along, across), joints as (x, y).
+    // One unit quad per kind, as a triangle strip: bones read it as (along, across), joints
+    // as (x, y). Each VAO pairs its quad (attribute 0) with its per-instance buffer.
     const float bone_quad[] = {0, -1, 1, -1, 0, 1, 1, 1};
     const float joint_quad[] = {-1, -1, 1, -1, -1, 1, 1, 1};
-    GLuint quads[2];
-    glGenBuffers(2, quads);
-    quad_vbo_ = quads[0];
     glGenBuffers(1, &bone_vbo_);
     glGenBuffers(1, &joint_vbo_);
 
-    glGenVertexArrays(1, &bone_vao_);
-    glBindVertexArray(bone_vao_);
-    glBindBuffer(GL_ARRAY_BUFFER, quads[0]);
-    glBufferData(GL_ARRAY_BUFFER, sizeof bone_quad, bone_quad, GL_STATIC_DRAW);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
-    glBindBuffer(GL_ARRAY_BUFFER, bone_vbo_);
+    bone_vao_ = quad_vao_with_instances(bone_quad, sizeof bone_quad, bone_vbo_, bone_quad_vbo_);
     constexpr GLsizei bs = sizeof(BoneInstance);
     instanced_attrib(1, 2, bs, offsetof(BoneInstance, from));
     instanced_attrib(2, 2, bs, offsetof(BoneInstance, to));
     instanced_attrib(3, 4, bs, offsetof(BoneInstance, color));
     instanced_attrib(4, 1, bs, offsetof(BoneInstance, half_width));
 
-    glGenVertexArrays(1, &joint_vao_);
-    glBindVertexArray(joint_vao_);
-    glBindBuffer(GL_ARRAY_BUFFER, quads[1]);
-    glBufferData(GL_ARRAY_BUFFER, sizeof joint_quad, joint_quad, GL_STATIC_DRAW);
-    glEnableVertexAttribArray(0);
-    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, 0, nullptr);
-    glBindBuffer(GL_ARRAY_BUFFER, joint_vbo_);
+    joint_vao_ = quad_vao_with_instances(joint_quad, sizeof joint_quad, joint_vbo_, joint_quad_vbo_);
     constexpr GLsizei js = sizeof(JointInstance);
     instanced_attrib(1, 2, js, offsetof(JointInstance, center));
     instanced_attrib(2, 1, js, offsetof(JointInstance, radius));

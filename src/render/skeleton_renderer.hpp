@@ -43,7 +43,7 @@ private:
 
     GLuint bone_program_ = 0, joint_program_ = 0;
     GLuint bone_vao_ = 0, joint_vao_ = 0;
-    GLuint quad_vbo_ = 0, bone_vbo_ = 0, joint_vbo_ = 0;
+    GLuint bone_quad_vbo_ = 0, joint_quad_vbo_ = 0, bone_vbo_ = 0, joint_vbo_ = 0;
     GLint bone_viewport_ = -1, bone_pixel_ = -1, joint_viewport_ = -1, joint_pixel_ = -1;
     std::vector<BoneInstance> bones_;
     std::vector<JointInstance> joints_;
