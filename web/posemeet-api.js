@@ -75,8 +75,10 @@
   }
 
   var PoseMeet = {
-    // Starts the client on this page. options: {server, room, name, relay, autoJoin, maxFps};
-    // missing ones come from the URL (?room=&name=&server=&relay=1&fps=).
+    // Starts the client on this page. options: {server, room, name, relay, autoJoin, maxFps,
+    // audio, audioProcessing}; missing ones come from the URL (?room=&name=&server=&relay=1
+    // &fps=&audio=0&audioProcessing=0). audio: false joins without asking for the microphone.
+    // Test only: testLoss (fraction) and testJitterMs impair received audio (?testLoss=&testJitterMs=).
     boot: function (options) {
       options = options || {};
       var q = new URLSearchParams(location.search);
@@ -87,6 +89,11 @@
         relay: options.relay || q.get('relay') === '1',
         autoJoin: options.autoJoin !== false,
         maxFps: Number(options.maxFps || q.get('fps')) || 0,
+        audio: options.audio !== undefined ? options.audio !== false : q.get('audio') !== '0',
+        audioProcessing: options.audioProcessing !== undefined ? options.audioProcessing !== false
+                                                               : q.get('audioProcessing') !== '0',
+        testLoss: Number(options.testLoss || q.get('testLoss')) || 0,
+        testJitterMs: Number(options.testJitterMs || q.get('testJitterMs')) || 0,
       };
       if (typeof WebAssembly !== 'object') { fatal('This browser does not support WebAssembly.'); return readyPromise; }
       var fromDisk = location.protocol === 'file:';
@@ -200,6 +207,26 @@
       },
       makeHost: function (userId) { return PoseMeet.request('vcTransferHost', {operate_user_id: userId}); },
       endMeeting: function () { return PoseMeet.request('vcFinishRoom', {}); },
+    },
+    // Audio: output volume per participant (0 silent .. 1 normal .. 2 double) and the
+    // microphone to use (ids from state().audio.input_devices; '' = the default).
+    setVolume: function (userId, gain) {
+      return readyPromise.then(function () {
+        withStrings([userId], function (p) { Module._pm_api_set_volume(p[0], Number(gain)); });
+      });
+    },
+    setInputDevice: function (deviceId) {
+      return readyPromise.then(function () {
+        withStrings([deviceId || ''], function (p) { Module._pm_api_audio_set_input(p[0]); });
+      });
+    },
+    // Test hooks: analyse every played audio frame per remote at these frequencies;
+    // audioTapTake() returns {user_id: [{t, kind, rms, mag: [...]}, ...]} since the last take.
+    test: {
+      audioTap: function (frequencies) {
+        withStrings([JSON.stringify(frequencies || [])], function (p) { Module._pm_api_audio_tap_start(p[0]); });
+      },
+      audioTapTake: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_audio_tap_take())); },
     },
     state: function () {
       if (!Module || !Module._pm_api_state) return null;

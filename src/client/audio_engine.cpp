@@ -67,7 +67,8 @@ void AudioEngine::on_capture(const float* samples, std::size_t count, std::uint3
         const int want = au::bitrate_for_room(static_cast<int>(session_.remotes().size()) + 1);
         if (want != sender_.bitrate()) sender_.set_bitrate(want);
         const auto payload = sender_.encode_frame(frame);
-        if (!payload.empty()) session_.send_audio(payload, end_media_ms - age_ms);
+        if (!payload.empty() && session_.send_audio(payload, end_media_ms - age_ms))
+            stream_bytes_sent_ += payload.size() + kMediaHeaderBytes;
     }
 }
 
@@ -101,7 +102,7 @@ void AudioEngine::release_delayed(double now_ms) {
 
 void AudioEngine::deliver(const std::string& user_id, const MediaHeader& header, const std::uint8_t* payload,
                           std::size_t size) {
-    remote(user_id).receiver.on_packet(header.sequence, header.timestamp_ms, payload, size,
+    remote(user_id).receiver->on_packet(header.sequence, header.timestamp_ms, payload, size,
                                        session_.clock().media_time_ms());
 }
 
@@ -127,12 +128,18 @@ const au::AudioFrame& AudioEngine::next_playback_frame(double playout_delay_ms) 
     release_delayed(now);
     forget_departed();
     for (auto& [user_id, r] : remotes_) {
-        const au::AudioFrame& frame = r->receiver.next_frame(media_now);
-        const au::Playout::Kind kind = r->receiver.last_kind();
+        // The moment the room mutes someone (their own click, the host, a mute-all) their
+        // voice stops here too, instead of playing out what the jitter buffer still holds.
+        const UserRecord* user = session_.find_user(user_id);
+        const bool muted = !user || user->mic != 1;
+        if (muted && !r->muted) r->receiver = std::make_unique<au::AudioReceiver>(config_.jitter);
+        r->muted = muted;
+        const au::AudioFrame& frame = muted ? silence_ : r->receiver->next_frame(media_now);
+        const au::Playout::Kind kind = muted ? au::Playout::Kind::Silence : r->receiver->last_kind();
         if (kind == au::Playout::Kind::Packet || kind == au::Playout::Kind::FecFromNext) {
             // Sender's capture time of this frame -> when its first sample reaches the ear.
             const auto heard = static_cast<std::int32_t>(media_now + static_cast<std::uint32_t>(playout_delay_ms) -
-                                                         r->receiver.last_timestamp_ms());
+                                                         r->receiver->last_timestamp_ms());
             r->latency_ms.push_back(heard);
             if (r->latency_ms.size() > kLatencyWindow) r->latency_ms.pop_front();
         }
@@ -149,6 +156,16 @@ const au::AudioFrame& AudioEngine::next_playback_frame(double playout_delay_ms) 
     }
     mixed_ = mixer_.mix();
     ++frames_played_;
+    if (!tap_frequencies_.empty()) {
+        // What the speaker gets, volumes applied, under the key "_mix".
+        TapFrame t;
+        t.at_ms = now;
+        t.kind = au::Playout::Kind::Packet;
+        t.rms_dbfs = au::rms_dbfs(mixed_);
+        for (float f : tap_frequencies_) t.magnitudes.push_back(au::goertzel_magnitude(mixed_.data(), mixed_.size(), f));
+        mix_tap_.push_back(std::move(t));
+        if (mix_tap_.size() > tap_max_frames_) mix_tap_.pop_front();
+    }
     update_active_speaker(now);
     return mixed_;
 }
@@ -166,7 +183,7 @@ float AudioEngine::volume(const std::string& user_id) const {
 bool AudioEngine::speaking(const std::string& user_id) const {
     if (session_.self() && session_.self()->user_id == user_id) return session_.mic_open() && input_vad_.active();
     auto it = remotes_.find(user_id);
-    return it != remotes_.end() && it->second->receiver.speaking();
+    return it != remotes_.end() && !it->second->muted && it->second->receiver->speaking();
 }
 
 void AudioEngine::update_active_speaker(double now_ms) {
@@ -183,7 +200,7 @@ void AudioEngine::update_active_speaker(double now_ms) {
         }
     };
     if (session_.self()) consider(session_.self()->user_id, input_level_dbfs_);
-    for (const auto& [id, r] : remotes_) consider(id, r->receiver.level_dbfs());
+    for (const auto& [id, r] : remotes_) consider(id, r->receiver->level_dbfs());
     if (loudest.empty() || loudest == active_speaker_) return;
     const bool current_quiet = active_speaker_.empty() || !speaking(active_speaker_);
     if (current_quiet || now_ms - active_since_ms_ >= kHoldMs) {
@@ -197,12 +214,13 @@ void AudioEngine::update_active_speaker(double now_ms) {
 Json AudioEngine::state_json() const {
     Json remotes = Json::object();
     for (const auto& [id, r] : remotes_) {
-        const au::JitterStats js = r->receiver.stats();
+        const au::JitterStats js = r->receiver->stats();
         std::vector<double> lat(r->latency_ms.begin(), r->latency_ms.end());
-        remotes[id] = Json{{"level_dbfs", r->receiver.level_dbfs()},
-                           {"speaking", r->receiver.speaking()},
+        remotes[id] = Json{{"level_dbfs", r->receiver->level_dbfs()},
+                           {"speaking", speaking(id)},
+                           {"muted", r->muted},
                            {"volume", volume(id)},
-                           {"last_kind", kind_name(r->receiver.last_kind())},
+                           {"last_kind", kind_name(r->receiver->last_kind())},
                            {"jitter", Json{{"target_delay_ms", js.target_delay_ms},
                                            {"depth_ms", js.current_depth_ms},
                                            {"received", js.received},
@@ -210,8 +228,11 @@ Json AudioEngine::state_json() const {
                                            {"duplicates", js.duplicates},
                                            {"lost", js.lost},
                                            {"concealed", js.concealed},
-                                           {"fec_recovered", js.fec_recovered}}},
-                           {"malformed", r->receiver.malformed()},
+                                           {"fec_recovered", js.fec_recovered},
+                                           {"dropped", js.dropped},
+                                           {"restarts", js.restarts},
+                                           {"spread_ms", js.jitter_ms}}},
+                           {"malformed", r->receiver->malformed()},
                            {"mouth_to_ear_ms", Json{{"median", percentile(lat, 0.5)},
                                                     {"p99", percentile(lat, 0.99)},
                                                     {"samples", lat.size()}}}};
@@ -224,6 +245,7 @@ Json AudioEngine::state_json() const {
                 {"frames_played", frames_played_},
                 {"packets_sent", session_.audio_packets_sent()},
                 {"bytes_sent", session_.audio_bytes_sent()},
+                {"stream_bytes_sent", stream_bytes_sent_},
                 {"dropped_muted", session_.audio_dropped_muted()},
                 {"limited_samples", mixer_.limited_samples()},
                 {"active_speaker", active_speaker_},
@@ -234,19 +256,22 @@ void AudioEngine::start_tap(std::vector<float> frequencies, std::size_t max_fram
     tap_frequencies_ = std::move(frequencies);
     tap_max_frames_ = std::max<std::size_t>(1, max_frames);
     for (auto& [id, r] : remotes_) r->tap.clear();
+    mix_tap_.clear();
 }
 
 Json AudioEngine::take_tap() {
-    Json out = Json::object();
-    for (auto& [id, r] : remotes_) {
+    auto frames_json = [](std::deque<TapFrame>& tap) {
         Json frames = Json::array();
-        for (const TapFrame& t : r->tap) {
+        for (const TapFrame& t : tap) {
             frames.push_back(Json{{"t", t.at_ms}, {"kind", kind_name(t.kind)}, {"rms", t.rms_dbfs},
                                   {"mag", t.magnitudes}});
         }
-        r->tap.clear();
-        out[id] = std::move(frames);
-    }
+        tap.clear();
+        return frames;
+    };
+    Json out = Json::object();
+    for (auto& [id, r] : remotes_) out[id] = frames_json(r->tap);
+    out["_mix"] = frames_json(mix_tap_);
     return out;
 }
 

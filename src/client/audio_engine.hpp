@@ -78,15 +78,17 @@ public:
     // Test hook: from now on, analyse every played frame of every remote at these
     // frequencies (Goertzel), keeping the last `max_frames` per remote.
     void start_tap(std::vector<float> frequencies, std::size_t max_frames = 3000);
-    // { user_id: [{t, kind, rms, mag: [...]}, ...] } and clears what it returned.
+    // { user_id: [{t, kind, rms, mag: [...]}, ...], "_mix": [...] } and clears what it
+    // returned. Per remote: their decoded voice before volume; _mix: what the speaker gets.
     protocol::Json take_tap();
 
 private:
     struct Remote {
-        audio::AudioReceiver receiver;
+        std::unique_ptr<audio::AudioReceiver> receiver;
+        bool muted = false;             // the room has their mic off: nothing plays
         std::deque<double> latency_ms;  // capture -> playback, recent frames
         std::deque<TapFrame> tap;
-        explicit Remote(const audio::JitterBufferConfig& c) : receiver(c) {}
+        explicit Remote(const audio::JitterBufferConfig& c) : receiver(std::make_unique<audio::AudioReceiver>(c)) {}
     };
     struct DelayedPacket {
         double release_ms;
@@ -114,11 +116,13 @@ private:
     audio::VoiceActivity input_vad_;
     float input_level_dbfs_ = audio::kSilenceDbfs;
     std::uint64_t frames_captured_ = 0;
+    std::uint64_t stream_bytes_sent_ = 0;  // one copy of each audio packet (what one listener gets)
 
     std::map<std::string, std::unique_ptr<Remote>> remotes_;
     std::map<std::string, float> volumes_;
     audio::Mixer mixer_;
     audio::AudioFrame mixed_{};
+    const audio::AudioFrame silence_{};
     std::uint64_t frames_played_ = 0;
 
     std::unique_ptr<audio::NetworkImpairment> impairment_;
@@ -129,6 +133,7 @@ private:
 
     std::vector<float> tap_frequencies_;
     std::size_t tap_max_frames_ = 0;
+    std::deque<TapFrame> mix_tap_;
 };
 
 }  // namespace posemeet

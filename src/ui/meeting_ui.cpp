@@ -14,6 +14,7 @@ namespace {
 constexpr ImU32 kBackground = IM_COL32(18, 20, 26, 255);
 constexpr ImU32 kTileColor = IM_COL32(32, 36, 46, 255);
 constexpr ImU32 kTileBorderSelf = IM_COL32(90, 140, 255, 255);
+constexpr ImU32 kTileBorderSpeaking = IM_COL32(70, 210, 120, 255);
 constexpr ImU32 kLabelBg = IM_COL32(0, 0, 0, 150);
 constexpr ImU32 kText = IM_COL32(235, 238, 245, 255);
 constexpr ImU32 kMuted = IM_COL32(150, 156, 170, 255);
@@ -29,6 +30,18 @@ void badge(ImDrawList* dl, ImVec2& cursor, const char* text, ImU32 bg) {
     dl->AddRectFilled(cursor, ImVec2(cursor.x + size.x + 2 * pad.x, cursor.y + size.y + 2 * pad.y), bg, 4.0f);
     dl->AddText(ImVec2(cursor.x + pad.x, cursor.y + pad.y), kText, text);
     cursor.x += size.x + 2 * pad.x + 4;
+}
+
+// A small horizontal input-level meter: -60..0 dBFS mapped to the bar, green to amber.
+void level_meter(float dbfs, const ImVec2& size) {
+    const float fraction = std::clamp((dbfs + 60.0f) / 60.0f, 0.0f, 1.0f);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float y = p.y + (ImGui::GetFrameHeight() - size.y) * 0.5f;
+    dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + size.x, y + size.y), IM_COL32(50, 54, 66, 255), 3.0f);
+    dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + size.x * fraction, y + size.y),
+                      fraction > 0.85f ? IM_COL32(230, 170, 50, 255) : IM_COL32(70, 200, 110, 255), 3.0f);
+    ImGui::Dummy(ImVec2(size.x, ImGui::GetFrameHeight()));
 }
 
 ImU32 transport_color(const std::string& t) {
@@ -164,6 +177,8 @@ void MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float he
     } else if (ImGui::Button("Unmute")) {
         intents.operate("vcOperateSelfMic", Json{{"operate", 1}});
     }
+    ImGui::SameLine(0, 6);
+    draw_audio_settings(view, intents);
     ImGui::SameLine();
     if (ImGui::Button(view.my_camera ? "Camera off" : "Camera on"))
         intents.operate("vcOperateSelfCamera", Json{{"operate", view.my_camera ? 0 : 1}});
@@ -207,11 +222,21 @@ void MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float he
         ImGui::TextColored(ImVec4(0.55f, 0.85f, 0.6f, 1.0f), "%s is sharing a %s", view.sharer_name.c_str(),
                            view.share_type == 1 ? "whiteboard" : "screen");
     }
+    if (!view.active_speaker_name.empty() && view.tiles.size() > 1) {
+        ImGui::SameLine(0, 18);
+        ImGui::TextColored(ImVec4(0.45f, 0.9f, 0.6f, 1.0f), "Speaking: %s", view.active_speaker_name.c_str());
+    }
     if (view.status == "reconnecting" || !view.error.empty()) {
         ImGui::SameLine();
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.55f, 0.35f, 1.0f));
         ImGui::Text("%s", view.error.empty() ? "Reconnecting..." : view.error.c_str());
         ImGui::PopStyleColor();
+    } else if (!view.mic_message.empty() && view.mic_state != "live") {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.35f, 1.0f), "%s", view.mic_message.c_str());
+    } else if (view.audio_waits_for_click) {
+        ImGui::SameLine();
+        ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.35f, 1.0f), "Click anywhere to hear the meeting");
     } else if (!view.notice.empty()) {
         ImGui::SameLine();
         ImGui::TextDisabled("%s", view.notice.c_str());
@@ -228,6 +253,35 @@ void MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float he
     ImGui::PopStyleColor(2);
     ImGui::End();
     ImGui::PopStyleColor();
+}
+
+// The mic's level next to the mute button, and a menu to pick the microphone.
+void MeetingUi::draw_audio_settings(const MeetingView& view, Intents& intents) {
+    if (view.mic_state == "live") {
+        level_meter(view.my_mic ? view.input_level_dbfs : -127.0f, ImVec2(46, 6));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip(view.my_mic ? "Your microphone level" : "You are muted");
+        ImGui::SameLine(0, 4);
+    }
+    if (ImGui::ArrowButton("##audio", ImGuiDir_Down)) ImGui::OpenPopup("audio_menu");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Microphone settings");
+    if (ImGui::BeginPopup("audio_menu")) {
+        ImGui::TextDisabled("Microphone");
+        if (view.input_devices.empty()) ImGui::TextDisabled("(no microphone available)");
+        for (const auto& d : view.input_devices) {
+            const bool selected = d.id == view.input_device || (view.input_device.empty() && &d == &view.input_devices[0]);
+            if (ImGui::Selectable(d.label.c_str(), selected)) intents.input_device = d.id;
+        }
+        if (view.mic_state == "live") {
+            ImGui::Separator();
+            ImGui::TextDisabled("Input level");
+            level_meter(view.input_level_dbfs, ImVec2(200, 8));
+        } else {
+            ImGui::Separator();
+            ImGui::TextWrapped("%s", view.mic_message.empty() ? "The microphone is off." : view.mic_message.c_str());
+            if (view.mic_state != "asking" && ImGui::Button("Try the microphone again")) intents.input_device = view.input_device;
+        }
+        ImGui::EndPopup();
+    }
 }
 
 void MeetingUi::draw_end_confirmation(Intents& intents) {
@@ -288,7 +342,16 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
         const ImVec2 mx(mn.x + tile_w, mn.y + tile_h);
         placed.push_back({&view.tiles[i], mn, mx});
         dl->AddRectFilled(mn, mx, kTileColor, 10.0f);
-        if (view.tiles[i].is_self) dl->AddRect(mn, mx, kTileBorderSelf, 10.0f, 0, 2.0f);
+        const TileView& t = view.tiles[i];
+        if (t.speaking) {
+            // A green glow while their voice comes through: two soft outer rings and a line.
+            dl->AddRect(ImVec2(mn.x - 3, mn.y - 3), ImVec2(mx.x + 3, mx.y + 3), IM_COL32(70, 210, 120, 70), 13.0f, 0, 4.0f);
+            dl->AddRect(mn, mx, kTileBorderSpeaking, 10.0f, 0, 3.0f);
+        } else if (t.active_speaker && n > 2) {
+            dl->AddRect(mn, mx, IM_COL32(70, 210, 120, 110), 10.0f, 0, 2.0f);
+        } else if (t.is_self) {
+            dl->AddRect(mn, mx, kTileBorderSelf, 10.0f, 0, 2.0f);
+        }
         if (view.tiles[i].pose) {
             float rgba[4];
             participant_color(view.tiles[i].color_seed, rgba);
@@ -335,10 +398,20 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
     ImGui::Separator();
     for (const auto& t : view.tiles) {
         ImGui::PushID(t.user_id.c_str());
-        if (view.i_am_host && !t.is_self) {  // the host's menu for this participant, first on the row
-            if (ImGui::SmallButton("...")) ImGui::OpenPopup("host_menu");
-            if (ImGui::BeginPopup("host_menu")) {
-                draw_host_menu(view, t, intents);
+        if (!t.is_self) {  // this participant's menu (volume; the host's controls), first on the row
+            if (ImGui::SmallButton("...")) ImGui::OpenPopup("participant_menu");
+            if (ImGui::BeginPopup("participant_menu")) {
+                ImGui::TextDisabled("%s", t.name.c_str());
+                float percent = t.volume * 100.0f;
+                ImGui::SetNextItemWidth(180);
+                if (ImGui::SliderFloat("Volume", &percent, 0.0f, 200.0f, "%.0f%%"))
+                    intents.volumes.emplace_back(t.user_id, percent / 100.0f);
+                if (view.i_am_host) {
+                    ImGui::Separator();
+                    draw_host_menu(view, t, intents);
+                } else if (ImGui::Selectable("Send a private message")) {
+                    chat_to_ = t.user_id;
+                }
                 ImGui::EndPopup();
             }
             ImGui::SameLine();
@@ -354,7 +427,12 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
             ImGui::TextColored(ImVec4(0.5f, 0.65f, 1.0f, 1.0f), "host");
         }
         ImGui::SameLine();
-        ImGui::TextColored(t.mic ? ImVec4(0.45f, 0.85f, 0.55f, 1) : ImVec4(0.8f, 0.45f, 0.45f, 1), t.mic ? "mic" : "muted");
+        if (t.speaking) ImGui::TextColored(ImVec4(0.35f, 0.95f, 0.55f, 1), "speaking");
+        else ImGui::TextColored(t.mic ? ImVec4(0.45f, 0.85f, 0.55f, 1) : ImVec4(0.8f, 0.45f, 0.45f, 1), t.mic ? "mic" : "muted");
+        if (!t.is_self && t.volume != 1.0f) {
+            ImGui::SameLine();
+            ImGui::TextDisabled("vol %.0f%%", t.volume * 100.0f);
+        }
         if (t.camera) {
             ImGui::SameLine();
             ImGui::TextDisabled("cam");
@@ -375,7 +453,6 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
 
 void MeetingUi::draw_host_menu(const MeetingView&, const TileView& who, Intents& intents) {
     using protocol::Json;
-    ImGui::TextDisabled("%s", who.name.c_str());
     const Json target{{"operate_user_id", who.user_id}};
     auto with = [&](const char* key, int v) { Json j = target; j[key] = v; return j; };
     if (who.mic) {

@@ -24,6 +24,13 @@ struct TileView {
     std::optional<Pose> pose;  // what to draw now; empty until the first packet
     bool mic = false, camera = false, sharing = false, may_share = false, online = true;
     bool wants_to_speak = false, wants_to_share = false;  // pending requests (host sees them)
+    bool speaking = false;        // their voice is coming through now
+    bool active_speaker = false;  // the last person who spoke
+    float volume = 1.0f;          // our output volume for them, 0..2
+};
+
+struct AudioInputChoice {
+    std::string id, label;
 };
 
 struct ChatLine {
@@ -62,6 +69,15 @@ struct MeetingView {
     std::vector<ChatLine> chat;
     std::vector<std::string> toasts;       // recent notices for you, newest last
     bool ended = false;
+
+    // Audio.
+    std::string mic_state;        // off, asking, live, denied, no_device, error
+    std::string mic_message;      // why the microphone is unavailable, for the user
+    float input_level_dbfs = -127.0f;
+    std::vector<AudioInputChoice> input_devices;
+    std::string input_device;
+    bool audio_waits_for_click = false;  // the browser holds sound until the user interacts
+    std::string active_speaker_name;
 };
 
 struct Intents {
@@ -71,6 +87,9 @@ struct Intents {
     // Room operations in the control protocol's own words: event name + content.
     std::vector<std::pair<std::string, protocol::Json>> operations;
     void operate(const char* event, protocol::Json content) { operations.emplace_back(event, std::move(content)); }
+    // Audio settings (local, not room operations).
+    std::vector<std::pair<std::string, float>> volumes;  // user id -> new output volume
+    std::optional<std::string> input_device;             // switch microphone ("" = default)
 };
 
 // Receives a skeleton to draw: pose, tile rectangle (CSS px) and RGBA colour.

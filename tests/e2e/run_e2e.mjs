@@ -7,10 +7,14 @@ import { ARTIFACTS } from './lib/processes.mjs';
 import * as meeting from './meeting.e2e.mjs';
 import * as resilience from './resilience.e2e.mjs';
 import * as controls from './controls.e2e.mjs';
+import * as audio from './audio.e2e.mjs';
 
 const h = new Harness();
 const figures = {};
-for (const scenario of [meeting, resilience, controls]) {
+// POSEMEET_E2E_ONLY=audio,controls runs just those scenarios (while working on one).
+const all = { meeting, resilience, controls, audio };
+const only = (process.env.POSEMEET_E2E_ONLY || '').split(',').filter(Boolean);
+for (const scenario of only.length ? only.map((n) => all[n]) : Object.values(all)) {
   try { await scenario.run(h, figures); } catch (e) { h.crash(e); }
 }
 fs.mkdirSync(ARTIFACTS, { recursive: true });

@@ -198,8 +198,14 @@ TEST_CASE("audio from a member the room says is muted is dropped, even if it arr
     h.deliver(h.room.operate_all_mic("u-zed", 0, 0));
     frames = h.play(10, {&ann});
     CHECK(h.session.audio_dropped_muted() == 10);
-    // Silent within the jitter buffer's depth plus its fade: by the last frames at most.
-    CHECK(magnitude(frames.back(), 660) < 0.01f);
+    // Silent from the very next frame: what the jitter buffer still held is not played.
+    for (const auto& f : frames) CHECK(au::rms_dbfs(f) == au::kSilenceDbfs);
+    CHECK_FALSE(h.engine.speaking("u-ann"));
+    // Unmuted again (with permission): heard again after the jitter buffer refills.
+    h.deliver(h.room.operate_all_mic("u-zed", 1, 1));
+    h.set_mic("u-ann", 1);
+    frames = h.play(30, {&ann});
+    CHECK(magnitude(frames.back(), 660) > 0.2f);
 }
 
 TEST_CASE("10% loss and 40 ms jitter: the tone stays continuous") {

@@ -14,11 +14,13 @@
 #include <memory>
 #include <string>
 
+#include "client/audio_engine.hpp"
 #include "client/meeting_session.hpp"
 #include "core/pose_codec.hpp"
 #include "core/synthetic_pose.hpp"
 #include "platform/web/canvas_input.hpp"
 #include "platform/web/js_bridge.hpp"
+#include "platform/web/web_audio_device.hpp"
 #include "platform/web/web_clock.hpp"
 #include "platform/web/web_peer_link.hpp"
 #include "platform/web/web_signaling_socket.hpp"
@@ -40,6 +42,9 @@ struct App {
     web::WebSignalingSocket socket;
     std::unique_ptr<web::WebPeerLinkFactory> peers;
     std::unique_ptr<MeetingSession> session;
+    std::unique_ptr<AudioEngine> audio;
+    std::unique_ptr<web::WebAudioDevice> audio_device;
+    bool mic_requested = false;  // asked for the microphone once, at the first join
     render::SkeletonRenderer renderer;
     ui::MeetingUi ui;
     ui::FontSet fonts;
@@ -91,6 +96,10 @@ ui::MeetingView build_view(App& app) {
         if (t.wants_to_speak) v.requests.push_back({u->user_id, u->user_name, /*share=*/false});
         if (t.wants_to_share) v.requests.push_back({u->user_id, u->user_name, /*share=*/true});
         t.color_seed = pose_seed_for_user(u->user_id);
+        t.speaking = app.audio->speaking(u->user_id);
+        t.active_speaker = app.audio->active_speaker() == u->user_id;
+        t.volume = app.audio->volume(u->user_id);
+        if (t.active_speaker) v.active_speaker_name = u->user_name;
         if (s.self() && u->user_id == s.self()->user_id) {
             t.is_self = true;
             t.pose = s.local_pose();
@@ -124,6 +133,13 @@ ui::MeetingView build_view(App& app) {
         v.sharer_name = sharer->user_name;
     v.share_type = c.share_type;
     v.ended = m.ended();
+    const web::WebAudioDevice& audio = *app.audio_device;
+    v.mic_state = web::to_string(audio.mic_state());
+    v.mic_message = audio.mic_message();
+    v.input_level_dbfs = app.audio->input_level_dbfs();
+    v.input_device = audio.device_id();
+    for (const auto& d : audio.devices()) v.input_devices.push_back({d.id, d.label});
+    v.audio_waits_for_click = !audio.playback_running() && s.status() == ConnectionStatus::Joined;
     for (const ChatMessage& msg : m.chat()) {
         const UserRecord* to = msg.to_user_id.empty() ? nullptr : s.find_user(msg.to_user_id);
         v.chat.push_back({msg.user_name, msg.to_user_id.empty() ? "" : (to ? to->user_name : "?"), msg.message,
@@ -195,10 +211,15 @@ void frame() {
     }
     if (intents.leave) app.session->leave();
     for (auto& [event, content] : intents.operations) app.session->request(event, std::move(content));
+    for (const auto& [user_id, gain] : intents.volumes) app.audio->set_volume(user_id, gain);
+    if (intents.input_device) app.audio_device->start_capture(*intents.input_device);
 }
 
 // The session must keep sending at 30 Hz even when the page draws slowly.
-void tick_timer(void*) { g_app->session->tick(); }
+void tick_timer(void*) {
+    g_app->session->tick();
+    g_app->audio_device->pump();
+}
 
 }  // namespace
 }  // namespace posemeet
@@ -228,7 +249,40 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
                    {"joint_instances", app.renderer.last_joint_instances()},
                    {"draw_calls", app.renderer.last_draw_calls()}};
     j["server_url"] = app.config.server_url;
+    j["audio"] = app.audio->state_json();
+    auto& d = *app.audio_device;
+    j["audio"]["mic_state"] = posemeet::web::to_string(d.mic_state());
+    j["audio"]["mic_message"] = d.mic_message();
+    j["audio"]["input_device"] = d.device_id();
+    auto devices = posemeet::protocol::Json::array();
+    for (const auto& dev : d.devices()) devices.push_back({{"id", dev.id}, {"label", dev.label}});
+    j["audio"]["input_devices"] = std::move(devices);
+    j["audio"]["playback_running"] = d.playback_running();
+    j["audio"]["speaker_queue_ms"] = d.speaker_queue_ms();
+    j["audio"]["underruns"] = d.underruns();
     buffer = j.dump();
+    return buffer.c_str();
+}
+// Output volume of one participant, 0..2.
+EMSCRIPTEN_KEEPALIVE void pm_api_set_volume(const char* user_id, double gain) {
+    posemeet::g_app->audio->set_volume(user_id, static_cast<float>(gain));
+}
+// Switch the microphone ("" = the browser's default).
+EMSCRIPTEN_KEEPALIVE void pm_api_audio_set_input(const char* device_id) {
+    posemeet::g_app->audio_device->start_capture(device_id);
+}
+// Test hook: analyse every played frame of every remote at these frequencies (JSON array).
+EMSCRIPTEN_KEEPALIVE void pm_api_audio_tap_start(const char* frequencies_json) {
+    auto j = posemeet::protocol::Json::parse(frequencies_json, nullptr, false);
+    std::vector<float> freqs;
+    if (j.is_array())
+        for (const auto& f : j)
+            if (f.is_number()) freqs.push_back(f.get<float>());
+    posemeet::g_app->audio->start_tap(std::move(freqs));
+}
+EMSCRIPTEN_KEEPALIVE const char* pm_api_audio_tap_take() {
+    static std::string buffer;
+    buffer = posemeet::g_app->audio->take_tap().dump();
     return buffer.c_str();
 }
 // The page hands over the CJK font it fetched (malloc'ed by the page; we take ownership).
@@ -289,7 +343,17 @@ int main() {
     sc.server_url = app.config.server_url;
     sc.force_relay = app.config.force_relay;
     app.session = std::make_unique<MeetingSession>(sc, app.socket, app.peers.get(), app.clock);
+    AudioEngineConfig ac;
+    ac.test_loss = app.config.test_loss;
+    ac.test_jitter_ms = static_cast<int>(app.config.test_jitter_ms);
+    app.audio = std::make_unique<AudioEngine>(*app.session, ac);
+    app.audio_device = std::make_unique<web::WebAudioDevice>(*app.audio, app.clock, app.config.audio_processing);
     app.session->set_event_listener([](const std::string& name, const protocol::Json& data) {
+        // The browser asks for the microphone once, when we first get into a meeting.
+        if (name == "joined" && g_app->config.audio && !g_app->mic_requested) {
+            g_app->mic_requested = true;
+            g_app->audio_device->start_capture();
+        }
         web::emit_event(name, data.dump());
     });
     app.about = std::string("PoseMeet - ") + opus_get_version_string();

@@ -14,7 +14,9 @@ EM_JS(char*, pm_js_page_config, (), {
     var cfg = (Module['posemeetConfig'] || {});
     var json = JSON.stringify({server: cfg.server || "", room: cfg.room || "", name: cfg.name || "",
                                relay: !!cfg.relay, autoJoin: cfg.autoJoin !== false,
-                               maxFps: Number(cfg.maxFps) || 0});
+                               maxFps: Number(cfg.maxFps) || 0, audio: cfg.audio !== false,
+                               audioProcessing: cfg.audioProcessing !== false,
+                               testLoss: Number(cfg.testLoss) || 0, testJitterMs: Number(cfg.testJitterMs) || 0});
     var len = lengthBytesUTF8(json) + 1;
     var ptr = _malloc(len);
     stringToUTF8(json, ptr, len);
@@ -63,6 +65,10 @@ PageConfig read_page_config() {
         c.force_relay = j.value("relay", false);
         c.auto_join = j.value("autoJoin", true);
         c.max_fps = j.value("maxFps", 0.0);
+        c.audio = j.value("audio", true);
+        c.audio_processing = j.value("audioProcessing", true);
+        c.test_loss = j.value("testLoss", 0.0);
+        c.test_jitter_ms = j.value("testJitterMs", 0.0);
     }
     if (c.server_url.empty()) c.server_url = "ws://127.0.0.1:8080/ws";
     return c;

@@ -13,6 +13,9 @@ struct PageConfig {
     bool force_relay = false;
     bool auto_join = true;
     double max_fps = 0;  // 0 = the display rate (20 on software-rendered WebGL)
+    bool audio = true;             // ask for the microphone when joining
+    bool audio_processing = true;  // echo cancellation, noise suppression, auto gain
+    double test_loss = 0, test_jitter_ms = 0;  // test only: impair received audio
 };
 
 PageConfig read_page_config();

@@ -47,14 +47,20 @@ export function stopProcess(proc, signal = 'SIGTERM') {
 export function startBot(wsUrl, { room, name = 'Bot', count = 1, extraArgs = [] }) {
   const proc = spawn(BOT_BIN, ['--url', wsUrl, '--room', room, '--name', name, '--count', String(count),
     '--duration', '0', '--stats-interval', '0.2', '--print-poses', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const bot = { proc, latest: {}, log: '', stop: () => stopProcess(proc, 'SIGINT') };
+  // latest: the newest stats line per bot name; history: every line (bounded).
+  const bot = { proc, latest: {}, history: [], log: '', stop: () => stopProcess(proc, 'SIGINT') };
   let buf = '';
   proc.stdout.on('data', (d) => {
     buf += d;
     let i;
     while ((i = buf.indexOf('\n')) >= 0) {
       const line = buf.slice(0, i); buf = buf.slice(i + 1);
-      try { const j = JSON.parse(line); bot.latest[j.bot] = j; } catch (e) { bot.log += line + '\n'; }
+      try {
+        const j = JSON.parse(line);
+        bot.latest[j.bot] = j;
+        bot.history.push(j);
+        if (bot.history.length > 5000) bot.history.shift();
+      } catch (e) { bot.log += line + '\n'; }
     }
   });
   proc.stderr.on('data', (d) => { bot.log += d; });
@@ -72,14 +78,23 @@ export const CHROMIUM_ARGS = [
 ];
 
 // One separate Chromium process per participant (as separate people would have).
-export async function openParticipant(url, { viewport = { width: 720, height: 450 }, deviceScaleFactor = 1, initScript } = {}) {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+// extraArgs: more Chromium flags (e.g. a fake microphone, see audioArgs()).
+export async function openParticipant(url, { viewport = { width: 720, height: 450 }, deviceScaleFactor = 1, initScript,
+                                             extraArgs = [] } = {}) {
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
   const page = await browser.newPage({ viewport, deviceScaleFactor });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   if (initScript) await page.addInitScript(initScript);
   await page.goto(url);
   return { browser, page, errors, close: () => browser.close() };
+}
+
+// Chromium flags for a participant whose microphone plays a WAV file (looped) and whose
+// page may play sound without a click.
+export function audioArgs(wavPath) {
+  return ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-audio-capture=${wavPath}`, '--autoplay-policy=no-user-gesture-required'];
 }
 
 export const state = (p) => p.page.evaluate(() => window.PoseMeet && window.PoseMeet.state());

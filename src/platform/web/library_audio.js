@@ -1,0 +1,202 @@
+// Thin browser glue for audio (used by web_audio_device.cpp): one 48 kHz AudioContext, a
+// capture AudioWorklet fed by getUserMedia that hands 20 ms blocks to C++, and a playback
+// AudioWorklet that plays the 20 ms frames C++ mixes. Codec, jitter buffer and mixing are
+// in C++; this file only moves samples and reports device state.
+//
+// Memory: samples passed to C++ live in a buffer malloc'ed once here; C++ copies them.
+var LibraryPoseMeetAudio = {
+  $PMAUDIO: {
+    ctx: null, capture: null, playback: null, stream: null, source: null,
+    ud: 0, onCapture: 0, onMicState: 0, onDevices: 0, onPlaybackTick: 0,
+    processing: true, buffer: 0, bufferSamples: 0,
+    playedUntil: 0,  // context time (s) up to which frames have been queued
+    underruns: 0,
+    // The worklets, loaded from a Blob so the file:// single-file build needs no extra file.
+    workletSource: [
+      "class PmCapture extends AudioWorkletProcessor {",
+      "  constructor() { super(); this.buf = new Float32Array(960); this.n = 0; }",
+      "  process(inputs) {",
+      "    var ch = inputs[0] && inputs[0][0];",
+      "    if (!ch) return true;",
+      "    for (var i = 0; i < ch.length; i++) {",
+      "      this.buf[this.n++] = ch[i];",
+      "      if (this.n === 960) {",
+      "        var end = currentTime + (i + 1) / sampleRate;",
+      "        this.port.postMessage({samples: this.buf, end: end}, [this.buf.buffer]);",
+      "        this.buf = new Float32Array(960); this.n = 0;",
+      "      }",
+      "    }",
+      "    return true;",
+      "  }",
+      "}",
+      "class PmPlayback extends AudioWorkletProcessor {",
+      "  constructor() {",
+      "    super(); this.queue = []; this.off = 0; this.played = 0; this.underruns = 0;",
+      "    this.port.onmessage = (e) => { this.queue.push(e.data); };",
+      "  }",
+      "  process(inputs, outputs) {",
+      "    var out = outputs[0][0], i = 0, starved = false;",
+      "    while (i < out.length) {",
+      "      if (!this.queue.length) { out.fill(0, i); starved = true; break; }",
+      "      var f = this.queue[0], k = Math.min(out.length - i, f.length - this.off);",
+      "      out.set(f.subarray(this.off, this.off + k), i); i += k; this.off += k;",
+      "      if (this.off === f.length) { this.queue.shift(); this.off = 0; }",
+      "    }",
+      "    if (starved && this.played > 0) this.underruns++;",
+      "    this.played += out.length;",
+      "    if (this.played % 960 < out.length) this.port.postMessage(this.underruns);",
+      "    return true;",
+      "  }",
+      "}",
+      "registerProcessor('pm-capture', PmCapture);",
+      "registerProcessor('pm-playback', PmPlayback);",
+    ].join('\n'),
+
+    withCString: function(str, fn) {
+      var len = lengthBytesUTF8(str) + 1;
+      var ptr = _malloc(len);
+      stringToUTF8(str, ptr, len);
+      try { fn(ptr); } finally { _free(ptr); }
+    },
+
+    micState: function(state, message) {
+      PMAUDIO.withCString(message || '', function(p) {
+        {{{ makeDynCall('viii', 'PMAUDIO.onMicState') }}}(PMAUDIO.ud, state, p);
+      });
+    },
+
+    // The AudioContext and both worklets; resolves once they can be used.
+    ensureContext: function() {
+      if (PMAUDIO.ready) return PMAUDIO.ready;
+      var AC = window.AudioContext || window.webkitAudioContext;
+      if (!AC || !window.AudioWorkletNode) return Promise.reject(new Error('Web Audio is not available'));
+      var ctx = PMAUDIO.ctx = new AC({sampleRate: 48000, latencyHint: 'interactive'});
+      // Autoplay rules keep the context suspended until the user interacts with the page.
+      var resume = function() { if (ctx.state === 'suspended') ctx.resume(); };
+      ['pointerdown', 'keydown', 'touchend'].forEach(function(ev) { document.addEventListener(ev, resume, true); });
+      var url = URL.createObjectURL(new Blob([PMAUDIO.workletSource], {type: 'application/javascript'}));
+      PMAUDIO.ready = ctx.audioWorklet.addModule(url).then(function() {
+        var node = PMAUDIO.playback = new AudioWorkletNode(ctx, 'pm-playback',
+            {numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1]});
+        node.port.onmessage = function(e) {
+          PMAUDIO.underruns = e.data;
+          {{{ makeDynCall('vi', 'PMAUDIO.onPlaybackTick') }}}(PMAUDIO.ud);
+        };
+        node.connect(ctx.destination);
+        resume();
+      });
+      return PMAUDIO.ready;
+    },
+
+    listDevices: function() {
+      if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
+      navigator.mediaDevices.enumerateDevices().then(function(list) {
+        var inputs = list.filter(function(d) { return d.kind === 'audioinput'; })
+                         .map(function(d, i) { return {id: d.deviceId, label: d.label || ('Microphone ' + (i + 1))}; });
+        PMAUDIO.withCString(JSON.stringify(inputs), function(p) {
+          {{{ makeDynCall('vii', 'PMAUDIO.onDevices') }}}(PMAUDIO.ud, p);
+        });
+      });
+    },
+  },
+
+  // cb: onCapture(ud, ptr, count, endWallMs), onMicState(ud, state, messagePtr),
+  //     onDevices(ud, jsonPtr), onPlaybackTick(ud)
+  pm_audio_init__deps: ['$PMAUDIO', 'malloc', 'free'],
+  pm_audio_init: function(ud, onCapture, onMicState, onDevices, onPlaybackTick, processing) {
+    PMAUDIO.ud = ud;
+    PMAUDIO.onCapture = onCapture;
+    PMAUDIO.onMicState = onMicState;
+    PMAUDIO.onDevices = onDevices;
+    PMAUDIO.onPlaybackTick = onPlaybackTick;
+    PMAUDIO.processing = !!processing;
+    PMAUDIO.bufferSamples = 960;
+    PMAUDIO.buffer = _malloc(960 * 4);
+    if (navigator.mediaDevices && navigator.mediaDevices.addEventListener)
+      navigator.mediaDevices.addEventListener('devicechange', PMAUDIO.listDevices);
+    PMAUDIO.ensureContext().catch(function(e) { console.warn('PoseMeet: no audio output (' + e.message + ')'); });
+  },
+
+  // Mic states (web_audio_device.hpp): 1 asking, 2 live, 3 denied, 4 no device, 5 error.
+  pm_audio_start_capture__deps: ['$PMAUDIO', 'pm_audio_stop_tracks'],
+  pm_audio_start_capture: function(deviceIdPtr) {
+    var deviceId = UTF8ToString(deviceIdPtr);
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      PMAUDIO.micState(5, 'This browser cannot use a microphone here (a secure https:// page is needed)');
+      return;
+    }
+    PMAUDIO.micState(1, '');
+    var p = PMAUDIO.processing;
+    var constraints = {audio: {channelCount: 1, echoCancellation: p, noiseSuppression: p, autoGainControl: p}};
+    if (deviceId) constraints.audio.deviceId = {exact: deviceId};
+    Promise.all([PMAUDIO.ensureContext(), navigator.mediaDevices.getUserMedia(constraints)]).then(function(r) {
+      var stream = r[1], ctx = PMAUDIO.ctx;
+      _pm_audio_stop_tracks();
+      PMAUDIO.stream = stream;
+      PMAUDIO.source = ctx.createMediaStreamSource(stream);
+      var node = PMAUDIO.capture = new AudioWorkletNode(ctx, 'pm-capture', {numberOfInputs: 1, numberOfOutputs: 0});
+      node.port.onmessage = function(e) {
+        if (PMAUDIO.capture !== node) return;
+        var s = e.data.samples;
+        // The block's last sample in wall-clock time: now, less how far the audio clock
+        // has moved on since (the message may have waited for a busy page).
+        var endWall = Date.now() - Math.max(0, (ctx.currentTime - e.data.end) * 1000);
+        HEAPF32.set(s, PMAUDIO.buffer >> 2);
+        {{{ makeDynCall('viiid', 'PMAUDIO.onCapture') }}}(PMAUDIO.ud, PMAUDIO.buffer, s.length, endWall);
+      };
+      PMAUDIO.source.connect(node);
+      stream.getAudioTracks().forEach(function(t) {
+        t.onended = function() { if (PMAUDIO.stream === stream) PMAUDIO.micState(4, 'The microphone was disconnected'); };
+      });
+      PMAUDIO.micState(2, stream.getAudioTracks()[0] ? stream.getAudioTracks()[0].label : '');
+      PMAUDIO.listDevices();
+    }).catch(function(e) {
+      var name = e && e.name;
+      if (name === 'NotAllowedError' || name === 'SecurityError')
+        PMAUDIO.micState(3, 'Microphone access is blocked: allow it in the browser\u2019s site settings to speak');
+      else if (name === 'NotFoundError' || name === 'OverconstrainedError')
+        PMAUDIO.micState(4, 'No microphone found: you can listen and chat');
+      else
+        PMAUDIO.micState(5, 'Could not start the microphone: ' + (e && e.message ? e.message : e));
+    });
+  },
+
+  pm_audio_stop_tracks__deps: ['$PMAUDIO'],
+  pm_audio_stop_tracks: function() {
+    if (PMAUDIO.capture) { PMAUDIO.capture.port.onmessage = null; PMAUDIO.capture.disconnect(); PMAUDIO.capture = null; }
+    if (PMAUDIO.source) { PMAUDIO.source.disconnect(); PMAUDIO.source = null; }
+    if (PMAUDIO.stream) { PMAUDIO.stream.getTracks().forEach(function(t) { t.stop(); }); PMAUDIO.stream = null; }
+  },
+
+  // Milliseconds of audio queued for the speaker, or -1 when playback is not running
+  // (no Web Audio, or the context still waits for a user gesture).
+  pm_audio_queued_ms__deps: ['$PMAUDIO'],
+  pm_audio_queued_ms: function() {
+    var ctx = PMAUDIO.ctx;
+    if (!ctx || !PMAUDIO.playback || ctx.state !== 'running') return -1;
+    if (PMAUDIO.playedUntil < ctx.currentTime) PMAUDIO.playedUntil = ctx.currentTime;  // it ran dry
+    return (PMAUDIO.playedUntil - ctx.currentTime) * 1000;
+  },
+
+  // Extra delay between the playback worklet and the ear (the device's own buffering).
+  pm_audio_output_latency_ms__deps: ['$PMAUDIO'],
+  pm_audio_output_latency_ms: function() {
+    var ctx = PMAUDIO.ctx;
+    if (!ctx) return 0;
+    return ((ctx.baseLatency || 0) + (ctx.outputLatency || 0)) * 1000;
+  },
+
+  pm_audio_play__deps: ['$PMAUDIO'],
+  pm_audio_play: function(ptr, count) {
+    if (!PMAUDIO.playback) return;
+    var frame = HEAPF32.slice(ptr >> 2, (ptr >> 2) + count);
+    PMAUDIO.playback.port.postMessage(frame, [frame.buffer]);
+    PMAUDIO.playedUntil += count / 48000;
+  },
+
+  pm_audio_underruns__deps: ['$PMAUDIO'],
+  pm_audio_underruns: function() { return PMAUDIO.underruns; },
+};
+
+autoAddDeps(LibraryPoseMeetAudio, '$PMAUDIO');
+mergeInto(LibraryManager.library, LibraryPoseMeetAudio);

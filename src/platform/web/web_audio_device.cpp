@@ -1,0 +1,115 @@
+// See web_audio_device.hpp.
+#include "platform/web/web_audio_device.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "core/audio/audio_format.hpp"
+
+extern "C" {
+void pm_audio_init(void* ud, void (*on_capture)(void*, float*, int, double),
+                   void (*on_mic_state)(void*, int, const char*), void (*on_devices)(void*, const char*),
+                   void (*on_playback_tick)(void*), int processing);
+void pm_audio_start_capture(const char* device_id);
+void pm_audio_stop_tracks();
+double pm_audio_queued_ms();
+double pm_audio_output_latency_ms();
+void pm_audio_play(const float* samples, int count);
+int pm_audio_underruns();
+}
+
+namespace posemeet::web {
+
+namespace au = posemeet::audio;
+
+namespace {
+// Audio queued for the speaker. Enough to ride out a slow animation frame on a
+// software-rendered page (the main thread feeds the queue), small enough to keep
+// mouth-to-ear latency low.
+constexpr double kSpeakerQueueMs = 60;
+constexpr int kMaxFramesPerPump = 10;
+}  // namespace
+
+const char* to_string(MicState s) {
+    switch (s) {
+        case MicState::Off: return "off";
+        case MicState::Asking: return "asking";
+        case MicState::Live: return "live";
+        case MicState::Denied: return "denied";
+        case MicState::NoDevice: return "no_device";
+        case MicState::Error: return "error";
+    }
+    return "?";
+}
+
+WebAudioDevice::WebAudioDevice(AudioEngine& engine, const Clock& clock, bool processing)
+    : engine_(engine), clock_(clock) {
+    pm_audio_init(this, &WebAudioDevice::on_capture, &WebAudioDevice::on_mic_state, &WebAudioDevice::on_devices,
+                  &WebAudioDevice::on_playback_tick, processing ? 1 : 0);
+}
+
+void WebAudioDevice::start_capture(const std::string& device_id) {
+    device_id_ = device_id;
+    pm_audio_start_capture(device_id.c_str());
+}
+
+void WebAudioDevice::stop_capture() {
+    pm_audio_stop_tracks();
+    engine_.capture_stopped();
+    mic_state_ = MicState::Off;
+    mic_message_.clear();
+}
+
+int WebAudioDevice::underruns() const { return pm_audio_underruns(); }
+
+void WebAudioDevice::pump() {
+    double queued = pm_audio_queued_ms();
+    playback_running_ = queued >= 0;
+    const double now = clock_.now_ms();
+    if (!playback_running_) {
+        // Nothing plays (yet): keep the receive side moving at real-time pace.
+        if (next_wall_frame_ms_ < 0 || now - next_wall_frame_ms_ > kMaxFramesPerPump * au::kFrameMs)
+            next_wall_frame_ms_ = now;
+        while (next_wall_frame_ms_ <= now) {
+            engine_.next_playback_frame(0);
+            next_wall_frame_ms_ += au::kFrameMs;
+        }
+        return;
+    }
+    next_wall_frame_ms_ = -1;
+    const double device_ms = pm_audio_output_latency_ms();
+    for (int i = 0; i < kMaxFramesPerPump && queued < kSpeakerQueueMs; ++i) {
+        const au::AudioFrame& frame = engine_.next_playback_frame(queued + device_ms);
+        pm_audio_play(frame.data(), static_cast<int>(frame.size()));
+        queued += au::kFrameMs;
+    }
+    queue_ms_ = queued;
+}
+
+void WebAudioDevice::on_capture(void* self, float* samples, int count, double end_wall_ms) {
+    auto* d = static_cast<WebAudioDevice*>(self);
+    // The media clock is the wall clock in ms mod 2^32 (web_clock.hpp), as for poses.
+    const auto end_media = static_cast<std::uint32_t>(static_cast<std::uint64_t>(end_wall_ms));
+    d->engine_.on_capture(samples, static_cast<std::size_t>(count), end_media);
+}
+
+void WebAudioDevice::on_mic_state(void* self, int state, const char* message) {
+    auto* d = static_cast<WebAudioDevice*>(self);
+    d->mic_state_ = static_cast<MicState>(state);
+    d->mic_message_ = message ? message : "";
+    if (d->mic_state_ != MicState::Live) d->engine_.capture_stopped();
+}
+
+void WebAudioDevice::on_devices(void* self, const char* json) {
+    auto* d = static_cast<WebAudioDevice*>(self);
+    auto list = nlohmann::json::parse(json ? json : "", nullptr, false);
+    if (!list.is_array()) return;
+    d->devices_.clear();
+    for (const auto& item : list) {
+        if (!item.is_object()) continue;
+        d->devices_.push_back({item.value("id", std::string()), item.value("label", std::string())});
+    }
+}
+
+void WebAudioDevice::on_playback_tick(void* self) { static_cast<WebAudioDevice*>(self)->pump(); }
+
+}  // namespace posemeet::web

@@ -1,0 +1,234 @@
+// Audio end to end: two browsers whose microphones are Chromium's fake capture playing a
+// tone (Ann 440 Hz, the host; Bob 660 Hz), a native bot speaking 550 Hz from a WAV file,
+// a bot that records what it hears, and a bot listening through 10 % loss and 40 ms
+// jitter. Each receiver's decoded audio is read through the client's test tap (browsers)
+// or the bot's tone probe, so the checks are about what a listener would hear.
+import fs from 'node:fs';
+import path from 'node:path';
+import { waitFor, sleep, percentile } from './lib/harness.mjs';
+import { startServer, startBot, openParticipant, state, audioArgs, ARTIFACTS } from './lib/processes.mjs';
+
+const ROOM = 'audio';
+const AMP = 0.3;            // every tone's peak amplitude
+const FREQS = [440, 660, 550];
+const ANN_HZ = 0, BOB_HZ = 1, TALKER_HZ = 2;  // indices into FREQS / tap magnitudes
+const SILENT = AMP * 0.1;   // -20 dB: the tone is gone
+const LEVEL_TOLERANCE_DB = 3;
+
+// A mono 48 kHz PCM16 WAV of a tone, `seconds` long (Chromium loops it).
+function writeToneWav(file, hz, seconds = 10) {
+  const rate = 48000, n = rate * seconds;
+  const buf = Buffer.alloc(44 + n * 2);
+  buf.write('RIFF', 0); buf.writeUInt32LE(36 + n * 2, 4); buf.write('WAVE', 8);
+  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
+  buf.writeUInt32LE(rate, 24); buf.writeUInt32LE(rate * 2, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
+  buf.write('data', 36); buf.writeUInt32LE(n * 2, 40);
+  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(AMP * 32767 * Math.sin(2 * Math.PI * hz * i / rate)), 44 + i * 2);
+  fs.writeFileSync(file, buf);
+}
+
+const db = (x) => 20 * Math.log10(Math.max(x, 1e-9));
+const withinDb = (x, ref, tol) => Math.abs(db(x) - db(ref)) <= tol;
+const median = (xs) => percentile(xs, 0.5);
+
+// The page's tap since the last take, with frame times on the wall clock.
+async function takeTap(p) {
+  return p.page.evaluate(() => {
+    const offset = Date.now() - performance.now();
+    const tap = window.PoseMeet.test.audioTapTake();
+    for (const id of Object.keys(tap)) for (const f of tap[id]) f.wall = f.t + offset;
+    return tap;
+  });
+}
+
+// Median magnitude at each probe frequency over a sender's last `n` tapped frames.
+function toneLevels(frames, n = 50) {
+  const recent = (frames || []).slice(-n);
+  return FREQS.map((_, k) => median(recent.map((f) => f.mag[k])) || 0);
+}
+
+// When the tone at index k stopped, after `since` (wall ms): the wall time of the first
+// frame from which on every frame is below SILENT; null if it never stopped.
+function toneStoppedAt(frames, k, since) {
+  const after = frames.filter((f) => f.wall >= since);
+  let stoppedAt = null;
+  for (const f of after) {
+    if (f.mag[k] >= SILENT) stoppedAt = null;
+    else if (stoppedAt === null) stoppedAt = f.wall;
+  }
+  return stoppedAt;
+}
+
+export async function run(h, figures) {
+  h.begin('audio: two browsers with tone microphones, a speaking bot, listening bots');
+  const t0 = Date.now();
+  const dir = path.join(ARTIFACTS, 'audio');
+  fs.mkdirSync(dir, { recursive: true });
+  const wav = {};
+  for (const hz of FREQS) { wav[hz] = path.join(dir, `tone${hz}.wav`); writeToneWav(wav[hz], hz); }
+  const earWav = path.join(dir, 'ear-heard.wav');
+
+  const server = await startServer();
+  const people = {};
+  const bots = [];
+  try {
+    for (const [name, hz] of [['Ann', 440], ['Bob', 660]]) {
+      people[name] = await openParticipant(`${server.url}/?room=${ROOM}&name=${name}&audioProcessing=0${process.env.PM_FPS ? "&fps=" + process.env.PM_FPS : ""}`,
+                                           { extraArgs: audioArgs(wav[hz]) });
+      await waitFor(async () => (await state(people[name]))?.status === 'joined', 15000);
+    }
+    const { Ann: ann, Bob: bob } = people;
+    const annId = (await state(ann)).self.user_id, bobId = (await state(bob)).self.user_id;
+
+    // 1. The microphone: asked for once at join; live with a device list.
+    const mics = await waitFor(async () => {
+      const s = await Promise.all([state(ann), state(bob)]);
+      return s.every((x) => x.audio.mic_state === 'live') ? s : null;
+    }, 10000);
+    h.check('each browser has a live microphone after joining, with its devices listed',
+      !!mics && mics.every((s) => s.audio.input_devices.length > 0),
+      mics ? mics.map((s) => `${s.audio.mic_state}/${s.audio.input_devices.length} device(s)`).join(', ') : 'not live');
+    h.check('joined muted: nothing is sent before unmuting',
+      mics && mics.every((s) => s.self.mic === 0 && s.audio.packets_sent === 0 && s.audio.sending === false),
+      mics ? mics.map((s) => s.audio.packets_sent).join(', ') : '');
+
+    bots.push(startBot(server.ws, { room: ROOM, name: 'Ear', extraArgs: ['--audio-probe', FREQS.join(','), '--audio-out', earWav] }));
+    bots.push(startBot(server.ws, { room: ROOM, name: 'Lossy', extraArgs: ['--audio-probe', FREQS.join(','),
+      '--test-loss', '0.1', '--test-jitter-ms', '40'] }));
+    bots.push(startBot(server.ws, { room: ROOM, name: 'Talker', extraArgs: ['--audio-in', wav[550]] }));
+    const [ear, lossy, talker] = bots;
+    const botId = async (bot, name) => (await waitFor(() => bot.latest[name]?.status === 'joined' && bot.latest[name].user_id, 10000));
+    const talkerId = await botId(talker, 'Talker');
+    await botId(ear, 'Ear');
+    await botId(lossy, 'Lossy');
+
+    // 2. Both unmute and speak; every receiver hears each sender's tone at its level.
+    await Promise.all([ann, bob].map((p) => p.page.evaluate(() => window.PoseMeet.setMic(true))));
+    await Promise.all([ann, bob].map((p) => p.page.evaluate((f) => window.PoseMeet.test.audioTap(f), FREQS)));
+    const tStats = Date.now();
+    const bytes0 = (await state(bob)).audio.stream_bytes_sent;
+    await sleep(3000);
+    const bytes1 = (await state(bob)).audio.stream_bytes_sent;
+    const bobBytesPerS = (bytes1 - bytes0) / ((Date.now() - tStats) / 1000);
+    const annTap = await takeTap(ann), bobTap = await takeTap(bob);
+    const annHearsBob = toneLevels(annTap[bobId]), bobHearsAnn = toneLevels(bobTap[annId]);
+    const annHearsTalker = toneLevels(annTap[talkerId]);
+    const fmtLevels = (l) => l.map((m, k) => `${FREQS[k]}Hz ${m.toFixed(3)}`).join(' ');
+    h.check('Ann hears Bob\'s 660 Hz at its level (±3 dB), and not 440 Hz',
+      withinDb(annHearsBob[BOB_HZ], AMP, LEVEL_TOLERANCE_DB) && annHearsBob[ANN_HZ] < SILENT, fmtLevels(annHearsBob));
+    h.check('Bob hears Ann\'s 440 Hz at its level (±3 dB), and not 660 Hz',
+      withinDb(bobHearsAnn[ANN_HZ], AMP, LEVEL_TOLERANCE_DB) && bobHearsAnn[BOB_HZ] < SILENT, fmtLevels(bobHearsAnn));
+    h.check('the browsers hear the bot\'s 550 Hz WAV through the relay',
+      withinDb(annHearsTalker[TALKER_HZ], AMP, LEVEL_TOLERANCE_DB), fmtLevels(annHearsTalker));
+    const earLine = await waitFor(() => {
+      const p = ear.latest.Ear?.audio_probe;
+      return p && p[annId] && p[bobId] && p[talkerId] ? ear.latest.Ear : null;
+    }, 3000);
+    const earProbe = earLine?.audio_probe || {};
+    h.check('the recording bot hears each sender\'s tone at its level through the relay',
+      !!earLine && withinDb(earProbe[annId].magnitudes[ANN_HZ], AMP, LEVEL_TOLERANCE_DB) &&
+      withinDb(earProbe[bobId].magnitudes[BOB_HZ], AMP, LEVEL_TOLERANCE_DB) &&
+      withinDb(earProbe[talkerId].magnitudes[TALKER_HZ], AMP, LEVEL_TOLERANCE_DB),
+      earLine ? `Ann ${earProbe[annId].magnitudes[ANN_HZ]} Bob ${earProbe[bobId].magnitudes[BOB_HZ]} ` +
+                `bot ${earProbe[talkerId].magnitudes[TALKER_HZ]}` : 'no probe');
+    let s = await state(ann);
+    h.check('Ann\'s page shows Bob speaking and an active speaker',
+      s.audio.remotes[bobId]?.speaking === true && !!s.audio.active_speaker,
+      `speaking ${s.audio.remotes[bobId]?.speaking}, active ${s.audio.active_speaker}`);
+    const annFromBob = s.audio.remotes[bobId];
+    if (process.env.PM_DEBUG) console.log('Ann<-Bob', JSON.stringify(annFromBob), '\nEar<-Bob', JSON.stringify(ear.latest.Ear?.audio?.remotes?.[bobId]), '\nBob<-Ann', JSON.stringify((await state(bob)).audio.remotes[annId]));
+    figures.audio_bytes_per_s_per_speaker = Math.round(bobBytesPerS);
+    figures.audio_bitrate_bps = (await state(bob)).audio.bitrate;
+    figures.audio_jitter_target_ms_p2p = annFromBob?.jitter?.target_delay_ms;
+    figures.audio_jitter_depth_ms_p2p = annFromBob?.jitter?.depth_ms;
+    figures.audio_mouth_to_ear_ms_p2p = annFromBob?.mouth_to_ear_ms;
+    figures.audio_mouth_to_ear_ms_browser_to_bot_relay = ear.latest.Ear?.audio?.remotes?.[annId]?.mouth_to_ear_ms;
+    // Per-person volume: Ann turns Bob down to half; the speaker output follows.
+    await ann.page.evaluate((id) => window.PoseMeet.setVolume(id, 0.5), bobId);
+    await sleep(600);
+    await takeTap(ann);
+    await sleep(600);
+    const halfTap = await takeTap(ann);
+    const mixHalf = toneLevels(halfTap._mix, 25), bobHalf = toneLevels(halfTap[bobId], 25);
+    h.check('Ann sets Bob\'s volume to 50 %: his tone in her speaker output drops 6 dB, others unchanged',
+      withinDb(mixHalf[BOB_HZ], AMP / 2, 1.5) && withinDb(mixHalf[TALKER_HZ], AMP, 1.5) && withinDb(bobHalf[BOB_HZ], AMP, 1.5),
+      `mix ${fmtLevels(mixHalf)}; Bob decoded ${bobHalf[BOB_HZ].toFixed(3)}`);
+    await ann.page.evaluate((id) => window.PoseMeet.setVolume(id, 1), bobId);
+    h.check('a speaking participant sends 2-6 KB/s of audio (Opus at the room\'s bitrate)',
+      bobBytesPerS > 2000 && bobBytesPerS < 6000, `${Math.round(bobBytesPerS)} B/s at ${figures.audio_bitrate_bps} bit/s`);
+
+    // 3. Bob mutes: his tone disappears at Ann within 200 ms (tap time + speaker queue).
+    const tMute = await bob.page.evaluate(() => { const t = Date.now(); window.PoseMeet.setMic(false); return t; });
+    await sleep(1200);
+    let tap = await takeTap(ann);
+    const queueMs = (await state(ann)).audio.speaker_queue_ms || 0;
+    const stopped = toneStoppedAt(tap[bobId] || [], BOB_HZ, tMute - 500);
+    const muteMs = stopped === null ? Infinity : stopped - tMute + queueMs;
+    figures.audio_mute_to_silence_ms = Math.round(muteMs);
+    h.check('Bob mutes: his tone is gone at Ann within 200 ms', muteMs <= 200,
+      `${Math.round(muteMs)} ms (incl. ${Math.round(queueMs)} ms speaker queue)`);
+    h.check('Ann keeps hearing the bot meanwhile', toneLevels(tap[talkerId], 25)[TALKER_HZ] > AMP / 2);
+
+    // 4. Mute-all by the host silences every visitor, Bob and the bot alike; Ann still heard.
+    await bob.page.evaluate(() => window.PoseMeet.setMic(true));
+    const back = await waitFor(async () => toneLevels((await takeTap(ann))[bobId], 5)[BOB_HZ] > AMP / 2, 4000, 200);
+    h.check('Bob unmutes and is heard again', !!back);
+    const tAll = await ann.page.evaluate(() => { const t = Date.now(); window.PoseMeet.host.muteAll(false); return t; });
+    await sleep(1200);
+    tap = await takeTap(ann);
+    const bobGone = toneStoppedAt(tap[bobId] || [], BOB_HZ, tAll - 500);
+    const botGone = toneStoppedAt(tap[talkerId] || [], TALKER_HZ, tAll - 500);
+    const allMs = Math.max(bobGone === null ? Infinity : bobGone - tAll, botGone === null ? Infinity : botGone - tAll) + queueMs;
+    figures.audio_mute_all_to_silence_ms = Math.round(allMs);
+    h.check('mute-all: every visitor\'s tone is gone at the host within 200 ms', allMs <= 200, `${Math.round(allMs)} ms`);
+    const bobTap2 = await takeTap(bob);
+    h.check('the host is still heard after mute-all', toneLevels(bobTap2[annId], 25)[ANN_HZ] > AMP / 2,
+      fmtLevels(toneLevels(bobTap2[annId], 25)));
+    const refused = await bob.page.evaluate(() => window.PoseMeet.setMic(true).then(() => 200, (e) => e.code));
+    await sleep(600);
+    tap = await takeTap(ann);
+    h.check('Bob\'s unmute is refused (410) and no audio of his reaches Ann',
+      refused === 410 && toneLevels(tap[bobId], 25)[BOB_HZ] < SILENT, `code ${refused}`);
+
+    // 5. 10 % loss + 40 ms jitter (the Lossy bot, hearing Ann the whole time): continuous.
+    const lossLines = lossy.history.filter((l) => l.audio_probe && l.audio_probe[annId]);
+    const gaps = lossLines.map((l) => l.audio_probe[annId].longest_gap_frames);
+    const audible = lossLines.reduce((a, l) => a + l.audio_probe[annId].audible_frames, 0);
+    const lossStats = lossy.latest.Lossy?.audio?.remotes?.[annId]?.jitter || {};
+    figures.audio_loss_test = { frames_heard: audible, longest_gap_frames: Math.max(0, ...gaps), ...lossStats };
+    h.check('at 10 % loss and 40 ms jitter Ann\'s tone stays continuous (no gap over one frame)',
+      audible > 300 && Math.max(0, ...gaps) <= 1 && (lossStats.fec_recovered || 0) + (lossStats.concealed || 0) > 0,
+      `${audible} frames, longest gap ${Math.max(0, ...gaps)}, lost ${lossStats.lost}, fec ${lossStats.fec_recovered}, ` +
+      `concealed ${lossStats.concealed}, jitter target ${lossStats.target_delay_ms} ms`);
+    figures.audio_jitter_target_ms_lossy = lossStats.target_delay_ms;
+
+    // 6. Someone without a microphone (permission not granted): a clear state, and the
+    //    meeting works: Cy joins and hears the host.
+    const cy = people.Cy = await openParticipant(`${server.url}/?room=${ROOM}&name=Cy`,
+                                                  { extraArgs: ['--autoplay-policy=no-user-gesture-required'] });
+    const cyState = await waitFor(async () => {
+      const x = await state(cy);
+      return x?.status === 'joined' && ['denied', 'no_device', 'error'].includes(x.audio.mic_state) ? x : null;
+    }, 15000);
+    h.check('without microphone permission: joined, with a clear microphone state and message',
+      !!cyState && cyState.audio.mic_message.length > 10, cyState ? `${cyState.audio.mic_state}: ${cyState.audio.mic_message}` : 'no state');
+    await cy.page.evaluate((f) => window.PoseMeet.test.audioTap(f), FREQS);
+    await sleep(1500);
+    const cyTap = await takeTap(cy);
+    h.check('... and hears the host', withinDb(toneLevels(cyTap[annId], 25)[ANN_HZ], AMP, LEVEL_TOLERANCE_DB),
+      fmtLevels(toneLevels(cyTap[annId], 25)));
+
+    // 7. The recording bot's WAV holds what it heard.
+    await ear.stop();
+    const heard = fs.existsSync(earWav) ? fs.statSync(earWav).size : 0;
+    h.check('the recording bot wrote what it heard to a WAV file', heard > 44 + 48000 * 2 * 3, `${heard} bytes`);
+
+    for (const [name, p] of Object.entries(people))
+      h.check(`${name}: no page errors`, p.errors.length === 0, p.errors.join(' | '));
+  } finally {
+    for (const b of bots) await b.stop();
+    for (const p of Object.values(people)) await p.close();
+    await server.stop();
+  }
+  figures.audio_scenario_s = Math.round((Date.now() - t0) / 1000);
+}
