@@ -355,19 +355,19 @@ private:
             std::fprintf(stderr, "posemeet-bot: %s\n", error.c_str());
     }
 
-    // Per remote, over the frames played since the last stats line: the mean amplitude at
-    // each probe frequency, frames that were concealed, and the longest run of silent
+    // Per remote, over the frames played since the last stats line: the median amplitude
+    // at each probe frequency, frames that were concealed, and the longest run of silent
     // frames after the first audible one (a gap in the speech).
     Json audio_probe_json(Bot& b) {
         Json out = Json::object();
         const Json tap = b.audio->take_tap();
         for (auto it = tap.begin(); it != tap.end(); ++it) {
             const Json& frames = it.value();
-            std::vector<double> sum(options_.audio_probe.size(), 0.0);
+            std::vector<std::vector<double>> mags_at(options_.audio_probe.size());
             int audible = 0, gap = 0, longest_gap = 0, concealed = 0;
             bool started = false;
             for (const Json& f : frames) {
-                for (std::size_t k = 0; k < sum.size(); ++k) sum[k] += f["mag"][k].get<double>();
+                for (std::size_t k = 0; k < mags_at.size(); ++k) mags_at[k].push_back(f["mag"][k].get<double>());
                 const bool loud = f["rms"].get<double>() > -40.0;
                 if (f["kind"] == "conceal") ++concealed;
                 if (loud) {
@@ -379,7 +379,14 @@ private:
                 }
             }
             Json mags = Json::array();
-            for (double s : sum) mags.push_back(frames.empty() ? 0.0 : std::round(s / frames.size() * 1e4) / 1e4);
+            for (auto& m : mags_at) {
+                double median = 0;
+                if (!m.empty()) {
+                    std::nth_element(m.begin(), m.begin() + static_cast<std::ptrdiff_t>(m.size() / 2), m.end());
+                    median = m[m.size() / 2];
+                }
+                mags.push_back(std::round(median * 1e4) / 1e4);
+            }
             out[it.key()] = Json{{"frames", frames.size()}, {"audible_frames", audible}, {"concealed", concealed},
                                  {"longest_gap_frames", longest_gap}, {"magnitudes", mags}};
         }
