@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor, sleep, percentile } from './lib/harness.mjs';
 import { startServer, startBot, openParticipant, state, audioArgs, ARTIFACTS } from './lib/processes.mjs';
+import { decodePng, countColorPixels } from './lib/png.mjs';
 
 const ROOM = 'audio';
 const AMP = 0.3;            // every tone's peak amplitude
@@ -35,6 +36,12 @@ function writeToneWav(file, hz, seconds = 10) {
 const db = (x) => 20 * Math.log10(Math.max(x, 1e-9));
 const withinDb = (x, ref, tol) => Math.abs(db(x) - db(ref)) <= tol;
 const median = (xs) => percentile(xs, 0.5);
+const SPEAKING_GLOW = [70, 210, 120];  // kTileBorderSpeaking in src/ui/meeting_ui.cpp
+
+// Pixels of the green "speaking" ring in a screenshot of the page (saved for a look).
+async function glowPixels(p, file) {
+  return countColorPixels(decodePng(await p.page.screenshot({ path: file })), SPEAKING_GLOW);
+}
 
 // The page's tap since the last take, with frame times on the wall clock.
 async function takeTap(p) {
@@ -97,6 +104,8 @@ export async function run(h, figures) {
       mics && mics.every((s) => s.self.mic === 0 && s.audio.packets_sent === 0 && s.audio.sending === false),
       mics ? mics.map((s) => s.audio.packets_sent).join(', ') : '');
 
+    const glowBefore = await glowPixels(ann, path.join(dir, 'ann-nobody-speaking.png'));
+
     bots.push(startBot(server.ws, { room: ROOM, name: 'Ear', extraArgs: ['--audio-probe', FREQS.join(','), '--audio-out', earWav] }));
     bots.push(startBot(server.ws, { room: ROOM, name: 'Talker', extraArgs: ['--audio-in', wav[550]] }));
     const [ear, talker] = bots;
@@ -133,6 +142,9 @@ export async function run(h, figures) {
       withinDb(earProbe[talkerId].magnitudes[TALKER_HZ], AMP, LEVEL_TOLERANCE_DB),
       earLine ? `Ann ${earProbe[annId].magnitudes[ANN_HZ]} Bob ${earProbe[bobId].magnitudes[BOB_HZ]} ` +
                 `bot ${earProbe[talkerId].magnitudes[TALKER_HZ]}` : 'no probe');
+    const glowSpeaking = await glowPixels(ann, path.join(dir, 'ann-three-speaking.png'));
+    h.check('the speaking ring: none while nobody speaks, on the tiles of those speaking',
+      glowBefore < 50 && glowSpeaking > 1500, `${glowBefore} px before, ${glowSpeaking} px while Ann, Bob and the bot speak`);
     let s = await state(ann);
     h.check('Ann\'s page shows Bob speaking and an active speaker',
       s.audio.remotes[bobId]?.speaking === true && !!s.audio.active_speaker,

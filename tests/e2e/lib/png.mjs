@@ -49,3 +49,13 @@ export function countSkeletonPixels({ pixels, width }, maxX = width) {
   }
   return n;
 }
+
+// Pixels within `tolerance` (per channel) of an exact colour, e.g. a UI highlight.
+export function countColorPixels({ pixels }, [r, g, b], tolerance = 6) {
+  let n = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (Math.abs(pixels[i] - r) <= tolerance && Math.abs(pixels[i + 1] - g) <= tolerance &&
+        Math.abs(pixels[i + 2] - b) <= tolerance) n++;
+  }
+  return n;
+}
