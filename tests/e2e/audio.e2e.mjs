@@ -228,6 +228,11 @@ export async function run(h, figures) {
     const heard = fs.existsSync(earWav) ? fs.statSync(earWav).size : 0;
     h.check('the recording bot wrote what it heard to a WAV file', heard > 44 + 48000 * 2 * 3, `${heard} bytes`);
 
+    // Leaving releases the microphone (the browser's recording indicator goes off).
+    await bob.page.evaluate(() => window.PoseMeet.leave());
+    const released = await waitFor(async () => (await state(bob)).audio.mic_state === 'off', 3000);
+    h.check('leaving the meeting releases the microphone', !!released, `mic_state ${(await state(bob)).audio.mic_state}`);
+
     for (const [name, p] of Object.entries(people))
       h.check(`${name}: no page errors`, p.errors.length === 0, p.errors.join(' | '));
     // 7. 10 % loss + 40 ms jitter injected at a listening bot, in a room of its own once the

@@ -349,10 +349,14 @@ int main() {
     app.audio = std::make_unique<AudioEngine>(*app.session, ac);
     app.audio_device = std::make_unique<web::WebAudioDevice>(*app.audio, app.clock, app.config.audio_processing);
     app.session->set_event_listener([](const std::string& name, const protocol::Json& data) {
-        // The browser asks for the microphone once, when we first get into a meeting.
+        // The microphone opens when we get into a meeting (the browser asks once) and is
+        // released when we are out of it, so the browser's recording indicator goes off.
         if (name == "joined" && g_app->config.audio && !g_app->mic_requested) {
             g_app->mic_requested = true;
-            g_app->audio_device->start_capture();
+            g_app->audio_device->start_capture(g_app->audio_device->device_id());
+        } else if ((name == "left" || name == "ended" || name == "replaced") && g_app->mic_requested) {
+            g_app->mic_requested = false;
+            g_app->audio_device->stop_capture();
         }
         web::emit_event(name, data.dump());
     });

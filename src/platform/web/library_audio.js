@@ -11,6 +11,7 @@ var LibraryPoseMeetAudio = {
     processing: true, buffer: 0, bufferSamples: 0,
     playedUntil: 0,  // context time (s) up to which frames have been queued
     underruns: 0,
+    generation: 0,  // of capture starts and stops, so a late getUserMedia answer is dropped
     // The worklets, loaded from a Blob so the file:// single-file build needs no extra file.
     workletSource: [
       "class PmCapture extends AudioWorkletProcessor {",
@@ -126,12 +127,18 @@ var LibraryPoseMeetAudio = {
       return;
     }
     PMAUDIO.micState(1, '');
+    var generation = ++PMAUDIO.generation;  // a later start or a stop supersedes this one
     var p = PMAUDIO.processing;
     var constraints = {audio: {channelCount: 1, echoCancellation: p, noiseSuppression: p, autoGainControl: p}};
     if (deviceId) constraints.audio.deviceId = {exact: deviceId};
     Promise.all([PMAUDIO.ensureContext(), navigator.mediaDevices.getUserMedia(constraints)]).then(function(r) {
       var stream = r[1], ctx = PMAUDIO.ctx;
+      if (generation !== PMAUDIO.generation) {  // stopped (left the meeting) meanwhile
+        stream.getTracks().forEach(function(t) { t.stop(); });
+        return;
+      }
       _pm_audio_stop_tracks();
+      PMAUDIO.generation = generation;
       PMAUDIO.stream = stream;
       PMAUDIO.source = ctx.createMediaStreamSource(stream);
       var node = PMAUDIO.capture = new AudioWorkletNode(ctx, 'pm-capture', {numberOfInputs: 1, numberOfOutputs: 0});
@@ -151,6 +158,7 @@ var LibraryPoseMeetAudio = {
       PMAUDIO.micState(2, stream.getAudioTracks()[0] ? stream.getAudioTracks()[0].label : '');
       PMAUDIO.listDevices();
     }).catch(function(e) {
+      if (generation !== PMAUDIO.generation) return;
       var name = e && e.name;
       if (name === 'NotAllowedError' || name === 'SecurityError')
         PMAUDIO.micState(3, 'Microphone access is blocked: allow it in the browser\u2019s site settings to speak');
@@ -163,6 +171,7 @@ var LibraryPoseMeetAudio = {
 
   pm_audio_stop_tracks__deps: ['$PMAUDIO'],
   pm_audio_stop_tracks: function() {
+    PMAUDIO.generation++;
     if (PMAUDIO.capture) { PMAUDIO.capture.port.onmessage = null; PMAUDIO.capture.disconnect(); PMAUDIO.capture = null; }
     if (PMAUDIO.source) { PMAUDIO.source.disconnect(); PMAUDIO.source = null; }
     if (PMAUDIO.stream) { PMAUDIO.stream.getTracks().forEach(function(t) { t.stop(); }); PMAUDIO.stream = null; }
