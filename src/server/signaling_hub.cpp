@@ -112,10 +112,21 @@ void signaling_hub::send_media_error(Peer& peer, ErrorCode code, const std::stri
 }
 
 void signaling_hub::deliver(std::vector<Delivery>& deliveries) {
+    // A notification to a room arrives as one delivery per recipient, next to each other
+    // and equal: serialize it once and hand every socket the same string. (Comparing two
+    // small JSON values allocates nothing; serializing one does.)
+    const Json* last = nullptr;
+    std::shared_ptr<const std::string> text;
     for (auto& d : deliveries) {
         auto m = members_.find(d.user_id);
         if (m == members_.end() || !m->second.peer) continue;
-        if (Peer* p = find(m->second.peer)) send_json(*p, d.message);
+        Peer* p = find(m->second.peer);
+        if (!p) continue;
+        if (!last || !(d.message == *last)) {
+            text = to_text(d.message);
+            last = &d.message;
+        }
+        if (auto s = p->session.lock()) s->send(text, /*binary=*/false, /*control=*/true);
     }
 }
 
