@@ -1,4 +1,4 @@
-// Binary media packets: one small fixed header, then the payload (a pose now, audio later).
+// Binary media packets: one small fixed header, then the payload (a pose, or 20 ms of Opus audio).
 // The same bytes travel over a WebRTC data channel or through the server relay.
 //
 //   byte 0     version (high nibble, =1) | kind (low nibble)
