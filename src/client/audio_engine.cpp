@@ -7,6 +7,7 @@
 #include "core/audio/level_meter.hpp"
 #include "core/audio/opus_codec.hpp"
 #include "core/audio/tone_analysis.hpp"
+#include "core/percentile.hpp"
 
 namespace posemeet {
 
@@ -17,13 +18,6 @@ namespace {
 
 constexpr std::size_t kLatencyWindow = 1500;  // ~30 s of played frames per remote
 constexpr float kMaxVolume = 2.0f;
-
-double percentile(std::vector<double> v, double q) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const auto idx = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size()))) - 1;
-    return v[std::min(idx, v.size() - 1)];
-}
 
 const char* kind_name(au::Playout::Kind k) {
     switch (k) {
@@ -143,29 +137,12 @@ const au::AudioFrame& AudioEngine::next_playback_frame(double playout_delay_ms) 
             r->latency_ms.push_back(heard);
             if (r->latency_ms.size() > kLatencyWindow) r->latency_ms.pop_front();
         }
-        if (!tap_frequencies_.empty()) {
-            TapFrame t;
-            t.at_ms = now;
-            t.kind = kind;
-            t.rms_dbfs = au::rms_dbfs(frame);
-            for (float f : tap_frequencies_) t.magnitudes.push_back(au::goertzel_magnitude(frame.data(), frame.size(), f));
-            r->tap.push_back(std::move(t));
-            if (r->tap.size() > tap_max_frames_) r->tap.pop_front();
-        }
+        tap(r->tap, frame, kind, now);
         if (kind != au::Playout::Kind::Silence) mixer_.add(frame, volume(user_id));
     }
     mixed_ = mixer_.mix();
     ++frames_played_;
-    if (!tap_frequencies_.empty()) {
-        // What the speaker gets, volumes applied, under the key "_mix".
-        TapFrame t;
-        t.at_ms = now;
-        t.kind = au::Playout::Kind::Packet;
-        t.rms_dbfs = au::rms_dbfs(mixed_);
-        for (float f : tap_frequencies_) t.magnitudes.push_back(au::goertzel_magnitude(mixed_.data(), mixed_.size(), f));
-        mix_tap_.push_back(std::move(t));
-        if (mix_tap_.size() > tap_max_frames_) mix_tap_.pop_front();
-    }
+    tap(mix_tap_, mixed_, au::Playout::Kind::Packet, now);  // what the speaker gets
     update_active_speaker(now);
     return mixed_;
 }
@@ -250,6 +227,18 @@ Json AudioEngine::state_json() const {
                 {"limited_samples", mixer_.limited_samples()},
                 {"active_speaker", active_speaker_},
                 {"remotes", std::move(remotes)}};
+}
+
+void AudioEngine::tap(std::deque<TapFrame>& into, const au::AudioFrame& frame, au::Playout::Kind kind,
+                      double now_ms) {
+    if (tap_frequencies_.empty()) return;
+    TapFrame t;
+    t.at_ms = now_ms;
+    t.kind = kind;
+    t.rms_dbfs = au::rms_dbfs(frame);
+    for (float f : tap_frequencies_) t.magnitudes.push_back(au::goertzel_magnitude(frame.data(), frame.size(), f));
+    into.push_back(std::move(t));
+    if (into.size() > tap_max_frames_) into.pop_front();
 }
 
 void AudioEngine::start_tap(std::vector<float> frequencies, std::size_t max_frames) {

@@ -105,6 +105,8 @@ private:
     void release_delayed(double now_ms);
     void forget_departed();
     void update_active_speaker(double now_ms);
+    // Test tap: analyses a played frame into `into` (bounded), when a tap is running.
+    void tap(std::deque<TapFrame>& into, const audio::AudioFrame& frame, audio::Playout::Kind kind, double now_ms);
     Remote& remote(const std::string& user_id);
 
     MeetingSession& session_;

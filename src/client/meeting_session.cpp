@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/percentile.hpp"
 #include "core/pose_codec.hpp"
 
 namespace posemeet {
@@ -21,13 +22,6 @@ Json pose_to_json(const Pose& pose) {
     Json arr = Json::array();
     for (const auto& p : pose.landmarks) arr.push_back({p.x, p.y, p.z, p.visibility});
     return arr;
-}
-
-double percentile(std::vector<double> v, double q) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const auto idx = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size()))) - 1;
-    return v[std::min(idx, v.size() - 1)];
 }
 
 }  // namespace
