@@ -95,8 +95,10 @@ std::uint64_t signaling_hub::attach(const std::shared_ptr<websocket_session>& se
     return id;
 }
 
-void signaling_hub::send_json(Peer& peer, const Json& message) {
-    if (auto s = peer.session.lock()) s->send(to_text(message), /*binary=*/false, /*control=*/true);
+void signaling_hub::send_json(Peer& peer, const Json& message) { send_text(peer, to_text(message)); }
+
+void signaling_hub::send_text(Peer& peer, std::shared_ptr<const std::string> text) {
+    if (auto s = peer.session.lock()) s->send(std::move(text), /*binary=*/false, /*control=*/true);
 }
 
 void signaling_hub::send_error(Peer& peer, const std::string& request_id, ErrorCode code,
@@ -126,7 +128,7 @@ void signaling_hub::deliver(std::vector<Delivery>& deliveries) {
             text = to_text(d.message);
             last = &d.message;
         }
-        if (auto s = p->session.lock()) s->send(text, /*binary=*/false, /*control=*/true);
+        send_text(*p, text);
     }
 }
 

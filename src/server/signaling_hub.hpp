@@ -115,6 +115,7 @@ private:
     Peer* find(std::uint64_t id);
     // Sends a control message (reply or inform) to a peer.
     void send_json(Peer& peer, const protocol::Json& message);
+    void send_text(Peer& peer, std::shared_ptr<const std::string> text);  // a control message
     void deliver(std::vector<Delivery>& deliveries);
     void send_error(Peer& peer, const std::string& request_id, protocol::ErrorCode code,
                     const std::string& message, std::int64_t now_ms);
