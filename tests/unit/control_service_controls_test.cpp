@@ -72,26 +72,9 @@ struct Meeting {
         return it == names.end() ? id : it->second;
     }
 
+    // Recipients by name (see test::trace).
     std::string trace(const ControlResult& r) const {
-        std::string s;
-        std::size_t i = 0;
-        while (i < r.deliveries.size()) {
-            const Json& msg = r.deliveries[i].message;
-            std::vector<std::string> to;
-            std::size_t j = i;
-            for (; j < r.deliveries.size() && r.deliveries[j].message == msg; ++j)
-                to.push_back(name(r.deliveries[j].user_id));
-            std::sort(to.begin(), to.end());
-            if (!s.empty()) s += ' ';
-            s += msg.value("event", std::string("?")) + "[";
-            for (std::size_t k = 0; k < to.size(); ++k) {
-                if (k) s += ',';
-                s += to[k];
-            }
-            s += "]";
-            i = j;
-        }
-        return s;
+        return test::trace(r.deliveries, [this](const std::string& id) { return name(id); });
     }
 
     // Everything a request could change, to prove a refused one changed nothing.

@@ -2,8 +2,11 @@
 // request, and reading a reply's code, message and response.
 #pragma once
 
+#include <algorithm>
+#include <functional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/control_service.hpp"
 
@@ -27,6 +30,27 @@ inline std::string numbered(const char* prefix, int n) {
     std::string s(prefix);
     s += std::to_string(n);
     return s;
+}
+
+// "event[recipient,...] ..." for the deliveries, in order: consecutive deliveries of one
+// message are grouped, their recipients (as `label` shows them) sorted.
+inline std::string trace(const std::vector<Delivery>& deliveries,
+                         const std::function<std::string(const std::string&)>& label =
+                             [](const std::string& user_id) { return user_id; }) {
+    std::string out;
+    for (std::size_t i = 0; i < deliveries.size();) {
+        const Json& msg = deliveries[i].message;
+        std::vector<std::string> to;
+        std::size_t j = i;
+        for (; j < deliveries.size() && deliveries[j].message == msg; ++j) to.push_back(label(deliveries[j].user_id));
+        std::sort(to.begin(), to.end());
+        if (!out.empty()) out += ' ';
+        out += msg.value("event", std::string("?")) + "[";
+        for (std::size_t k = 0; k < to.size(); ++k) out += (k ? "," : "") + to[k];
+        out += "]";
+        i = j;
+    }
+    return out;
 }
 
 }  // namespace posemeet::test

@@ -22,7 +22,6 @@ constexpr std::int64_t kT0 = 1'700'000'000'000;
 constexpr std::int64_t kGrace = 30'000;
 const char* const kRoom = "townhall";
 
-
 Json inform(const std::string& event, int n) { return protocol::make_inform(event, Json{{"n", n}}, kT0 + n); }
 
 std::vector<std::string> events_of(const PollResult& p) {

@@ -20,25 +20,6 @@ constexpr std::int64_t kT0 = 1'700'000'000'000;
 constexpr std::int64_t kGrace = 30'000;
 const char* const kRoom = "standup";
 
-
-// "event[recipient,...] ..." for the deliveries, in order (recipients of one message sorted).
-std::string trace(const std::vector<Delivery>& ds) {
-    std::string out;
-    for (std::size_t i = 0; i < ds.size();) {
-        const std::string ev = ds[i].message["event"].get<std::string>();
-        std::vector<std::string> to;
-        std::size_t j = i;
-        for (; j < ds.size() && ds[j].message == ds[i].message; ++j) to.push_back(ds[j].user_id);
-        std::sort(to.begin(), to.end());
-        if (!out.empty()) out += ' ';
-        out += ev + "[";
-        for (std::size_t k = 0; k < to.size(); ++k) out += (k ? "," : "") + to[k];
-        out += "]";
-        i = j;
-    }
-    return out;
-}
-
 std::vector<const Delivery*> of_event(const std::vector<Delivery>& ds, const std::string& event) {
     std::vector<const Delivery*> out;
     for (const auto& d : ds)
