@@ -71,7 +71,9 @@ export async function run(h) {
 
     // 5. A person without a link: the join screen, typed into like anyone would, on a
     //    HiDPI screen; the canvas stays crisp (backing store = CSS size x DPR) and follows resizes.
-    const eve = await openParticipant(`${server.url}/`, { viewport: { width: 800, height: 500 }, deviceScaleFactor: 2 });
+    //    The page draws at 3 fps, as a slow machine would: the whole "Eve<Tab>resilience<Enter>"
+    //    then arrives between two frames, and must still land in the right fields.
+    const eve = await openParticipant(`${server.url}/?fps=3`, { viewport: { width: 800, height: 500 }, deviceScaleFactor: 2 });
     opened.push(eve);
     await waitFor(async () => (await state(eve))?.render.frames > 2, 10000);
     await eve.page.keyboard.type('Eve');

@@ -10,6 +10,8 @@
 #include <cstring>
 #include <vector>
 
+#include "ui/input_event_queue.hpp"
+
 namespace posemeet::web {
 namespace {
 
@@ -21,36 +23,40 @@ enum DomKey : int {
     kY = 89, kZ = 90, kMeta = 91,
 };
 
-// Key and button transitions wait here until the next frame: ImGui 1.86 reads key and
-// button *state* once per frame, so a press and release between two frames (fast typing,
-// a quick click, a slow software-rendered page) would otherwise never be seen.
-struct Transition {
-    bool mouse;  // mouse button or key
-    int code;
-    bool down;
-};
-std::vector<Transition> g_pending;
+// Every key, button and text event waits here, in arrival order, and reaches ImGui a frame
+// at a time (see ui/input_event_queue.hpp for why and how).
+ui::InputEventQueue g_queue;
+std::vector<int> g_held_keys;  // keys whose press was queued and whose release was not yet
 
-void apply_pending_transitions() {
+bool is_held(int key) { return std::find(g_held_keys.begin(), g_held_keys.end(), key) != g_held_keys.end(); }
+
+void apply_queued_events() {
     ImGuiIO& io = ImGui::GetIO();
-    std::vector<int> pressed_keys, pressed_buttons;  // went down this frame
-    std::size_t i = 0;
-    for (; i < g_pending.size(); ++i) {
-        const Transition& t = g_pending[i];
-        auto& pressed = t.mouse ? pressed_buttons : pressed_keys;
-        const bool down_now = std::find(pressed.begin(), pressed.end(), t.code) != pressed.end();
-        if (!t.down && down_now) break;  // let ImGui see the press for one frame first
-        (t.mouse ? io.MouseDown[t.code] : io.KeysDown[t.code]) = t.down;
-        if (t.down) pressed.push_back(t.code);
+    for (const ui::InputEvent& e : g_queue.take_frame()) {
+        switch (e.kind) {
+            case ui::InputEvent::Kind::kButton: io.MouseDown[e.code] = e.down; break;
+            case ui::InputEvent::Kind::kText: io.AddInputCharactersUTF8(e.text.c_str()); break;
+            case ui::InputEvent::Kind::kKey:
+                io.KeysDown[e.code] = e.down;
+                io.KeyCtrl = e.mods.ctrl;
+                io.KeyShift = e.mods.shift;
+                io.KeyAlt = e.mods.alt;
+                io.KeySuper = e.mods.super;
+                break;
+        }
     }
-    g_pending.erase(g_pending.begin(), g_pending.begin() + static_cast<std::ptrdiff_t>(i));
 }
 
 EM_BOOL on_mouse(int type, const EmscriptenMouseEvent* e, void*) {
     ImGuiIO& io = ImGui::GetIO();
     io.MousePos = ImVec2(static_cast<float>(e->targetX), static_cast<float>(e->targetY));
-    if (e->button < 3 && type != EMSCRIPTEN_EVENT_MOUSEMOVE)
-        g_pending.push_back({true, e->button, type == EMSCRIPTEN_EVENT_MOUSEDOWN});
+    if (e->button < 3 && type != EMSCRIPTEN_EVENT_MOUSEMOVE) {
+        ui::InputEvent event;
+        event.kind = ui::InputEvent::Kind::kButton;
+        event.code = e->button;
+        event.down = type == EMSCRIPTEN_EVENT_MOUSEDOWN;
+        g_queue.push(std::move(event));
+    }
     return EM_TRUE;
 }
 
@@ -62,23 +68,44 @@ EM_BOOL on_wheel(int, const EmscriptenWheelEvent* e, void*) {
     return EM_TRUE;
 }
 
+void queue_key(int key, bool down, ui::KeyModifiers mods) {
+    if (down == is_held(key)) return;  // auto-repeat (ImGui repeats on its own) or a stray release
+    if (down) g_held_keys.push_back(key);
+    else g_held_keys.erase(std::find(g_held_keys.begin(), g_held_keys.end(), key));
+    ui::InputEvent event;
+    event.kind = ui::InputEvent::Kind::kKey;
+    event.code = key;
+    event.down = down;
+    event.mods = mods;
+    g_queue.push(std::move(event));
+}
+
 EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
     ImGuiIO& io = ImGui::GetIO();
     const bool down = type == EMSCRIPTEN_EVENT_KEYDOWN;
-    if (e->keyCode < 512) g_pending.push_back({false, static_cast<int>(e->keyCode), down});
-    io.KeyCtrl = e->ctrlKey;
-    io.KeyShift = e->shiftKey;
-    io.KeyAlt = e->altKey;
-    io.KeySuper = e->metaKey;
-    // Printable characters arrive as `key` strings ("a", "中"); let them through as text.
+    // Printable characters arrive as `key` strings ("a", "中") and go in as text only (their
+    // key state is of no use to ImGui); everything else (Tab, Enter, arrows, Ctrl+A...) as a key.
     if (down && !e->ctrlKey && !e->metaKey && std::strlen(e->key) > 0 &&
         (static_cast<unsigned char>(e->key[0]) >= 0x80 || std::strlen(e->key) == 1)) {
-        io.AddInputCharactersUTF8(e->key);
+        ui::InputEvent event;
+        event.kind = ui::InputEvent::Kind::kText;
+        event.text = e->key;
+        g_queue.push(std::move(event));
         return EM_TRUE;
     }
+    if (e->keyCode < 512)
+        queue_key(static_cast<int>(e->keyCode), down, {e->ctrlKey != 0, e->shiftKey != 0, e->altKey != 0, e->metaKey != 0});
     // Swallow keys ImGui uses so the page does not scroll or lose focus; let the rest pass
     // (e.g. Ctrl+V must reach the browser to produce the paste event).
     return io.WantCaptureKeyboard && !(e->ctrlKey || e->metaKey) ? EM_TRUE : EM_FALSE;
+}
+
+// Keys held when the window loses focus (Alt+Tab, a click into another frame) never send
+// their release to us: let go of them so none stays stuck down.
+EM_BOOL on_blur(int, const EmscriptenFocusEvent*, void*) {
+    const std::vector<int> held = g_held_keys;
+    for (int key : held) queue_key(key, false, {});
+    return EM_FALSE;
 }
 
 }  // namespace
@@ -117,6 +144,7 @@ void CanvasInput::install() {
     emscripten_set_wheel_callback(selector_, nullptr, EM_TRUE, on_wheel);
     emscripten_set_keydown_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, EM_TRUE, on_key);
     emscripten_set_keyup_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, EM_TRUE, on_key);
+    emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, EM_TRUE, on_blur);
 }
 
 void CanvasInput::new_frame() {
@@ -132,7 +160,7 @@ void CanvasInput::new_frame() {
         fb_h_ = fb_h;
         emscripten_set_canvas_element_size(selector_, fb_w_, fb_h_);
     }
-    apply_pending_transitions();
+    apply_queued_events();
     ImGuiIO& io = ImGui::GetIO();
     io.DisplaySize = ImVec2(css_w_, css_h_);
     io.DisplayFramebufferScale = ImVec2(dpr_, dpr_);
