@@ -63,7 +63,20 @@ export function startBot(wsUrl, { room, name = 'Bot', count = 1, extraArgs = [] 
       } catch (e) { bot.log += line + '\n'; }
     }
   });
-  proc.stderr.on('data', (d) => { bot.log += d; });
+  // Event lines on stderr ("[Bot] participantLeft Cat (id)"), stamped on arrival: eventAt(text)
+  // is when the first line containing text came in.
+  const events = [];
+  bot.eventAt = (text) => events.find((e) => e.line.includes(text))?.at;
+  let errBuf = '';
+  proc.stderr.on('data', (d) => {
+    bot.log += d;
+    errBuf += d;
+    let i;
+    while ((i = errBuf.indexOf('\n')) >= 0) {
+      if (events.length < 5000) events.push({ at: Date.now(), line: errBuf.slice(0, i) });
+      errBuf = errBuf.slice(i + 1);
+    }
+  });
   return bot;
 }
 
