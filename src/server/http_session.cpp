@@ -64,9 +64,7 @@ bool parse_uint(const std::string& text, T& out) {
 http_session::http_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config)
     : stream_(std::move(socket)), hub_(hub), config_(config), poll_timer_(stream_.get_executor()) {
     remote_ = remote_address(stream_.socket());
-    error_code ec;
-    const auto ep = stream_.socket().remote_endpoint(ec);
-    client_ = ec ? remote_ : ep.address().to_string();
+    client_ = remote_ip(stream_.socket());
 }
 
 void http_session::run() {

@@ -19,4 +19,10 @@ std::string remote_address(const tcp::socket& socket) {
     return ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
+std::string remote_ip(const tcp::socket& socket) {
+    error_code ec;
+    const auto ep = socket.remote_endpoint(ec);
+    return ec ? "?" : ep.address().to_string();
+}
+
 }  // namespace posemeet::server

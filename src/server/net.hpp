@@ -24,5 +24,7 @@ bool is_benign_error(const error_code& ec);
 
 // "ip:port" of a socket's peer, or "?" when it is no longer connected.
 std::string remote_address(const tcp::socket& socket);
+// The peer's IP address alone (what per-client limits count by), or "?".
+std::string remote_ip(const tcp::socket& socket);
 
 }  // namespace posemeet::server

@@ -70,6 +70,15 @@ std::vector<Option> options() {
          [](C& c, const std::string& v) {
              return parse_number<std::size_t>(v, 1024, 16 * 1024 * 1024, c.max_message_bytes);
          }},
+        {"max-connections", "POSEMEET_MAX_CONNECTIONS", "N",
+         "open WebSockets at once (default 1000; 0 = no limit)",
+         [](C& c, const std::string& v) { return parse_number<int>(v, 0, 1000000, c.max_connections); }},
+        {"max-connections-per-address", "POSEMEET_MAX_CONNECTIONS_PER_ADDRESS", "N",
+         "open WebSockets at once from one client address (default 256; 0 = no limit; "
+         "behind a reverse proxy every client has the proxy's address)",
+         [](C& c, const std::string& v) {
+             return parse_number<int>(v, 0, 1000000, c.max_connections_per_address);
+         }},
         {"control-rate", "POSEMEET_CONTROL_RATE", "N", "control messages per second per connection (default 50)",
          [](C& c, const std::string& v) { return parse_number<double>(v, 0.1, 1e6, c.control_rate); }},
         {"control-burst", "POSEMEET_CONTROL_BURST", "N", "control message burst (default 100)",

@@ -20,6 +20,12 @@ struct ServerConfig {
     // Per-connection token buckets (messages per second, burst).
     double control_rate = 50, control_burst = 100;
     double media_rate = 200, media_burst = 400;
+    // Open WebSockets at once, in all and from one client address (0 = no limit). Past
+    // either, a new WebSocket is closed with 1013 "try again later" and a reason. Behind a
+    // reverse proxy on the same host every client has the proxy's address: raise or drop
+    // the per-address limit there.
+    int max_connections = 1000;
+    int max_connections_per_address = 256;
     // Per-connection outgoing queue cap; over it media is dropped, then control closes.
     std::size_t queue_max_messages = 1024;
     std::size_t queue_max_bytes = 4 * 1024 * 1024;

@@ -87,9 +87,29 @@ signaling_hub::Peer* signaling_hub::find(std::uint64_t id) {
     return it == peers_.end() ? nullptr : &it->second;
 }
 
-std::uint64_t signaling_hub::attach(const std::shared_ptr<websocket_session>& session) {
+std::uint64_t signaling_hub::attach(const std::shared_ptr<websocket_session>& session,
+                                    const std::string& client_ip) {
+    const int from_ip = connections_by_ip_.count(client_ip) ? connections_by_ip_[client_ip] : 0;
+    const char* refusal = nullptr;
+    if (config_.max_connections > 0 && peers_.size() >= static_cast<std::size_t>(config_.max_connections))
+        refusal = "the server is full (too many connections), try again later";
+    else if (config_.max_connections_per_address > 0 && from_ip >= config_.max_connections_per_address)
+        refusal = "too many connections from your address, try again later";
+    if (refusal) {
+        ++connections_refused_;
+        // One line per 10 s at most: a client hammering us must not flood the log too.
+        const std::int64_t now = now_ms();
+        if (now - last_refusal_log_ms_ >= 10000) {
+            last_refusal_log_ms_ = now;
+            log_warn("ws from " + client_ip + " refused: " + refusal + " (" +
+                     std::to_string(connections_refused_) + " refused so far)");
+        }
+        session->close(websocket::close_reason(websocket::close_code::try_again_later, refusal));
+        return 0;
+    }
     const std::uint64_t id = next_id_++;
-    peers_.emplace(id, Peer{session, {}, TokenBucket(config_.control_rate, config_.control_burst),
+    ++connections_by_ip_[client_ip];
+    peers_.emplace(id, Peer{session, client_ip, {}, TokenBucket(config_.control_rate, config_.control_burst),
                             TokenBucket(config_.media_rate, config_.media_burst)});
     if (shutting_down_) session->close(websocket::close_code::going_away);
     return id;
@@ -339,6 +359,8 @@ void signaling_hub::detach(std::uint64_t id, bool clean) {
         }
         apply_changes(result.changes, id, now, /*departures=*/false);
     }
+    auto by_ip = connections_by_ip_.find(it->second.client_ip);
+    if (by_ip != connections_by_ip_.end() && --by_ip->second <= 0) connections_by_ip_.erase(by_ip);
     peers_.erase(id);
     distribute(result);
     apply_changes(result.changes, id, now_ms(), /*departures=*/true);
@@ -525,6 +547,7 @@ Json signaling_hub::stats_json() const {
                 {"rooms", service_.room_count()},
                 {"participants", service_.participant_count()},
                 {"connections", peers_.size()},
+                {"connections_refused", connections_refused_},
                 {"window", ws_op_stats_.window()},
                 {"websocket", ws_op_stats_.to_json()},
                 {"http", http_op_stats_.to_json()},

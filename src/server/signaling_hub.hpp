@@ -38,8 +38,10 @@ public:
     signaling_hub(const signaling_hub&) = delete;
     signaling_hub& operator=(const signaling_hub&) = delete;
 
-    // A WebSocket finished its handshake; returns its connection id (never 0).
-    std::uint64_t attach(const std::shared_ptr<websocket_session>& session);
+    // A WebSocket from `client_ip` finished its handshake; returns its connection id, or 0
+    // when it is over --max-connections or --max-connections-per-address: then it is being
+    // closed with 1013 ("try again later") and a reason the client can show.
+    std::uint64_t attach(const std::shared_ptr<websocket_session>& session, const std::string& client_ip);
     // One complete message from connection `id`.
     void on_text(std::uint64_t id, std::string_view text);
     void on_binary(std::uint64_t id, const std::uint8_t* data, std::size_t size);
@@ -91,6 +93,7 @@ public:
 private:
     struct Peer {
         std::weak_ptr<websocket_session> session;
+        std::string client_ip;
         ConnectionState conn;
         TokenBucket control;
         TokenBucket media;
@@ -143,6 +146,9 @@ private:
     std::unordered_map<std::string, Member> members_;  // user_id -> member
     std::unordered_map<std::string, Waiter> waiters_;  // user_id -> its waiting long-poll
     std::unordered_map<std::string, ClientBucket> client_buckets_;
+    std::unordered_map<std::string, int> connections_by_ip_;  // open WebSockets per client address
+    std::uint64_t connections_refused_ = 0;
+    std::int64_t last_refusal_log_ms_ = -1000000;
     ControlService service_;
     std::uint64_t next_id_ = 1;
     std::uint64_t next_waiter_id_ = 1;

@@ -12,6 +12,7 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config)
     : ws_(std::move(socket)), hub_(hub), config_(config) {
     remote_ = remote_address(beast::get_lowest_layer(ws_).socket());
+    client_ip_ = remote_ip(beast::get_lowest_layer(ws_).socket());
 }
 
 websocket_session::~websocket_session() {
@@ -52,7 +53,9 @@ void websocket_session::on_accept(error_code ec) {
         return;
     }
     if (config_.verbose) log_info("ws " + remote_ + ": connected");
-    id_ = hub_.attach(shared_from_this());
+    id_ = hub_.attach(shared_from_this(), client_ip_);
+    // Refused (over a connection limit): the hub has started the close; reading on
+    // completes the close handshake and then ends the session.
     do_read();
 }
 

@@ -55,8 +55,9 @@ private:
     beast::flat_buffer buffer_;
     signaling_hub& hub_;
     const ServerConfig& config_;
-    std::string remote_;
-    std::uint64_t id_ = 0;  // hub connection id, 0 until accepted
+    std::string remote_;     // ip:port, for the log
+    std::string client_ip_;  // what the per-address connection limit counts
+    std::uint64_t id_ = 0;  // hub connection id, 0 until accepted (or when refused)
 
     std::deque<Outgoing> queue_;  // front is being written while writing_
     std::size_t queued_bytes_ = 0;

@@ -126,6 +126,38 @@ export async function run(h) {
     h.check('other clients are undisturbed', !!stillFine);
     const health = await (await fetch(`${server.url}/healthz`)).json();
     h.check('server still healthy', health.status === 'ok', JSON.stringify(health));
+
+    // 7. Connection limits: a server allowing 2 WebSockets per address refuses the third with
+    //    1013 and a reason; a participant who meets the limit is told so and gets in on their
+    //    own once a slot frees up.
+    const capped = await startServer({ extraArgs: ['--max-connections-per-address', '2'] });
+    try {
+      const holder = await ann.page.evaluate(async (wsUrl) => {
+        const opened = (ws) => new Promise((r) => { ws.onopen = () => r('open'); ws.onclose = (e) => r(`closed ${e.code}`); });
+        window.__held = [new WebSocket(wsUrl), new WebSocket(wsUrl)];
+        const first = await Promise.all(window.__held.map(opened));
+        const third = new WebSocket(wsUrl);
+        const closed = await new Promise((r) => { third.onclose = (e) => r({ code: e.code, reason: e.reason }); });
+        return { first, third: closed };
+      }, capped.ws);
+      h.check('over --max-connections-per-address a WebSocket is closed with 1013 and a reason',
+        holder.first.every((x) => x === 'open') && holder.third.code === 1013 && /too many connections/.test(holder.third.reason),
+        JSON.stringify(holder));
+      const dee = await openParticipant(`${capped.url}/?room=capped&name=Dee`);
+      opened.push(dee);
+      const told = await waitFor(async () => {
+        const s = await state(dee);
+        return s && s.status === 'reconnecting' && /too many connections from your address/.test(s.error) ? s : null;
+      }, 10000);
+      h.check('a participant over the limit is told why and keeps retrying', !!told, told ? told.error : JSON.stringify((await state(dee))?.error));
+      await ann.page.evaluate(() => { for (const ws of window.__held) ws.close(); });
+      const joined = await waitFor(async () => (await state(dee))?.status === 'joined', 12000);
+      h.check('... and joins on their own once a connection is free', !!joined);
+      const stats = await (await fetch(`${capped.url}/api/v1/stats`)).json();
+      h.check('refusals are counted in /api/v1/stats', stats.connections_refused >= 2, `connections_refused ${stats.connections_refused}`);
+    } finally {
+      await capped.stop();
+    }
   } catch (e) {
     h.crash(e);
   } finally {

@@ -77,8 +77,14 @@ EM_BOOL WebSignalingSocket::on_closed(int, const EmscriptenWebSocketCloseEvent* 
     const bool was_open = self->open_;
     auto on_close = self->handlers_.on_close;
     self->release();
-    std::string reason = was_open ? "connection lost (code " + std::to_string(e->code) + ")"
-                                  : "server unreachable";
+    // A close with a reason is the server's word (a limit, a restart); say it as the
+    // native client does. Without one the connection simply went.
+    std::string reason = "server unreachable";
+    if (was_open && e->reason[0] != '\0')
+        reason = "server closed the connection (" + std::to_string(e->code) + ": " +
+                 std::string(e->reason, strnlen(e->reason, sizeof e->reason)) + ")";
+    else if (was_open)
+        reason = "connection lost (code " + std::to_string(e->code) + ")";
     const int close_code = was_open ? e->code : 0;
     if (on_close) on_close(close_code, reason);  // may reconnect, which reuses this object
     return EM_TRUE;
