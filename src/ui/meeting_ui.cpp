@@ -20,6 +20,9 @@ constexpr ImU32 kText = IM_COL32(235, 238, 245, 255);
 constexpr ImU32 kMuted = IM_COL32(150, 156, 170, 255);
 constexpr float kParticipantsWidth = 280.0f;
 
+// The participant list and chat take the right-hand column on windows wide enough for it.
+float side_column_width(float display_w) { return display_w > 700 ? kParticipantsWidth : 0.0f; }
+
 constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                          ImGuiWindowFlags_NoSavedSettings |
                                          ImGuiWindowFlags_NoBringToFrontOnFocus;
@@ -86,8 +89,8 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
         return intents;
     }
     const float bar_h = 48.0f;
-    draw_top_bar(view, intents, bar_h);
-    const float list_w = display.x > 700 ? kParticipantsWidth : 0.0f;
+    const bool status_needs_banner = draw_top_bar(view, intents, bar_h);
+    const float list_w = side_column_width(display.x);
     draw_tiles(view, ImVec2(0, bar_h), ImVec2(display.x - list_w, display.y - bar_h), queue_skeleton,
                draw_skeletons, callback_data);
     if (list_w > 0) {
@@ -96,6 +99,7 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
         draw_participants(view, ImVec2(display.x - list_w, bar_h), ImVec2(list_w, list_h), intents);
         draw_chat(view, ImVec2(display.x - list_w, bar_h + list_h), ImVec2(list_w, side_h - list_h), intents);
     }
+    if (status_needs_banner) draw_status_banner(status_line(view), bar_h);
     draw_requests(view, intents);
     draw_asked_by_host(view, intents);
     draw_end_confirmation(intents);
@@ -153,7 +157,32 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
 }
 
 // [SECTION] top bar
-void MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float height) {
+
+// The one line of "what is going on" the top bar shows, most urgent first.
+MeetingUi::StatusLine MeetingUi::status_line(const MeetingView& view) {
+    const ImVec4 warning(1.0f, 0.75f, 0.35f, 1.0f);
+    if (view.status == "reconnecting" || !view.error.empty())
+        return {view.error.empty() ? "Reconnecting..." : view.error, ImVec4(1.0f, 0.55f, 0.35f, 1.0f)};
+    if (!view.mic_message.empty() && view.mic_state != "live") return {view.mic_message, warning};
+    if (view.audio_waits_for_click) return {"Click anywhere to hear the meeting", warning};
+    if (!view.notice.empty()) return {view.notice, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]};
+    return {};
+}
+
+// The status line when the top bar has no room for it: a wrapped banner under the bar,
+// on the foreground (like the toasts) so that the tiles never cover it.
+void MeetingUi::draw_status_banner(const StatusLine& status, float top) {
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const ImVec2 padding(14, 6);
+    const float wrap = display.x - 2 * padding.x;
+    const float text_h = ImGui::CalcTextSize(status.text.c_str(), nullptr, false, wrap).y;
+    ImDrawList* dl = ImGui::GetForegroundDrawList();
+    dl->AddRectFilled(ImVec2(0, top), ImVec2(display.x, top + text_h + 2 * padding.y), IM_COL32(42, 34, 26, 245));
+    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(padding.x, top + padding.y),
+                ImGui::ColorConvertFloat4ToU32(status.color), status.text.c_str(), nullptr, wrap);
+}
+
+bool MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float height) {
     using protocol::Json;
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -217,42 +246,55 @@ void MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float he
             ImGui::EndPopup();
         }
     }
+    // What is going on, right of the buttons while there is room before End meeting/Leave.
+    // On a narrow window "X is sharing" and "Speaking: X" are left out (the tiles and the
+    // participant list show both), and the status line moves to a banner under the bar, so
+    // that it and the Leave button are never pushed off the screen.
+    // End meeting / Leave sit at the right edge; when the buttons leave too little room
+    // (a host on a narrow window) "End meeting" shortens to "End".
+    const float pad = ImGui::GetStyle().WindowPadding.x, gap = ImGui::GetStyle().ItemSpacing.x;
+    const float leave_w = 76, end_w_full = 108, end_w_short = 56;
+    auto cluster = [&](float end_w) { return pad + leave_w + (view.i_am_host ? end_w + gap : 0.0f); };
+    const bool short_end = ImGui::GetItemRectMax().x + 8 > display.x - cluster(end_w_full);
+    const float end_w = short_end ? end_w_short : end_w_full;
+    const float right = cluster(end_w);
+    const float room_end = display.x - right - 8;
+    auto fits = [&](const std::string& text, float spacing) {
+        return ImGui::GetItemRectMax().x + spacing + ImGui::CalcTextSize(text.c_str()).x <= room_end;
+    };
     if (!view.sharer_name.empty()) {
-        ImGui::SameLine(0, 18);
-        ImGui::TextColored(ImVec4(0.55f, 0.85f, 0.6f, 1.0f), "%s is sharing a %s", view.sharer_name.c_str(),
-                           view.share_type == 1 ? "whiteboard" : "screen");
+        const std::string sharing = view.sharer_name + " is sharing a " + (view.share_type == 1 ? "whiteboard" : "screen");
+        if (fits(sharing, 18)) {
+            ImGui::SameLine(0, 18);
+            ImGui::TextColored(ImVec4(0.55f, 0.85f, 0.6f, 1.0f), "%s", sharing.c_str());
+        }
     }
     if (!view.active_speaker_name.empty() && view.tiles.size() > 1) {
-        ImGui::SameLine(0, 18);
-        ImGui::TextColored(ImVec4(0.45f, 0.9f, 0.6f, 1.0f), "Speaking: %s", view.active_speaker_name.c_str());
+        const std::string speaking = "Speaking: " + view.active_speaker_name;
+        if (fits(speaking, 18)) {
+            ImGui::SameLine(0, 18);
+            ImGui::TextColored(ImVec4(0.45f, 0.9f, 0.6f, 1.0f), "%s", speaking.c_str());
+        }
     }
-    if (view.status == "reconnecting" || !view.error.empty()) {
+    const StatusLine status = status_line(view);
+    const bool status_in_bar = !status.text.empty() && fits(status.text, ImGui::GetStyle().ItemSpacing.x);
+    if (status_in_bar) {
         ImGui::SameLine();
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.55f, 0.35f, 1.0f));
-        ImGui::Text("%s", view.error.empty() ? "Reconnecting..." : view.error.c_str());
-        ImGui::PopStyleColor();
-    } else if (!view.mic_message.empty() && view.mic_state != "live") {
-        ImGui::SameLine();
-        ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.35f, 1.0f), "%s", view.mic_message.c_str());
-    } else if (view.audio_waits_for_click) {
-        ImGui::SameLine();
-        ImGui::TextColored(ImVec4(1.0f, 0.75f, 0.35f, 1.0f), "Click anywhere to hear the meeting");
-    } else if (!view.notice.empty()) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("%s", view.notice.c_str());
+        ImGui::TextColored(status.color, "%s", status.text.c_str());
     }
-    const float right = view.i_am_host ? 206.0f : 90.0f;
     ImGui::SameLine(std::max(display.x - right, ImGui::GetCursorPosX() + 8));
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.80f, 0.24f, 0.24f, 1.0f));
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.90f, 0.30f, 0.30f, 1.0f));
     if (view.i_am_host) {
-        if (ImGui::Button("End meeting", ImVec2(108, 0))) confirm_end_ = true;
+        if (ImGui::Button(short_end ? "End" : "End meeting", ImVec2(end_w, 0))) confirm_end_ = true;
+        if (short_end && ImGui::IsItemHovered()) ImGui::SetTooltip("End the meeting for everyone");
         ImGui::SameLine();
     }
     if (ImGui::Button("Leave", ImVec2(76, 0))) intents.leave = true;
     ImGui::PopStyleColor(2);
     ImGui::End();
     ImGui::PopStyleColor();
+    return !status.text.empty() && !status_in_bar;
 }
 
 // The mic's level next to the mute button, and a menu to pick the microphone.
@@ -525,7 +567,8 @@ void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const I
 void MeetingUi::draw_requests(const MeetingView& view, Intents& intents) {
     if (!view.i_am_host || view.requests.empty()) return;
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos(ImVec2(display.x - kParticipantsWidth - 16, 60), ImGuiCond_Always, ImVec2(1.0f, 0.0f));
+    ImGui::SetNextWindowPos(ImVec2(display.x - side_column_width(display.x) - 16, 60), ImGuiCond_Always,
+                            ImVec2(1.0f, 0.0f));
     ImGui::SetNextWindowBgAlpha(0.95f);
     ImGui::Begin("Requests", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove |
                                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
@@ -568,7 +611,7 @@ void MeetingUi::draw_toasts(const MeetingView& view) {
     float y = display.y - 24;
     for (auto it = view.toasts.rbegin(); it != view.toasts.rend(); ++it) {
         const ImVec2 ts = ImGui::CalcTextSize(it->c_str());
-        const float x = (display.x - kParticipantsWidth - ts.x) * 0.5f;
+        const float x = std::max(12.0f, (display.x - side_column_width(display.x) - ts.x) * 0.5f);
         y -= ts.y + 16;
         dl->AddRectFilled(ImVec2(x - 12, y - 6), ImVec2(x + ts.x + 12, y + ts.y + 6), IM_COL32(40, 44, 56, 240), 8.0f);
         dl->AddText(ImVec2(x, y), kText, it->c_str());

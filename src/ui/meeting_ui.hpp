@@ -20,7 +20,14 @@ public:
 
 private:
     Intents draw_join_screen(const MeetingView& view);
-    void draw_top_bar(const MeetingView& view, Intents& intents, float height);
+    struct StatusLine {
+        std::string text;
+        ImVec4 color;
+    };
+    static StatusLine status_line(const MeetingView& view);
+    // Returns true when the status line did not fit in the bar (draw_status_banner shows it).
+    bool draw_top_bar(const MeetingView& view, Intents& intents, float height);
+    void draw_status_banner(const StatusLine& status, float top);
     void draw_tiles(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
                     const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons, void* data);
     void draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents);

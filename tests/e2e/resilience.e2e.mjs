@@ -3,6 +3,11 @@
 import path from 'node:path';
 import { waitFor } from './lib/harness.mjs';
 import { startServer, openParticipant, state, WEB_ROOT } from './lib/processes.mjs';
+import { decodePng, cropPng, countColorPixels } from './lib/png.mjs';
+
+// Colours of the UI (src/ui/meeting_ui.cpp): the Leave button, the status banner.
+const LEAVE_RED = [204, 61, 61];
+const BANNER_BG = [42, 34, 26];
 
 export async function run(h) {
   h.begin('resilience: server restart, missing browser features, file://, bad input');
@@ -20,6 +25,14 @@ export async function run(h) {
       return s.status === 'reconnecting' && /server/.test(s.error) ? s : null;
     }, 5000);
     h.check('server loss is shown as "reconnecting" with a reason', !!down, down ? down.error : '');
+    // On this 720 px window the reason does not fit in the top bar: it shows in a banner
+    // under it, and the Leave button stays on screen (it used to be pushed off the edge).
+    const shot = decodePng(await ann.page.screenshot());
+    const topBar = cropPng(shot, 0, 0, shot.width, 48), underBar = cropPng(shot, 0, 48, shot.width, 30);
+    const leavePx = countColorPixels(cropPng(topBar, shot.width - 100, 0, 100, 48), LEAVE_RED);
+    const bannerPx = countColorPixels(underBar, BANNER_BG);
+    h.check('a narrow window shows the reason in a banner and keeps the Leave button',
+      leavePx > 1000 && bannerPx > shot.width * 10, `Leave ${leavePx} px, banner ${bannerPx} px`);
     server = await startServer({ port });
     const back = await waitFor(async () => (await state(ann))?.status === 'joined', 12000);
     h.check('client rejoins on its own when the server is back', !!back);

@@ -50,6 +50,15 @@ export function countSkeletonPixels({ pixels, width }, maxX = width) {
   return n;
 }
 
+// A rectangle of a decoded image, as a decoded image.
+export function cropPng({ pixels, width }, x, y, w, h) {
+  const out = new Uint8Array(w * h * 4);
+  for (let row = 0; row < h; row++) {
+    out.set(pixels.subarray(((y + row) * width + x) * 4, ((y + row) * width + x + w) * 4), row * w * 4);
+  }
+  return { pixels: out, width: w, height: h };
+}
+
 // Pixels within `tolerance` (per channel) of an exact colour, e.g. a UI highlight.
 export function countColorPixels({ pixels }, [r, g, b], tolerance = 6) {
   let n = 0;
