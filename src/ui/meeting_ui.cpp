@@ -26,6 +26,9 @@ float side_column_width(float display_w) { return display_w > 700 ? kParticipant
 constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                          ImGuiWindowFlags_NoSavedSettings |
                                          ImGuiWindowFlags_NoBringToFrontOnFocus;
+// Panels over the tiles: ImGui puts a new window with NoBringToFrontOnFocus at the back,
+// so these leave it out (the tiles keep it, and never come forward over them).
+constexpr ImGuiWindowFlags kOverlayFlags = kPanelFlags & ~ImGuiWindowFlags_NoBringToFrontOnFocus;
 
 void badge(ImDrawList* dl, ImVec2& cursor, const char* text, ImU32 bg) {
     const ImVec2 size = ImGui::CalcTextSize(text);
@@ -90,16 +93,23 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
     }
     const float bar_h = 48.0f;
     const bool status_needs_banner = draw_top_bar(view, intents, bar_h);
+    const StatusLine status = status_line(view);
+    // Everything below starts under the banner, when there is one, so that it hides nothing.
+    const float top = bar_h + (status_needs_banner ? status_banner_height(status) : 0.0f);
     const float list_w = side_column_width(display.x);
-    draw_tiles(view, ImVec2(0, bar_h), ImVec2(display.x - list_w, display.y - bar_h), queue_skeleton,
+    draw_tiles(view, ImVec2(0, top), ImVec2(display.x - list_w, display.y - top), queue_skeleton,
                draw_skeletons, callback_data);
     if (list_w > 0) {
-        const float side_h = display.y - bar_h;
-        const float list_h = std::floor(side_h * 0.45f);
-        draw_participants(view, ImVec2(display.x - list_w, bar_h), ImVec2(list_w, list_h), intents);
-        draw_chat(view, ImVec2(display.x - list_w, bar_h + list_h), ImVec2(list_w, side_h - list_h), intents);
+        draw_side_column(view, ImVec2(display.x - list_w, top), ImVec2(list_w, display.y - top), intents, false);
+    } else {
+        // Narrow (a phone, a small embedded widget): the column opens over the tiles.
+        if (side_open_) {
+            const float w = std::min(kParticipantsWidth, display.x - 32);
+            draw_side_column(view, ImVec2(display.x - w, top), ImVec2(w, display.y - top), intents, true);
+        }
+        draw_side_toggle(view, ImVec2(display.x, display.y));
     }
-    if (status_needs_banner) draw_status_banner(status_line(view), bar_h);
+    if (status_needs_banner) draw_status_banner(status, bar_h);
     draw_requests(view, intents);
     draw_asked_by_host(view, intents);
     draw_end_confirmation(intents);
@@ -171,13 +181,21 @@ MeetingUi::StatusLine MeetingUi::status_line(const MeetingView& view) {
 
 // The status line when the top bar has no room for it: a wrapped banner under the bar,
 // on the foreground (like the toasts) so that the tiles never cover it.
+namespace {
+const ImVec2 kBannerPadding(14, 6);
+float banner_wrap_width() { return ImGui::GetIO().DisplaySize.x - 2 * kBannerPadding.x; }
+}  // namespace
+
+float MeetingUi::status_banner_height(const StatusLine& status) {
+    return ImGui::CalcTextSize(status.text.c_str(), nullptr, false, banner_wrap_width()).y + 2 * kBannerPadding.y;
+}
+
 void MeetingUi::draw_status_banner(const StatusLine& status, float top) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    const ImVec2 padding(14, 6);
-    const float wrap = display.x - 2 * padding.x;
-    const float text_h = ImGui::CalcTextSize(status.text.c_str(), nullptr, false, wrap).y;
+    const ImVec2 padding = kBannerPadding;
+    const float wrap = banner_wrap_width();
     ImDrawList* dl = ImGui::GetForegroundDrawList();
-    dl->AddRectFilled(ImVec2(0, top), ImVec2(display.x, top + text_h + 2 * padding.y), IM_COL32(42, 34, 26, 245));
+    dl->AddRectFilled(ImVec2(0, top), ImVec2(display.x, top + status_banner_height(status)), IM_COL32(42, 34, 26, 245));
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(padding.x, top + padding.y),
                 ImGui::ColorConvertFloat4ToU32(status.color), status.text.c_str(), nullptr, wrap);
 }
@@ -430,13 +448,47 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
 }
 
 // [SECTION] participants panel
+
+void MeetingUi::draw_side_column(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
+                                 Intents& intents, bool overlay) {
+    const float list_h = std::floor(size.y * 0.45f);
+    draw_participants(view, origin, ImVec2(size.x, list_h), intents, overlay);
+    draw_chat(view, ImVec2(origin.x, origin.y + list_h), ImVec2(size.x, size.y - list_h), intents, overlay);
+    chat_read_ = view.chat.size();
+}
+
+void MeetingUi::draw_side_toggle(const MeetingView& view, const ImVec2& tiles_max) {
+    if (chat_read_ > view.chat.size()) chat_read_ = view.chat.size();  // a new meeting
+    const std::size_t unread = view.chat.size() - chat_read_;
+    if (side_open_) return;  // the column has its own Close
+    char label[64];
+    if (unread > 0) std::snprintf(label, sizeof label, "People & chat (%zu new)", unread);
+    else std::snprintf(label, sizeof label, "People & chat");
+    const ImVec2 pad = ImGui::GetStyle().FramePadding;
+    const ImVec2 size(ImGui::CalcTextSize(label).x + 2 * pad.x, ImGui::GetFrameHeight());
+    ImGui::SetNextWindowPos(ImVec2(tiles_max.x - size.x - 16, tiles_max.y - size.y - 16));
+    ImGui::SetNextWindowSize(size);
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+    ImGui::Begin("##side_toggle", nullptr, kOverlayFlags | ImGuiWindowFlags_NoBackground);
+    if (unread > 0) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.85f, 0.55f, 0.15f, 1.0f));
+    if (ImGui::Button(label, size)) side_open_ = true;
+    if (unread > 0) ImGui::PopStyleColor();
+    ImGui::End();
+    ImGui::PopStyleVar();
+}
 void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
-                                  Intents& intents) {
+                                  Intents& intents, bool overlay) {
     ImGui::SetNextWindowPos(origin);
     ImGui::SetNextWindowSize(size);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.11f, 0.12f, 0.16f, 1.0f));
-    ImGui::Begin("##participants", nullptr, kPanelFlags & ~ImGuiWindowFlags_NoScrollbar);
+    ImGui::Begin(overlay ? "##participants_over_tiles" : "##participants", nullptr,
+                 (overlay ? kOverlayFlags : kPanelFlags) & ~ImGuiWindowFlags_NoScrollbar);
     ImGui::Text("Participants (%zu)", view.tiles.size());
+    if (overlay) {
+        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize("Close").x -
+                        2 * ImGui::GetStyle().FramePadding.x);
+        if (ImGui::SmallButton("Close")) side_open_ = false;
+    }
     ImGui::Separator();
     for (const auto& t : view.tiles) {
         ImGui::PushID(t.user_id.c_str());
@@ -514,11 +566,12 @@ void MeetingUi::draw_host_menu(const MeetingView&, const TileView& who, Intents&
 }
 
 // [SECTION] chat
-void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents) {
+void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents,
+                          bool overlay) {
     ImGui::SetNextWindowPos(origin);
     ImGui::SetNextWindowSize(size);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.10f, 0.11f, 0.14f, 1.0f));
-    ImGui::Begin("##chat", nullptr, kPanelFlags);
+    ImGui::Begin(overlay ? "##chat_over_tiles" : "##chat", nullptr, overlay ? kOverlayFlags : kPanelFlags);
     ImGui::Text("Chat");
     ImGui::Separator();
     const float input_h = ImGui::GetFrameHeightWithSpacing() * 2 + 4;

@@ -2,12 +2,14 @@
 // lacks WebRTC or WebGL2, the page is opened from disk, a client sends garbage.
 import path from 'node:path';
 import { waitFor } from './lib/harness.mjs';
-import { startServer, openParticipant, state, WEB_ROOT } from './lib/processes.mjs';
+import { startServer, openParticipant, state, WEB_ROOT, ARTIFACTS } from './lib/processes.mjs';
 import { decodePng, cropPng, countColorPixels } from './lib/png.mjs';
 
 // Colours of the UI (src/ui/meeting_ui.cpp): the Leave button, the status banner.
 const LEAVE_RED = [204, 61, 61];
 const BANNER_BG = [42, 34, 26];
+const PANEL_BG = [28, 31, 41];       // participant list
+const UNREAD_ORANGE = [217, 140, 38];  // "People & chat (N new)"
 
 export async function run(h) {
   h.begin('resilience: server restart, missing browser features, file://, bad input');
@@ -111,6 +113,28 @@ export async function run(h) {
     await eve.page.setViewportSize({ width: 640, height: 420 });
     const resized = await waitFor(async () => { const c = await canvasSize(); return c.w === 1280 && c.h === 840 ? c : null; }, 3000);
     h.check('the canvas follows a window resize', !!resized, JSON.stringify(await canvasSize()));
+
+    //    At 640 px there is no room for the participant and chat column: a "People & chat"
+    //    button turns orange when a message comes in and opens the column over the tiles.
+    const eveShot = async (name) => decodePng(await eve.page.screenshot(
+      name ? { path: path.join(ARTIFACTS, `narrow-${name}.png`) } : {}));  // device pixels (DPR 2)
+    const region = (img, x, y, w, h) => cropPng(img, 2 * x, 2 * y, 2 * w, 2 * h);
+    const columnPx = (img) => countColorPixels(region(img, 360, 100, 280, 100), PANEL_BG, 1);  // tiles differ by 4-5
+    const before = await eveShot('closed');
+    await ann.page.evaluate(() => window.PoseMeet.sendMessage('hello narrow window'));
+    const flagged = await waitFor(async () => {
+      const px = countColorPixels(region(await eveShot(), 440, 340, 200, 80), UNREAD_ORANGE);
+      return px > 500 ? px : null;
+    }, 5000, 200);
+    h.check('narrow window: "People & chat" turns orange when a chat message arrives', !!flagged, `${flagged} px`);
+    await eve.page.mouse.click(640 - 16 - 20, 420 - 16 - 12);
+    const openedCol = await waitFor(async () => {
+      const img = await eveShot('open');
+      return columnPx(img) > 20000 ? img : null;
+    }, 5000, 200);
+    h.check('... and opens the participants and chat over the tiles, the message marked read',
+      !!openedCol && columnPx(before) < 2000 && countColorPixels(region(openedCol, 440, 340, 200, 80), UNREAD_ORANGE) < 50,
+      `column ${openedCol ? columnPx(openedCol) : 0} px (closed: ${columnPx(before)})`);
 
     // 6. Garbage from one client gets error replies and does not disturb the others.
     const replies = await ann.page.evaluate(async (wsUrl) => {
