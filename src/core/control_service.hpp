@@ -151,6 +151,17 @@ public:
                                               const std::vector<std::uint16_t>& targets, MediaKind kind,
                                               std::uint16_t& sender_media_id) const;
 
+    // [SECTION] persistence across a server restart (room_persistence.cpp)
+    // The room's whole state and its members' secrets, for the server's store; nullopt when
+    // the room is gone. Queued informs are not kept (a resumed member gets a full snapshot).
+    std::optional<Json> export_room(const std::string& room_id) const;
+    // Brings back a room a previous process exported. Its WebSocket members are offline as
+    // of now_ms: each resumes with its token (vcResync) within the grace period or expires
+    // as a leave. `changes` gets a Joined per member for the transport's books. False (and
+    // `error`) for a state that is malformed, breaks the room's rules or clashes with a room
+    // or member that exists; nothing is changed then.
+    bool import_room(const Json& state, std::int64_t now_ms, std::vector<MemberChange>& changes, std::string& error);
+
     const Room* find_room(const std::string& room_id) const;
     // Rooms by id: those with members, and ended meetings (status 2) that keep their id
     // closed until someone opens a new meeting there.

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -143,6 +144,12 @@ public:
     Json chat_history_json() const;
     const std::string& host_id() const;
     bool ended() const { return record_.status == RoomStatus::Ended; }
+
+    // [SECTION] persistence (room_persistence.cpp): the whole state, members' private flags
+    // and chat history included, so that a server restart loses nothing. from_state_json
+    // refuses (nullptr, `error` set) a state that breaks the room's rules.
+    Json to_state_json() const;
+    static std::unique_ptr<Room> from_state_json(const Json& j, RoomLimits limits, std::string& error);
 
     // Who receives a media packet that `sender` hands to the relay. With explicit targets,
     // those members; otherwise every member the sender cannot reach peer to peer (either

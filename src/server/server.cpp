@@ -48,6 +48,8 @@ bool Server::start(std::string& error) {
         log_warn("continuing without the audit store");
     }
 
+    hub_->restore_rooms();  // meetings a previous run left in the store come back first
+
     listener_ = std::make_shared<listener>(ioc_, *hub_, config_);
     if (!listener_->open(error)) return false;
     listener_->run();

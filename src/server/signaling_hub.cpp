@@ -260,9 +260,15 @@ void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
             return;
         }
         const auto& request = std::get<protocol::Request>(parsed);
+        const std::string room_before = peer->conn.room_id;
         const auto handle_start = std::chrono::steady_clock::now();
         ControlResult result = service_.handle(peer->conn, request, now);
         const auto handle_time = std::chrono::steady_clock::now() - handle_start;
+        if (changes_room_state(request.event_name)) {
+            mark_dirty(room_before);
+            mark_dirty(peer->conn.room_id);
+        }
+        mark_dirty(result);
         apply_changes(result.changes, id, now, /*departures=*/false);
         if ((peer = find(id))) {
             send_json(*peer, result.reply);
@@ -351,6 +357,7 @@ void signaling_hub::detach(std::uint64_t id, bool clean) {
     if (it == peers_.end()) return;
     ControlResult result;
     if (it->second.conn.joined()) {
+        mark_dirty(it->second.conn.room_id);  // offline, or gone
         const std::int64_t now = now_ms();
         try {
             result = service_.close_connection(it->second.conn, clean, now);
@@ -371,11 +378,16 @@ void signaling_hub::tick() {
     // A member whose long-poll is waiting is alive.
     for (const auto& [user, w] : waiters_) service_.touch(user, now);
     ControlResult result = service_.expire(now);
+    mark_dirty(result);
     if (!result.changes.empty() || !result.deliveries.empty() || !result.queued_for.empty()) {
         apply_changes(result.changes, 0, now, /*departures=*/false);
         distribute(result);
         apply_changes(result.changes, 0, now, /*departures=*/true);
     }
+    // Ended rooms past their retention go without a change to mark: catch them here.
+    for (const auto& room_id : persisted_rooms_)
+        if (!service_.find_room(room_id)) mark_dirty(room_id);
+    persist_dirty_rooms(now);
     const std::int64_t mono = mono_ms();
     if (mono - last_bucket_sweep_ms_ > 10000) {
         last_bucket_sweep_ms_ = mono;
@@ -422,6 +434,9 @@ signaling_hub::HttpAnswer signaling_hub::http_message(std::string_view text, con
         const auto handle_start = std::chrono::steady_clock::now();
         ControlResult result = service_.handle_http(request, now);
         const auto handle_time = std::chrono::steady_clock::now() - handle_start;
+        if (changes_room_state(request.event_name))
+            if (auto m = members_.find(user); m != members_.end()) mark_dirty(m->second.room_id);
+        mark_dirty(result);
         apply_changes(result.changes, 0, now, /*departures=*/false);
         distribute(result);
         apply_changes(result.changes, 0, now, /*departures=*/true);
@@ -482,6 +497,9 @@ void signaling_hub::remove_waiter(const std::string& user_id, std::uint64_t wait
 }
 
 void signaling_hub::shutdown() {
+    // The rooms as they are now are what a restarted server brings back; the leaves that
+    // closing every connection causes next are not written.
+    persist_dirty_rooms(now_ms());
     shutting_down_ = true;
     // Collect first: close() never re-enters the hub synchronously, but stay safe.
     std::vector<std::shared_ptr<websocket_session>> sessions;
@@ -506,6 +524,57 @@ void signaling_hub::finalize() {
     members_.clear();
     peers_.clear();
     waiters_.clear();
+}
+
+// [SECTION] room state in the store
+
+void signaling_hub::restore_rooms() {
+    const std::int64_t now = now_ms();
+    std::size_t rooms = 0, members = 0;
+    for (const auto& [room_id, text] : store_.load_room_states()) {
+        std::vector<MemberChange> changes;
+        std::string error;
+        const Json state = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+        if (!service_.import_room(state, now, changes, error)) {
+            log_warn("stored room '" + room_id + "' not restored: " + error);
+            store_.forget_room_state(room_id);
+            continue;
+        }
+        persisted_rooms_.insert(room_id);
+        if (const Room* room = service_.find_room(room_id); room && !room->ended()) store_.room_started(room->record());
+        apply_changes(changes, 0, now, /*departures=*/false);
+        ++rooms;
+        members += changes.size();
+    }
+    if (rooms > 0)
+        log_info("restored " + std::to_string(rooms) + " room(s) with " + std::to_string(members) +
+                 " member(s) from the store; they have " + std::to_string(config_.reconnect_grace_ms / 1000) +
+                 " s to reconnect");
+}
+
+void signaling_hub::mark_dirty(const std::string& room_id) {
+    if (!room_id.empty() && !shutting_down_ && store_.is_open()) dirty_rooms_.insert(room_id);
+}
+
+void signaling_hub::mark_dirty(const ControlResult& result) {
+    for (const auto& ch : result.changes) mark_dirty(ch.room_id);
+}
+
+bool signaling_hub::changes_room_state(const std::string& event_name) {
+    // Reads and WebRTC signaling leave the room as it was (a resume is a change: marked).
+    return event_name != "vcGetUserList" && event_name != "vcResync" && event_name != "vcSignal";
+}
+
+void signaling_hub::persist_dirty_rooms(std::int64_t now_ms) {
+    for (const auto& room_id : dirty_rooms_) {
+        if (auto state = service_.export_room(room_id)) {
+            store_.save_room_state(room_id, state->dump(), now_ms);
+            persisted_rooms_.insert(room_id);
+        } else if (persisted_rooms_.erase(room_id)) {
+            store_.forget_room_state(room_id);
+        }
+    }
+    dirty_rooms_.clear();
 }
 
 Json signaling_hub::health_json() const {

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -52,7 +53,12 @@ public:
     // the reconnect grace period and may resume.
     void detach(std::uint64_t id, bool clean);
 
-    // Every ~250 ms: expires members past their grace period.
+    // Brings back the rooms a previous process left in the store (members offline, each
+    // resuming with its token within the grace period). Call once, before listening.
+    void restore_rooms();
+
+    // Every ~250 ms: expires members past their grace period, and writes the rooms that
+    // changed since the last tick to the store.
     void tick();
 
     // [SECTION] the HTTP form. Answers are {code, message, data} bodies with an HTTP status
@@ -135,6 +141,12 @@ private:
     // Everything a service call produced besides the requester's reply.
     void distribute(ControlResult& result);
     void wake(const std::vector<std::string>& user_ids);
+    // [SECTION] room state in the store: rooms touched by a request are written (once per
+    // tick however many requests came), rooms that are gone are deleted.
+    void mark_dirty(const std::string& room_id);
+    void mark_dirty(const ControlResult& result);
+    static bool changes_room_state(const std::string& event_name);
+    void persist_dirty_rooms(std::int64_t now_ms);
     TokenBucket& client_bucket(const std::string& client, std::int64_t mono);
     std::string new_user_id();
 
@@ -148,6 +160,8 @@ private:
     std::unordered_map<std::string, ClientBucket> client_buckets_;
     std::unordered_map<std::string, int> connections_by_ip_;  // open WebSockets per client address
     std::uint64_t connections_refused_ = 0;
+    std::set<std::string> dirty_rooms_;      // to write at the next tick
+    std::set<std::string> persisted_rooms_;  // rooms with a row in the store
     std::int64_t last_refusal_log_ms_ = -1000000;
     ControlService service_;
     std::uint64_t next_id_ = 1;

@@ -27,6 +27,11 @@ CREATE TABLE IF NOT EXISTS participant_sessions (
   leave_time INTEGER
 );
 CREATE INDEX IF NOT EXISTS participant_sessions_room ON participant_sessions(room_id, join_time);
+CREATE TABLE IF NOT EXISTS room_state (
+  room_id TEXT PRIMARY KEY,
+  state   TEXT NOT NULL,
+  updated INTEGER NOT NULL
+);
 )sql";
 
 void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
@@ -99,7 +104,11 @@ bool SqliteStore::open(const std::string& path, std::int64_t now_ms) {
         "VALUES(?1, ?2, ?3, ?4, NULL)");
     leave_update_ = prepare(
         "UPDATE participant_sessions SET leave_time = ?2 WHERE id = ?1 AND leave_time IS NULL");
-    if (!room_upsert_ || !room_end_ || !join_insert_ || !leave_update_) {
+    state_upsert_ = prepare(
+        "INSERT INTO room_state(room_id, state, updated) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(room_id) DO UPDATE SET state = excluded.state, updated = excluded.updated");
+    state_delete_ = prepare("DELETE FROM room_state WHERE room_id = ?1");
+    if (!room_upsert_ || !room_end_ || !join_insert_ || !leave_update_ || !state_upsert_ || !state_delete_) {
         close();
         return false;
     }
@@ -149,6 +158,36 @@ void SqliteStore::participant_left(std::int64_t row_id, std::int64_t leave_ms) {
     step_and_reset(leave_update_, "record leave");
 }
 
+void SqliteStore::save_room_state(const std::string& room_id, const std::string& state, std::int64_t now_ms) {
+    if (!db_) return;
+    bind_text(state_upsert_, 1, room_id);
+    bind_text(state_upsert_, 2, state);
+    sqlite3_bind_int64(state_upsert_, 3, now_ms);
+    step_and_reset(state_upsert_, "save room state");
+}
+
+void SqliteStore::forget_room_state(const std::string& room_id) {
+    if (!db_) return;
+    bind_text(state_delete_, 1, room_id);
+    step_and_reset(state_delete_, "forget room state");
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteStore::load_room_states() {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (!db_) return out;
+    sqlite3_stmt* stmt = prepare("SELECT room_id, state FROM room_state ORDER BY room_id");
+    if (!stmt) return out;
+    auto text = [&](int col) {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
+        return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt, col))) : std::string();
+    };
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) out.emplace_back(text(0), text(1));
+    if (rc != SQLITE_DONE) log_failure("load room states");
+    sqlite3_finalize(stmt);
+    return out;
+}
+
 void SqliteStore::flush() {
     if (!db_) return;
     // Fails harmlessly (SQLITE_BUSY) if a reader holds the WAL; and is a no-op in memory.
@@ -156,7 +195,7 @@ void SqliteStore::flush() {
 }
 
 void SqliteStore::close() {
-    for (sqlite3_stmt** s : {&room_upsert_, &room_end_, &join_insert_, &leave_update_}) {
+    for (sqlite3_stmt** s : {&room_upsert_, &room_end_, &join_insert_, &leave_update_, &state_upsert_, &state_delete_}) {
         sqlite3_finalize(*s);
         *s = nullptr;
     }

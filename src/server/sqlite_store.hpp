@@ -3,6 +3,8 @@
 //
 //   rooms(room_id PK, room_name, create_time, start_time, end_time, status)
 //   participant_sessions(id PK, room_id, user_id, user_name, join_time, leave_time)
+//   room_state(room_id PK, state, updated): each live or ended room's whole state as JSON
+//     (ControlService::export_room), so that a restarted server brings its meetings back
 //
 // Times are Unix milliseconds. A room row is written when the room is created (its first
 // join); if a room id is reused later the row is reopened (status 1, end_time 0) and keeps
@@ -12,6 +14,8 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -41,6 +45,11 @@ public:
                                     const std::string& user_name, std::int64_t join_ms);
     void participant_left(std::int64_t row_id, std::int64_t leave_ms);
 
+    // The room states a previous process left (room id, JSON text), and their upkeep.
+    std::vector<std::pair<std::string, std::string>> load_room_states();
+    void save_room_state(const std::string& room_id, const std::string& state, std::int64_t now_ms);
+    void forget_room_state(const std::string& room_id);
+
     // Checkpoints the WAL into the main file.
     void flush();
     void close();
@@ -56,6 +65,8 @@ private:
     sqlite3_stmt* room_end_ = nullptr;
     sqlite3_stmt* join_insert_ = nullptr;
     sqlite3_stmt* leave_update_ = nullptr;
+    sqlite3_stmt* state_upsert_ = nullptr;
+    sqlite3_stmt* state_delete_ = nullptr;
 };
 
 }  // namespace posemeet::server

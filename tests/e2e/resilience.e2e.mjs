@@ -1,8 +1,9 @@
 // What a user sees when things go wrong: the server drops and comes back, the browser
 // lacks WebRTC or WebGL2, the page is opened from disk, a client sends garbage.
+import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './lib/harness.mjs';
-import { startServer, openParticipant, state, WEB_ROOT, ARTIFACTS } from './lib/processes.mjs';
+import { startServer, startBot, openParticipant, state, WEB_ROOT, ARTIFACTS } from './lib/processes.mjs';
 import { decodePng, cropPng, countColorPixels } from './lib/png.mjs';
 
 // Colours of the UI (src/ui/meeting_ui.cpp): the Leave button, the status banner.
@@ -13,14 +14,30 @@ const UNREAD_ORANGE = [217, 140, 38];  // "People & chat (N new)"
 
 export async function run(h) {
   h.begin('resilience: server restart, missing browser features, file://, bad input');
-  let server = await startServer();
+  // The first server keeps its rooms in a SQLite file, so that its restart can bring the
+  // meeting back.
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const dbPath = path.join(ARTIFACTS, 'resilience-restart.db');
+  for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) fs.rmSync(f, { force: true });
+  const dbArgs = ['--db', dbPath];
+  let server = await startServer({ extraArgs: dbArgs });
   const port = server.port;
   const opened = [];
+  let bo = null;
   try {
-    // 1. Server goes away and comes back on the same port: the client says so and rejoins.
+    // 1. Server goes away and comes back on the same port: the client says so and rejoins,
+    //    and the meeting is the one it left: same ids, same host, the chat kept.
     const ann = await openParticipant(`${server.url}/?room=resilience&name=Ann`);
     opened.push(ann);
     h.check('joins', !!(await waitFor(async () => (await state(ann))?.status === 'joined', 15000)));
+    bo = startBot(server.ws, { room: 'resilience', name: 'Bo' });
+    const beforeRestart = await waitFor(async () => {
+      const s = await state(ann);
+      return s.participants.some((p) => p.user_name === 'Bo') ? s : null;
+    }, 10000);
+    await ann.page.evaluate(() => window.PoseMeet.sendMessage('said before the restart'));
+    await waitFor(async () => (await state(ann)).meeting.chat.length === 1, 5000);
+    const idsBefore = JSON.stringify(beforeRestart.participants.map((p) => [p.user_name, p.user_id, p.user_role]));
     await server.stop();
     const down = await waitFor(async () => {
       const s = await state(ann);
@@ -35,9 +52,22 @@ export async function run(h) {
     const bannerPx = countColorPixels(underBar, BANNER_BG);
     h.check('a narrow window shows the reason in a banner and keeps the Leave button',
       leavePx > 1000 && bannerPx > shot.width * 10, `Leave ${leavePx} px, banner ${bannerPx} px`);
-    server = await startServer({ port });
+    server = await startServer({ port, extraArgs: dbArgs });
     const back = await waitFor(async () => (await state(ann))?.status === 'joined', 12000);
     h.check('client rejoins on its own when the server is back', !!back);
+    const restored = await waitFor(async () => {
+      const s = await state(ann);
+      const ids = JSON.stringify(s.participants.map((p) => [p.user_name, p.user_id, p.user_role]));
+      return ids === idsBefore && s.participants.every((p) => p.online === 1) ? s : null;
+    }, 10000);
+    const after = await state(ann);
+    h.check('after the restart the meeting is the same: same user ids, Ann still host, Bo back too',
+      !!restored, `before ${idsBefore}, after ${JSON.stringify(after.participants.map((p) => [p.user_name, p.user_id, p.user_role, p.online]))}`);
+    h.check('... and the chat from before the restart is still there',
+      after.meeting.chat.length === 1 && after.meeting.chat[0].message === 'said before the restart',
+      JSON.stringify(after.meeting.chat));
+    await bo.stop();
+    bo = null;
 
     // 2. No WebRTC: the page still works, says so, and uses the relay.
     const noRtc = await openParticipant(`${server.url}/?room=resilience&name=NoRtc`, {
@@ -198,6 +228,7 @@ export async function run(h) {
   } catch (e) {
     h.crash(e);
   } finally {
+    if (bo) await bo.stop();
     for (const p of opened) await p.close().catch(() => {});
     await server.stop();
   }
