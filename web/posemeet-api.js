@@ -140,15 +140,18 @@
       return readyPromise;
     },
     ready: readyPromise,
-    join: function (room, name) {
+    // options.newMeeting: if the room's meeting has ended, open a new one there (without it
+    // such a join is refused with code 422).
+    join: function (room, name, options) {
       return readyPromise.then(function () {
         return new Promise(function (resolve, reject) {
           function cleanup() { PoseMeet.off('joined', ok); PoseMeet.off('error', bad); }
           function ok(d) { cleanup(); resolve(d); }
-          function bad(d) { cleanup(); reject(new Error(d.message)); }
+          function bad(d) { var e = new Error(d.message); e.code = d.code; cleanup(); reject(e); }
           PoseMeet.on('joined', ok);
           PoseMeet.on('error', bad);
-          Module._pm_api_join && withStrings([room, name], function (p) { Module._pm_api_join(p[0], p[1]); });
+          var newMeeting = options && options.newMeeting ? 1 : 0;
+          Module._pm_api_join && withStrings([room, name], function (p) { Module._pm_api_join(p[0], p[1], newMeeting); });
         });
       });
     },

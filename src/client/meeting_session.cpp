@@ -56,10 +56,12 @@ MeetingSession::~MeetingSession() {
     socket_.close();
 }
 
-void MeetingSession::join(const std::string& room_id, const std::string& user_name) {
+void MeetingSession::join(const std::string& room_id, const std::string& user_name, bool new_meeting) {
     if (want_joined_) leave();
     room_id_ = room_id;
     user_name_ = user_name;
+    new_meeting_ = new_meeting;
+    join_refusal_code_ = 0;
     want_joined_ = true;
     resume_user_id_.clear();
     resume_token_.clear();
@@ -105,9 +107,10 @@ void MeetingSession::on_open() {
         return;
     }
     const bool relay = config_.force_relay || peers_ == nullptr;
-    pending_join_id_ = send_request("vcJoinRoom", Json{{"room_id", room_id_}, {"user_name", user_name_},
-                                    {"camera", 1}, {"mic", config_.join_with_mic ? 1 : 0},
-                                    {"media_relay", relay ? 1 : 0}});
+    Json content{{"room_id", room_id_}, {"user_name", user_name_}, {"camera", 1},
+                 {"mic", config_.join_with_mic ? 1 : 0}, {"media_relay", relay ? 1 : 0}};
+    if (new_meeting_) content["new_meeting"] = 1;
+    pending_join_id_ = send_request("vcJoinRoom", std::move(content));
 }
 
 void MeetingSession::on_close(int close_code, const std::string& reason) {
@@ -185,6 +188,7 @@ void MeetingSession::on_reply(const Json& msg) {
         pending_join_id_.clear();
         if (code != 200) {
             want_joined_ = false;
+            join_refusal_code_ = code;
             set_status(ConnectionStatus::Failed,
                        "could not join: " + field_or(msg, "message", std::string("error")) + " (" +
                            std::to_string(code) + ")");

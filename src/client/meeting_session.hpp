@@ -64,13 +64,17 @@ public:
                    const Clock& clock);
     ~MeetingSession();
 
-    void join(const std::string& room_id, const std::string& user_name);
+    // `new_meeting`: if the room's last meeting has ended, open a new one there (otherwise
+    // such a join is refused with 422 until the server forgets the ended meeting).
+    void join(const std::string& room_id, const std::string& user_name, bool new_meeting = false);
     void leave();
     void tick();  // call often (every frame or every few ms)
     void set_event_listener(EventListener l) { listener_ = std::move(l); }
 
     ConnectionStatus status() const { return status_; }
     const std::string& last_error() const { return last_error_; }
+    // The code of the last refused join (422: the room's meeting has ended), 0 after success.
+    int join_refusal_code() const { return join_refusal_code_; }
     const std::optional<UserRecord>& self() const { return self_; }
     const std::optional<RoomRecord>& room() const { return room_; }
     const std::map<std::string, RemoteParticipant>& remotes() const { return remotes_; }
@@ -142,6 +146,8 @@ private:
 
     ConnectionStatus status_ = ConnectionStatus::Idle;
     std::string last_error_;
+    int join_refusal_code_ = 0;
+    bool new_meeting_ = false;  // this join may open a new meeting in an ended room
     std::string room_id_, user_name_;
     bool want_joined_ = false;
     int reconnect_attempt_ = 0;

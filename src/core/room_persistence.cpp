@@ -2,8 +2,10 @@
 // to its store so that a restart loses no meeting (see ControlService::export_room).
 //
 // The reader is strict about what would break the room's rules (ids missing or repeated,
-// two hosts, a sharer who is not a member) and refuses such a state whole; it is lenient
-// about the rest (a missing flag gets its default), like UserRecord::from_json.
+// not exactly one host in a running meeting, members in an ended one, a sharer who is not
+// a member) and refuses such a state whole; it is lenient about the rest (a missing flag
+// gets its default), like UserRecord::from_json. Limits (room size) are not stored: the
+// restarted server's configuration applies.
 #include <set>
 
 #include "core/control_service.hpp"
@@ -32,7 +34,6 @@ Json Room::to_state_json() const {
     Json history = Json::array();
     for (const ChatMessage& m : history_) history.push_back(m.to_json());
     return Json{{"record", record_.to_json()},
-                {"max_participants", limits_.max_participants},
                 {"members", std::move(members)},
                 {"next_media_id", next_media_id_},
                 {"mic_all_status", mic_all_status_},

@@ -160,6 +160,14 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
         ImGui::TextWrapped("%s", view.error.c_str());
         ImGui::PopStyleColor();
     }
+    // The meeting in this room was ended by its host: the room can host a new one.
+    if (view.join_refused_meeting_ended && ready && !busy &&
+        ImGui::Button("Start a new meeting in this room", ImVec2(-1, 0))) {
+        intents.join = true;
+        intents.join_new_meeting = true;
+        intents.join_name = name_buf_;
+        intents.join_room = room_buf_;
+    }
     if (!view.notice.empty()) ImGui::TextDisabled("%s", view.notice.c_str());
     ImGui::TextDisabled("Server: %s", view.server_url.c_str());
     ImGui::End();

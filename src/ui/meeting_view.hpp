@@ -48,6 +48,7 @@ struct PendingRequest {
 struct MeetingView {
     std::string status;  // idle, connecting, joined, reconnecting, failed
     std::string error;   // shown as a banner when not empty
+    bool join_refused_meeting_ended = false;  // the room's meeting has ended: offer a new one
     std::string notice;  // non-fatal, e.g. "WebRTC unavailable: media goes through the server"
     std::string room_name;
     std::string server_url;
@@ -82,6 +83,7 @@ struct MeetingView {
 
 struct Intents {
     bool join = false;
+    bool join_new_meeting = false;  // open a new meeting in a room whose meeting ended
     std::string join_room, join_name;
     bool leave = false;
     // Room operations in the control protocol's own words: event name + content.

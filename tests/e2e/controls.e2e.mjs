@@ -273,6 +273,12 @@ export async function run(h, figures) {
     h.check("a fresh browser joining the ended room gets 'failed' mentioning the meeting has ended (422)",
       !!failed && failed.status === 'failed' && /ended/i.test(failed.error) && /422/.test(failed.error),
       failed ? `${failed.status}: ${failed.error}` : `status ${await state(late).then((x) => x?.status, (e) => e.message)}`);
+    // The join screen then offers "Start a new meeting in this room"; the page API does the same.
+    r = await call(late, 'PoseMeet.join(args[0], "Late", {newMeeting: true})', [ROOM]);
+    const reopened = await waitFor(async () => { const s = await state(late); return s?.status === 'joined' ? s : null; }, 10000);
+    h.check('Late opens a new meeting in that room and is its host',
+      r.ok && !!reopened && reopened.self.user_role === 1 && reopened.room.status === 1,
+      reopened ? JSON.stringify({ role: reopened.self.user_role, status: reopened.room.status }) : fmt(r));
 
     for (const p of all()) h.check('no page errors', p.errors.length === 0, p.errors.join('; '));
   } finally {

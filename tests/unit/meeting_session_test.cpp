@@ -352,6 +352,29 @@ TEST_CASE("a join error reply gives status failed with the server's message") {
     CHECK(h.socket.sent_binary.empty());
 }
 
+TEST_CASE("a join refused because the meeting ended can open a new meeting in that room") {
+    Harness h;
+    h.session.join("r1", "Me");
+    h.socket.open();
+    CHECK_FALSE(h.socket.last_request()["content"].contains("new_meeting"));  // never by default
+    h.socket.text(protocol::make_reply(h.socket.last_request()["request_id"], ErrorCode::RoomEnded, "",
+                                       Json::object(), 1));
+    CHECK(h.session.status() == ConnectionStatus::Failed);
+    CHECK(h.session.join_refusal_code() == 422);
+
+    h.session.join("r1", "Me", /*new_meeting=*/true);
+    CHECK(h.session.join_refusal_code() == 0);
+    h.socket.open();
+    const Json req = h.socket.last_request();
+    CHECK(req["event_name"] == "vcJoinRoom");
+    CHECK(req["content"]["new_meeting"] == 1);
+    // The server's own parser reads it as asked.
+    auto parsed = protocol::parse_request(h.socket.sent_text.back());
+    REQUIRE(std::holds_alternative<protocol::Request>(parsed));
+    std::string err;
+    CHECK(protocol::read_enum(std::get<protocol::Request>(parsed).content, "new_meeting", 1, err) == 1);
+}
+
 TEST_CASE("leave sends vcLeaveRoom, closes the socket and clears the room") {
     Harness h;
     h.join_as_me({"u-zed"});

@@ -70,6 +70,8 @@ ui::MeetingView build_view(App& app) {
     const MeetingSession& s = *app.session;
     v.status = to_string(s.status());
     v.error = s.last_error();
+    v.join_refused_meeting_ended = s.status() == ConnectionStatus::Failed &&
+                                   s.join_refusal_code() == static_cast<int>(protocol::ErrorCode::RoomEnded);
     v.notice = app.notice;
     v.room_name = s.room() ? s.room()->room_name : app.room_name;
     v.server_url = app.config.server_url;
@@ -206,7 +208,7 @@ void frame() {
 
     if (intents.join) {
         app.room_name = intents.join_room;
-        app.session->join(intents.join_room, intents.join_name);
+        app.session->join(intents.join_room, intents.join_name, intents.join_new_meeting);
         web::update_page_url(intents.join_room, intents.join_name);
     }
     if (intents.leave) app.session->leave();
@@ -226,9 +228,9 @@ void tick_timer(void*) {
 
 // [SECTION] JavaScript API exports (wrapped by web/posemeet-api.js)
 extern "C" {
-EMSCRIPTEN_KEEPALIVE void pm_api_join(const char* room, const char* name) {
+EMSCRIPTEN_KEEPALIVE void pm_api_join(const char* room, const char* name, int new_meeting) {
     posemeet::g_app->room_name = room;
-    posemeet::g_app->session->join(room, name);
+    posemeet::g_app->session->join(room, name, new_meeting != 0);
 }
 EMSCRIPTEN_KEEPALIVE void pm_api_leave() { posemeet::g_app->session->leave(); }
 // Any room operation; returns the request id ("" when not connected or content is not a
