@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/sha256.hpp"
+
 namespace posemeet {
 
 using protocol::make_inform;
@@ -147,11 +149,13 @@ void ControlService::dispatch(ConnectionState& conn, const protocol::Request& re
         o = join(conn, req.content, now_ms);
         if (o.code == ErrorCode::Ok) {
             // [SECTION] the new member's session: its secret, its transport, its queue
-            MemberSession s{conn.room_id, conn.meeting_serial, make_token(), transport,
+            // The token is handed out once, here; the server keeps only its digest.
+            const std::string token = make_token();
+            MemberSession s{conn.room_id, conn.meeting_serial, sha256_hex(token), transport,
                             transport == Transport::WebSocket ? next_attachment_++ : 0, now_ms,
                             false, EventInbox(config_.event_queue_max)};
             conn.attachment = s.attachment;
-            o.response["token"] = s.token;
+            o.response["token"] = token;
             sessions_.insert_or_assign(conn.user_id, std::move(s));
             result.changes.push_back({MemberChange::Kind::Joined, conn.room_id, conn.user_id, transport, false});
         }
@@ -372,7 +376,7 @@ ErrorCode ControlService::authenticate(const std::string& room_id, const std::st
         message = "no such member in this room (it left or expired): join again";
         return ErrorCode::NotFound;
     }
-    if (!same_secret(token, it->second.token)) return ErrorCode::TokenMismatch;
+    if (!same_secret(sha256_hex(token), it->second.token_digest)) return ErrorCode::TokenMismatch;
     if (it->second.meeting_ended) return ErrorCode::RoomEnded;
     return ErrorCode::Ok;
 }
@@ -404,7 +408,7 @@ void ControlService::resume(ConnectionState* conn, const protocol::Request& req,
     s.last_seen_ms = now_ms;
     Outcome o = room->set_online(*user_id, true);
     Json response = snapshot(*room, *user_id);
-    response["token"] = s.token;
+    response["token"] = *token;  // the one it proved it has (only the digest is kept)
     response["resumed"] = 1;
     if (conn) *conn = conn_of(*user_id, s);
     // Over a WebSocket the informs queued while away follow the reply; over HTTP they stay

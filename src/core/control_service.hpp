@@ -152,8 +152,9 @@ public:
                                               std::uint16_t& sender_media_id) const;
 
     // [SECTION] persistence across a server restart (room_persistence.cpp)
-    // The room's whole state and its members' secrets, for the server's store; nullopt when
-    // the room is gone. Queued informs are not kept (a resumed member gets a full snapshot).
+    // The room's whole state and the digests of its members' tokens (never the tokens), for
+    // the server's store; nullopt when the room is gone. Queued informs are not kept (a
+    // resumed member gets a full snapshot).
     std::optional<Json> export_room(const std::string& room_id) const;
     // Brings back a room a previous process exported. Its WebSocket members are offline as
     // of now_ms: each resumes with its token (vcResync) within the grace period or expires
@@ -182,7 +183,7 @@ private:
     struct MemberSession {
         std::string room_id;
         std::uint64_t meeting_serial = 0;
-        std::string token;
+        std::string token_digest;  // sha256_hex of the member's token (the token is not kept)
         Transport transport = Transport::WebSocket;
         std::uint64_t attachment = 0;  // WebSocket attached now (0 = none)
         std::int64_t last_seen_ms = 0; // dropped at (WebSocket) / last request or poll (HTTP)

@@ -131,7 +131,7 @@ std::optional<Json> ControlService::export_room(const std::string& room_id) cons
         auto s = sessions_.find(m.user_id);
         if (s == sessions_.end() || s->second.meeting_ended) continue;
         sessions.push_back(Json{{"user_id", m.user_id},
-                                {"token", s->second.token},
+                                {"token_sha256", s->second.token_digest},
                                 {"transport", static_cast<int>(s->second.transport)}});
     }
     return Json{{"v", 1}, {"room", it->second->to_state_json()}, {"sessions", std::move(sessions)}};
@@ -150,15 +150,16 @@ bool ControlService::import_room(const Json& state, std::int64_t now_ms, std::ve
         error = "room " + room_id + " exists already";
         return false;
     }
-    // Every member needs its secret to resume; one without is dropped from the room.
-    std::map<std::string, std::pair<std::string, Transport>> secrets;
+    // Every member needs its token's digest to resume (a state with a member without one is
+    // refused below).
+    std::map<std::string, std::pair<std::string, Transport>> secrets;  // user id -> digest, transport
     const Json sessions = field_or(state, "sessions", Json::array());
     if (sessions.is_array()) {
         for (const Json& s : sessions) {
-            const std::string user_id = field_or(s, "user_id", ""), token = field_or(s, "token", "");
-            if (user_id.empty() || token.empty() || token.size() > kMaxTokenBytes) continue;
+            const std::string user_id = field_or(s, "user_id", ""), digest = field_or(s, "token_sha256", "");
+            if (user_id.empty() || digest.size() != 64) continue;
             const Transport transport = field_or(s, "transport", 0) == 1 ? Transport::Http : Transport::WebSocket;
-            secrets[user_id] = {token, transport};
+            secrets[user_id] = {digest, transport};
         }
     }
     for (const UserRecord& m : room->members()) {
@@ -172,9 +173,9 @@ bool ControlService::import_room(const Json& state, std::int64_t now_ms, std::ve
         // Nobody is connected to a server that just started: WebSocket members are offline
         // (they resume with their token within the grace period, or expire), HTTP members
         // idle since now. (The room's notifications of that go to nobody: nobody is here.)
-        const auto& [token, transport] = secrets[user_id];
+        const auto& [digest, transport] = secrets[user_id];
         if (transport == Transport::WebSocket) room->set_online(user_id, false);
-        sessions_.insert_or_assign(user_id, MemberSession{room_id, serial, token, transport, 0, now_ms, false,
+        sessions_.insert_or_assign(user_id, MemberSession{room_id, serial, digest, transport, 0, now_ms, false,
                                                           EventInbox(config_.event_queue_max)});
         changes.push_back({MemberChange::Kind::Joined, room_id, user_id, transport, false});
     }
