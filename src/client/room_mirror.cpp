@@ -20,17 +20,6 @@ std::vector<std::string> string_list(const Json& j) {
         if (v.is_string()) out.push_back(v.get<std::string>());
     return out;
 }
-
-ChatMessage chat_from_json(const Json& j) {
-    ChatMessage m;
-    m.message_id = field_or(j, "message_id", std::uint64_t{0});
-    m.user_id = field_or(j, "user_id", "");
-    m.user_name = field_or(j, "user_name", "");
-    m.to_user_id = field_or(j, "to_user_id", "");
-    m.message = field_or(j, "message", "");
-    m.timestamp = field_or(j, "timestamp", std::int64_t{0});
-    return m;
-}
 }  // namespace
 
 void RoomMirror::clear() {
@@ -56,7 +45,7 @@ void RoomMirror::reset(const Json& room_state, const Json& messages, const std::
     controls_.asked_camera_on = field_or(me, "asked_camera_on", false);
     chat_.clear();
     if (messages.is_array())
-        for (const auto& m : messages) chat_.push_back(chat_from_json(m));
+        for (const auto& m : messages) chat_.push_back(ChatMessage::from_json(m));
 }
 
 void RoomMirror::set_member(std::vector<std::string>& list, const std::string& id, bool present) {
@@ -171,7 +160,7 @@ void RoomMirror::apply(const std::string& event, const Json& data, const UserLoo
         ended_ = true;
         add_notice("The host ended the meeting", now_ms);
     } else if (event == "vcOnMessage") {
-        chat_.push_back(chat_from_json(data));
+        chat_.push_back(ChatMessage::from_json(data));
         while (chat_.size() > kMaxChat) chat_.pop_front();
     } else if (event == "vcOnUserConnection") {
         // A member's network dropped (online 0) or came back: it keeps its place meanwhile.

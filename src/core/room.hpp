@@ -98,6 +98,8 @@ struct ChatMessage {
     std::string user_id, user_name, to_user_id, message;
     std::int64_t timestamp = 0;
     Json to_json() const;
+    // Lenient reader (wrong or missing fields get defaults), for mirrors and stored state.
+    static ChatMessage from_json(const Json& j);
 };
 constexpr std::size_t kChatHistory = 200;
 constexpr std::size_t kMaxChatMessageBytes = 2000;

@@ -25,6 +25,18 @@ Json ChatMessage::to_json() const {
     return j;
 }
 
+ChatMessage ChatMessage::from_json(const Json& j) {
+    using protocol::field_or;
+    ChatMessage m;
+    m.message_id = field_or(j, "message_id", std::uint64_t{0});
+    m.user_id = field_or(j, "user_id", "");
+    m.user_name = field_or(j, "user_name", "");
+    m.to_user_id = field_or(j, "to_user_id", "");
+    m.message = field_or(j, "message", "");
+    m.timestamp = field_or(j, "timestamp", std::int64_t{0});
+    return m;
+}
+
 UserRecord* Room::find_mutable(const std::string& user_id) {
     for (auto& m : members_)
         if (m.user_id == user_id) return &m;

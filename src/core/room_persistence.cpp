@@ -105,13 +105,7 @@ std::unique_ptr<Room> Room::from_state_json(const Json& j, RoomLimits limits, st
     if (history.is_array()) {
         for (const Json& h : history) {
             if (!h.is_object() || room->history_.size() >= kChatHistory) continue;
-            ChatMessage m;
-            m.message_id = field_or(h, "message_id", std::uint64_t{0});
-            m.user_id = field_or(h, "user_id", "");
-            m.user_name = field_or(h, "user_name", "");
-            m.to_user_id = field_or(h, "to_user_id", "");
-            m.message = field_or(h, "message", "");
-            m.timestamp = field_or(h, "timestamp", std::int64_t{0});
+            ChatMessage m = ChatMessage::from_json(h);
             if (m.message.size() > kMaxChatMessageBytes) m.message.resize(kMaxChatMessageBytes);
             room->history_.push_back(std::move(m));
         }
