@@ -187,8 +187,6 @@ MeetingUi::StatusLine MeetingUi::status_line(const MeetingView& view) {
     return {};
 }
 
-// The status line when the top bar has no room for it: a wrapped banner under the bar,
-// on the foreground (like the toasts) so that the tiles never cover it.
 namespace {
 const ImVec2 kBannerPadding(14, 6);
 float banner_wrap_width() { return ImGui::GetIO().DisplaySize.x - 2 * kBannerPadding.x; }
@@ -198,6 +196,8 @@ float MeetingUi::status_banner_height(const StatusLine& status) {
     return ImGui::CalcTextSize(status.text.c_str(), nullptr, false, banner_wrap_width()).y + 2 * kBannerPadding.y;
 }
 
+// The status line when the top bar has no room for it: a wrapped banner under the bar,
+// on the foreground (like the toasts) so that the tiles never cover it.
 void MeetingUi::draw_status_banner(const StatusLine& status, float top) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const ImVec2 padding = kBannerPadding;
