@@ -92,8 +92,8 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
         return intents;
     }
     const float bar_h = 48.0f;
-    const bool status_needs_banner = draw_top_bar(view, intents, bar_h);
     const StatusLine status = status_line(view);
+    const bool status_needs_banner = draw_top_bar(view, status, intents, bar_h);
     // Everything below starts under the banner, when there is one, so that it hides nothing.
     const float top = bar_h + (status_needs_banner ? status_banner_height(status) : 0.0f);
     const float list_w = side_column_width(display.x);
@@ -208,7 +208,7 @@ void MeetingUi::draw_status_banner(const StatusLine& status, float top) {
                 ImGui::ColorConvertFloat4ToU32(status.color), status.text.c_str(), nullptr, wrap);
 }
 
-bool MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float height) {
+bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, Intents& intents, float height) {
     using protocol::Json;
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -302,7 +302,6 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, Intents& intents, float he
             ImGui::TextColored(ImVec4(0.45f, 0.9f, 0.6f, 1.0f), "%s", speaking.c_str());
         }
     }
-    const StatusLine status = status_line(view);
     const bool status_in_bar = !status.text.empty() && fits(status.text, ImGui::GetStyle().ItemSpacing.x);
     if (status_in_bar) {
         ImGui::SameLine();

@@ -25,8 +25,8 @@ private:
         ImVec4 color;
     };
     static StatusLine status_line(const MeetingView& view);
-    // Returns true when the status line did not fit in the bar (draw_status_banner shows it).
-    bool draw_top_bar(const MeetingView& view, Intents& intents, float height);
+    // Returns true when `status` did not fit in the bar (draw_status_banner shows it).
+    bool draw_top_bar(const MeetingView& view, const StatusLine& status, Intents& intents, float height);
     static float status_banner_height(const StatusLine& status);
     void draw_status_banner(const StatusLine& status, float top);
     void draw_tiles(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
