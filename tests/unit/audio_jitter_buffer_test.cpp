@@ -100,6 +100,14 @@ private:
     std::size_t next_ = 0;
 };
 
+// Every packet played carries its sender's media timestamp (modulo 2^32, as sent).
+void check_played_timestamps(const std::vector<Pop>& pops, const Sim& sim) {
+    for (const auto& p : pops) {
+        if (p.out.kind == Kind::Packet)
+            CHECK(p.out.timestamp_ms == static_cast<std::uint32_t>(sim.ts0 + 20 * index_of(p.out.payload)));
+    }
+}
+
 std::string kinds(const std::vector<Pop>& pops) {
     std::string s;
     for (const auto& p : pops) s += name(p.out.kind);
@@ -144,10 +152,7 @@ TEST_CASE("in order: starts after the minimum delay, then plays every packet in 
     // Frame 0 arrives at 100030 and is due 40 ms later: the pop at 100087 plays it.
     CHECK(kinds(pops).substr(0, 6) == "SSSSP" + std::string("P"));
     CHECK(played(pops) == iota(0, 100));
-    for (const auto& p : pops) {
-        if (p.out.kind == Kind::Packet)
-            CHECK(p.out.timestamp_ms == sim.ts0 + 20 * index_of(p.out.payload));
-    }
+    check_played_timestamps(pops, sim);
     const JitterStats s = jb.stats();
     CHECK(s.received == 100);
     CHECK(s.lost == 0);
@@ -245,11 +250,7 @@ TEST_CASE("sequence numbers and timestamps wrap around") {
     JitterBuffer jb;
     const auto pops = sim.run(jb, 110);
     CHECK(played(pops) == iota(0, 100));
-    for (const auto& p : pops) {
-        if (p.out.kind == Kind::Packet)
-            CHECK(p.out.timestamp_ms ==
-                  static_cast<std::uint32_t>(sim.ts0 + 20 * index_of(p.out.payload)));
-    }
+    check_played_timestamps(pops, sim);
     const JitterStats s = jb.stats();
     CHECK(s.lost == 0);
     CHECK(s.late == 0);
