@@ -12,6 +12,12 @@ const BANNER_BG = [42, 34, 26];
 const PANEL_BG = [28, 31, 41];       // participant list
 const UNREAD_ORANGE = [217, 140, 38];  // "People & chat (N new)"
 
+// Waits until the page has drawn `n` frames after the snapshot `since` was taken (a frame
+// counter, not a sleep: the page at ?fps=3 on a busy machine may take a while).
+function framesDrawnAfter(p, since, n) {
+  return waitFor(async () => (await state(p))?.render.frames >= since.render.frames + n, 10000);
+}
+
 export async function run(h) {
   h.begin('resilience: server restart, missing browser features, file://, bad input');
   // The first server keeps its rooms in a SQLite file, so that its restart can bring the
@@ -44,6 +50,8 @@ export async function run(h) {
       return s.status === 'reconnecting' && /server/.test(s.error) ? s : null;
     }, 5000);
     h.check('server loss is shown as "reconnecting" with a reason', !!down, down ? down.error : '');
+    // The state changes before the canvas shows it: screenshot a frame drawn after it.
+    if (down) await framesDrawnAfter(ann, down, 2);
     // On this 720 px window the reason does not fit in the top bar: it shows in a banner
     // under it, and the Leave button stays on screen (it used to be pushed off the edge).
     const shot = decodePng(await ann.page.screenshot());
@@ -138,11 +146,14 @@ export async function run(h) {
       const c = document.getElementById('canvas');
       return { w: c.width, h: c.height, cssW: c.clientWidth, cssH: c.clientHeight };
     });
-    const hiDpi = await waitFor(async () => { const c = await canvasSize(); return c.w === 2 * c.cssW && c.h === 2 * c.cssH ? c : null; }, 3000);
+    const hiDpi = await waitFor(async () => { const c = await canvasSize(); return c.w === 2 * c.cssW && c.h === 2 * c.cssH ? c : null; }, 10000);
     h.check('HiDPI: the canvas backing store is CSS size x devicePixelRatio', !!hiDpi, JSON.stringify(await canvasSize()));
     await eve.page.setViewportSize({ width: 640, height: 420 });
-    const resized = await waitFor(async () => { const c = await canvasSize(); return c.w === 1280 && c.h === 840 ? c : null; }, 3000);
+    const resized = await waitFor(async () => { const c = await canvasSize(); return c.w === 1280 && c.h === 840 ? c : null; }, 10000);
     h.check('the canvas follows a window resize', !!resized, JSON.stringify(await canvasSize()));
+    // A resized canvas is blank until the next frame: the "closed" picture below must be a
+    // frame laid out at 640 px, not an empty canvas (which would pass for "no column").
+    await framesDrawnAfter(eve, await state(eve), 2);
 
     //    At 640 px there is no room for the participant and chat column: a "People & chat"
     //    button turns orange when a message comes in and opens the column over the tiles.
@@ -178,9 +189,17 @@ export async function run(h) {
       ws.send(JSON.stringify({ event_name: 'vcNoSuchThing', request_id: 'x1' }));
       ws.send(new Uint8Array([9, 9, 9]));
       ws.send('x'.repeat(200 * 1024));
-      await new Promise((r) => setTimeout(r, 800));
+      // Sentinel: the server answers one connection's messages in order, so once the reply
+      // to this request is in, every reply to the garbage above is in too. Its own reply is
+      // left out of the codes checked below.
+      const sentinel = 'sentinel-after-garbage';
+      await new Promise((r) => {
+        ws.addEventListener('message', (e) => { if (typeof e.data === 'string' && JSON.parse(e.data).request_id === sentinel) r(); });
+        ws.addEventListener('close', r);  // a closed socket answers nothing more either
+        ws.send(JSON.stringify({ event_name: 'vcNoSuchThing', request_id: sentinel }));
+      });
       ws.close();
-      return got.map((m) => m.code);
+      return got.filter((m) => m.request_id !== sentinel).map((m) => m.code);
     }, server.ws);
     h.check('malformed JSON, missing fields, unknown events, bad binary and oversized messages get error codes',
       replies.includes(400) && replies.includes(420) && replies.filter((c) => c === 400).length >= 2,
