@@ -4,22 +4,27 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { waitFor, sleep } from './lib/harness.mjs';
+import { waitFor } from './lib/harness.mjs';
+import { recordEvents, recordedEvents, waitForEvent } from './lib/page_clock.mjs';
+import { decodePng } from './lib/png.mjs';
 import { startServer, openParticipant, state, ARTIFACTS } from './lib/processes.mjs';
 
 const ROOM = 'controls';
 const CHEN = '陈';
 const CHAT = '你好，大家好！会议开始了';
 
-// Runs a PoseMeet call in the page; resolves to {ok, code, message} (never throws).
+// Runs a PoseMeet call in the page; resolves to {ok, code, message, at} (never throws), `at`
+// being the page's Date.now() just before the call: the action's moment on the clock that
+// other pages stamp their events with (lib/page_clock.mjs).
 function call(p, expr, args = []) {
   return p.page.evaluate(async ([expr, args]) => {
+    const at = Date.now();
     try {
       // eslint-disable-next-line no-new-func
       const fn = new Function('PoseMeet', 'args', `return (${expr});`);
       await fn(window.PoseMeet, args);
-      return { ok: true, code: 200 };
-    } catch (e) { return { ok: false, code: e && e.code, message: e && e.message }; }
+      return { ok: true, code: 200, at };
+    } catch (e) { return { ok: false, code: e && e.code, message: e && e.message, at }; }
   }, [expr, args]);
 }
 
@@ -34,7 +39,7 @@ function startCutProxy(targetPort) {
   const pairs = new Set();
   const proxy = { down: false, port: 0, connections: 0 };
   const srv = net.createServer((client) => {
-    if (proxy.down) { client.resetAndDestroy(); return; }
+    if (proxy.down) { proxy.refused++; client.resetAndDestroy(); return; }
     proxy.connections++;
     const upstream = net.connect(targetPort, '127.0.0.1');
     const pair = [client, upstream];
@@ -50,6 +55,7 @@ function startCutProxy(targetPort) {
     pairs.clear();
   };
   proxy.restore = () => { proxy.down = false; };
+  proxy.refused = 0;  // connection attempts turned away while down (the client's retries)
   proxy.close = () => { proxy.cut(); return new Promise((r) => srv.close(() => r())); };
   proxy.ready = new Promise((r) => srv.listen(0, '127.0.0.1', () => { proxy.port = srv.address().port; r(proxy); }));
   return proxy;
@@ -71,6 +77,16 @@ export async function run(h, figures) {
     return s.every((x) => x && pred(x)) ? s : null;
   }, ms, interval);
   const dump = async (f) => JSON.stringify((await states()).map(f));
+  // Negative checks ("nobody was told", "nothing changed") wait for a positive sentinel
+  // first: `from` (the one who acted) sends a chat message after the action, and once every
+  // browser has it, anything the action made the server send has arrived too (one socket
+  // per browser, delivered in order). Resolves to true once everyone has it.
+  let sentinels = 0;
+  const sentinel = async (from) => {
+    const text = `sentinel ${++sentinels}`;
+    const sent = await call(from, 'PoseMeet.sendMessage(args[0])', [text]);
+    return sent.ok && !!(await everywhere((s) => s.meeting.chat.some((m) => m.message === text), 10000));
+  };
   try {
     for (const name of ['Ann', 'Bob', CHEN]) {
       // Bob's WebSocket goes through the proxy (step 8); the page itself comes from the server.
@@ -87,6 +103,8 @@ export async function run(h, figures) {
     const ids = {};
     for (const [n, s] of Object.entries(people).map(([n], i) => [n, s0[i]])) ids[n] = s.self.user_id;
     const ANN = ids.Ann, BOB = ids.Bob, CHN = ids[CHEN];
+    // Every page stamps its events as they arrive (timings below come from these stamps).
+    await Promise.all(all().map((p) => recordEvents(p)));
 
     // 1. roles and order.
     const roleOk = !!three && s0.every((s) => JSON.stringify(s.participants.map((p) => [p.user_name, p.user_role])) ===
@@ -100,17 +118,11 @@ export async function run(h, figures) {
     let r = await call(bob, 'PoseMeet.setMic(true)');
     h.check('Bob unmutes himself before mute-all', r.ok, fmt(r));
     h.check('every browser shows Bob mic 1', !!(await everywhere((s) => member(s, BOB)?.mic === 1)), await dump((s) => member(s, BOB)?.mic));
-    await bob.page.evaluate(() => {
-      window.__muteAllAt = 0;
-      PoseMeet.on('inform', (d) => { if (d.event === 'vcOnOperateAllMic' && !window.__muteAllAt) window.__muteAllAt = Date.now(); });
-    });
-    const tMute = Date.now();
     r = await call(ann, 'PoseMeet.host.muteAll(false)');
     h.check('host muteAll(false) accepted', r.ok, fmt(r));
-    const bobSaw = await waitFor(async () => { const s = await state(bob); return s.self.mic === 0 && s.meeting.mic_all_status === 0; }, 4000, 5);
-    if (bobSaw) figures.host_action_to_notification_ms = Date.now() - tMute;
-    const informAt = await bob.page.evaluate(() => window.__muteAllAt);
-    if (informAt) figures.host_action_to_notification_ms_in_page = informAt - tMute;
+    // From Ann's click (her page's clock) to Bob's page getting the notification (his).
+    const informed = await waitForEvent(bob, (e) => e.name === 'inform' && e.data.event === 'vcOnOperateAllMic' && e.at >= r.at, 4000);
+    if (informed) figures.host_action_to_notification_ms = informed.at - r.at;
     const muted = await everywhere((s) => member(s, BOB)?.mic === 0 && member(s, CHN)?.mic === 0 &&
       s.meeting.mic_all_status === 0 && s.meeting.operate_self_mic_permission === 0);
     h.check('mute-all: Bob and 陈 mic 0, mic_all_status 0, operate_self_mic_permission 0 everywhere', !!muted,
@@ -119,8 +131,9 @@ export async function run(h, figures) {
     h.check('Bob and 陈 received vcOnOperateAllMic', gotEvent(sb, 'vcOnOperateAllMic') && gotEvent(sc, 'vcOnOperateAllMic'));
     r = await call(bob, 'PoseMeet.setMic(true)');
     h.check('Bob setMic(true) after mute-all rejects with 410', !r.ok && r.code === 410, fmt(r));
-    await sleep(300);
-    h.check('Bob mic stays 0 everywhere', (await states()).every((s) => member(s, BOB)?.mic === 0), await dump((s) => member(s, BOB)?.mic));
+    let seen = await sentinel(bob);
+    h.check('Bob mic stays 0 everywhere', seen && (await states()).every((s) => member(s, BOB)?.mic === 0),
+      `sentinel ${seen ? 'seen' : 'not seen'}; ` + await dump((s) => member(s, BOB)?.mic));
 
     // 3. mic apply / permit / deny.
     r = await call(bob, 'PoseMeet.askToSpeak()');
@@ -177,11 +190,11 @@ export async function run(h, figures) {
     h.check('Bob host.mute(Ann) rejects 410', !r.ok && r.code === 410, fmt(r));
     r = await call(bob, 'PoseMeet.host.endMeeting()');
     h.check('Bob host.endMeeting rejects 410', !r.ok && r.code === 410, fmt(r));
-    await sleep(300);
+    seen = await sentinel(bob);
     const after5 = await states();
-    h.check('nothing changed: all joined, Ann still host with same mic', after5.every((s) => s.status === 'joined' && member(s, ANN)?.user_role === 1 &&
+    h.check('nothing changed: all joined, Ann still host with same mic', seen && after5.every((s) => s.status === 'joined' && member(s, ANN)?.user_role === 1 &&
       member(s, ANN)?.mic === member(before5, ANN)?.mic && s.participants.length === 3),
-    JSON.stringify(after5.map((s) => [s.status, member(s, ANN)?.user_role, member(s, ANN)?.mic])));
+    `sentinel ${seen ? 'seen' : 'not seen'}; ` + JSON.stringify(after5.map((s) => [s.status, member(s, ANN)?.user_role, member(s, ANN)?.mic])));
 
     // 6. ask to unmute is a request.
     r = await call(ann, 'PoseMeet.host.allowMics()');
@@ -191,8 +204,9 @@ export async function run(h, figures) {
     h.check('Ann askToUnmute(陈) accepted', r.ok, fmt(r));
     const asked = await waitFor(async () => (await state(chen)).meeting.me.asked_mic_on === true, 4000);
     h.check('陈 sees asked_mic_on true', !!asked, JSON.stringify((await state(chen)).meeting.me));
-    await sleep(200);
-    h.check('陈 mic still 0 everywhere (not forced)', (await states()).every((s) => member(s, CHN)?.mic === 0), await dump((s) => member(s, CHN)?.mic));
+    seen = await sentinel(ann);
+    h.check('陈 mic still 0 everywhere (not forced)', seen && (await states()).every((s) => member(s, CHN)?.mic === 0),
+      `sentinel ${seen ? 'seen' : 'not seen'}; ` + await dump((s) => member(s, CHN)?.mic));
     r = await call(chen, "PoseMeet.answerHostRequest('mic', true)");
     h.check('陈 accepts the request', r.ok, fmt(r));
     h.check('陈 mic 1 everywhere', !!(await everywhere((s) => member(s, CHN)?.mic === 1)), await dump((s) => member(s, CHN)?.mic));
@@ -211,26 +225,38 @@ export async function run(h, figures) {
     const has = (s) => s.meeting.chat.some((m) => m.message === PRIV);
     const privOk = await waitFor(async () => has(await state(ann)) && has(await state(bob)), 4000);
     h.check('Ann and Bob see the private message', !!privOk);
-    await sleep(300);
-    h.check('陈 does not see the private message', !has(await state(chen)), JSON.stringify((await state(chen)).meeting.chat.map((m) => m.message)));
+    seen = await sentinel(bob);
+    h.check('陈 does not see the private message', seen && !has(await state(chen)),
+      `sentinel ${seen ? 'seen' : 'not seen'}; ` + JSON.stringify((await state(chen)).meeting.chat.map((m) => m.message)));
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const shot = path.join(ARTIFACTS, 'controls-ann.png');
+    fs.rmSync(shot, { force: true });  // a file left by an earlier run proves nothing
     await ann.page.screenshot({ path: shot });
-    h.check('screenshot of Ann saved', fs.existsSync(shot), shot);
+    // Judged once the write has resolved, on what the file holds: a whole page-sized PNG
+    // with a picture in it (more than a couple of colours), not just a file of that name.
+    const saved = fs.existsSync(shot) ? decodePng(fs.readFileSync(shot)) : null;
+    const colours = saved ? new Set(Array.from({ length: saved.width * saved.height }, (_, i) => saved.pixels.readUInt32BE(i * 4))).size : 0;
+    h.check('screenshot of Ann saved', !!saved && saved.width === 720 && saved.height === 450 && colours > 16,
+      saved ? `${shot}: ${saved.width}x${saved.height}, ${colours} colours` : `${shot} missing`);
 
     // 8. reconnect after the socket is cut (no close frame).
     const bobBefore = await state(bob);
     h.check("Bob's socket runs through the cut proxy", cutProxy.connections >= 1, `${cutProxy.connections} connection(s)`);
     const tCut = Date.now();
     cutProxy.cut();  // RST both ways; new connections are refused until restore()
-    const reconnecting = await waitFor(async () => (await state(bob)).status === 'reconnecting', 15000, 50);
-    const cutMs = Date.now() - tCut;
+    // Timed by the page's own stamp of its status change, not by how soon the test looks.
+    const reconnecting = await waitForEvent(bob, (e) => e.name === 'status' && e.data.status === 'reconnecting' && e.at >= tCut, 15000);
+    const cutMs = reconnecting ? reconnecting.at - tCut : Infinity;
     h.check("Bob's page notices the cut socket ('reconnecting')", !!reconnecting,
       `${cutMs} ms, status ${(await state(bob)).status}`);
-    await sleep(1500);  // stay down a little: the client retries and fails at least once
+    // Stay down until the client has retried and failed at least once (the proxy counts
+    // the attempts it turns away), however long its back-off takes on a busy machine.
+    await waitFor(() => cutProxy.refused >= 1, 15000);
+    const refusedWhileDown = cutProxy.refused;
     cutProxy.restore();
     const back = await waitFor(async () => (await state(bob)).status === 'joined', 20000, 100);
-    h.check('Bob is joined again', !!back, `status ${(await state(bob)).status} ${(await state(bob)).error || ''}`);
+    h.check('Bob is joined again', !!back, `status ${(await state(bob)).status} ${(await state(bob)).error || ''}; ` +
+      `${refusedWhileDown} attempt(s) refused while down`);
     const bobAfter = await state(bob);
     h.check('Bob keeps his user_id, role, mic and share_permission after resume',
       bobAfter.self.user_id === BOB && bobAfter.self.user_role === bobBefore.self.user_role &&
@@ -255,9 +281,17 @@ export async function run(h, figures) {
     const tLeave = Date.now();
     await ann.close();
     delete people.Ann;
+    // The 2 s bound is on each page's stamps of Ann leaving and of the host change; the
+    // wait only has to outlast a busy machine.
     const newHost = await everywhere((s) => member(s, heir.user_id)?.user_role === 1 && !member(s, ANN) &&
-      gotEvent(s, 'vcOnHostChange'), 5000, 20);
-    const hostMs = Date.now() - tLeave;
+      gotEvent(s, 'vcOnHostChange'), 15000);
+    const handedOverAt = await Promise.all(all().map(async (p) => {
+      const ev = await recordedEvents(p);
+      const left = ev.find((e) => e.name === 'participantLeft' && e.data.user_id === ANN && e.at >= tLeave);
+      const host = ev.find((e) => e.name === 'hostChanged' && e.data.user_id === heir.user_id && e.at >= tLeave);
+      return left && host ? Math.max(left.at, host.at) : Infinity;
+    }));
+    const hostMs = Math.max(...handedOverAt) - tLeave;
     h.check(`host leaving makes ${heir.user_name} host in every browser within 2 s, with vcOnHostChange`, !!newHost && hostMs <= 2000,
       `${hostMs} ms; ` + await dump((s) => [member(s, heir.user_id)?.user_role, !!member(s, ANN), gotEvent(s, 'vcOnHostChange')]));
     if (newHost) figures.host_leave_to_new_host_ms = hostMs;
