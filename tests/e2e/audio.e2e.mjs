@@ -5,7 +5,8 @@
 // or the bot's tone probe, so the checks are about what a listener would hear.
 import fs from 'node:fs';
 import path from 'node:path';
-import { waitFor, sleep, percentile } from './lib/harness.mjs';
+import { waitFor, percentile } from './lib/harness.mjs';
+import { stampedState } from './lib/page_clock.mjs';
 import { startServer, startBot, openParticipant, state, audioArgs, ARTIFACTS } from './lib/processes.mjs';
 import { decodePng, countColorPixels } from './lib/png.mjs';
 
@@ -52,6 +53,29 @@ async function takeTap(p) {
     return tap;
   });
 }
+
+// A page's tap gathered across takes (each take empties the page's tap), so that a check
+// can wait until enough frames were played instead of sleeping: listening windows are
+// counted in played 20 ms frames, and their times are the page's. Frames stay in `frames`
+// ({user_id or _mix: [...]}) until reset().
+function tapCollector(p) {
+  const frames = {};
+  const c = {
+    frames,
+    async take() {
+      for (const [id, fs] of Object.entries(await takeTap(p))) (frames[id] ||= []).push(...fs);
+      return frames;
+    },
+    // Takes what the page has so far, then forgets everything gathered.
+    async reset() { await c.take(); for (const k of Object.keys(frames)) delete frames[k]; },
+    // Takes every 200 ms until pred(frames) holds; resolves to frames, or null after timeoutMs.
+    until: (pred, timeoutMs = 30000) => waitFor(async () => (pred(await c.take()) ? frames : null), timeoutMs, 200),
+  };
+  return c;
+}
+
+// The frames in `frames` played at or after `since` (wall ms).
+const playedSince = (frames, since) => (frames || []).filter((f) => f.wall >= since);
 
 // Median magnitude at each probe frequency over a sender's last `n` tapped frames.
 function toneLevels(frames, n = 50) {
@@ -117,12 +141,17 @@ export async function run(h, figures) {
     // 2. Both unmute and speak; every receiver hears each sender's tone at its level.
     await Promise.all([ann, bob].map((p) => p.page.evaluate(() => window.PoseMeet.setMic(true))));
     await Promise.all([ann, bob].map((p) => p.page.evaluate((f) => window.PoseMeet.test.audioTap(f), FREQS)));
-    const tStats = Date.now();
-    const bytes0 = (await state(bob)).audio.stream_bytes_sent;
-    await sleep(3000);
-    const bytes1 = (await state(bob)).audio.stream_bytes_sent;
-    const bobBytesPerS = (bytes1 - bytes0) / ((Date.now() - tStats) / 1000);
-    const annTap = await takeTap(ann), bobTap = await takeTap(bob);
+    const annTaps = tapCollector(ann), bobTaps = tapCollector(bob);
+    const bytes0 = await stampedState(bob);
+    // Listen for 150 played frames (3 s of audio) from every sender at every listener: on a
+    // busy machine that takes longer than 3 s, and the levels are judged on the same sound.
+    const enough = (n, ...ids) => (f) => ids.every((id) => (f[id] || []).length >= n);
+    await Promise.all([annTaps.until(enough(150, bobId, talkerId)), bobTaps.until(enough(150, annId))]);
+    const bytes1 = await stampedState(bob);
+    // Bytes over the time Bob's page itself saw pass between its two snapshots.
+    const bobBytesPerS = (bytes1.state.audio.stream_bytes_sent - bytes0.state.audio.stream_bytes_sent) /
+                         ((bytes1.at - bytes0.at) / 1000);
+    const annTap = annTaps.frames, bobTap = bobTaps.frames;
     const annHearsBob = toneLevels(annTap[bobId]), bobHearsAnn = toneLevels(bobTap[annId]);
     const annHearsTalker = toneLevels(annTap[talkerId]);
     const fmtLevels = (l) => l.map((m, k) => `${FREQS[k]}Hz ${m.toFixed(3)}`).join(' ');
@@ -132,21 +161,28 @@ export async function run(h, figures) {
       withinDb(bobHearsAnn[ANN_HZ], AMP, LEVEL_TOLERANCE_DB) && bobHearsAnn[BOB_HZ] < SILENT, fmtLevels(bobHearsAnn));
     h.check('the browsers hear the bot\'s 550 Hz WAV through the relay',
       withinDb(annHearsTalker[TALKER_HZ], AMP, LEVEL_TOLERANCE_DB), fmtLevels(annHearsTalker));
-    const earLine = await waitFor(() => {
-      const p = ear.latest.Ear?.audio_probe;
-      return p && p[annId] && p[bobId] && p[talkerId] ? ear.latest.Ear : null;
-    }, 3000);
+    // The bot's newest probe line (0.2 s of its playback) that has all three senders at their
+    // level; the wait is for a busy machine to deliver such a line, not a measurement.
+    const earHearsAll = (p) => withinDb(p[annId].magnitudes[ANN_HZ], AMP, LEVEL_TOLERANCE_DB) &&
+      withinDb(p[bobId].magnitudes[BOB_HZ], AMP, LEVEL_TOLERANCE_DB) &&
+      withinDb(p[talkerId].magnitudes[TALKER_HZ], AMP, LEVEL_TOLERANCE_DB);
+    const earHasAll = () => { const p = ear.latest.Ear?.audio_probe; return p && p[annId] && p[bobId] && p[talkerId]; };
+    const earLine = await waitFor(() => earHasAll() && earHearsAll(ear.latest.Ear.audio_probe) ? ear.latest.Ear : null, 15000) ||
+                    (earHasAll() ? ear.latest.Ear : null);
     const earProbe = earLine?.audio_probe || {};
     h.check('the recording bot hears each sender\'s tone at its level through the relay',
-      !!earLine && withinDb(earProbe[annId].magnitudes[ANN_HZ], AMP, LEVEL_TOLERANCE_DB) &&
-      withinDb(earProbe[bobId].magnitudes[BOB_HZ], AMP, LEVEL_TOLERANCE_DB) &&
-      withinDb(earProbe[talkerId].magnitudes[TALKER_HZ], AMP, LEVEL_TOLERANCE_DB),
+      !!earLine && earHearsAll(earProbe),
       earLine ? `Ann ${earProbe[annId].magnitudes[ANN_HZ]} Bob ${earProbe[bobId].magnitudes[BOB_HZ]} ` +
                 `bot ${earProbe[talkerId].magnitudes[TALKER_HZ]}` : 'no probe');
-    const glowSpeaking = await glowPixels(ann, path.join(dir, 'ann-three-speaking.png'));
+    // Wait for a frame showing the rings (the page draws at 4 fps, slower when starved).
+    let glowSpeaking = 0;
+    await waitFor(async () => (glowSpeaking = await glowPixels(ann, path.join(dir, 'ann-three-speaking.png'))) > 1500, 10000, 250);
     h.check('the speaking ring: none while nobody speaks, on the tiles of those speaking',
       glowBefore < 50 && glowSpeaking > 1500, `${glowBefore} px before, ${glowSpeaking} px while Ann, Bob and the bot speak`);
-    let s = await state(ann);
+    let s = await waitFor(async () => {
+      const x = await state(ann);
+      return x.audio.remotes[bobId]?.speaking === true && x.audio.active_speaker ? x : null;
+    }, 10000) || await state(ann);
     h.check('Ann\'s page shows Bob speaking and an active speaker',
       s.audio.remotes[bobId]?.speaking === true && !!s.audio.active_speaker,
       `speaking ${s.audio.remotes[bobId]?.speaking}, active ${s.audio.active_speaker}`);
@@ -161,12 +197,16 @@ export async function run(h, figures) {
     figures.audio_mouth_to_ear_ms_bot_to_bot_relay = ear.latest.Ear?.audio?.remotes?.[talkerId]?.mouth_to_ear_ms;
     figures.audio_jitter_target_ms_bot_to_bot = ear.latest.Ear?.audio?.remotes?.[talkerId]?.jitter?.target_delay_ms;
     // Per-person volume: Ann turns Bob down to half; the speaker output follows.
-    await ann.page.evaluate((id) => window.PoseMeet.setVolume(id, 0.5), bobId);
-    await sleep(600);
-    await takeTap(ann);
-    await sleep(600);
-    const halfTap = await takeTap(ann);
-    const mixHalf = toneLevels(halfTap._mix, 25), bobHalf = toneLevels(halfTap[bobId], 25);
+    // Judged on the last 25 of the first 60 frames played after the change (0.7-1.2 s of
+    // audio after it), whatever time the machine takes to play them.
+    await annTaps.reset();
+    const tVolume = await ann.page.evaluate(async (id) => {
+      await window.PoseMeet.setVolume(id, 0.5);
+      return Date.now();
+    }, bobId);
+    const halfTap = await annTaps.until((f) => playedSince(f._mix, tVolume).length >= 60 && playedSince(f[bobId], tVolume).length >= 60);
+    const firstAfterVolume = (fs) => playedSince(fs, tVolume).slice(0, 60);
+    const mixHalf = toneLevels(firstAfterVolume(halfTap?._mix), 25), bobHalf = toneLevels(firstAfterVolume(halfTap?.[bobId]), 25);
     h.check('Ann sets Bob\'s volume to 50 %: his tone in her speaker output drops 6 dB, others unchanged',
       withinDb(mixHalf[BOB_HZ], AMP / 2, 1.5) && withinDb(mixHalf[TALKER_HZ], AMP, 1.5) && withinDb(bobHalf[BOB_HZ], AMP, 1.5),
       `mix ${fmtLevels(mixHalf)}; Bob decoded ${bobHalf[BOB_HZ].toFixed(3)}`);
@@ -175,9 +215,12 @@ export async function run(h, figures) {
       bobBytesPerS > 2000 && bobBytesPerS < 6000, `${Math.round(bobBytesPerS)} B/s at ${figures.audio_bitrate_bps} bit/s`);
 
     // 3. Bob mutes: his tone disappears at Ann within 200 ms (tap time + speaker queue).
+    // Listened to until Ann has played 60 frames (1.2 s of audio) after the click, so a busy
+    // machine lengthens the wait, never shortens what is looked at.
+    await annTaps.reset();
     const tMute = await bob.page.evaluate(() => { const t = Date.now(); window.PoseMeet.setMic(false); return t; });
-    await sleep(1200);
-    let tap = await takeTap(ann);
+    let tap = await annTaps.until((f) => playedSince(f[bobId], tMute).length >= 60 && playedSince(f[talkerId], tMute).length >= 60) ||
+              annTaps.frames;
     const queueMs = (await state(ann)).audio.speaker_queue_ms || 0;
     const stopped = toneStoppedAt(tap[bobId] || [], BOB_HZ, tMute - 500);
     const muteMs = stopped === null ? Infinity : stopped - tMute + queueMs;
@@ -188,24 +231,35 @@ export async function run(h, figures) {
 
     // 4. Mute-all by the host silences every visitor, Bob and the bot alike; Ann still heard.
     await bob.page.evaluate(() => window.PoseMeet.setMic(true));
-    const back = await waitFor(async () => toneLevels((await takeTap(ann))[bobId], 5)[BOB_HZ] > AMP / 2, 4000, 200);
+    await annTaps.reset();
+    const back = await annTaps.until((f) => toneLevels(f[bobId], 5)[BOB_HZ] > AMP / 2, 15000);
     h.check('Bob unmutes and is heard again', !!back);
+    await Promise.all([annTaps.reset(), bobTaps.reset()]);
     const tAll = await ann.page.evaluate(() => { const t = Date.now(); window.PoseMeet.host.muteAll(false); return t; });
-    await sleep(1200);
-    tap = await takeTap(ann);
+    tap = await annTaps.until((f) => playedSince(f[bobId], tAll).length >= 60 && playedSince(f[talkerId], tAll).length >= 60) ||
+          annTaps.frames;
     const bobGone = toneStoppedAt(tap[bobId] || [], BOB_HZ, tAll - 500);
     const botGone = toneStoppedAt(tap[talkerId] || [], TALKER_HZ, tAll - 500);
     const allMs = Math.max(bobGone === null ? Infinity : bobGone - tAll, botGone === null ? Infinity : botGone - tAll) + queueMs;
     figures.audio_mute_all_to_silence_ms = Math.round(allMs);
     h.check('mute-all: every visitor\'s tone is gone at the host within 200 ms', allMs <= 200, `${Math.round(allMs)} ms`);
-    const bobTap2 = await takeTap(bob);
+    const bobTap2 = await bobTaps.until((f) => playedSince(f[annId], tAll).length >= 60) || bobTaps.frames;
     h.check('the host is still heard after mute-all', toneLevels(bobTap2[annId], 25)[ANN_HZ] > AMP / 2,
       fmtLevels(toneLevels(bobTap2[annId], 25)));
     const refused = await bob.page.evaluate(() => window.PoseMeet.setMic(true).then(() => 200, (e) => e.code));
-    await sleep(600);
-    tap = await takeTap(ann);
+    // Sentinel: Bob then sends a chat message. Once Ann's page has it, anything the server
+    // did about his unmute has reached her too (in order, on one socket); from then on she
+    // plays 30 frames (0.6 s of audio, past any jitter buffer) before we look for his voice.
+    await annTaps.reset();
+    await bob.page.evaluate(() => window.PoseMeet.sendMessage('sentinel after the refused unmute'));
+    const sentinelSeen = await waitFor(async () => {
+      const x = await stampedState(ann);
+      return x.state.meeting.chat.some((m) => m.message === 'sentinel after the refused unmute') ? x : null;
+    }, 10000);
+    tap = sentinelSeen && await annTaps.until((f) => playedSince(f[bobId], sentinelSeen.wall).length >= 30);
     h.check('Bob\'s unmute is refused (410) and no audio of his reaches Ann',
-      refused === 410 && toneLevels(tap[bobId], 25)[BOB_HZ] < SILENT, `code ${refused}`);
+      refused === 410 && !!tap && toneLevels(playedSince(tap[bobId], sentinelSeen.wall), 25)[BOB_HZ] < SILENT,
+      `code ${refused}${tap ? '' : ', sentinel or frames after it not seen'}`);
 
     // 5. Someone without a microphone (permission not granted): a clear state, and the
     //    meeting works: Cy joins and hears the host.
@@ -220,10 +274,11 @@ export async function run(h, figures) {
     // Listen once the link to Ann is the one it keeps (a new page starts on the relay and
     // moves to p2p) and its jitter buffer has settled after the switch.
     await waitFor(async () => (await state(cy))?.participants.find((p) => p.user_id === annId)?.transport === 'p2p', 10000, 200);
-    await sleep(1000);
+    // Counted in frames Cy plays from Ann: the first 50 (1 s) let the jitter buffer settle
+    // after the switch, the next 100 (2 s) are listened to.
     await cy.page.evaluate((f) => window.PoseMeet.test.audioTap(f), FREQS);
-    await sleep(2000);
-    const cyTap = (await takeTap(cy))[annId] || [];
+    const cyTaps = tapCollector(cy);
+    const cyTap = ((await cyTaps.until((f) => (f[annId] || []).length >= 150)) || cyTaps.frames)[annId]?.slice(50) || [];
     const kinds = {};
     for (const f of cyTap) kinds[f.kind] = (kinds[f.kind] || 0) + 1;
     h.check('... and hears the host', withinDb(toneLevels(cyTap, 50)[ANN_HZ], AMP, LEVEL_TOLERANCE_DB),
@@ -253,8 +308,10 @@ export async function run(h, figures) {
       '--test-loss', '0.1', '--test-jitter-ms', '40'] });
     bots.push(lossy);
     await botId(lossy, 'Lossy');
-    await sleep(8000);
-    const lossLines = lossy.history.filter((l) => l.audio_probe && l.audio_probe[lossTalkerId]);
+    // 400 frames (8 s of the talker's audio) as the listener's own probe lines count them.
+    const probeLines = () => lossy.history.filter((l) => l.audio_probe && l.audio_probe[lossTalkerId]);
+    await waitFor(() => probeLines().reduce((n, l) => n + l.audio_probe[lossTalkerId].frames, 0) >= 400, 60000, 200);
+    const lossLines = probeLines();
     const gaps = lossLines.map((l) => l.audio_probe[lossTalkerId].longest_gap_frames);
     const audible = lossLines.reduce((a, l) => a + l.audio_probe[lossTalkerId].audible_frames, 0);
     const lossLevel = median(lossLines.map((l) => l.audio_probe[lossTalkerId].magnitudes[TALKER_HZ]));
