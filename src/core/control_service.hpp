@@ -1,6 +1,8 @@
-// Dispatches control requests to rooms: the single place where an event_name becomes a
-// room operation, shared by every transport (WebSocket now, HTTP later). Pure: the caller
-// supplies the clock and id generator and delivers the returned messages.
+// Dispatches control requests to rooms: the single place where an event_name (looked up in
+// protocol.hpp's event table) becomes a room operation, shared by both transports (WebSocket
+// and the HTTP form). Member sessions (tokens, resume, HTTP members, polls, expiry) are in
+// member_sessions.cpp. Pure: the caller supplies the clock and id generators and delivers
+// the returned messages.
 #pragma once
 
 #include <functional>
@@ -179,7 +181,7 @@ private:
                    std::int64_t now_ms);
     Room* room_of(const ConnectionState& conn);
 
-    // [SECTION] member sessions: token, transport, queued informs (reconnect and HTTP)
+    // [SECTION] member sessions (member_sessions.cpp): token, transport, queued informs
     struct MemberSession {
         std::string room_id;
         std::uint64_t meeting_serial = 0;
@@ -190,6 +192,13 @@ private:
         bool meeting_ended = false;    // tombstone after vcFinishRoom, until it expires
         EventInbox inbox;
     };
+    // A member that just joined on `conn`: its session (token digest, transport, queue).
+    // Returns the token, handed out once in the join response.
+    std::string open_session(ConnectionState& conn, Transport transport, std::int64_t now_ms,
+                             ControlResult& result);
+    // vcFinishRoom ended the meeting: its members' sessions become tombstones.
+    void end_sessions(const std::vector<std::string>& meeting_members, std::int64_t now_ms,
+                      ControlResult& result);
     // The body of handle() shared by both transports: `conn` is the requester's.
     void dispatch(ConnectionState& conn, const protocol::Request& req, Transport transport,
                   std::int64_t now_ms, ControlResult& result);
@@ -205,9 +214,6 @@ private:
     void route(Delivery delivery, ControlResult& result);
     std::int64_t http_idle_ms() const;
     std::string make_token();
-
-    static void expand(std::vector<Notification>& notifications, std::int64_t now_ms,
-                       std::vector<Delivery>& out);
 
     ServiceConfig config_;
     IdGenerator new_user_id_;

@@ -2,6 +2,7 @@
 #include "core/protocol.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace posemeet::protocol {
 
@@ -14,6 +15,37 @@ const char* default_message(ErrorCode code) {
 #undef POSEMEET_X
     }
     return "error";
+}
+
+const std::vector<EventInfo>& control_events() {
+    static const std::vector<EventInfo> table = {
+#define POSEMEET_X(id, name, direction, sender, effect) \
+    {Event::id, name, Direction::direction, Sender::sender, Effect::effect},
+        POSEMEET_CONTROL_EVENTS(POSEMEET_X)
+#undef POSEMEET_X
+    };
+    return table;
+}
+
+const EventInfo* find_event(std::string_view name) {
+    static const auto by_name = [] {
+        std::unordered_map<std::string_view, const EventInfo*> m;
+        for (const auto& e : control_events()) m.emplace(e.name, &e);
+        return m;
+    }();
+    auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : it->second;
+}
+
+Event event_from_name(std::string_view name) {
+    const EventInfo* e = find_event(name);
+    return e ? e->id : Event::Unknown;
+}
+
+const char* event_name(Event event) {
+    const auto& table = control_events();
+    const auto i = static_cast<std::size_t>(event);
+    return i < table.size() ? table[i].name : "";
 }
 
 std::size_t json_nesting_depth(std::string_view text) {
@@ -79,9 +111,9 @@ Json make_reply(const std::string& request_id, ErrorCode code, const std::string
                 {"response", response.is_null() ? Json::object() : std::move(response)}};
 }
 
-Json make_inform(const std::string& event, Json data, std::int64_t timestamp_ms) {
+Json make_inform(Event event, Json data, std::int64_t timestamp_ms) {
     return Json{{"message_type", "inform"},
-                {"event", event},
+                {"event", event_name(event)},
                 {"timestamp", timestamp_ms},
                 {"data", std::move(data)}};
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace posemeet::protocol {
 
@@ -45,6 +46,8 @@ constexpr std::size_t kMaxRequestIdLength = 64;
     X(TokenExpired, 450, "login token expired")                             \
     X(TokenEmpty, 451, "login token empty")                                 \
     X(TokenMismatch, 452, "login token does not match the user")            \
+    /* client side only: a request still unanswered when the connection went */ \
+    X(Disconnected, 460, "disconnected before the server answered")          \
     X(Internal, 500, "internal server error")
 
 enum class ErrorCode : int {
@@ -54,8 +57,89 @@ enum class ErrorCode : int {
 };
 const char* default_message(ErrorCode code);
 
+// Every control event name, declared once: X(id, name, direction, sender, effect).
+//   direction: Request (a client asks the server) or Inform (the server tells members).
+//   sender:    who may send a request - Anyone (also before joining), Member (of the room),
+//              Host (the room's host: the room refuses anyone else with 410); Server for
+//              informs. The room state machine enforces it (core/room_controls.cpp); the
+//              table documents it and a unit test holds the two together.
+//   effect:    Changes = a successful request may change the room's state (the server then
+//              writes the room to its store); Reads = it never does.
+// The server's dispatch, the client's inform handling, the room mirror and the page API
+// (web/posemeet-api.js, checked by a unit test) all use these names.
+#define POSEMEET_CONTROL_EVENTS(X)                                                   \
+    X(JoinRoom, "vcJoinRoom", Request, Anyone, Changes)                              \
+    X(Resync, "vcResync", Request, Member, Reads) /* also resumes a dropped member */ \
+    X(LeaveRoom, "vcLeaveRoom", Request, Member, Changes)                            \
+    X(GetUserList, "vcGetUserList", Request, Member, Reads)                          \
+    X(Signal, "vcSignal", Request, Member, Reads) /* WebRTC offer/answer/candidate */ \
+    X(OperateSelfCamera, "vcOperateSelfCamera", Request, Member, Changes)            \
+    X(OperateSelfMic, "vcOperateSelfMic", Request, Member, Changes)                  \
+    X(OperateSelfMicApply, "vcOperateSelfMicApply", Request, Member, Changes)        \
+    X(OperateSelfMicPermit, "vcOperateSelfMicPermit", Request, Host, Changes)        \
+    X(OperateOtherCamera, "vcOperateOtherCamera", Request, Host, Changes)            \
+    X(OperateOtherMic, "vcOperateOtherMic", Request, Host, Changes)                  \
+    X(OperateOtherSharePermission, "vcOperateOtherSharePermission", Request, Host, Changes) \
+    X(OperateAllMic, "vcOperateAllMic", Request, Host, Changes)                      \
+    X(ReplyOperateRequest, "vcReplyOperateRequest", Request, Member, Changes)        \
+    X(StartShare, "vcStartShare", Request, Member, Changes)                          \
+    X(FinishShare, "vcFinishShare", Request, Member, Changes)                        \
+    X(SharePermissionApply, "vcSharePermissionApply", Request, Member, Changes)      \
+    X(SharePermissionPermit, "vcSharePermissionPermit", Request, Host, Changes)      \
+    X(TransferHost, "vcTransferHost", Request, Host, Changes)                        \
+    X(FinishRoom, "vcFinishRoom", Request, Host, Changes)                            \
+    X(SendMessage, "vcSendMessage", Request, Member, Changes)                        \
+    X(OnJoinRoom, "vcOnJoinRoom", Inform, Server, Reads)                             \
+    X(OnLeaveRoom, "vcOnLeaveRoom", Inform, Server, Reads)                           \
+    X(OnFinishRoom, "vcOnFinishRoom", Inform, Server, Reads)                         \
+    X(OnHostChange, "vcOnHostChange", Inform, Server, Reads)                         \
+    X(OnUserConnection, "vcOnUserConnection", Inform, Server, Reads)                 \
+    X(OnOperateSelfCamera, "vcOnOperateSelfCamera", Inform, Server, Reads)           \
+    X(OnOperateSelfMic, "vcOnOperateSelfMic", Inform, Server, Reads)                 \
+    X(OnOperateOtherCamera, "vcOnOperateOtherCamera", Inform, Server, Reads)         \
+    X(OnOperateOtherMic, "vcOnOperateOtherMic", Inform, Server, Reads)               \
+    X(OnOperateOtherSharePermission, "vcOnOperateOtherSharePermission", Inform, Server, Reads) \
+    X(OnOperateAllMic, "vcOnOperateAllMic", Inform, Server, Reads)                   \
+    X(OnOperateSelfMicApply, "vcOnOperateSelfMicApply", Inform, Server, Reads)       \
+    X(OnOperateSelfMicPermit, "vcOnOperateSelfMicPermit", Inform, Server, Reads)     \
+    X(OnSharePermissionApply, "vcOnSharePermissionApply", Inform, Server, Reads)     \
+    X(OnSharePermissionPermit, "vcOnSharePermissionPermit", Inform, Server, Reads)   \
+    X(OnReplyOperateRequest, "vcOnReplyOperateRequest", Inform, Server, Reads)       \
+    X(OnStartShare, "vcOnStartShare", Inform, Server, Reads)                         \
+    X(OnFinishShare, "vcOnFinishShare", Inform, Server, Reads)                       \
+    X(OnMessage, "vcOnMessage", Inform, Server, Reads)                               \
+    X(OnSignal, "vcOnSignal", Inform, Server, Reads)
+
+enum class Event : int {
+#define POSEMEET_X(id, name, direction, sender, effect) id,
+    POSEMEET_CONTROL_EVENTS(POSEMEET_X)
+#undef POSEMEET_X
+    Unknown  // a name that is not in the table
+};
+enum class Direction : int { Request, Inform };
+enum class Sender : int { Anyone, Member, Host, Server };
+enum class Effect : int { Reads, Changes };
+struct EventInfo {
+    Event id;
+    const char* name;
+    Direction direction;
+    Sender sender;
+    Effect effect;
+};
+// The whole table, in declaration order.
+const std::vector<EventInfo>& control_events();
+// The entry for a name, or nullptr for a name that is not in the table.
+const EventInfo* find_event(std::string_view name);
+// Event::Unknown for a name that is not in the table.
+Event event_from_name(std::string_view name);
+const char* event_name(Event event);  // "" for Event::Unknown
+// Lets tests and logs compare an event with its protocol name.
+inline bool operator==(Event event, std::string_view name) { return name == event_name(event); }
+
 struct Request {
     std::string event_name;
+    // The table's entry for event_name (Event::Unknown for a name it does not know).
+    Event event() const { return event_from_name(event_name); }
     std::string request_id;
     Json content = Json::object();
 };
@@ -71,7 +155,7 @@ std::variant<Request, RequestError> parse_request(std::string_view text);
 
 Json make_reply(const std::string& request_id, ErrorCode code, const std::string& message,
                 Json response, std::int64_t timestamp_ms);
-Json make_inform(const std::string& event, Json data, std::int64_t timestamp_ms);
+Json make_inform(Event event, Json data, std::int64_t timestamp_ms);
 
 // Field readers for request content. Enums accept both 1 and "1" as the original design
 // did. Each returns nullopt when the field is missing; `error` is set when it is present

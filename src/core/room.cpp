@@ -130,7 +130,7 @@ Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int6
                       {"messages", chat_history_json()}};
     const auto others = member_ids(user_id);
     if (!others.empty() && !u.is_silence) {
-        o.notifications.push_back({others, "vcOnJoinRoom",
+        o.notifications.push_back({others, Event::OnJoinRoom,
                                    Json{{"user", u.to_json()}, {"user_count", members_.size()}}});
     }
     return o;
@@ -150,14 +150,14 @@ Outcome Room::leave(const std::string& user_id, std::int64_t /*now_ms*/) {
 
     const auto others = member_ids();
     if (others.empty()) return o;
-    o.notifications.push_back({others, "vcOnLeaveRoom",
+    o.notifications.push_back({others, Event::OnLeaveRoom,
                                Json{{"user", gone.to_json()}, {"user_count", members_.size()}}});
     if (gone.user_role == UserRole::Host) {
         // Host passes to the earliest-joined remaining participant.
         auto& next = members_.front();
         next.user_role = UserRole::Host;
         next.share_permission = 1;
-        o.notifications.push_back({others, "vcOnHostChange",
+        o.notifications.push_back({others, Event::OnHostChange,
                                    Json{{"room_id", record_.room_id}, {"user_id", next.user_id}}});
     }
     return o;
@@ -173,7 +173,7 @@ Outcome Room::set_online(const std::string& user_id, bool online) {
     u->online = online ? 1 : 0;
     const auto others = member_ids(user_id);
     if (!others.empty()) {
-        o.notifications.push_back({others, "vcOnUserConnection",
+        o.notifications.push_back({others, Event::OnUserConnection,
                                    Json{{"room_id", record_.room_id}, {"user_id", user_id},
                                         {"online", u->online}}});
     }

@@ -16,6 +16,7 @@
 namespace posemeet {
 
 using protocol::ErrorCode;
+using protocol::Event;
 using protocol::Json;
 
 enum class UserRole : int { Visitor = 0, Host = 1 };
@@ -63,7 +64,7 @@ struct RoomLimits {
 // A notification for some members of the room (recipients are user ids).
 struct Notification {
     std::vector<std::string> recipients;
-    std::string event;
+    Event event = Event::Unknown;
     Json data;
 };
 
@@ -91,6 +92,12 @@ constexpr std::size_t kMaxUserNameBytes = 128;
 std::optional<JoinRequest> parse_join_request(const Json& content, std::string& error);
 
 enum class Device : int { Camera = 0, Mic = 1 };
+
+// The one rule for opening your own mic, used by the room (which enforces it) and by the
+// client's mirror (which labels the button): anyone may, except a visitor while the host has
+// muted everyone without self-unmute, unless the host permitted it or asked them to unmute.
+bool may_open_own_mic(bool is_host, int mic_all_status, int self_unmute_permission, bool mic_granted,
+                      bool asked_mic_on);
 
 // One chat message. Room messages (to_user_id empty) are kept for late joiners.
 struct ChatMessage {

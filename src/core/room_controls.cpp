@@ -37,6 +37,11 @@ ChatMessage ChatMessage::from_json(const Json& j) {
     return m;
 }
 
+bool may_open_own_mic(bool is_host, int mic_all_status, int self_unmute_permission, bool mic_granted,
+                      bool asked_mic_on) {
+    return is_host || mic_all_status != 0 || self_unmute_permission || mic_granted || asked_mic_on;
+}
+
 UserRecord* Room::find_mutable(const std::string& user_id) {
     for (auto& m : members_)
         if (m.user_id == user_id) return &m;
@@ -58,7 +63,7 @@ bool Room::is_host(const std::string& user_id) const {
 void Room::stop_share(std::vector<Notification>& out) {
     if (sharer_.empty()) return;
     if (UserRecord* u = find_mutable(sharer_)) u->share_status = 0;
-    out.push_back({member_ids(), "vcOnFinishShare", Json{{"room_id", record_.room_id}, {"user_id", sharer_}}});
+    out.push_back({member_ids(), Event::OnFinishShare, Json{{"room_id", record_.room_id}, {"user_id", sharer_}}});
     sharer_.clear();
 }
 
@@ -67,8 +72,8 @@ Outcome Room::set_device(UserRecord& user, Device device, int operate, bool self
     (device == Device::Mic ? user.mic : user.camera) = operate;
     auto& st = member_state_[user.user_id];
     (device == Device::Mic ? st.asked_mic_on : st.asked_camera_on) = false;
-    const char* event = self ? (device == Device::Mic ? "vcOnOperateSelfMic" : "vcOnOperateSelfCamera")
-                             : (device == Device::Mic ? "vcOnOperateOtherMic" : "vcOnOperateOtherCamera");
+    const Event event = self ? (device == Device::Mic ? Event::OnOperateSelfMic : Event::OnOperateSelfCamera)
+                             : (device == Device::Mic ? Event::OnOperateOtherMic : Event::OnOperateOtherCamera);
     Json data{{"room_id", record_.room_id}, {"operate", operate}};
     data[self ? "user_id" : "operate_user_id"] = user.user_id;
     o.notifications.push_back({member_ids(), event, std::move(data)});
@@ -80,8 +85,9 @@ Outcome Room::operate_self_device(const std::string& actor, Device device, int o
     UserRecord* me = find_mutable(actor);
     if (!me) return unknown_user();
     const auto& st = member_state_[actor];
-    if (device == Device::Mic && operate == 1 && me->user_role != UserRole::Host &&
-        mic_all_status_ == 0 && !self_unmute_permission_ && !st.mic_granted && !st.asked_mic_on) {
+    if (device == Device::Mic && operate == 1 &&
+        !may_open_own_mic(me->user_role == UserRole::Host, mic_all_status_, self_unmute_permission_, st.mic_granted,
+                          st.asked_mic_on)) {
         return Outcome::error(ErrorCode::NotPermitted,
                               "the host has muted everyone; ask the host for permission to speak");
     }
@@ -97,7 +103,7 @@ Outcome Room::apply_self_mic(const std::string& actor, int operate) {
     Outcome o;
     const std::string& host = host_id();
     if (!host.empty() && host != actor) {
-        o.notifications.push_back({{host}, "vcOnOperateSelfMicApply",
+        o.notifications.push_back({{host}, Event::OnOperateSelfMicApply,
                                    Json{{"room_id", record_.room_id}, {"user_id", actor},
                                         {"user_name", me->user_name}, {"operate", operate}}});
     }
@@ -112,7 +118,7 @@ Outcome Room::permit_self_mic(const std::string& actor, const std::string& appli
     st.mic_applying = false;
     st.mic_granted = permit == 1;
     Outcome o;
-    o.notifications.push_back({{applicant}, "vcOnOperateSelfMicPermit",
+    o.notifications.push_back({{applicant}, Event::OnOperateSelfMicPermit,
                                Json{{"room_id", record_.room_id}, {"user_id", applicant}, {"permit", permit}}});
     return o;
 }
@@ -129,7 +135,7 @@ Outcome Room::operate_other_device(const std::string& actor, const std::string& 
     (device == Device::Mic ? st.asked_mic_on : st.asked_camera_on) = true;
     Outcome o;
     o.notifications.push_back({{target},
-                               device == Device::Mic ? "vcOnOperateOtherMic" : "vcOnOperateOtherCamera",
+                               device == Device::Mic ? Event::OnOperateOtherMic : Event::OnOperateOtherCamera,
                                Json{{"room_id", record_.room_id}, {"operate_user_id", target}, {"operate", 1}}});
     return o;
 }
@@ -145,7 +151,7 @@ Outcome Room::reply_operate_request(const std::string& actor, Device device, int
     Outcome o = accept ? set_device(*me, device, 1, /*self=*/true) : Outcome{};
     const std::string& host = host_id();
     if (!host.empty()) {
-        o.notifications.push_back({{host}, "vcOnReplyOperateRequest",
+        o.notifications.push_back({{host}, Event::OnReplyOperateRequest,
                                    Json{{"room_id", record_.room_id}, {"user_id", actor},
                                         {"user_name", me->user_name}, {"device", device_name(device)},
                                         {"accept", accept}}});
@@ -165,7 +171,7 @@ Outcome Room::operate_all_mic(const std::string& actor, int operate, int self_un
         if (operate == 0 && m.user_role != UserRole::Host) m.mic = 0;
     }
     Outcome o;
-    o.notifications.push_back({member_ids(), "vcOnOperateAllMic",
+    o.notifications.push_back({member_ids(), Event::OnOperateAllMic,
                                Json{{"room_id", record_.room_id}, {"user_id", actor}, {"operate", operate},
                                     {"operate_self_mic_permission", self_unmute_permission_}}});
     return o;
@@ -183,7 +189,7 @@ Outcome Room::start_share(const std::string& actor, int share_type) {
     me->share_status = 1;
     me->share_type = share_type;
     Outcome o;
-    o.notifications.push_back({member_ids(), "vcOnStartShare",
+    o.notifications.push_back({member_ids(), Event::OnStartShare,
                                Json{{"room_id", record_.room_id}, {"user_id", actor},
                                     {"user_name", me->user_name}, {"share_type", share_type}}});
     return o;
@@ -205,7 +211,7 @@ Outcome Room::apply_share_permission(const std::string& actor) {
     Outcome o;
     const std::string& host = host_id();
     if (!host.empty()) {
-        o.notifications.push_back({{host}, "vcOnSharePermissionApply",
+        o.notifications.push_back({{host}, Event::OnSharePermissionApply,
                                    Json{{"room_id", record_.room_id}, {"user_id", actor}, {"user_name", me->user_name}}});
     }
     return o;
@@ -220,7 +226,7 @@ Outcome Room::permit_share(const std::string& actor, const std::string& applican
     st.share_applying = false;
     if (permit) user->share_permission = 1;
     Outcome o;
-    o.notifications.push_back({{applicant}, "vcOnSharePermissionPermit",
+    o.notifications.push_back({{applicant}, Event::OnSharePermissionPermit,
                                Json{{"room_id", record_.room_id}, {"user_id", applicant}, {"permit", permit}}});
     return o;
 }
@@ -232,7 +238,7 @@ Outcome Room::operate_other_share_permission(const std::string& actor, const std
     user->share_permission = operate;
     member_state_[target].share_applying = false;
     Outcome o;
-    o.notifications.push_back({member_ids(), "vcOnOperateOtherSharePermission",
+    o.notifications.push_back({member_ids(), Event::OnOperateOtherSharePermission,
                                Json{{"room_id", record_.room_id}, {"operate_user_id", target}, {"operate", operate}}});
     if (operate == 0 && sharer_ == target) stop_share(o.notifications);  // revoking stops the share
     return o;
@@ -251,7 +257,7 @@ Outcome Room::transfer_host(const std::string& actor, const std::string& target)
     member_state_[target].mic_applying = false;
     member_state_[target].share_applying = false;
     Outcome o;
-    o.notifications.push_back({member_ids(), "vcOnHostChange",
+    o.notifications.push_back({member_ids(), Event::OnHostChange,
                                Json{{"room_id", record_.room_id}, {"user_id", target}}});
     // The former host becomes an ordinary visitor. Whoever was speaking keeps speaking
     // (no surprise mute), and counts as permitted so a mute-all still lets them unmute
@@ -259,7 +265,7 @@ Outcome Room::transfer_host(const std::string& actor, const std::string& target)
     member_state_[actor].mic_granted = old_host->mic == 1;
     if (sharer_ != actor && old_host->share_permission) {
         old_host->share_permission = 0;
-        o.notifications.push_back({member_ids(), "vcOnOperateOtherSharePermission",
+        o.notifications.push_back({member_ids(), Event::OnOperateOtherSharePermission,
                                    Json{{"room_id", record_.room_id}, {"operate_user_id", actor}, {"operate", 0},
                                         {"host_change", 1}}});
     }
@@ -271,7 +277,7 @@ Outcome Room::finish(const std::string& actor, std::int64_t now_ms) {
     record_.status = RoomStatus::Ended;
     record_.end_time = now_ms;
     Outcome o;
-    o.notifications.push_back({member_ids(), "vcOnFinishRoom", Json{{"room_id", record_.room_id}, {"reason", 0}}});
+    o.notifications.push_back({member_ids(), Event::OnFinishRoom, Json{{"room_id", record_.room_id}, {"reason", 0}}});
     members_.clear();
     member_state_.clear();
     sharer_.clear();
@@ -291,7 +297,7 @@ Outcome Room::send_message(const std::string& actor, const std::string& text, co
     std::vector<std::string> to = to_user_id.empty() ? member_ids() : std::vector<std::string>{actor, to_user_id};
     Json data = m.to_json();
     data["room_id"] = record_.room_id;
-    o.notifications.push_back({std::move(to), "vcOnMessage", std::move(data)});
+    o.notifications.push_back({std::move(to), Event::OnMessage, std::move(data)});
     if (to_user_id.empty()) {
         history_.push_back(std::move(m));
         while (history_.size() > kChatHistory) history_.pop_front();

@@ -22,7 +22,12 @@ constexpr std::int64_t kT0 = 1'700'000'000'000;
 constexpr std::int64_t kGrace = 30'000;
 const char* const kRoom = "townhall";
 
-Json inform(const std::string& event, int n) { return protocol::make_inform(event, Json{{"n", n}}, kT0 + n); }
+// An inform envelope as make_inform() builds them, under any name (the inbox does not care).
+Json inform(const std::string& event, int n) {
+    Json j = protocol::make_inform(protocol::Event::OnMessage, Json{{"n", n}}, kT0 + n);
+    j["event"] = event;
+    return j;
+}
 
 std::vector<std::string> events_of(const PollResult& p) {
     std::vector<std::string> out;

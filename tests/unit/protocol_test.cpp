@@ -229,7 +229,7 @@ TEST_CASE("make_reply uses the vocabulary's field names") {
 }
 
 TEST_CASE("make_inform uses the vocabulary's field names") {
-    const Json i = make_inform("vcOnJoinRoom", Json{{"user_count", 2}}, 99);
+    const Json i = make_inform(posemeet::protocol::Event::OnJoinRoom, Json{{"user_count", 2}}, 99);
     CHECK(keys(i) == std::set<std::string>{"message_type", "event", "timestamp", "data"});
     CHECK(i["message_type"] == "inform");
     CHECK(i["event"] == "vcOnJoinRoom");

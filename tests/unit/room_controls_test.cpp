@@ -34,7 +34,7 @@ std::string trace(const std::vector<Notification>& ns) {
         auto r = n.recipients;
         std::sort(r.begin(), r.end());
         if (!s.empty()) s += ' ';
-        s += n.event + "[";
+        s += std::string(protocol::event_name(n.event)) + "[";
         for (std::size_t i = 0; i < r.size(); ++i) {
             if (i) s += ',';
             s += r[i];
