@@ -145,13 +145,17 @@
     join: function (room, name, options) {
       return readyPromise.then(function () {
         return new Promise(function (resolve, reject) {
-          function cleanup() { PoseMeet.off('joined', ok); PoseMeet.off('error', bad); }
+          function cleanup() { PoseMeet.off('joined', ok); PoseMeet.off('error', bad); PoseMeet.off('left', gone); }
           function ok(d) { cleanup(); resolve(d); }
           function bad(d) { var e = new Error(d.message); e.code = d.code; cleanup(); reject(e); }
+          // leave() (or another join) before the server let us in: this join is over.
+          function gone() { bad({code: 460, message: 'left before the join finished'}); }
           PoseMeet.on('joined', ok);
           PoseMeet.on('error', bad);
           var newMeeting = options && options.newMeeting ? 1 : 0;
           Module._pm_api_join && withStrings([room, name], function (p) { Module._pm_api_join(p[0], p[1], newMeeting); });
+          // Only now: joining while in a meeting first leaves it ('left'), which is not ours.
+          PoseMeet.on('left', gone);
         });
       });
     },
@@ -159,13 +163,21 @@
     // Any room operation of the control protocol, e.g. request('vcOperateSelfMic', {operate: 1}).
     // Resolves with {code, message, response} when the server accepts (code 200); rejects
     // with an Error carrying .code and .message when it refuses (e.g. 410 not permitted).
+    // Always settles: a request still unanswered when the connection drops or you leave
+    // rejects at that moment with code 460 (422 if the meeting ended); one made while not
+    // joined (e.g. reconnecting) rejects at once with code 460 and is not sent.
     request: function (event, content) {
       return readyPromise.then(function () {
         var id = '';
         withStrings([event, JSON.stringify(content || {})], function (p) {
           id = Module.UTF8ToString(Module._pm_api_request(p[0], p[1]));
         });
-        if (!id) return Promise.reject(Object.assign(new Error('not connected to a meeting'), {code: 0}));
+        if (!id) {
+          var st = PoseMeet.state() || {};
+          var why = st.status === 'reconnecting' ? 'reconnecting to the server: try again once reconnected'
+                                                 : 'not connected to a meeting';
+          return Promise.reject(Object.assign(new Error(why), {code: 460}));
+        }
         return new Promise(function (resolve, reject) {
           function onReply(r) {
             if (r.request_id !== id) return;

@@ -5,25 +5,19 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/percentile.hpp"
 #include "core/pose_codec.hpp"
+#include "core/synthetic_pose.hpp"
 
 namespace posemeet {
 
+using protocol::ErrorCode;
+using protocol::Event;
 using protocol::field_or;
 using protocol::Json;
 
 namespace {
-constexpr std::size_t kLatencyWindow = 600;  // ~20 s of pose packets per remote
 constexpr double kMaxReconnectDelayMs = 5000;
 constexpr int kMaxPoseCatchUp = 8;  // intervals a late tick may catch up (~270 ms); beyond, skip
-
-Json pose_to_json(const Pose& pose) {
-    Json arr = Json::array();
-    for (const auto& p : pose.landmarks) arr.push_back({p.x, p.y, p.z, p.visibility});
-    return arr;
-}
-
 }  // namespace
 
 const char* to_string(ConnectionStatus s) {
@@ -38,21 +32,25 @@ const char* to_string(ConnectionStatus s) {
     return "?";
 }
 
-const char* to_string(Transport t) {
-    switch (t) {
-        case Transport::None: return "none";
-        case Transport::P2P: return "p2p";
-        case Transport::Relay: return "relay";
-    }
-    return "?";
-}
-
 MeetingSession::MeetingSession(SessionConfig config, SignalingSocket& socket,
                                PeerLinkFactory* peers, const Clock& clock)
-    : config_(std::move(config)), socket_(socket), peers_(peers), clock_(clock) {}
+    : config_(std::move(config)), socket_(socket), clock_(clock),
+      media_({config_.force_relay, config_.playout_delay_ms}, socket, peers, clock, mirror_,
+             MediaRouter::Callbacks{
+                 [this](const std::string& to, const Json& signal) {
+                     send_request("vcSignal", Json{{"to_user_id", to}, {"signal", signal}});
+                 },
+                 [this](const std::string& name, const Json& data) { emit(name, data); },
+                 [this](const std::string& user_id, const MediaHeader& header, const std::uint8_t* payload,
+                        std::size_t size) {
+                     if (audio_listener_) audio_listener_(user_id, header, payload, size);
+                 }}),
+      pose_source_factory_([](const std::string& user_id) -> std::unique_ptr<PoseSource> {
+          return std::make_unique<SyntheticPoseSource>(pose_seed_for_user(user_id));
+      }) {}
 
 MeetingSession::~MeetingSession() {
-    clear_remotes();
+    media_.clear();
     socket_.close();
 }
 
@@ -66,6 +64,7 @@ void MeetingSession::join(const std::string& room_id, const std::string& user_na
     resume_user_id_.clear();
     resume_token_.clear();
     mirror_.clear();
+    media_.clear();
     reconnect_attempt_ = 0;
     connect();
 }
@@ -74,12 +73,11 @@ void MeetingSession::leave() {
     if (!want_joined_) return;
     want_joined_ = false;
     if (status_ == ConnectionStatus::Joined) send_request("vcLeaveRoom", Json::object());
-    clear_remotes();
-    self_.reset();
-    room_.reset();
+    media_.clear();
+    mirror_.forget_room();
     resume_user_id_.clear();
     resume_token_.clear();
-    pending_requests_.clear();
+    fail_pending_requests(ErrorCode::Disconnected, "you left the meeting before the server answered");
     socket_.close();
     set_status(ConnectionStatus::Idle);
     emit("left", Json::object());
@@ -93,7 +91,7 @@ void MeetingSession::connect() {
     h.on_open = [this, alive] { if (!alive.expired()) on_open(); };
     h.on_text = [this, alive](std::string_view t) { if (!alive.expired()) on_text(t); };
     h.on_binary = [this, alive](const std::uint8_t* d, std::size_t n) {
-        if (!alive.expired()) on_binary(d, n, Transport::Relay, {});
+        if (!alive.expired()) media_.on_packet(d, n, MediaPath::Relay, {});
     };
     h.on_close = [this, alive](int code, const std::string& r) { if (!alive.expired()) on_close(code, r); };
     socket_.connect(config_.server_url, std::move(h));
@@ -106,7 +104,7 @@ void MeetingSession::on_open() {
                                                             {"token", resume_token_}});
         return;
     }
-    const bool relay = config_.force_relay || peers_ == nullptr;
+    const bool relay = config_.force_relay || !media_.peer_to_peer_possible();
     Json content{{"room_id", room_id_}, {"user_name", user_name_}, {"camera", 1},
                  {"mic", config_.join_with_mic ? 1 : 0}, {"media_relay", relay ? 1 : 0}};
     if (new_meeting_) content["new_meeting"] = 1;
@@ -115,11 +113,11 @@ void MeetingSession::on_open() {
 
 void MeetingSession::on_close(int close_code, const std::string& reason) {
     const bool was_joined = status_ == ConnectionStatus::Joined;
-    clear_remotes();
-    self_.reset();
+    media_.clear();
+    mirror_.forget_members();
     pending_join_id_.clear();
     pending_resync_id_.clear();
-    pending_requests_.clear();
+    fail_pending_requests(ErrorCode::Disconnected, protocol::default_message(ErrorCode::Disconnected));
     if (!want_joined_) return;
     if (close_code == protocol::kCloseResumedElsewhere) {
         // Our membership continues on another connection (the meeting was opened again in
@@ -128,7 +126,7 @@ void MeetingSession::on_close(int close_code, const std::string& reason) {
         want_joined_ = false;
         resume_user_id_.clear();
         resume_token_.clear();
-        room_.reset();
+        mirror_.forget_room();
         set_status(ConnectionStatus::Failed, "you joined this meeting from another window; it continues there");
         emit("replaced", Json{{"reason", reason}});
         return;
@@ -146,7 +144,7 @@ void MeetingSession::on_close(int close_code, const std::string& reason) {
 
 void MeetingSession::tick() {
     const double now = clock_.now_ms();
-    if (mute_requested_ && (!self_ || self_->mic == 0)) mute_requested_ = false;
+    if (mute_requested_ && (!self() || self()->mic == 0)) mute_requested_ = false;
     if (want_joined_ && status_ == ConnectionStatus::Reconnecting && reconnect_at_ms_ > 0 &&
         now >= reconnect_at_ms_) {
         reconnect_at_ms_ = 0;
@@ -215,27 +213,43 @@ void MeetingSession::on_reply(const Json& msg) {
     if (pending == pending_requests_.end()) return;
     const auto [event, content] = std::move(pending->second);
     pending_requests_.erase(pending);
+    const Event ev = protocol::event_from_name(event);
     const std::string message = field_or(msg, "message", std::string());
-    if (code != 200 && event == "vcOperateSelfMic") mute_requested_ = false;
-    if (code == 200) mirror_.on_request_ok(event, content);
+    if (code != 200 && ev == Event::OperateSelfMic) mute_requested_ = false;
+    if (code == 200) mirror_.on_request_ok(ev, content);
     else mirror_.add_notice(message.empty() ? "The server refused that" : message, clock_.now_ms());
     emit("reply", Json{{"request_id", id}, {"event", event}, {"code", code}, {"message", message},
                        {"response", field_or(msg, "response", Json::object())}});
     if (code != 200) emit("error", Json{{"code", code}, {"message", message}, {"request_id", id}, {"event", event}});
-    if (code == 200 && event == "vcFinishRoom") {
+    if (code == 200 && ev == Event::FinishRoom) {
         // We ended it: the server closes the room for everyone, us included.
-        on_inform(Json{{"message_type", "inform"}, {"event", "vcOnFinishRoom"},
+        on_inform(Json{{"message_type", "inform"}, {"event", protocol::event_name(Event::OnFinishRoom)},
                        {"data", Json{{"room_id", room_id_}, {"reason", 0}}}});
     }
 }
 
+void MeetingSession::fail_pending_requests(ErrorCode code, const std::string& message) {
+    // Taken out first: a listener may send a new request while we go through them.
+    auto pending = std::move(pending_requests_);
+    pending_requests_.clear();
+    for (const auto& [id, request] : pending) {
+        emit("reply", Json{{"request_id", id}, {"event", request.first}, {"code", static_cast<int>(code)},
+                           {"message", message}, {"response", Json::object()}});
+    }
+}
+
 void MeetingSession::on_joined_reply(const Json& response, bool resumed) {
-    apply_room_snapshot(response);
-    resume_user_id_ = self_->user_id;
+    mute_requested_ = false;
+    mirror_.reset(response);
+    pose_source_ = pose_source_factory_(self()->user_id);
+    next_pose_at_ms_ = clock_.now_ms();
+    media_.clear();
+    for (const auto& [id, user] : mirror_.others()) media_.add_remote(user);
+    resume_user_id_ = self()->user_id;
     resume_token_ = field_or(response, "token", resume_token_);
     reconnect_attempt_ = 0;
     set_status(ConnectionStatus::Joined);
-    emit(resumed ? "resumed" : "joined", Json{{"room", room_->to_json()}, {"user", self_->to_json()}});
+    emit(resumed ? "resumed" : "joined", Json{{"room", room()->to_json()}, {"user", self()->to_json()}});
 }
 
 std::string MeetingSession::request(const std::string& event, Json content) {
@@ -243,275 +257,94 @@ std::string MeetingSession::request(const std::string& event, Json content) {
         mirror_.add_notice("Not connected: try again in a moment", clock_.now_ms());
         return {};
     }
-    if (event == "vcOperateSelfMic") mute_requested_ = field_or(content, "operate", 1) == 0;
+    if (protocol::event_from_name(event) == Event::OperateSelfMic) mute_requested_ = field_or(content, "operate", 1) == 0;
     const std::string id = send_request(event, content);
     pending_requests_[id] = {event, std::move(content)};
     return id;
 }
 
-UserRecord* MeetingSession::find_user_mutable(const std::string& user_id) {
-    if (self_ && self_->user_id == user_id) return &*self_;
-    auto it = remotes_.find(user_id);
-    return it == remotes_.end() ? nullptr : &it->second.user;
-}
-
-const UserRecord* MeetingSession::find_user(const std::string& user_id) const {
-    return const_cast<MeetingSession*>(this)->find_user_mutable(user_id);
-}
-
-void MeetingSession::apply_room_snapshot(const Json& response) {
-    mute_requested_ = false;
-    room_ = RoomRecord::from_json(field_or(response, "room", Json::object()));
-    self_ = UserRecord::from_json(field_or(response, "user", Json::object()));
-    mirror_.reset(field_or(response, "room_state", Json::object()), field_or(response, "messages", Json::array()),
-                  self_->user_id);
-    pose_source_ = std::make_unique<SyntheticPoseSource>(pose_seed_for_user(self_->user_id));
-    next_pose_at_ms_ = clock_.now_ms();
-    clear_remotes();
-    for (const auto& uj : field_or(response, "user_list", Json::array())) {
-        UserRecord u = UserRecord::from_json(uj);
-        if (u.user_id != self_->user_id) add_remote(u);
-    }
-}
-
 void MeetingSession::on_inform(const Json& msg) {
-    const std::string event = field_or(msg, "event", "");
+    const std::string name = field_or(msg, "event", "");
+    const Event event = protocol::event_from_name(name);
     const Json data = field_or(msg, "data", Json::object());
-    if (event == "vcOnJoinRoom") {
-        UserRecord u = UserRecord::from_json(field_or(data, "user", Json::object()));
-        if (self_ && u.user_id != self_->user_id && !remotes_.count(u.user_id)) {
-            add_remote(u);
-            emit("participantJoined", u.to_json());
-        }
-    } else if (event == "vcOnLeaveRoom") {
-        UserRecord u = UserRecord::from_json(field_or(data, "user", Json::object()));
-        if (remotes_.count(u.user_id)) {
-            remove_remote(u.user_id);
-            emit("participantLeft", u.to_json());
-        }
-    } else if (event == "vcOnHostChange") {
-        const std::string host = field_or(data, "user_id", "");
-        if (self_) self_->user_role = self_->user_id == host ? UserRole::Host : UserRole::Visitor;
-        for (auto& [id, r] : remotes_) r.user.user_role = id == host ? UserRole::Host : UserRole::Visitor;
-        emit("hostChanged", data);
-    } else if (event == "vcOnOperateAllMic") {
-        if (field_or(data, "operate", 1) == 0) {
-            for (const UserRecord* u : participants_in_order())
-                if (u->user_role != UserRole::Host) find_user_mutable(u->user_id)->mic = 0;
-        }
-    } else if (event == "vcOnFinishRoom") {
+    if (event == Event::OnSignal) {
+        media_.apply_remote_signal(field_or(data, "from_user_id", ""), field_or(data, "signal", Json::object()));
+        return;
+    }
+    const MembershipChange change = mirror_.apply(event, data, clock_.now_ms());
+    if (event == Event::OnFinishRoom) {
         want_joined_ = false;
         resume_user_id_.clear();
-        mirror_.apply(event, data, [this](const std::string& id) { return find_user_mutable(id); }, clock_.now_ms());
-        clear_remotes();
+        media_.clear();
+        fail_pending_requests(ErrorCode::RoomEnded, "the meeting ended before the server answered");
         socket_.close();
         set_status(ConnectionStatus::Ended, "The host ended the meeting");
         emit("ended", data);
         return;
-    } else if (event == "vcOnSignal") {
-        auto it = remotes_.find(field_or(data, "from_user_id", ""));
-        if (it == remotes_.end()) return;
-        if (!it->second.link) maybe_open_link(it->second, /*as_offerer=*/false);
-        if (it->second.link) it->second.link->apply_remote_signal(field_or(data, "signal", Json::object()));
-        return;
     }
-    mirror_.apply(event, data, [this](const std::string& id) { return find_user_mutable(id); }, clock_.now_ms());
-    emit("inform", Json{{"event", event}, {"data", data}});
-}
-
-void MeetingSession::add_remote(const UserRecord& user) {
-    auto [it, inserted] = remotes_.try_emplace(user.user_id);
-    RemoteParticipant& r = it->second;
-    r.user = user;
-    user_by_media_id_[user.media_id] = user.user_id;
-    r.playout = PoseInterpolator(config_.playout_delay_ms);
-    // The later joiner (higher media id) offers, so exactly one side starts each link.
-    if (self_) maybe_open_link(r, self_->media_id > user.media_id);
-}
-
-void MeetingSession::maybe_open_link(RemoteParticipant& remote, bool as_offerer) {
-    if (!peers_ || config_.force_relay || !self_ || self_->media_relay || remote.user.media_relay) return;
-    const std::string peer_id = remote.user.user_id;
-    std::weak_ptr<bool> alive = alive_;
-    PeerLink::Handlers h;
-    h.on_local_signal = [this, alive, peer_id](const Json& signal) {
-        if (!alive.expired()) send_request("vcSignal", Json{{"to_user_id", peer_id}, {"signal", signal}});
-    };
-    h.on_open = [this, alive, peer_id] {
-        if (!alive.expired()) emit("peerConnected", Json{{"user_id", peer_id}});
-    };
-    h.on_message = [this, alive, peer_id](const std::uint8_t* d, std::size_t n) {
-        if (!alive.expired()) on_binary(d, n, Transport::P2P, peer_id);
-    };
-    h.on_failed = [this, alive, peer_id](const std::string& reason) {
-        if (alive.expired()) return;
-        // Nothing to tear down here (we may be inside the platform's callback): a link
-        // that is not open makes send_pose() route this remote through the relay.
-        emit("peerFailed", Json{{"user_id", peer_id}, {"reason", reason}});
-    };
-    remote.link = peers_->create(std::move(h));
-    if (remote.link) remote.link->start(as_offerer);
-}
-
-void MeetingSession::remove_remote(const std::string& user_id) {
-    auto it = remotes_.find(user_id);
-    if (it == remotes_.end()) return;
-    user_by_media_id_.erase(it->second.user.media_id);
-    remotes_.erase(it);
-}
-
-void MeetingSession::clear_remotes() {
-    remotes_.clear();
-    user_by_media_id_.clear();
-}
-
-void MeetingSession::on_binary(const std::uint8_t* data, std::size_t size, Transport via,
-                               const std::string& link_user) {
-    auto parsed = parse_media_packet(data, size);
-    if (!parsed.packet) return;  // garbage from the network is dropped, never trusted
-    const MediaPacketView& p = *parsed.packet;
-    auto sender = user_by_media_id_.find(p.header.sender);
-    if (sender == user_by_media_id_.end()) return;
-    RemoteParticipant* remote = &remotes_.at(sender->second);
-    // Over a peer link only the peer itself may speak (the relay stamps senders itself).
-    if (via == Transport::P2P && remote->user.user_id != link_user) return;
-    if (p.header.kind == MediaKind::Audio) {
-        // The room's mic rule holds on every path: the relay drops a muted member's audio,
-        // and over a peer link we drop it here.
-        if (remote->user.mic != 1) {
-            ++audio_dropped_muted_;
-            return;
-        }
-        remote->last_transport = via;
-        if (audio_listener_) audio_listener_(remote->user.user_id, p.header, p.payload, p.payload_size);
-        return;
+    if (change.kind == MembershipChange::Kind::Joined) {
+        media_.add_remote(change.user);
+        emit("participantJoined", change.user.to_json());
+    } else if (change.kind == MembershipChange::Kind::Left) {
+        media_.remove_remote(change.user.user_id);
+        emit("participantLeft", change.user.to_json());
+    } else if (event == Event::OnHostChange) {
+        emit("hostChanged", data);
     }
-    if (p.header.kind != MediaKind::Pose) return;
-    auto decoded = pose_codec::decode(p.payload, p.payload_size);
-    if (!decoded.pose) return;
-
-    remote->packets_received++;
-    remote->last_transport = via;
-    if (!remote->have_sequence) {
-        remote->have_sequence = true;
-        remote->first_sequence = p.header.sequence;
-    }
-    // Unwrap the 16-bit sequence near the highest seen so far (handles reordering).
-    const auto rel = static_cast<std::uint16_t>(p.header.sequence - remote->first_sequence);
-    const std::int64_t base = remote->highest_sequence & ~std::int64_t{0xFFFF};
-    std::int64_t seq = base + rel;
-    if (seq < remote->highest_sequence - 0x8000) seq += 0x10000;
-    else if (seq > remote->highest_sequence + 0x8000 && seq >= 0x10000) seq -= 0x10000;
-    remote->highest_sequence = std::max(remote->highest_sequence, seq);
-    remote->playout.push(p.header.timestamp_ms, *decoded.pose, clock_.now_ms());
-    const bool newer = !remote->latest_pose ||
-                       static_cast<std::int32_t>(p.header.timestamp_ms - remote->latest_timestamp_ms) > 0;
-    if (newer) {
-        remote->latest_pose = decoded.pose;
-        remote->latest_timestamp_ms = p.header.timestamp_ms;
-    }
-    // Sender and receiver share the wall clock on one machine; across machines this
-    // includes their clock skew (documented in the README).
-    const auto transit = static_cast<std::int32_t>(clock_.media_time_ms() - p.header.timestamp_ms);
-    remote->latency_ms.push_back(static_cast<double>(transit));
-    if (remote->latency_ms.size() > kLatencyWindow) remote->latency_ms.pop_front();
+    emit("inform", Json{{"event", name}, {"data", data}});
 }
 
 void MeetingSession::send_pose(std::uint32_t ts) {
+    const std::optional<Pose> pose = pose_source_->pose_at_media_time(ts);
+    if (!pose) return;
     MediaHeader h;
     h.kind = MediaKind::Pose;
-    h.sender = self_->media_id;
+    h.sender = self()->media_id;
     h.sequence = pose_sequence_++;
     h.timestamp_ms = ts;
-    const auto packet = encode_media_packet(h, pose_codec::encode(pose_source_->pose_at(ts)));
-    bytes_sent_ += send_to_all(packet);
+    const auto packet = encode_media_packet(h, pose_codec::encode(*pose));
+    bytes_sent_ += media_.send_to_all(packet);
     ++packets_sent_;
 }
 
 bool MeetingSession::mic_open() const {
-    return status_ == ConnectionStatus::Joined && self_ && self_->mic == 1 && !mute_requested_;
+    return status_ == ConnectionStatus::Joined && self() && self()->mic == 1 && !mute_requested_;
 }
 
 bool MeetingSession::send_audio(const std::vector<std::uint8_t>& payload, std::uint32_t timestamp_ms) {
     if (!mic_open()) return false;
     MediaHeader h;
     h.kind = MediaKind::Audio;
-    h.sender = self_->media_id;
+    h.sender = self()->media_id;
     h.sequence = audio_sequence_++;
     h.timestamp_ms = timestamp_ms;
-    audio_bytes_sent_ += send_to_all(encode_media_packet(h, payload));
+    audio_bytes_sent_ += media_.send_to_all(encode_media_packet(h, payload));
     ++audio_packets_sent_;
     return true;
 }
 
-std::size_t MeetingSession::send_to_all(const std::vector<std::uint8_t>& packet) {
-    std::size_t bytes = 0;
-    std::vector<std::uint16_t> relay_targets;
-    for (auto& [id, r] : remotes_) {
-        if (r.p2p_open() && r.link->send(packet.data(), packet.size())) {
-            bytes += packet.size();
-            continue;
-        }
-        relay_targets.push_back(r.user.media_id);
-    }
-    // A relay frame names at most kMaxRelayTargets recipients; bigger rooms take several.
-    for (std::size_t first = 0; first < relay_targets.size(); first += kMaxRelayTargets) {
-        const std::size_t last = std::min(relay_targets.size(), first + kMaxRelayTargets);
-        const auto frame = encode_relay_frame(
-            std::vector<std::uint16_t>(relay_targets.begin() + first, relay_targets.begin() + last), packet);
-        socket_.send_binary(frame.data(), frame.size());
-        bytes += frame.size();
-    }
-    return bytes;
-}
-
-std::vector<const UserRecord*> MeetingSession::participants_in_order() const {
-    std::vector<const UserRecord*> out;
-    if (self_) out.push_back(&*self_);
-    for (const auto& [id, r] : remotes_) out.push_back(&r.user);
-    std::sort(out.begin(), out.end(), [](const UserRecord* a, const UserRecord* b) {
-        return a->join_time != b->join_time ? a->join_time < b->join_time : a->media_id < b->media_id;
-    });
-    return out;
-}
-
 std::optional<Pose> MeetingSession::local_pose() const {
     if (!pose_source_) return std::nullopt;
-    return pose_source_->pose_at(clock_.media_time_ms());
+    return pose_source_->pose_at_media_time(clock_.media_time_ms());
 }
 
 std::optional<Pose> MeetingSession::remote_pose_now(const std::string& user_id) const {
-    auto it = remotes_.find(user_id);
-    if (it == remotes_.end()) return std::nullopt;
-    return it->second.playout.sample(clock_.now_ms());
+    return media_.pose_now(user_id);
 }
 
 Json MeetingSession::state_json() const {
     Json participants = Json::array();
     for (const UserRecord* u : participants_in_order()) {
         Json p = u->to_json();
-        const bool is_self = self_ && u->user_id == self_->user_id;
+        const bool is_self = self() && u->user_id == self()->user_id;
         p["is_self"] = is_self;
-        if (!is_self) {
-            const RemoteParticipant& r = remotes_.at(u->user_id);
-            p["transport"] = to_string(r.last_transport);
-            p["p2p_open"] = r.p2p_open();
-            p["packets_received"] = r.packets_received;
-            p["packets_lost"] = r.packets_expected() > r.packets_received
-                                    ? r.packets_expected() - r.packets_received : 0;
-            p["latest_pose"] = r.latest_pose ? Json{{"timestamp", r.latest_timestamp_ms},
-                                                    {"landmarks", pose_to_json(*r.latest_pose)}}
-                                             : Json(nullptr);
-            std::vector<double> lat(r.latency_ms.begin(), r.latency_ms.end());
-            p["latency_ms"] = Json{{"median", percentile(lat, 0.5)}, {"p99", percentile(lat, 0.99)},
-                                   {"samples", lat.size()}};
-        }
+        if (!is_self) p.update(media_.remote_json(u->user_id));
         participants.push_back(std::move(p));
     }
     return Json{{"status", to_string(status_)},
                 {"error", last_error_},
-                {"room", room_ ? room_->to_json() : Json(nullptr)},
-                {"self", self_ ? self_->to_json() : Json(nullptr)},
+                {"room", room() ? room()->to_json() : Json(nullptr)},
+                {"self", self() ? self()->to_json() : Json(nullptr)},
                 {"pose_packets_sent", packets_sent_},
                 {"pose_bytes_sent", bytes_sent_},
                 {"participants", std::move(participants)},

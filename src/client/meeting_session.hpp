@@ -1,8 +1,9 @@
 // The client side of a meeting, platform-free: connects to the server, joins a room,
-// mirrors the member list from notifications, keeps a peer link to every browser member
-// (falling back to the server relay until or unless it opens), sends our pose at 30 Hz,
-// and keeps a playout buffer per remote. Reconnects on its own when the server drops.
-// Driven by tick() from the platform's frame loop or timer.
+// sends requests and settles each one (answered, refused, or failed when the connection
+// goes), mirrors the room from notifications (client/room_mirror.hpp), sends our pose at
+// 30 Hz from a PoseSource, and hands media to the MediaRouter (peer links, relay, what
+// arrives). Reconnects on its own when the server drops. Driven by tick() from the
+// platform's frame loop or timer.
 #pragma once
 
 #include <cstdint>
@@ -14,20 +15,18 @@
 #include <string>
 #include <vector>
 
+#include "client/media_router.hpp"
 #include "client/platform_services.hpp"
 #include "client/room_mirror.hpp"
 #include "core/media_packet.hpp"
 #include "core/pose.hpp"
-#include "core/pose_interpolator.hpp"
+#include "core/pose_source.hpp"
 #include "core/room.hpp"
-#include "core/synthetic_pose.hpp"
 
 namespace posemeet {
 
 enum class ConnectionStatus : int { Idle = 0, Connecting = 1, Joined = 2, Reconnecting = 3, Failed = 4, Ended = 5 };
-enum class Transport : int { None = 0, P2P = 1, Relay = 2 };
 const char* to_string(ConnectionStatus s);
-const char* to_string(Transport t);
 
 struct SessionConfig {
     std::string server_url;      // ws://host:port/ws
@@ -35,24 +34,6 @@ struct SessionConfig {
     double pose_rate_hz = 30.0;
     double playout_delay_ms = 80.0;
     bool join_with_mic = false;  // ask for the mic on when joining (the room may refuse)
-};
-
-// Everything we know about one other participant.
-struct RemoteParticipant {
-    UserRecord user;
-    std::unique_ptr<PeerLink> link;
-    Transport last_transport = Transport::None;  // path of the most recent packet
-    std::uint64_t packets_received = 0;
-    // Loss estimate from sequence numbers: packets the sender numbered but we never saw.
-    bool have_sequence = false;
-    std::uint16_t first_sequence = 0;
-    std::int64_t highest_sequence = 0;  // unwrapped, relative to first_sequence
-    std::uint64_t packets_expected() const { return have_sequence ? highest_sequence + 1 : 0; }
-    PoseInterpolator playout;
-    std::optional<Pose> latest_pose;
-    std::uint32_t latest_timestamp_ms = 0;
-    std::deque<double> latency_ms;  // recent (receive media time - send timestamp)
-    bool p2p_open() const { return link && link->is_open(); }
 };
 
 class MeetingSession {
@@ -70,16 +51,20 @@ public:
     void leave();
     void tick();  // call often (every frame or every few ms)
     void set_event_listener(EventListener l) { listener_ = std::move(l); }
+    // Where our pose comes from; by default the synthetic figure seeded by our user id.
+    // Takes effect at the next join or resume.
+    void set_pose_source_factory(PoseSourceFactory f) { pose_source_factory_ = std::move(f); }
 
     ConnectionStatus status() const { return status_; }
     const std::string& last_error() const { return last_error_; }
     // The code of the last refused join (422: the room's meeting has ended), 0 after success.
     int join_refusal_code() const { return join_refusal_code_; }
-    const std::optional<UserRecord>& self() const { return self_; }
-    const std::optional<RoomRecord>& room() const { return room_; }
-    const std::map<std::string, RemoteParticipant>& remotes() const { return remotes_; }
+    const std::optional<UserRecord>& self() const { return mirror_.self(); }
+    const std::optional<RoomRecord>& room() const { return mirror_.room(); }
+    // Media state per other participant (their records are in mirror()).
+    const std::map<std::string, RemoteMedia>& remotes() const { return media_.remotes(); }
     // Participants in join order (self included), as every user list is ordered.
-    std::vector<const UserRecord*> participants_in_order() const;
+    std::vector<const UserRecord*> participants_in_order() const { return mirror_.participants_in_order(); }
     // Our own pose right now, and a remote's pose at the current playout time.
     std::optional<Pose> local_pose() const;
     std::optional<Pose> remote_pose_now(const std::string& user_id) const;
@@ -101,15 +86,18 @@ public:
     std::uint64_t audio_packets_sent() const { return audio_packets_sent_; }
     std::uint64_t audio_bytes_sent() const { return audio_bytes_sent_; }
     // Audio packets that arrived from a member whose mic the room says is off (dropped).
-    std::uint64_t audio_dropped_muted() const { return audio_dropped_muted_; }
+    std::uint64_t audio_dropped_muted() const { return media_.audio_dropped_muted(); }
     const Clock& clock() const { return clock_; }
 
     // Sends any room operation (vcOperateSelfMic, vcOperateAllMic, vcSendMessage, ...) and
     // returns its request id; the answer arrives as a "reply" event with that id. The server
-    // decides; the mirror changes when its notifications arrive.
+    // decides; the mirror changes when its notifications arrive. Every request settles: if
+    // the connection drops, we leave or the meeting ends before the answer, its "reply"
+    // comes with code 460 (422 when the meeting ended) and a message saying so. Returns ""
+    // (nothing sent) while not joined, e.g. while reconnecting.
     std::string request(const std::string& event, protocol::Json content);
     const RoomMirror& mirror() const { return mirror_; }
-    const UserRecord* find_user(const std::string& user_id) const;
+    const UserRecord* find_user(const std::string& user_id) const { return mirror_.find(user_id); }
 
     // state() of the JS API: room, participants, per-remote transport/stats/latest pose,
     // the meeting controls and chat, and the latest notifications.
@@ -119,28 +107,20 @@ private:
     void connect();
     void on_open();
     void on_text(std::string_view text);
-    void on_binary(const std::uint8_t* data, std::size_t size, Transport via, const std::string& link_user);
     void on_close(int close_code, const std::string& reason);
     void on_reply(const protocol::Json& msg);
     void on_inform(const protocol::Json& msg);
-    void apply_room_snapshot(const protocol::Json& response);
     void on_joined_reply(const protocol::Json& response, bool resumed);
-    UserRecord* find_user_mutable(const std::string& user_id);
-    void add_remote(const UserRecord& user);
-    void remove_remote(const std::string& user_id);
-    void clear_remotes();
-    void maybe_open_link(RemoteParticipant& remote, bool as_offerer);
+    // Every request still waiting for its answer gets a "reply" with this code and message
+    // (the connection went, we left, or the meeting ended).
+    void fail_pending_requests(protocol::ErrorCode code, const std::string& message);
     std::string send_request(const std::string& event, protocol::Json content);  // returns its id
     void send_pose(std::uint32_t timestamp_ms);
-    // Sends a media packet to every remote: over its open peer link, else through the relay.
-    // Returns the bytes put on the wire.
-    std::size_t send_to_all(const std::vector<std::uint8_t>& packet);
     void emit(const std::string& name, const protocol::Json& data);
     void set_status(ConnectionStatus s, const std::string& error = {});
 
     SessionConfig config_;
     SignalingSocket& socket_;
-    PeerLinkFactory* peers_;
     const Clock& clock_;
     EventListener listener_;
 
@@ -153,11 +133,10 @@ private:
     int reconnect_attempt_ = 0;
     double reconnect_at_ms_ = 0;
 
-    std::optional<UserRecord> self_;
-    std::optional<RoomRecord> room_;
-    std::map<std::string, RemoteParticipant> remotes_;  // by user_id
-    std::map<std::uint16_t, std::string> user_by_media_id_;  // every packet looks its sender up
-    std::unique_ptr<SyntheticPoseSource> pose_source_;
+    RoomMirror mirror_;  // declared before media_, which reads it
+    MediaRouter media_;
+    PoseSourceFactory pose_source_factory_;
+    std::unique_ptr<PoseSource> pose_source_;
 
     std::uint64_t next_request_id_ = 1;
     std::string pending_join_id_;  // the vcJoinRoom awaiting its reply; other replies never join
@@ -165,14 +144,13 @@ private:
     std::map<std::string, std::pair<std::string, protocol::Json>> pending_requests_;  // id -> event, content
     // What resumes our membership after a network drop (within the server's grace period).
     std::string resume_user_id_, resume_token_;
-    RoomMirror mirror_;
     std::uint16_t pose_sequence_ = 0;
     double next_pose_at_ms_ = 0;
     std::uint64_t packets_sent_ = 0, bytes_sent_ = 0;
     AudioPacketListener audio_listener_;
     std::uint16_t audio_sequence_ = 0;
     bool mute_requested_ = false;
-    std::uint64_t audio_packets_sent_ = 0, audio_bytes_sent_ = 0, audio_dropped_muted_ = 0;
+    std::uint64_t audio_packets_sent_ = 0, audio_bytes_sent_ = 0;
     // Platform callbacks hold a weak_ptr to this; once the session is gone they expire
     // and late callbacks are ignored.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

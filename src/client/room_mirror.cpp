@@ -5,6 +5,7 @@
 
 namespace posemeet {
 
+using protocol::Event;
 using protocol::field_or;
 using protocol::Json;
 
@@ -23,13 +24,31 @@ std::vector<std::string> string_list(const Json& j) {
 }  // namespace
 
 void RoomMirror::clear() {
+    forget_room();
     controls_ = {};
     chat_.clear();
     ended_ = false;
 }
 
-void RoomMirror::reset(const Json& room_state, const Json& messages, const std::string& self_id) {
-    self_id_ = self_id;
+void RoomMirror::forget_members() {
+    self_.reset();
+    others_.clear();
+}
+
+void RoomMirror::forget_room() {
+    forget_members();
+    room_.reset();
+}
+
+void RoomMirror::reset(const Json& response) {
+    room_ = RoomRecord::from_json(field_or(response, "room", Json::object()));
+    self_ = UserRecord::from_json(field_or(response, "user", Json::object()));
+    others_.clear();
+    for (const auto& uj : field_or(response, "user_list", Json::array())) {
+        UserRecord u = UserRecord::from_json(uj);
+        if (u.user_id != self_->user_id) others_[u.user_id] = u;
+    }
+    const Json room_state = field_or(response, "room_state", Json::object());
     ended_ = false;
     controls_ = {};
     controls_.mic_all_status = field_or(room_state, "mic_all_status", 1);
@@ -44,9 +63,102 @@ void RoomMirror::reset(const Json& room_state, const Json& messages, const std::
     controls_.asked_mic_on = field_or(me, "asked_mic_on", false);
     controls_.asked_camera_on = field_or(me, "asked_camera_on", false);
     chat_.clear();
-    if (messages.is_array())
-        for (const auto& m : messages) chat_.push_back(ChatMessage::from_json(m));
+    for (const auto& m : field_or(response, "messages", Json::array())) chat_.push_back(ChatMessage::from_json(m));
 }
+
+// [SECTION] members
+
+UserRecord* RoomMirror::find_mutable(const std::string& user_id) {
+    if (self_ && self_->user_id == user_id) return &*self_;
+    auto it = others_.find(user_id);
+    return it == others_.end() ? nullptr : &it->second;
+}
+
+const UserRecord* RoomMirror::find(const std::string& user_id) const {
+    return const_cast<RoomMirror*>(this)->find_mutable(user_id);
+}
+
+std::vector<const UserRecord*> RoomMirror::participants_in_order() const {
+    std::vector<const UserRecord*> out;
+    if (self_) out.push_back(&*self_);
+    for (const auto& [id, u] : others_) out.push_back(&u);
+    std::sort(out.begin(), out.end(), [](const UserRecord* a, const UserRecord* b) {
+        return a->join_time != b->join_time ? a->join_time < b->join_time : a->media_id < b->media_id;
+    });
+    return out;
+}
+
+bool RoomMirror::mic_blocked() const {
+    return self_ && !may_open_own_mic(i_am_host(), controls_.mic_all_status, controls_.operate_self_mic_permission,
+                                      controls_.mic_granted, controls_.asked_mic_on);
+}
+
+MembershipChange RoomMirror::apply_to_members(Event event, const Json& data) {
+    MembershipChange change;
+    const std::string user_id = field_or(data, "user_id", "");
+    const std::string target = field_or(data, "operate_user_id", "");
+    const int operate = field_or(data, "operate", 0);
+    switch (event) {
+        case Event::OnJoinRoom: {
+            UserRecord u = UserRecord::from_json(field_or(data, "user", Json::object()));
+            if (self_ && u.user_id != self_->user_id && !others_.count(u.user_id)) {
+                others_[u.user_id] = u;
+                change = {MembershipChange::Kind::Joined, std::move(u)};
+            }
+            break;
+        }
+        case Event::OnLeaveRoom: {
+            UserRecord u = UserRecord::from_json(field_or(data, "user", Json::object()));
+            if (others_.erase(u.user_id)) change = {MembershipChange::Kind::Left, std::move(u)};
+            break;
+        }
+        case Event::OnHostChange:
+            if (self_) self_->user_role = self_->user_id == user_id ? UserRole::Host : UserRole::Visitor;
+            for (auto& [id, u] : others_) u.user_role = id == user_id ? UserRole::Host : UserRole::Visitor;
+            break;
+        case Event::OnOperateAllMic:
+            // Every visitor's mic is now closed (the server did it); the host's stays.
+            if (operate == 0)
+                for (const UserRecord* u : participants_in_order())
+                    if (u->user_role != UserRole::Host) find_mutable(u->user_id)->mic = 0;
+            break;
+        case Event::OnOperateSelfMic:
+        case Event::OnOperateSelfCamera:
+            if (UserRecord* u = find_mutable(user_id)) (event == Event::OnOperateSelfMic ? u->mic : u->camera) = operate;
+            break;
+        case Event::OnOperateOtherMic:
+        case Event::OnOperateOtherCamera:
+            if (operate == 0)
+                if (UserRecord* u = find_mutable(target)) (event == Event::OnOperateOtherMic ? u->mic : u->camera) = 0;
+            break;
+        case Event::OnOperateOtherSharePermission:
+            if (UserRecord* u = find_mutable(target)) u->share_permission = operate;
+            break;
+        case Event::OnSharePermissionPermit:
+            if (self_ && field_or(data, "permit", 0)) self_->share_permission = 1;
+            break;
+        case Event::OnStartShare:
+            if (UserRecord* u = find_mutable(user_id)) {
+                u->share_status = 1;
+                u->share_type = field_or(data, "share_type", 0);
+            }
+            break;
+        case Event::OnFinishShare:
+            if (UserRecord* u = find_mutable(user_id)) u->share_status = 0;
+            break;
+        case Event::OnUserConnection:
+            // A member's network dropped (online 0) or came back: it keeps its place meanwhile.
+            if (UserRecord* u = find_mutable(user_id)) u->online = field_or(data, "online", 1);
+            break;
+        case Event::OnFinishRoom:
+            others_.clear();  // the meeting is over: nobody is in it any more
+            break;
+        default: break;
+    }
+    return change;
+}
+
+// [SECTION] controls, chat and notices
 
 void RoomMirror::set_member(std::vector<std::string>& list, const std::string& id, bool present) {
     auto it = std::find(list.begin(), list.end(), id);
@@ -54,8 +166,8 @@ void RoomMirror::set_member(std::vector<std::string>& list, const std::string& i
     if (!present && it != list.end()) list.erase(it);
 }
 
-std::string RoomMirror::name_of(const std::string& user_id, const UserLookup& users) const {
-    UserRecord* u = users(user_id);
+std::string RoomMirror::name_of(const std::string& user_id) const {
+    const UserRecord* u = find(user_id);
     return u ? u->user_name : std::string("someone");
 }
 
@@ -64,113 +176,129 @@ void RoomMirror::add_notice(std::string text, double now_ms) {
     while (notices_.size() > kMaxNotices) notices_.pop_front();
 }
 
-void RoomMirror::on_request_ok(const std::string& event, const Json& content) {
-    if (event == "vcOperateSelfMicApply") controls_.mic_applying = field_or(content, "operate", 1) == 1;
-    if (event == "vcSharePermissionApply") controls_.share_applying = true;
-    if (event == "vcReplyOperateRequest") {
-        (field_or(content, "device", "") == "mic" ? controls_.asked_mic_on : controls_.asked_camera_on) = false;
+void RoomMirror::on_request_ok(Event event, const Json& content) {
+    switch (event) {
+        case Event::OperateSelfMicApply: controls_.mic_applying = field_or(content, "operate", 1) == 1; break;
+        case Event::SharePermissionApply: controls_.share_applying = true; break;
+        case Event::ReplyOperateRequest:
+            (field_or(content, "device", "") == "mic" ? controls_.asked_mic_on : controls_.asked_camera_on) = false;
+            break;
+        case Event::OperateSelfMicPermit:
+            set_member(controls_.mic_applications, field_or(content, "apply_user_id", ""), false);
+            break;
+        case Event::SharePermissionPermit:
+            set_member(controls_.share_applications, field_or(content, "apply_user_id", ""), false);
+            break;
+        default: break;
     }
-    if (event == "vcOperateSelfMicPermit") set_member(controls_.mic_applications, field_or(content, "apply_user_id", ""), false);
-    if (event == "vcSharePermissionPermit") set_member(controls_.share_applications, field_or(content, "apply_user_id", ""), false);
 }
 
-void RoomMirror::apply(const std::string& event, const Json& data, const UserLookup& users, double now_ms) {
-    recent_events_.push_back(Json{{"event", event}, {"data", data}});
+MembershipChange RoomMirror::apply(Event event, const Json& data, double now_ms) {
+    recent_events_.push_back(Json{{"event", protocol::event_name(event)}, {"data", data}});
     while (recent_events_.size() > kMaxRecentEvents) recent_events_.pop_front();
+    MembershipChange change = apply_to_members(event, data);
 
     const std::string user_id = field_or(data, "user_id", "");
     const std::string target = field_or(data, "operate_user_id", "");
     const int operate = field_or(data, "operate", 0);
-    const bool about_me = (!target.empty() ? target : user_id) == self_id_;
+    const bool about_me = self_ && (!target.empty() ? target : user_id) == self_->user_id;
+    const bool visitor = self_ && !i_am_host();
 
-    if (event == "vcOnOperateSelfMic" || event == "vcOnOperateSelfCamera") {
-        if (UserRecord* u = users(user_id)) (event == "vcOnOperateSelfMic" ? u->mic : u->camera) = operate;
-    } else if (event == "vcOnOperateOtherMic" || event == "vcOnOperateOtherCamera") {
-        const bool mic = event == "vcOnOperateOtherMic";
-        if (operate == 0) {
-            if (UserRecord* u = users(target)) (mic ? u->mic : u->camera) = 0;
-            if (about_me) add_notice(mic ? "The host muted you" : "The host turned off your camera", now_ms);
-        } else if (about_me) {
-            (mic ? controls_.asked_mic_on : controls_.asked_camera_on) = true;
-            add_notice(mic ? "The host asks you to unmute" : "The host asks you to turn on your camera", now_ms);
+    switch (event) {
+        case Event::OnOperateOtherMic:
+        case Event::OnOperateOtherCamera: {
+            const bool mic = event == Event::OnOperateOtherMic;
+            if (operate == 0) {
+                if (about_me) add_notice(mic ? "The host muted you" : "The host turned off your camera", now_ms);
+            } else if (about_me) {
+                (mic ? controls_.asked_mic_on : controls_.asked_camera_on) = true;
+                add_notice(mic ? "The host asks you to unmute" : "The host asks you to turn on your camera", now_ms);
+            }
+            break;
         }
-    } else if (event == "vcOnOperateAllMic") {
-        controls_.mic_all_status = operate;
-        controls_.operate_self_mic_permission = field_or(data, "operate_self_mic_permission", 1);
-        controls_.mic_granted = false;
-        controls_.asked_mic_on = false;
-        if (operate == 0) {
-            // Every visitor's mic is now closed (the server did it); the host's stays.
-            if (UserRecord* me = users(self_id_); me && me->user_role != UserRole::Host) {
+        case Event::OnOperateAllMic:
+            controls_.mic_all_status = operate;
+            controls_.operate_self_mic_permission = field_or(data, "operate_self_mic_permission", 1);
+            controls_.mic_granted = false;
+            controls_.asked_mic_on = false;
+            if (operate == 0 && visitor) {
                 add_notice(controls_.operate_self_mic_permission
                                ? "The host muted everyone"
                                : "The host muted everyone: use \"Ask to speak\" to unmute",
                            now_ms);
+            } else if (operate != 0 && visitor) {
+                add_notice("The host allows everyone to unmute", now_ms);
             }
-        } else if (UserRecord* me = users(self_id_); me && me->user_role != UserRole::Host) {
-            add_notice("The host allows everyone to unmute", now_ms);
-        }
-    } else if (event == "vcOnOperateSelfMicApply") {
-        set_member(controls_.mic_applications, user_id, operate == 1);
-        if (operate == 1) add_notice(field_or(data, "user_name", "Someone") + " asks to speak", now_ms);
-    } else if (event == "vcOnOperateSelfMicPermit") {
-        const int permit = field_or(data, "permit", 0);
-        controls_.mic_applying = false;
-        controls_.mic_granted = permit == 1;
-        add_notice(permit ? "The host lets you speak: you can unmute now" : "The host declined your request to speak",
-                   now_ms);
-    } else if (event == "vcOnSharePermissionApply") {
-        set_member(controls_.share_applications, user_id, true);
-        add_notice(field_or(data, "user_name", "Someone") + " asks to share", now_ms);
-    } else if (event == "vcOnSharePermissionPermit") {
-        const int permit = field_or(data, "permit", 0);
-        controls_.share_applying = false;
-        if (UserRecord* me = users(self_id_); me && permit) me->share_permission = 1;
-        add_notice(permit ? "The host lets you share" : "The host declined your request to share", now_ms);
-    } else if (event == "vcOnOperateOtherSharePermission") {
-        if (UserRecord* u = users(target)) u->share_permission = operate;
-        set_member(controls_.share_applications, target, false);
-        // host_change: the permission went with the host role we handed over; no toast.
-        if (about_me && !field_or(data, "host_change", 0))
-            add_notice(operate ? "The host lets you share" : "The host took away your permission to share", now_ms);
-    } else if (event == "vcOnStartShare") {
-        controls_.share_user_id = user_id;
-        controls_.share_type = field_or(data, "share_type", 0);
-        if (UserRecord* u = users(user_id)) {
-            u->share_status = 1;
-            u->share_type = controls_.share_type;
-        }
-        if (!about_me)
-            add_notice(field_or(data, "user_name", "Someone") +
-                           (controls_.share_type == 1 ? " is sharing a board" : " is sharing a screen"),
+            break;
+        case Event::OnOperateSelfMicApply:
+            set_member(controls_.mic_applications, user_id, operate == 1);
+            if (operate == 1) add_notice(field_or(data, "user_name", "Someone") + " asks to speak", now_ms);
+            break;
+        case Event::OnOperateSelfMicPermit: {
+            const int permit = field_or(data, "permit", 0);
+            controls_.mic_applying = false;
+            controls_.mic_granted = permit == 1;
+            add_notice(permit ? "The host lets you speak: you can unmute now" : "The host declined your request to speak",
                        now_ms);
-    } else if (event == "vcOnFinishShare") {
-        if (UserRecord* u = users(user_id)) u->share_status = 0;
-        if (controls_.share_user_id == user_id) controls_.share_user_id.clear();
-    } else if (event == "vcOnReplyOperateRequest") {
-        const bool accepted = field_or(data, "accept", 0) == 1;
-        add_notice(field_or(data, "user_name", "Someone") + (accepted ? " accepted" : " declined") +
-                       " to turn on the " + field_or(data, "device", "device"),
-                   now_ms);
-    } else if (event == "vcOnHostChange") {
-        if (user_id == self_id_) add_notice("You are now the host", now_ms);
-        controls_.mic_applications.clear();
-        controls_.share_applications.clear();
-    } else if (event == "vcOnFinishRoom") {
-        ended_ = true;
-        add_notice("The host ended the meeting", now_ms);
-    } else if (event == "vcOnMessage") {
-        chat_.push_back(ChatMessage::from_json(data));
-        while (chat_.size() > kMaxChat) chat_.pop_front();
-    } else if (event == "vcOnUserConnection") {
-        // A member's network dropped (online 0) or came back: it keeps its place meanwhile.
-        if (UserRecord* u = users(user_id)) u->online = field_or(data, "online", 1);
-    } else if (event == "vcOnLeaveRoom") {
-        const std::string gone = field_or(field_or(data, "user", Json::object()), "user_id", "");
-        set_member(controls_.mic_applications, gone, false);
-        set_member(controls_.share_applications, gone, false);
-        if (controls_.share_user_id == gone) controls_.share_user_id.clear();
+            break;
+        }
+        case Event::OnSharePermissionApply:
+            set_member(controls_.share_applications, user_id, true);
+            add_notice(field_or(data, "user_name", "Someone") + " asks to share", now_ms);
+            break;
+        case Event::OnSharePermissionPermit: {
+            const int permit = field_or(data, "permit", 0);
+            controls_.share_applying = false;
+            add_notice(permit ? "The host lets you share" : "The host declined your request to share", now_ms);
+            break;
+        }
+        case Event::OnOperateOtherSharePermission:
+            set_member(controls_.share_applications, target, false);
+            // host_change: the permission went with the host role we handed over; no toast.
+            if (about_me && !field_or(data, "host_change", 0))
+                add_notice(operate ? "The host lets you share" : "The host took away your permission to share", now_ms);
+            break;
+        case Event::OnStartShare:
+            controls_.share_user_id = user_id;
+            controls_.share_type = field_or(data, "share_type", 0);
+            if (!about_me)
+                add_notice(field_or(data, "user_name", "Someone") +
+                               (controls_.share_type == 1 ? " is sharing a board" : " is sharing a screen"),
+                           now_ms);
+            break;
+        case Event::OnFinishShare:
+            if (controls_.share_user_id == user_id) controls_.share_user_id.clear();
+            break;
+        case Event::OnReplyOperateRequest: {
+            const bool accepted = field_or(data, "accept", 0) == 1;
+            add_notice(field_or(data, "user_name", "Someone") + (accepted ? " accepted" : " declined") +
+                           " to turn on the " + field_or(data, "device", "device"),
+                       now_ms);
+            break;
+        }
+        case Event::OnHostChange:
+            if (self_ && user_id == self_->user_id) add_notice("You are now the host", now_ms);
+            controls_.mic_applications.clear();
+            controls_.share_applications.clear();
+            break;
+        case Event::OnFinishRoom:
+            ended_ = true;
+            add_notice("The host ended the meeting", now_ms);
+            break;
+        case Event::OnMessage:
+            chat_.push_back(ChatMessage::from_json(data));
+            while (chat_.size() > kMaxChat) chat_.pop_front();
+            break;
+        case Event::OnLeaveRoom: {
+            const std::string gone = field_or(field_or(data, "user", Json::object()), "user_id", "");
+            set_member(controls_.mic_applications, gone, false);
+            set_member(controls_.share_applications, gone, false);
+            if (controls_.share_user_id == gone) controls_.share_user_id.clear();
+            break;
+        }
+        default: break;
     }
+    return change;
 }
 
 Json RoomMirror::to_json() const {

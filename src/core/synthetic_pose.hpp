@@ -7,17 +7,19 @@
 #include <string_view>
 
 #include "core/pose.hpp"
+#include "core/pose_source.hpp"
 
 namespace posemeet {
 
 // Stable 32-bit seed for a participant (FNV-1a of the user id).
 std::uint32_t pose_seed_for_user(std::string_view user_id);
 
-class SyntheticPoseSource {
+class SyntheticPoseSource : public PoseSource {
 public:
     explicit SyntheticPoseSource(std::uint32_t seed);
     // The pose at media-clock time `timestamp_ms`.
     Pose pose_at(std::uint32_t timestamp_ms) const;
+    std::optional<Pose> pose_at_media_time(std::uint32_t media_time_ms) const override { return pose_at(media_time_ms); }
 
 private:
     // Per-participant personality: rates (Hz), phases (rad) and amplitudes.

@@ -55,6 +55,9 @@ function startCutProxy(targetPort) {
     pairs.clear();
   };
   proxy.restore = () => { proxy.down = false; };
+  // Stops passing the browser's bytes on to the server (the server's still flow back), so a
+  // request sent now stays unanswered until the cut.
+  proxy.hold = () => { for (const [client, upstream] of pairs) client.unpipe(upstream); };
   proxy.refused = 0;  // connection attempts turned away while down (the client's retries)
   proxy.close = () => { proxy.cut(); return new Promise((r) => srv.close(() => r())); };
   proxy.ready = new Promise((r) => srv.listen(0, '127.0.0.1', () => { proxy.port = srv.address().port; r(proxy); }));
@@ -242,6 +245,12 @@ export async function run(h, figures) {
     // 8. reconnect after the socket is cut (no close frame).
     const bobBefore = await state(bob);
     h.check("Bob's socket runs through the cut proxy", cutProxy.connections >= 1, `${cutProxy.connections} connection(s)`);
+    // A request in flight when the connection goes settles then, rejected with 460.
+    cutProxy.hold();
+    await bob.page.evaluate(() => {
+      window.__heldRequest = PoseMeet.sendMessage('held by the proxy').then(
+        () => ({ ok: true }), (e) => ({ ok: false, code: e.code, message: e.message }));
+    });
     const tCut = Date.now();
     cutProxy.cut();  // RST both ways; new connections are refused until restore()
     // Timed by the page's own stamp of its status change, not by how soon the test looks.
@@ -249,6 +258,12 @@ export async function run(h, figures) {
     const cutMs = reconnecting ? reconnecting.at - tCut : Infinity;
     h.check("Bob's page notices the cut socket ('reconnecting')", !!reconnecting,
       `${cutMs} ms, status ${(await state(bob)).status}`);
+    const held = await bob.page.evaluate(() => window.__heldRequest);
+    h.check("Bob's request in flight at the cut is rejected with 460, not left waiting",
+      !held.ok && held.code === 460 && /disconnected before the server answered/.test(held.message), JSON.stringify(held));
+    const whileDown = await call(bob, 'PoseMeet.setCamera(false)');
+    h.check('a request while reconnecting rejects at once with 460', !whileDown.ok && whileDown.code === 460 &&
+      /reconnecting/.test(whileDown.message), fmt(whileDown));
     // Stay down until the client has retried and failed at least once (the proxy counts
     // the attempts it turns away), however long its back-off takes on a busy machine.
     await waitFor(() => cutProxy.refused >= 1, 15000);
@@ -279,6 +294,17 @@ export async function run(h, figures) {
     const heirPage = people[heir.user_name];
     h.check('earliest-joined remaining member is Bob', heir.user_name === 'Bob', order.map((p) => p.user_name).join(','));
     const tLeave = Date.now();
+    // Ann leaves with a request still unanswered: it settles at once, rejected with 460.
+    const leftPending = await ann.page.evaluate(async () => {
+      const p = PoseMeet.sendMessage('bye').then(() => ({ ok: true }), (e) => ({ ok: false, code: e.code, message: e.message }));
+      // The API sends in a microtask (after its ready promise); this await runs after it and
+      // before any reply can arrive (a reply is a task, and microtasks come first).
+      await null;
+      PoseMeet.leave();
+      return p;
+    });
+    h.check("Ann's request unanswered when she leaves is rejected with 460",
+      !leftPending.ok && leftPending.code === 460 && /left the meeting/.test(leftPending.message), JSON.stringify(leftPending));
     await ann.close();
     delete people.Ann;
     // The 2 s bound is on each page's stamps of Ann leaving and of the host change; the

@@ -4,6 +4,7 @@
 // exactly what the server sends.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <set>
@@ -389,6 +390,77 @@ TEST_CASE("leave sends vcLeaveRoom, closes the socket and clears the room") {
     const std::size_t frames = h.socket.sent_binary.size();
     h.run(1000);
     CHECK(h.socket.sent_binary.size() == frames);
+}
+
+// The replies the session emitted for these request ids, in order.
+std::vector<Json> replies_for(const Harness& h, const std::vector<std::string>& ids) {
+    std::vector<Json> out;
+    for (const auto& [name, data] : h.events)
+        if (name == "reply" && std::find(ids.begin(), ids.end(), data["request_id"]) != ids.end()) out.push_back(data);
+    return out;
+}
+
+TEST_CASE("requests still unanswered when the connection drops are answered 460 at once") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    const std::string mic = h.session.request("vcOperateSelfMic", Json{{"operate", 1}});
+    const std::string chat = h.session.request("vcSendMessage", Json{{"message", "hi"}});
+    REQUIRE_FALSE(mic.empty());
+    REQUIRE_FALSE(chat.empty());
+    CHECK(replies_for(h, {mic, chat}).empty());
+    h.socket.drop("network blip");
+    const auto replies = replies_for(h, {mic, chat});
+    REQUIRE(replies.size() == 2);
+    for (const Json& r : replies) {
+        CHECK(r["code"] == 460);
+        CHECK(r["message"] == "disconnected before the server answered");
+    }
+    CHECK(replies[0]["event"] != replies[1]["event"]);
+    // A late answer from the old connection cannot settle them a second time.
+    h.socket.text(protocol::make_reply(mic, ErrorCode::Ok, "", Json::object(), h.server_ms));
+    CHECK(replies_for(h, {mic, chat}).size() == 2);
+}
+
+TEST_CASE("while reconnecting a request is not sent and gets no id; after the resume it works again") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    h.socket.drop("network blip");
+    const std::size_t texts = h.socket.sent_text.size();
+    CHECK(h.session.request("vcOperateSelfMic", Json{{"operate", 1}}).empty());
+    CHECK(h.socket.sent_text.size() == texts);
+    h.run(500);
+    h.socket.open();
+    const Json resync = h.socket.last_request();
+    REQUIRE(resync["event_name"] == "vcResync");
+    Json response{{"room", h.room.record().to_json()}, {"user", h.room.find("u-me")->to_json()},
+                  {"user_list", h.room.user_list_json()}, {"room_state", h.room.controls_json("u-me")},
+                  {"messages", Json::array()}};
+    h.socket.text(protocol::make_reply(resync["request_id"], ErrorCode::Ok, "", response, h.server_ms));
+    REQUIRE(h.session.status() == ConnectionStatus::Joined);
+    CHECK_FALSE(h.session.request("vcOperateSelfMic", Json{{"operate", 1}}).empty());
+}
+
+TEST_CASE("requests still unanswered when we leave are answered 460, when the meeting ends 422") {
+    SUBCASE("leave") {
+        Harness h;
+        h.join_as_me({"u-zed"});
+        const std::string id = h.session.request("vcOperateSelfCamera", Json{{"operate", 0}});
+        h.session.leave();
+        const auto replies = replies_for(h, {id});
+        REQUIRE(replies.size() == 1);
+        CHECK(replies[0]["code"] == 460);
+        CHECK(replies[0]["message"] == "you left the meeting before the server answered");
+    }
+    SUBCASE("the host ends the meeting") {
+        Harness h;
+        h.join_as_me({"u-zed"});
+        const std::string id = h.session.request("vcSendMessage", Json{{"message", "bye"}});
+        h.deliver(h.room.finish(h.room.host_id(), h.server_ms++));
+        CHECK(h.session.status() == ConnectionStatus::Ended);
+        const auto replies = replies_for(h, {id});
+        REQUIRE(replies.size() == 1);
+        CHECK(replies[0]["code"] == 422);
+    }
 }
 
 TEST_CASE("malformed server messages are ignored instead of throwing") {

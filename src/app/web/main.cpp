@@ -106,8 +106,8 @@ ui::MeetingView build_view(App& app) {
             t.is_self = true;
             t.pose = s.local_pose();
         } else {
-            const RemoteParticipant& r = s.remotes().at(u->user_id);
-            t.transport = to_string(r.last_transport);
+            const RemoteMedia& r = s.remotes().at(u->user_id);
+            t.transport = to_string(r.last_path);
             t.packets_received = r.packets_received;
             t.pose = s.remote_pose_now(u->user_id);
             if (t.pose && app.first_remote_pose_rendered_ms < 0)
@@ -122,8 +122,7 @@ ui::MeetingView build_view(App& app) {
         v.my_camera = me->camera;
         v.may_share = me->share_permission == 1;
         v.i_am_sharing = me->share_status == 1;
-        v.mic_blocked = !v.i_am_host && c.mic_all_status == 0 && !c.operate_self_mic_permission &&
-                        !c.mic_granted && !c.asked_mic_on;
+        v.mic_blocked = m.mic_blocked();
     }
     if (!v.i_am_host) v.requests.clear();
     v.mic_applying = c.mic_applying;

@@ -1,0 +1,198 @@
+// See media_router.hpp.
+#include "client/media_router.hpp"
+
+#include <algorithm>
+
+#include "core/percentile.hpp"
+#include "core/pose_codec.hpp"
+
+namespace posemeet {
+
+using protocol::Json;
+
+namespace {
+constexpr std::size_t kLatencyWindow = 600;  // ~20 s of pose packets per remote
+
+Json pose_to_json(const Pose& pose) {
+    Json arr = Json::array();
+    for (const auto& p : pose.landmarks) arr.push_back({p.x, p.y, p.z, p.visibility});
+    return arr;
+}
+}  // namespace
+
+const char* to_string(MediaPath path) {
+    switch (path) {
+        case MediaPath::None: return "none";
+        case MediaPath::P2P: return "p2p";
+        case MediaPath::Relay: return "relay";
+    }
+    return "?";
+}
+
+MediaRouter::MediaRouter(Config config, SignalingSocket& relay, PeerLinkFactory* peers, const Clock& clock,
+                         const RoomMirror& mirror, Callbacks callbacks)
+    : config_(config), relay_(relay), peers_(peers), clock_(clock), mirror_(mirror),
+      callbacks_(std::move(callbacks)) {}
+
+void MediaRouter::add_remote(const UserRecord& user) {
+    auto [it, inserted] = remotes_.try_emplace(user.user_id);
+    RemoteMedia& r = it->second;
+    user_by_media_id_[user.media_id] = user.user_id;
+    r.playout = PoseInterpolator(config_.playout_delay_ms);
+    // The later joiner (higher media id) offers, so exactly one side starts each link.
+    if (const auto& self = mirror_.self()) open_link(r, user, self->media_id > user.media_id);
+}
+
+void MediaRouter::remove_remote(const std::string& user_id) {
+    auto it = remotes_.find(user_id);
+    if (it == remotes_.end()) return;
+    for (auto m = user_by_media_id_.begin(); m != user_by_media_id_.end();) {
+        if (m->second == user_id) m = user_by_media_id_.erase(m);
+        else ++m;
+    }
+    remotes_.erase(it);
+}
+
+void MediaRouter::clear() {
+    remotes_.clear();
+    user_by_media_id_.clear();
+}
+
+void MediaRouter::apply_remote_signal(const std::string& from_user_id, const Json& signal) {
+    auto it = remotes_.find(from_user_id);
+    const UserRecord* user = mirror_.find(from_user_id);
+    if (it == remotes_.end() || !user) return;
+    if (!it->second.link) open_link(it->second, *user, /*as_offerer=*/false);
+    if (it->second.link) it->second.link->apply_remote_signal(signal);
+}
+
+void MediaRouter::open_link(RemoteMedia& remote, const UserRecord& user, bool as_offerer) {
+    const auto& self = mirror_.self();
+    if (!peers_ || config_.force_relay || !self || self->media_relay || user.media_relay) return;
+    const std::string peer_id = user.user_id;
+    std::weak_ptr<bool> alive = alive_;
+    PeerLink::Handlers h;
+    h.on_local_signal = [this, alive, peer_id](const Json& signal) {
+        if (!alive.expired()) callbacks_.send_signal(peer_id, signal);
+    };
+    h.on_open = [this, alive, peer_id] {
+        if (!alive.expired()) callbacks_.emit("peerConnected", Json{{"user_id", peer_id}});
+    };
+    h.on_message = [this, alive, peer_id](const std::uint8_t* d, std::size_t n) {
+        if (!alive.expired()) on_packet(d, n, MediaPath::P2P, peer_id);
+    };
+    h.on_failed = [this, alive, peer_id](const std::string& reason) {
+        if (alive.expired()) return;
+        // Nothing to tear down here (we may be inside the platform's callback): a link
+        // that is not open makes send_to_all() route this remote through the relay.
+        callbacks_.emit("peerFailed", Json{{"user_id", peer_id}, {"reason", reason}});
+    };
+    remote.link = peers_->create(std::move(h));
+    if (remote.link) remote.link->start(as_offerer);
+}
+
+// [SECTION] receiving
+
+void MediaRouter::on_packet(const std::uint8_t* data, std::size_t size, MediaPath via, const std::string& link_user) {
+    auto parsed = parse_media_packet(data, size);
+    if (!parsed.packet) return;  // garbage from the network is dropped, never trusted
+    const MediaPacketView& p = *parsed.packet;
+    auto sender = user_by_media_id_.find(p.header.sender);
+    if (sender == user_by_media_id_.end()) return;
+    const std::string& user_id = sender->second;
+    RemoteMedia& remote = remotes_.at(user_id);
+    // Over a peer link only the peer itself may speak (the relay stamps senders itself).
+    if (via == MediaPath::P2P && user_id != link_user) return;
+    if (p.header.kind == MediaKind::Audio) {
+        // The room's mic rule holds on every path: the relay drops a muted member's audio,
+        // and over a peer link we drop it here.
+        const UserRecord* user = mirror_.find(user_id);
+        if (!user || user->mic != 1) {
+            ++audio_dropped_muted_;
+            return;
+        }
+        remote.last_path = via;
+        if (callbacks_.on_audio) callbacks_.on_audio(user_id, p.header, p.payload, p.payload_size);
+        return;
+    }
+    if (p.header.kind == MediaKind::Pose) on_pose(remote, p, via);
+}
+
+void MediaRouter::on_pose(RemoteMedia& remote, const MediaPacketView& p, MediaPath via) {
+    auto decoded = pose_codec::decode(p.payload, p.payload_size);
+    if (!decoded.pose) return;
+    remote.packets_received++;
+    remote.last_path = via;
+    if (!remote.have_sequence) {
+        remote.have_sequence = true;
+        remote.first_sequence = p.header.sequence;
+    }
+    // Unwrap the 16-bit sequence near the highest seen so far (handles reordering).
+    const auto rel = static_cast<std::uint16_t>(p.header.sequence - remote.first_sequence);
+    const std::int64_t base = remote.highest_sequence & ~std::int64_t{0xFFFF};
+    std::int64_t seq = base + rel;
+    if (seq < remote.highest_sequence - 0x8000) seq += 0x10000;
+    else if (seq > remote.highest_sequence + 0x8000 && seq >= 0x10000) seq -= 0x10000;
+    remote.highest_sequence = std::max(remote.highest_sequence, seq);
+    remote.playout.push(p.header.timestamp_ms, *decoded.pose, clock_.now_ms());
+    const bool newer = !remote.latest_pose ||
+                       static_cast<std::int32_t>(p.header.timestamp_ms - remote.latest_timestamp_ms) > 0;
+    if (newer) {
+        remote.latest_pose = decoded.pose;
+        remote.latest_timestamp_ms = p.header.timestamp_ms;
+    }
+    // Sender and receiver share the wall clock on one machine; across machines this
+    // includes their clock skew (documented in the README).
+    const auto transit = static_cast<std::int32_t>(clock_.media_time_ms() - p.header.timestamp_ms);
+    remote.latency_ms.push_back(static_cast<double>(transit));
+    if (remote.latency_ms.size() > kLatencyWindow) remote.latency_ms.pop_front();
+}
+
+// [SECTION] sending
+
+std::size_t MediaRouter::send_to_all(const std::vector<std::uint8_t>& packet) {
+    std::size_t bytes = 0;
+    std::vector<std::uint16_t> relay_targets;
+    for (auto& [id, r] : remotes_) {
+        if (r.p2p_open()) {
+            if (r.link->send(packet.data(), packet.size())) bytes += packet.size();
+            else ++r.sends_dropped;  // open but its buffer is full
+            continue;
+        }
+        if (const UserRecord* user = mirror_.find(id)) relay_targets.push_back(user->media_id);
+    }
+    // A relay frame names at most kMaxRelayTargets recipients; bigger rooms take several.
+    for (std::size_t first = 0; first < relay_targets.size(); first += kMaxRelayTargets) {
+        const std::size_t last = std::min(relay_targets.size(), first + kMaxRelayTargets);
+        const auto frame = encode_relay_frame(
+            std::vector<std::uint16_t>(relay_targets.begin() + first, relay_targets.begin() + last), packet);
+        relay_.send_binary(frame.data(), frame.size());
+        bytes += frame.size();
+    }
+    return bytes;
+}
+
+std::optional<Pose> MediaRouter::pose_now(const std::string& user_id) const {
+    auto it = remotes_.find(user_id);
+    if (it == remotes_.end()) return std::nullopt;
+    return it->second.playout.sample(clock_.now_ms());
+}
+
+Json MediaRouter::remote_json(const std::string& user_id) const {
+    auto it = remotes_.find(user_id);
+    if (it == remotes_.end()) return Json::object();
+    const RemoteMedia& r = it->second;
+    std::vector<double> lat(r.latency_ms.begin(), r.latency_ms.end());
+    return Json{{"transport", to_string(r.last_path)},
+                {"p2p_open", r.p2p_open()},
+                {"packets_received", r.packets_received},
+                {"packets_lost", r.packets_expected() > r.packets_received ? r.packets_expected() - r.packets_received : 0},
+                {"sends_dropped", r.sends_dropped},
+                {"latest_pose", r.latest_pose ? Json{{"timestamp", r.latest_timestamp_ms},
+                                                     {"landmarks", pose_to_json(*r.latest_pose)}}
+                                              : Json(nullptr)},
+                {"latency_ms", Json{{"median", percentile(lat, 0.5)}, {"p99", percentile(lat, 0.99)},
+                                    {"samples", lat.size()}}}};
+}
+
+}  // namespace posemeet

@@ -1,0 +1,111 @@
+// The client's media paths: a peer link (WebRTC data channel) to every browser member, the
+// server relay for everyone the link does not reach yet (or ever: native bots, browsers
+// without WebRTC), and what arrives from each remote (pose playout, loss, latency, the path
+// used). Member records are the room mirror's; this keeps only the media state per remote.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/platform_services.hpp"
+#include "client/room_mirror.hpp"
+#include "core/media_packet.hpp"
+#include "core/pose.hpp"
+#include "core/pose_interpolator.hpp"
+
+namespace posemeet {
+
+// Which way a remote's media reached us.
+enum class MediaPath : int { None = 0, P2P = 1, Relay = 2 };
+const char* to_string(MediaPath path);
+
+// What we know about one other participant's media.
+struct RemoteMedia {
+    std::unique_ptr<PeerLink> link;
+    MediaPath last_path = MediaPath::None;  // path of the most recent packet
+    std::uint64_t packets_received = 0;
+    // Loss estimate from sequence numbers: packets the sender numbered but we never saw.
+    bool have_sequence = false;
+    std::uint16_t first_sequence = 0;
+    std::int64_t highest_sequence = 0;  // unwrapped, relative to first_sequence
+    std::uint64_t packets_expected() const { return have_sequence ? highest_sequence + 1 : 0; }
+    // Packets to this remote that its open peer link refused (its send buffer was full):
+    // dropped, as late media is worthless; counted so state() shows a congested link.
+    std::uint64_t sends_dropped = 0;
+    PoseInterpolator playout;
+    std::optional<Pose> latest_pose;
+    std::uint32_t latest_timestamp_ms = 0;
+    std::deque<double> latency_ms;  // recent (receive media time - send timestamp)
+    bool p2p_open() const { return link && link->is_open(); }
+};
+
+class MediaRouter {
+public:
+    struct Callbacks {
+        // A peer link's offer/answer/candidate for `to_user_id`, to send through signaling.
+        std::function<void(const std::string& to_user_id, const protocol::Json& signal)> send_signal;
+        // peerConnected / peerFailed, for the UI and the page API.
+        std::function<void(const std::string& name, const protocol::Json& data)> emit;
+        // An audio packet from a member the room lets speak.
+        std::function<void(const std::string& user_id, const MediaHeader& header, const std::uint8_t* payload,
+                           std::size_t size)>
+            on_audio;
+    };
+    struct Config {
+        bool force_relay = false;  // media through the server even when WebRTC exists
+        double playout_delay_ms = 80.0;
+    };
+
+    // `peers` may be null (no WebRTC here: everything goes through the relay). The mirror is
+    // read for member records (media ids, relay flags, who may speak).
+    MediaRouter(Config config, SignalingSocket& relay, PeerLinkFactory* peers, const Clock& clock,
+                const RoomMirror& mirror, Callbacks callbacks);
+
+    // A member is in the room (joined, or already there when we joined): track its media and
+    // open a peer link where both sides can.
+    void add_remote(const UserRecord& user);
+    void remove_remote(const std::string& user_id);
+    void clear();
+    void apply_remote_signal(const std::string& from_user_id, const protocol::Json& signal);
+    // False when every packet must take the relay (no WebRTC here, or relay forced).
+    bool peer_to_peer_possible() const { return peers_ != nullptr && !config_.force_relay; }
+
+    // One media packet from the relay (via Relay, link_user empty) or from a peer link.
+    void on_packet(const std::uint8_t* data, std::size_t size, MediaPath via, const std::string& link_user);
+    // Sends a media packet to every remote: over its open peer link, else through the relay.
+    // Returns the bytes put on the wire.
+    std::size_t send_to_all(const std::vector<std::uint8_t>& packet);
+
+    const std::map<std::string, RemoteMedia>& remotes() const { return remotes_; }
+    // A remote's pose at the current playout time.
+    std::optional<Pose> pose_now(const std::string& user_id) const;
+    // Audio packets that arrived from a member whose mic the room says is off (dropped).
+    std::uint64_t audio_dropped_muted() const { return audio_dropped_muted_; }
+    // The media fields of a participant in state(): path, link, packets, loss, latency, pose.
+    protocol::Json remote_json(const std::string& user_id) const;
+
+private:
+    void open_link(RemoteMedia& remote, const UserRecord& user, bool as_offerer);
+    void on_pose(RemoteMedia& remote, const MediaPacketView& packet, MediaPath via);
+
+    Config config_;
+    SignalingSocket& relay_;
+    PeerLinkFactory* peers_;
+    const Clock& clock_;
+    const RoomMirror& mirror_;
+    Callbacks callbacks_;
+    std::map<std::string, RemoteMedia> remotes_;              // by user id
+    std::map<std::uint16_t, std::string> user_by_media_id_;  // every packet looks its sender up
+    std::uint64_t audio_dropped_muted_ = 0;
+    // Peer-link callbacks hold a weak_ptr to this; once the router is gone they expire and
+    // late callbacks are ignored.
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace posemeet
