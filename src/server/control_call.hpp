@@ -30,8 +30,8 @@ struct ControlCall {
     // closes and timers.
     OperationStats* stats = nullptr;
     std::string_view event_name;
-    Clock::time_point started{};           // the message arrived
-    Clock::duration in_service{};          // of which inside the ControlService
+    Clock::time_point started{};   // the message arrived
+    Clock::duration in_service{};  // of which inside the ControlService
 };
 
 // The hub's settle, for the pieces beside it that call the service themselves.

@@ -15,7 +15,8 @@ using protocol::ErrorCode;
 using protocol::Json;
 
 // The HTTP form's body: {code, message, data} (+ request_id when the request had one).
-Json http_body(ErrorCode code, const std::string& message, Json data, const std::string& request_id = {}) {
+Json http_body(ErrorCode code, const std::string& message, Json data,
+               const std::string& request_id = {}) {
     Json body{{"code", static_cast<int>(code)},
               {"message", message.empty() ? protocol::default_message(code) : message},
               {"data", data.is_null() ? Json::object() : std::move(data)}};
@@ -35,18 +36,25 @@ Json http_body_from_reply(const Json& reply) {
 
 HttpForm::HttpForm(const ServerConfig& config, ControlService& service, const ServerClock& clock,
                    OperationStats& stats, SettleFn settle)
-    : config_(config), service_(service), clock_(clock), stats_(stats), settle_(std::move(settle)) {}
+    : config_(config),
+      service_(service),
+      clock_(clock),
+      stats_(stats),
+      settle_(std::move(settle)) {}
 
-bool HttpForm::admit(const std::string& room_id, const std::string& user_id, const std::string& token,
-                     const std::string& client, std::int64_t mono) {
+bool HttpForm::admit(const std::string& room_id, const std::string& user_id,
+                     const std::string& token, const std::string& client, std::int64_t mono) {
     std::string ignored;
-    if (!user_id.empty() && service_.authenticate(room_id, user_id, token, ignored) == ErrorCode::Ok)
+    if (!user_id.empty() &&
+        service_.authenticate(room_id, user_id, token, ignored) == ErrorCode::Ok)
         return member_buckets_.try_emplace(user_id, config_.control_rate, config_.control_burst)
             .first->second.take(mono);
     auto it = client_buckets_.find(client);
     if (it == client_buckets_.end())
         it = client_buckets_
-                 .emplace(client, ClientBucket{TokenBucket(config_.control_rate, config_.control_burst), mono})
+                 .emplace(
+                     client,
+                     ClientBucket{TokenBucket(config_.control_rate, config_.control_burst), mono})
                  .first;
     it->second.last_used_ms = mono;
     return it->second.bucket.take(mono);
@@ -60,13 +68,15 @@ HttpForm::Answer HttpForm::message(std::string_view text, const std::string& cli
     try {
         auto parsed = protocol::parse_request(text);
         if (auto* err = std::get_if<protocol::RequestError>(&parsed)) {
-            if (!admit("", "", "", client, mono)) return {429, http_body(ErrorCode::RateLimited, "", {}, err->request_id)};
+            if (!admit("", "", "", client, mono))
+                return {429, http_body(ErrorCode::RateLimited, "", {}, err->request_id)};
             return {400, http_body(err->code, err->message, {}, err->request_id)};
         }
         const auto& request = std::get<protocol::Request>(parsed);
         const auto& c = request.content;
         const std::string user = protocol::field_or(c, "user_id", "");
-        if (!admit(protocol::field_or(c, "room_id", ""), user, protocol::field_or(c, "token", ""), client, mono))
+        if (!admit(protocol::field_or(c, "room_id", ""), user, protocol::field_or(c, "token", ""),
+                   client, mono))
             return {429, http_body(ErrorCode::RateLimited, "", {}, request.request_id)};
 
         const auto handle_start = ControlCall::Clock::now();
@@ -83,17 +93,20 @@ HttpForm::Answer HttpForm::message(std::string_view text, const std::string& cli
     }
 }
 
-HttpForm::Answer HttpForm::events(const PollRequest& query, const std::string& client, bool charge, bool& wait) {
+HttpForm::Answer HttpForm::events(const PollRequest& query, const std::string& client, bool charge,
+                                  bool& wait) {
     const auto op_start = ControlCall::Clock::now();  // operation stats
     wait = false;
     const std::int64_t now = clock_.now_ms();
     try {
-        if (charge && !admit(query.room_id, query.user_id, query.token, client, ServerClock::mono_ms()))
+        if (charge &&
+            !admit(query.room_id, query.user_id, query.token, client, ServerClock::mono_ms()))
             return {429, http_body(ErrorCode::RateLimited, "", {})};
         const auto handle_start = ControlCall::Clock::now();
         PollResult r = service_.poll(query, now);
         const auto poll_end = ControlCall::Clock::now();
-        stats_.record("(poll)", poll_end - handle_start, poll_end - op_start, r.code == ErrorCode::Ok);
+        stats_.record("(poll)", poll_end - handle_start, poll_end - op_start,
+                      r.code == ErrorCode::Ok);
         wait = r.code == ErrorCode::Ok && !r.has_events();
         return {200, http_body(r.code, r.message, std::move(r.data))};
     } catch (const std::exception& e) {

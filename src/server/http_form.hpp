@@ -30,13 +30,14 @@ class HttpForm {
 public:
     // `settle` finishes every service call (see signaling_hub::settle); request times go
     // to `stats`.
-    HttpForm(const ServerConfig& config, ControlService& service, const ServerClock& clock, OperationStats& stats,
-             SettleFn settle);
+    HttpForm(const ServerConfig& config, ControlService& service, const ServerClock& clock,
+             OperationStats& stats, SettleFn settle);
     HttpForm(const HttpForm&) = delete;
     HttpForm& operator=(const HttpForm&) = delete;
 
     struct Answer {
-        unsigned status = 200;  // 200 whenever the request reached the service: `code` says how it went
+        unsigned status =
+            200;  // 200 whenever the request reached the service: `code` says how it went
         protocol::Json body;
     };
     // POST /api/v1/rts/message with body {event_name, content, request_id?}; `client` is
@@ -84,8 +85,10 @@ private:
     OperationStats& stats_;
     SettleFn settle_;
     std::unordered_map<std::string, Waiter> waiters_;  // user_id -> its waiting long-poll
-    std::unordered_map<std::string, TokenBucket> member_buckets_;  // user_id -> its requests and polls
-    std::unordered_map<std::string, ClientBucket> client_buckets_;  // peer address -> anonymous requests
+    std::unordered_map<std::string, TokenBucket>
+        member_buckets_;  // user_id -> its requests and polls
+    std::unordered_map<std::string, ClientBucket>
+        client_buckets_;  // peer address -> anonymous requests
     std::uint64_t next_waiter_id_ = 1;
     std::int64_t last_bucket_sweep_ms_ = 0;
     bool shutting_down_ = false;

@@ -19,7 +19,8 @@ public:
     explicit MediaRelay(const ControlService& service) : service_(service) {}
 
     // Hands the packet to `user`'s socket; false when it has none (offline, HTTP member).
-    using SendFn = std::function<bool(const std::string& user, const std::shared_ptr<const std::string>& packet)>;
+    using SendFn = std::function<bool(const std::string& user,
+                                      const std::shared_ptr<const std::string>& packet)>;
     // Why a frame was refused: the error the sender gets.
     struct Refusal {
         protocol::ErrorCode code;
@@ -28,8 +29,8 @@ public:
     // One frame from connection state `sender`. `holds_member` = that connection still holds
     // its member (false for one superseded by a resume elsewhere: its frames are dropped
     // without a word).
-    std::optional<Refusal> relay(const ConnectionState& sender, bool holds_member, const std::uint8_t* data,
-                                 std::size_t size, const SendFn& send);
+    std::optional<Refusal> relay(const ConnectionState& sender, bool holds_member,
+                                 const std::uint8_t* data, std::size_t size, const SendFn& send);
 
     std::uint64_t relayed_packets() const { return relayed_; }
     std::uint64_t audio_dropped_muted() const { return audio_dropped_muted_; }

@@ -12,28 +12,33 @@ bool changes_room_state(std::string_view event_name) {
     return event_name != "vcGetUserList" && event_name != "vcResync" && event_name != "vcSignal";
 }
 
-RoomStateSync::RoomStateSync(ControlService& service, SqliteStore& store) : service_(service), store_(store) {}
+RoomStateSync::RoomStateSync(ControlService& service, SqliteStore& store)
+    : service_(service), store_(store) {}
 
-void RoomStateSync::restore(std::int64_t now_ms, std::int64_t grace_ms, std::vector<MemberChange>& arrivals) {
+void RoomStateSync::restore(std::int64_t now_ms, std::int64_t grace_ms,
+                            std::vector<MemberChange>& arrivals) {
     std::size_t rooms = 0, members = 0;
     for (const auto& [room_id, text] : store_.load_room_states()) {
         std::vector<MemberChange> changes;
         std::string error;
-        const protocol::Json state = protocol::Json::parse(text, nullptr, /*allow_exceptions=*/false);
+        const protocol::Json state =
+            protocol::Json::parse(text, nullptr, /*allow_exceptions=*/false);
         if (!service_.import_room(state, now_ms, changes, error)) {
             log_warn("stored room '" + room_id + "' not restored: " + error);
             store_.forget_room_state(room_id);
             continue;
         }
         persisted_rooms_.insert(room_id);
-        if (const Room* room = service_.find_room(room_id); room && !room->ended()) store_.room_started(room->record());
+        if (const Room* room = service_.find_room(room_id); room && !room->ended())
+            store_.room_started(room->record());
         ++rooms;
         members += changes.size();
         arrivals.insert(arrivals.end(), changes.begin(), changes.end());
     }
     if (rooms > 0)
         log_info("restored " + std::to_string(rooms) + " room(s) with " + std::to_string(members) +
-                 " member(s) from the store; they have " + std::to_string(grace_ms / 1000) + " s to reconnect");
+                 " member(s) from the store; they have " + std::to_string(grace_ms / 1000) +
+                 " s to reconnect");
 }
 
 void RoomStateSync::mark_dirty(const std::string& room_id) {

@@ -16,9 +16,9 @@ public:
                                .count()) {}
 
     std::int64_t now_ms() const {
-        return started_wall_ms_ +
-               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_)
-                   .count();
+        return started_wall_ms_ + std::chrono::duration_cast<std::chrono::milliseconds>(
+                                      std::chrono::steady_clock::now() - started_)
+                                      .count();
     }
     static std::int64_t mono_ms() {
         return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -26,7 +26,9 @@ public:
             .count();
     }
     std::int64_t uptime_s() const {
-        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started_).count();
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                                started_)
+            .count();
     }
 
 private:

@@ -8,7 +8,8 @@ namespace posemeet::server {
 
 using protocol::Json;
 
-ServerStatus::ServerStatus(const ControlService& service, const MediaRelay& relay, const ServerClock& clock)
+ServerStatus::ServerStatus(const ControlService& service, const MediaRelay& relay,
+                           const ServerClock& clock)
     : service_(service), relay_(relay), clock_(clock) {}
 
 Json ServerStatus::health_json(const Connections& c) const {

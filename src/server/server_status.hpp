@@ -20,7 +20,7 @@ public:
 
     // The hub's own counts at the moment of asking.
     struct Connections {
-        std::size_t open = 0;     // WebSockets
+        std::size_t open = 0;  // WebSockets
         std::uint64_t refused = 0;
         std::size_t members_offline = 0;  // WebSocket members within their grace period
         std::size_t members_http = 0;     // members of the HTTP form

@@ -20,7 +20,9 @@ std::string dump(const Json& j) {
     return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-std::shared_ptr<const std::string> to_text(const Json& j) { return std::make_shared<const std::string>(dump(j)); }
+std::shared_ptr<const std::string> to_text(const Json& j) {
+    return std::make_shared<const std::string>(dump(j));
+}
 
 ServiceConfig service_config(const ServerConfig& c) {
     ServiceConfig s;
@@ -36,7 +38,8 @@ ServiceConfig service_config(const ServerConfig& c) {
 signaling_hub::signaling_hub(const ServerConfig& config, SqliteStore& store)
     : config_(config),
       store_(store),
-      service_(service_config(config), [this] { return new_user_id(); }, [this] { return tokens_(); }),
+      service_(
+          service_config(config), [this] { return new_user_id(); }, [this] { return tokens_(); }),
       relay_(service_),
       rooms_(service_, store),
       status_(service_, relay_, clock_),
@@ -68,9 +71,11 @@ std::uint64_t signaling_hub::attach(const std::shared_ptr<websocket_session>& se
                                     const std::string& client_ip) {
     const int from_ip = connections_by_ip_.count(client_ip) ? connections_by_ip_[client_ip] : 0;
     const char* refusal = nullptr;
-    if (config_.max_connections > 0 && peers_.size() >= static_cast<std::size_t>(config_.max_connections))
+    if (config_.max_connections > 0 &&
+        peers_.size() >= static_cast<std::size_t>(config_.max_connections))
         refusal = "the server is full (too many connections), try again later";
-    else if (config_.max_connections_per_address > 0 && from_ip >= config_.max_connections_per_address)
+    else if (config_.max_connections_per_address > 0 &&
+             from_ip >= config_.max_connections_per_address)
         refusal = "too many connections from your address, try again later";
     if (refusal) {
         ++connections_refused_;
@@ -86,7 +91,10 @@ std::uint64_t signaling_hub::attach(const std::shared_ptr<websocket_session>& se
     }
     const std::uint64_t id = next_id_++;
     ++connections_by_ip_[client_ip];
-    peers_.emplace(id, Peer{session, client_ip, {}, TokenBucket(config_.control_rate, config_.control_burst),
+    peers_.emplace(id, Peer{session,
+                            client_ip,
+                            {},
+                            TokenBucket(config_.control_rate, config_.control_burst),
                             TokenBucket(config_.media_rate, config_.media_burst)});
     if (shutting_down_) session->close(websocket::close_code::going_away);
     return id;
@@ -94,7 +102,9 @@ std::uint64_t signaling_hub::attach(const std::shared_ptr<websocket_session>& se
 
 // [SECTION] sending on WebSockets
 
-void signaling_hub::send_json(Peer& peer, const Json& message) { send_text(peer, to_text(message)); }
+void signaling_hub::send_json(Peer& peer, const Json& message) {
+    send_text(peer, to_text(message));
+}
 
 void signaling_hub::send_text(Peer& peer, std::shared_ptr<const std::string> text) {
     if (auto s = peer.session.lock()) s->send(std::move(text), /*binary=*/false, /*control=*/true);
@@ -137,11 +147,13 @@ void signaling_hub::settle(ControlResult& result, const ControlCall& call) {
     const std::int64_t now = clock_.now_ms();
     if (call.event_name.empty() || changes_room_state(call.event_name)) {
         for (const auto& room_id : call.rooms_touched) rooms_.mark_dirty(room_id);
-        if (auto m = members_.find(call.member_touched); m != members_.end()) rooms_.mark_dirty(m->second.room_id);
+        if (auto m = members_.find(call.member_touched); m != members_.end())
+            rooms_.mark_dirty(m->second.room_id);
     }
     rooms_.mark_dirty(result);
     apply_changes(result.changes, call.requester, now, /*departures=*/false);
-    if (Peer* peer = call.requester ? find(call.requester) : nullptr; peer && !result.reply.is_null()) {
+    if (Peer* peer = call.requester ? find(call.requester) : nullptr;
+        peer && !result.reply.is_null()) {
         send_json(*peer, result.reply);
         for (const auto& m : result.backlog) send_json(*peer, m);
     }
@@ -149,7 +161,8 @@ void signaling_hub::settle(ControlResult& result, const ControlCall& call) {
     http_.wake(result.queued_for);
     apply_changes(result.changes, call.requester, now, /*departures=*/true);
     if (call.stats)
-        call.stats->record(call.event_name, call.in_service, ControlCall::Clock::now() - call.started,
+        call.stats->record(call.event_name, call.in_service,
+                           ControlCall::Clock::now() - call.started,
                            protocol::field_or(result.reply, "code", 0) == 200);
 }
 
@@ -161,68 +174,75 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
         if (departures != (ch.kind == MemberChange::Kind::Left)) continue;
         const std::uint64_t peer_id = ch.transport == Transport::WebSocket ? requester : 0;
         switch (ch.kind) {
-        case MemberChange::Kind::Joined: {
-            Member m{ch.room_id, peer_id, 0};
-            const Room* room = service_.find_room(ch.room_id);
-            const UserRecord* me = room ? room->find(ch.user_id) : nullptr;
-            if (room && room->members().size() == 1) store_.room_started(room->record());
-            if (me) m.audit_row = store_.participant_joined(ch.room_id, ch.user_id, me->user_name, now_ms);
-            members_.insert_or_assign(ch.user_id, std::move(m));
-            if (config_.verbose)
-                log_info("user " + ch.user_id + " joined room '" + ch.room_id + "' over " +
-                         (ch.transport == Transport::Http ? "HTTP" : "WebSocket") + " (" +
-                         std::to_string(room ? room->members().size() : 0) + " present)");
-            break;
-        }
-        case MemberChange::Kind::Resumed: {
-            auto it = members_.find(ch.user_id);
-            if (it == members_.end()) break;
-            // Another connection still holding the member (a half-open socket the server
-            // has not noticed yet, or a second tab): it holds nothing now; close it.
-            if (it->second.peer && it->second.peer != peer_id) {
-                if (Peer* old = find(it->second.peer)) {
-                    old->conn = {};
-                    if (auto s = old->session.lock())
-                        s->close(websocket::close_reason(static_cast<websocket::close_code>(kCloseResumedElsewhere), "resumed on another connection"));
+            case MemberChange::Kind::Joined: {
+                Member m{ch.room_id, peer_id, 0};
+                const Room* room = service_.find_room(ch.room_id);
+                const UserRecord* me = room ? room->find(ch.user_id) : nullptr;
+                if (room && room->members().size() == 1) store_.room_started(room->record());
+                if (me)
+                    m.audit_row =
+                        store_.participant_joined(ch.room_id, ch.user_id, me->user_name, now_ms);
+                members_.insert_or_assign(ch.user_id, std::move(m));
+                if (config_.verbose)
+                    log_info("user " + ch.user_id + " joined room '" + ch.room_id + "' over " +
+                             (ch.transport == Transport::Http ? "HTTP" : "WebSocket") + " (" +
+                             std::to_string(room ? room->members().size() : 0) + " present)");
+                break;
+            }
+            case MemberChange::Kind::Resumed: {
+                auto it = members_.find(ch.user_id);
+                if (it == members_.end()) break;
+                // Another connection still holding the member (a half-open socket the server
+                // has not noticed yet, or a second tab): it holds nothing now; close it.
+                if (it->second.peer && it->second.peer != peer_id) {
+                    if (Peer* old = find(it->second.peer)) {
+                        old->conn = {};
+                        if (auto s = old->session.lock())
+                            s->close(websocket::close_reason(
+                                static_cast<websocket::close_code>(kCloseResumedElsewhere),
+                                "resumed on another connection"));
+                    }
                 }
+                it->second.peer = peer_id;
+                if (config_.verbose)
+                    log_info("user " + ch.user_id + " resumed in room '" + ch.room_id + "' over " +
+                             (ch.transport == Transport::Http ? "HTTP" : "WebSocket"));
+                break;
             }
-            it->second.peer = peer_id;
-            if (config_.verbose)
-                log_info("user " + ch.user_id + " resumed in room '" + ch.room_id + "' over " +
-                         (ch.transport == Transport::Http ? "HTTP" : "WebSocket"));
-            break;
-        }
-        case MemberChange::Kind::Offline: {
-            auto it = members_.find(ch.user_id);
-            if (it != members_.end()) it->second.peer = 0;
-            if (config_.verbose)
-                log_info("user " + ch.user_id + " dropped from room '" + ch.room_id + "'; kept for " +
-                         std::to_string(config_.reconnect_grace_ms) + " ms");
-            break;
-        }
-        case MemberChange::Kind::Left: {
-            auto it = members_.find(ch.user_id);
-            if (it != members_.end()) {
-                store_.participant_left(it->second.audit_row, now_ms);
-                // A WebSocket still holding a member that left by other means (its HTTP
-                // twin sent vcLeaveRoom): it holds nothing now. After vcFinishRoom the
-                // core itself answers those connections' next request with 422.
-                if (!ch.meeting_ended && it->second.peer && it->second.peer != requester)
-                    if (Peer* p = find(it->second.peer)) p->conn = {};
-                members_.erase(it);
+            case MemberChange::Kind::Offline: {
+                auto it = members_.find(ch.user_id);
+                if (it != members_.end()) it->second.peer = 0;
+                if (config_.verbose)
+                    log_info("user " + ch.user_id + " dropped from room '" + ch.room_id +
+                             "'; kept for " + std::to_string(config_.reconnect_grace_ms) + " ms");
+                break;
             }
-            rooms_left.insert(ch.room_id);
-            gone.push_back(ch.user_id);
-            if (config_.verbose)
-                log_info("user " + ch.user_id + (ch.meeting_ended ? " is out (meeting ended) of" : " left") +
-                         " room '" + ch.room_id + "'");
-            break;
-        }
+            case MemberChange::Kind::Left: {
+                auto it = members_.find(ch.user_id);
+                if (it != members_.end()) {
+                    store_.participant_left(it->second.audit_row, now_ms);
+                    // A WebSocket still holding a member that left by other means (its HTTP
+                    // twin sent vcLeaveRoom): it holds nothing now. After vcFinishRoom the
+                    // core itself answers those connections' next request with 422.
+                    if (!ch.meeting_ended && it->second.peer && it->second.peer != requester)
+                        if (Peer* p = find(it->second.peer)) p->conn = {};
+                    members_.erase(it);
+                }
+                rooms_left.insert(ch.room_id);
+                gone.push_back(ch.user_id);
+                if (config_.verbose)
+                    log_info("user " + ch.user_id +
+                             (ch.meeting_ended ? " is out (meeting ended) of" : " left") +
+                             " room '" + ch.room_id + "'");
+                break;
+            }
         }
     }
     for (const auto& room_id : rooms_left) {
         const Room* room = service_.find_room(room_id);
-        if (!room || room->ended()) store_.room_ended(room_id, room && room->record().end_time ? room->record().end_time : now_ms);
+        if (!room || room->ended())
+            store_.room_ended(room_id,
+                              room && room->record().end_time ? room->record().end_time : now_ms);
     }
     http_.forget(gone);  // their long-polls answer now (404 / 422)
 }
@@ -250,7 +270,8 @@ void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
             return;
         }
         const auto& request = std::get<protocol::Request>(parsed);
-        call.rooms_touched.push_back(peer->conn.room_id);  // the room it was in, and the one it is in now
+        call.rooms_touched.push_back(
+            peer->conn.room_id);  // the room it was in, and the one it is in now
         const auto handle_start = ControlCall::Clock::now();
         ControlResult result = service_.handle(peer->conn, request, now);
         call.in_service = ControlCall::Clock::now() - handle_start;
@@ -271,17 +292,19 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
     if (!peer) return;
     const std::int64_t mono = ServerClock::mono_ms();
     if (!peer->media.take(mono)) {
-        send_media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", clock_.now_ms(), mono);
+        send_media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped",
+                         clock_.now_ms(), mono);
         return;
     }
     const auto holder = members_.find(peer->conn.user_id);
     const bool holds_member = holder != members_.end() && holder->second.peer == id;
-    const auto refusal = relay_.relay(peer->conn, holds_member, data, size,
-                                      [this](const std::string& user, const std::shared_ptr<const std::string>& packet) {
-                                          auto s = session_of(user);
-                                          if (s) s->send(packet, /*binary=*/true, /*control=*/false);
-                                          return s != nullptr;
-                                      });
+    const auto refusal = relay_.relay(
+        peer->conn, holds_member, data, size,
+        [this](const std::string& user, const std::shared_ptr<const std::string>& packet) {
+            auto s = session_of(user);
+            if (s) s->send(packet, /*binary=*/true, /*control=*/false);
+            return s != nullptr;
+        });
     // Not throttled by the 1/s rule: the media bucket already bounds it, and a client
     // debugging its framing wants every error.
     if (refusal) send_error(*peer, "", refusal->code, refusal->message, clock_.now_ms());
@@ -295,11 +318,15 @@ void signaling_hub::on_oversized(std::uint64_t id, bool binary, std::size_t size
                                 std::to_string(config_.max_message_bytes) + " bytes";
     const std::int64_t mono = ServerClock::mono_ms();
     if (binary) {
-        if (peer->media.take(mono)) send_error(*peer, "", ErrorCode::TooLarge, message, clock_.now_ms());
-        else send_media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", clock_.now_ms(), mono);
+        if (peer->media.take(mono))
+            send_error(*peer, "", ErrorCode::TooLarge, message, clock_.now_ms());
+        else
+            send_media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped",
+                             clock_.now_ms(), mono);
     } else {
-        send_error(*peer, "", peer->control.take(mono) ? ErrorCode::TooLarge : ErrorCode::RateLimited,
-                   message, clock_.now_ms());
+        send_error(*peer, "",
+                   peer->control.take(mono) ? ErrorCode::TooLarge : ErrorCode::RateLimited, message,
+                   clock_.now_ms());
     }
 }
 
@@ -378,8 +405,10 @@ ServerStatus::Connections signaling_hub::connections() const {
         if (m.peer) continue;
         const auto info = service_.member_info(user);
         if (!info) continue;
-        if (info->transport == Transport::Http) ++c.members_http;
-        else ++c.members_offline;
+        if (info->transport == Transport::Http)
+            ++c.members_http;
+        else
+            ++c.members_offline;
     }
     return c;
 }

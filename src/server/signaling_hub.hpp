@@ -45,7 +45,8 @@ public:
     // A WebSocket from `client_ip` finished its handshake; returns its connection id, or 0
     // when it is over --max-connections or --max-connections-per-address: then it is being
     // closed with 1013 ("try again later") and a reason the client can show.
-    std::uint64_t attach(const std::shared_ptr<websocket_session>& session, const std::string& client_ip);
+    std::uint64_t attach(const std::shared_ptr<websocket_session>& session,
+                         const std::string& client_ip);
     // One complete message from connection `id`.
     void on_text(std::uint64_t id, std::string_view text);
     void on_binary(std::uint64_t id, const std::uint8_t* data, std::size_t size);
@@ -118,8 +119,8 @@ private:
     void settle(ControlResult& result, const ControlCall& call);
     // Bookkeeping after the service changed who is a member and where it is attached;
     // `requester` is the connection that made the request (0 for HTTP and timers).
-    void apply_changes(const std::vector<MemberChange>& changes, std::uint64_t requester, std::int64_t now_ms,
-                       bool departures);
+    void apply_changes(const std::vector<MemberChange>& changes, std::uint64_t requester,
+                       std::int64_t now_ms, bool departures);
     ServerStatus::Connections connections() const;
     std::string new_user_id();
 
@@ -134,7 +135,7 @@ private:
     ServerStatus status_;
     HttpForm http_;
     std::map<std::uint64_t, Peer> peers_;
-    std::unordered_map<std::string, Member> members_;  // user_id -> member
+    std::unordered_map<std::string, Member> members_;         // user_id -> member
     std::unordered_map<std::string, int> connections_by_ip_;  // open WebSockets per client address
     std::uint64_t connections_refused_ = 0;
     std::int64_t last_refusal_log_ms_ = -1000000;
