@@ -195,7 +195,7 @@ void http_session::serve_rts(const request_type& req, std::string_view path) {
                              api_error(protocol::ErrorCode::BadInput,
                                        "POST a JSON body {event_name, content} to " + std::string(kMessagePath)),
                              true);
-        auto answer = hub_.http_message(req.body(), client_);
+        auto answer = hub_.http_form().message(req.body(), client_);
         return send_json(req, static_cast<http::status>(answer.status), answer.body, true);
     }
     if (req.method() != http::verb::get)
@@ -227,13 +227,13 @@ void http_session::serve_events(const request_type& req) {
         }
     }
     bool wait = false;
-    auto answer = hub_.http_events(query, client_, /*charge=*/true, wait);
+    auto answer = hub_.http_form().events(query, client_, /*charge=*/true, wait);
     if (!wait || wait_ms == 0) return send_json(req, static_cast<http::status>(answer.status), answer.body, true);
 
     // Nothing queued: hold the request until an inform is queued for the member, or wait_ms.
     const std::uint64_t gen = ++poll_gen_;
     std::weak_ptr<http_session> weak = shared_from_this();
-    const std::uint64_t waiter = hub_.add_waiter(query.user_id, [weak, gen] {
+    const std::uint64_t waiter = hub_.http_form().add_waiter(query.user_id, [weak, gen] {
         if (auto self = weak.lock())
             net::post(self->stream_.get_executor(), [self, gen] { self->finish_poll(gen); });
     });
@@ -248,10 +248,10 @@ void http_session::finish_poll(std::uint64_t gen) {
     if (!poll_ || gen != poll_gen_) return;
     HeldPoll held = std::move(*poll_);
     poll_.reset();
-    hub_.remove_waiter(held.query.user_id, held.waiter);
+    hub_.http_form().remove_waiter(held.query.user_id, held.waiter);
     poll_timer_.cancel();
     bool wait = false;
-    auto answer = hub_.http_events(held.query, client_, /*charge=*/false, wait);
+    auto answer = hub_.http_form().events(held.query, client_, /*charge=*/false, wait);
     send_json(parser_->get(), static_cast<http::status>(answer.status), answer.body, true);
 }
 

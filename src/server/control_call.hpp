@@ -1,0 +1,40 @@
+// What a caller of the ControlService hands the hub along with the result, so that the
+// steps every call needs afterwards (rooms to write, arrivals, informs, departures, time
+// spent) are done in one place: signaling_hub::settle.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/control_service.hpp"
+
+namespace posemeet::server {
+
+class OperationStats;
+
+struct ControlCall {
+    using Clock = std::chrono::steady_clock;
+    // The WebSocket connection that asked: it gets the reply (and a resumed member's backlog)
+    // before any inform. 0 = nobody to answer on a socket (HTTP answers itself; timers, closes).
+    std::uint64_t requester = 0;
+    // Rooms whose state the call may have changed besides those named in result.changes,
+    // and a member (HTTP form) whose room, as the hub's books have it, is one of them. For a
+    // request they are written only if its kind changes room state (changes_room_state).
+    std::vector<std::string> rooms_touched;
+    std::string member_touched;
+    // A request: its kind, and where its time goes (GET /api/v1/stats). Empty / null for
+    // closes and timers.
+    OperationStats* stats = nullptr;
+    std::string_view event_name;
+    Clock::time_point started{};   // the message arrived
+    Clock::duration in_service{};  // of which inside the ControlService
+};
+
+// The hub's settle, for the pieces beside it that call the service themselves.
+using SettleFn = std::function<void(ControlResult& result, const ControlCall& call)>;
+
+}  // namespace posemeet::server

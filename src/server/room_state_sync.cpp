@@ -1,0 +1,72 @@
+// See room_state_sync.hpp.
+#include "server/room_state_sync.hpp"
+
+#include "core/protocol.hpp"
+#include "server/log.hpp"
+#include "server/sqlite_store.hpp"
+
+namespace posemeet::server {
+
+bool changes_room_state(std::string_view event_name) {
+    // Reads and WebRTC signaling leave the room as it was (a resume is a change: marked).
+    return event_name != "vcGetUserList" && event_name != "vcResync" && event_name != "vcSignal";
+}
+
+RoomStateSync::RoomStateSync(ControlService& service, SqliteStore& store)
+    : service_(service), store_(store) {}
+
+void RoomStateSync::restore(std::int64_t now_ms, std::int64_t grace_ms,
+                            std::vector<MemberChange>& arrivals) {
+    std::size_t rooms = 0, members = 0;
+    for (const auto& [room_id, text] : store_.load_room_states()) {
+        std::vector<MemberChange> changes;
+        std::string error;
+        const protocol::Json state =
+            protocol::Json::parse(text, nullptr, /*allow_exceptions=*/false);
+        if (!service_.import_room(state, now_ms, changes, error)) {
+            log_warn("stored room '" + room_id + "' not restored: " + error);
+            store_.forget_room_state(room_id);
+            continue;
+        }
+        persisted_rooms_.insert(room_id);
+        if (const Room* room = service_.find_room(room_id); room && !room->ended())
+            store_.room_started(room->record());
+        ++rooms;
+        members += changes.size();
+        arrivals.insert(arrivals.end(), changes.begin(), changes.end());
+    }
+    if (rooms > 0)
+        log_info("restored " + std::to_string(rooms) + " room(s) with " + std::to_string(members) +
+                 " member(s) from the store; they have " + std::to_string(grace_ms / 1000) +
+                 " s to reconnect");
+}
+
+void RoomStateSync::mark_dirty(const std::string& room_id) {
+    if (!room_id.empty() && !stopped_ && store_.is_open()) dirty_rooms_.insert(room_id);
+}
+
+void RoomStateSync::mark_dirty(const ControlResult& result) {
+    for (const auto& ch : result.changes) mark_dirty(ch.room_id);
+}
+
+void RoomStateSync::persist(std::int64_t now_ms) {
+    // Ended rooms past their retention go without a change to mark: catch them here.
+    for (const auto& room_id : persisted_rooms_)
+        if (!service_.find_room(room_id)) mark_dirty(room_id);
+    for (const auto& room_id : dirty_rooms_) {
+        if (auto state = service_.export_room(room_id)) {
+            store_.save_room_state(room_id, state->dump(), now_ms);
+            persisted_rooms_.insert(room_id);
+        } else if (persisted_rooms_.erase(room_id)) {
+            store_.forget_room_state(room_id);
+        }
+    }
+    dirty_rooms_.clear();
+}
+
+void RoomStateSync::stop(std::int64_t now_ms) {
+    persist(now_ms);
+    stopped_ = true;
+}
+
+}  // namespace posemeet::server

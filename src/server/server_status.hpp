@@ -1,0 +1,42 @@
+// What the server tells operators: the bodies of GET /healthz (alive, rooms, members by
+// how they are attached), GET /api/v1/rooms (every room with its members) and
+// GET /api/v1/stats (time per control operation per transport, connections, media relay
+// counters). Owns the per-transport operation stats that the control paths record into.
+#pragma once
+
+#include <cstdint>
+
+#include "core/control_service.hpp"
+#include "server/operation_stats.hpp"
+
+namespace posemeet::server {
+
+class MediaRelay;
+class ServerClock;
+
+class ServerStatus {
+public:
+    ServerStatus(const ControlService& service, const MediaRelay& relay, const ServerClock& clock);
+
+    // The hub's own counts at the moment of asking.
+    struct Connections {
+        std::size_t open = 0;  // WebSockets
+        std::uint64_t refused = 0;
+        std::size_t members_offline = 0;  // WebSocket members within their grace period
+        std::size_t members_http = 0;     // members of the HTTP form
+    };
+    protocol::Json health_json(const Connections& c) const;
+    protocol::Json rooms_json() const;
+    protocol::Json stats_json(const Connections& c) const;
+
+    OperationStats& websocket_ops() { return ws_ops_; }
+    OperationStats& http_ops() { return http_ops_; }
+
+private:
+    const ControlService& service_;
+    const MediaRelay& relay_;
+    const ServerClock& clock_;
+    OperationStats ws_ops_, http_ops_;  // time per operation, per transport
+};
+
+}  // namespace posemeet::server
