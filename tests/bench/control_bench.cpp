@@ -485,7 +485,7 @@ int main(int argc, char** argv) {
     std::optional<posemeet::WsUrl> base_url;
     if (url && !o.baseline_url.empty()) base_url = posemeet::parse_ws_url(o.baseline_url, error);
     if (!url || (!o.baseline_url.empty() && !base_url)) {
-        std::fprintf(stderr, "%s\n", error.c_str());
+        std::fprintf(stderr, "--url / --baseline-url: %s\n", error.c_str());
         return 2;
     }
     if (o.room_size > 16)
