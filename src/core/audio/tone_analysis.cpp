@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/percentile.hpp"
+
 namespace posemeet::audio {
 namespace {
 constexpr double kTwoPi = 6.283185307179586476925286766559;
@@ -40,6 +42,29 @@ std::vector<float> make_tone(float frequency_hz, float amplitude, std::size_t sa
     for (std::size_t n = 0; n < samples; ++n) {
         out[n] = static_cast<float>(amplitude * std::sin(w * static_cast<double>(n) + phase));
     }
+    return out;
+}
+
+ToneProbeSummary summarize_probed_frames(const std::vector<ProbedFrame>& frames,
+                                         std::size_t probe_count) {
+    ToneProbeSummary out;
+    out.frames = frames.size();
+    std::vector<std::vector<double>> magnitudes_at(probe_count);
+    bool speech_started = false;
+    int gap = 0;
+    for (const ProbedFrame& f : frames) {
+        for (std::size_t k = 0; k < probe_count && k < f.magnitudes.size(); ++k)
+            magnitudes_at[k].push_back(f.magnitudes[k]);
+        if (f.concealed) ++out.concealed_frames;
+        if (f.rms_dbfs > kAudibleRmsDbfs) {
+            ++out.audible_frames;
+            speech_started = true;
+            gap = 0;
+        } else if (speech_started) {
+            out.longest_gap_frames = std::max(out.longest_gap_frames, ++gap);
+        }
+    }
+    for (auto& m : magnitudes_at) out.median_magnitudes.push_back(percentile(std::move(m), 0.5));
     return out;
 }
 

@@ -1,0 +1,130 @@
+// See bot_runner.hpp.
+#include "app/bot/bot_runner.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <string>
+
+#include "app/bot/bot_report.hpp"
+
+namespace posemeet::bot {
+
+using protocol::Json;
+
+BotRunner::BotRunner(boost::asio::io_context& io, BotOptions options, std::vector<float> audio_in)
+    : options_(std::move(options)), tick_timer_(io), signals_(io, SIGINT, SIGTERM) {
+    SessionConfig config;
+    config.server_url = options_.url;
+    config.force_relay = true;  // no WebRTC on native anyway
+    config.pose_rate_hz = options_.pose_rate_hz;
+    config.join_with_mic = options_.mic;
+    AudioEngineConfig audio_config;
+    audio_config.test_loss = options_.test_loss;
+    audio_config.test_jitter_ms = static_cast<int>(options_.test_jitter_ms);
+    for (int i = 0; i < options_.count; ++i) {
+        auto bot = std::make_unique<Bot>();
+        bot->name = i == 0 ? options_.name : options_.name + " " + std::to_string(i + 1);
+        const int room_index = options_.room_size > 0 ? i / options_.room_size : 0;
+        bot->room = room_index == 0 ? options_.room : options_.room + "-" + std::to_string(room_index + 1);
+        bot->socket = std::make_unique<BeastSignalingSocket>(io);
+        bot->session = std::make_unique<MeetingSession>(config, *bot->socket, nullptr, clock_);
+        bot->audio = std::make_unique<AudioEngine>(*bot->session, audio_config);
+        if (!options_.audio_probe.empty()) bot->audio->start_tap(options_.audio_probe);
+        bot->audio_device = std::make_unique<FileAudioDevice>(
+            *bot->audio, clock_, audio_in, /*record=*/i == 0 && !options_.audio_out.empty());
+        Bot* b = bot.get();
+        const bool quiet = options_.quiet;
+        b->session->set_event_listener([b, quiet](const std::string& event, const Json& data) {
+            // --quiet still reports a failed join: it decides the exit code.
+            if (!quiet || (event == "status" && data.value("status", std::string()) == "failed"))
+                log_event(b->name, event, data);
+        });
+        bots_.push_back(std::move(bot));
+    }
+}
+
+void BotRunner::start() {
+    const int rooms = options_.room_size > 0 ? (options_.count + options_.room_size - 1) / options_.room_size : 1;
+    std::fprintf(stderr, "posemeet-bot: %d bot%s -> %s room '%s'%s%s\n", options_.count,
+                 options_.count == 1 ? "" : "s", options_.url.c_str(), options_.room.c_str(),
+                 rooms > 1 ? (" (+" + std::to_string(rooms - 1) + " more)").c_str() : "",
+                 options_.duration_s > 0 ? "" : " (until SIGINT/SIGTERM)");
+    start_ms_ = clock_.now_ms();
+    next_stats_ms_ = start_ms_ + options_.stats_interval_s * 1000.0;
+    signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        std::fprintf(stderr, "posemeet-bot: %s, leaving\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        shutdown();
+    });
+    next_tick_ = std::chrono::steady_clock::now();
+    on_tick();
+}
+
+void BotRunner::on_tick() {
+    const double now = clock_.now_ms();
+    const double elapsed_ms = now - start_ms_;
+    bool any_alive = false;
+    for (std::size_t i = 0; i < bots_.size(); ++i) {
+        Bot& b = *bots_[i];
+        if (!b.started && elapsed_ms >= static_cast<double>(i) * options_.join_interval_ms) {
+            b.started = true;
+            b.rates.since_ms = now;
+            b.session->join(b.room, b.name);
+        }
+        b.session->tick();
+        if (b.started) b.audio_device->pump();
+        if (!b.started || b.session->status() != ConnectionStatus::Failed) any_alive = true;
+    }
+    if (options_.stats_interval_s > 0 && now >= next_stats_ms_) {
+        print_stats_lines(bots_, options_, clock_.now_ms(), start_ms_, false);
+        next_stats_ms_ += options_.stats_interval_s * 1000.0;
+        if (next_stats_ms_ <= now) next_stats_ms_ = now + options_.stats_interval_s * 1000.0;
+    }
+    if (!any_alive) {
+        std::fprintf(stderr, "posemeet-bot: every bot failed to join\n");
+        return shutdown();
+    }
+    if (options_.duration_s > 0 && elapsed_ms >= options_.duration_s * 1000.0) {
+        std::fprintf(stderr, "posemeet-bot: %.1f s elapsed, leaving\n", options_.duration_s);
+        return shutdown();
+    }
+    // Fixed cadence; after a stall, resume from now instead of bursting to catch up.
+    const auto period = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+        std::chrono::duration<double, std::milli>(options_.tick_ms));
+    next_tick_ += period;
+    const auto steady_now = std::chrono::steady_clock::now();
+    if (next_tick_ <= steady_now) next_tick_ = steady_now + period;
+    tick_timer_.expires_at(next_tick_);
+    tick_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && !stopping_) on_tick();
+    });
+}
+
+void BotRunner::shutdown() {
+    if (stopping_) return;
+    stopping_ = true;
+    tick_timer_.cancel();
+    boost::system::error_code ignored;
+    signals_.cancel(ignored);
+    signals_.clear(ignored);  // a second Ctrl-C kills the process the default way
+    print_stats_lines(bots_, options_, clock_.now_ms(), start_ms_, true);
+    write_recording();
+    for (auto& b : bots_) {
+        if (b->session->status() == ConnectionStatus::Failed) any_failed_ = true;
+        b->session->leave();
+    }
+}
+
+void BotRunner::write_recording() {
+    if (options_.audio_out.empty() || bots_.empty()) return;
+    std::string error;
+    const auto& samples = bots_.front()->audio_device->recording();
+    if (write_wav_file_48k_mono(options_.audio_out, samples, error))
+        std::fprintf(stderr, "posemeet-bot: wrote %.1f s of what %s heard to %s\n",
+                     static_cast<double>(samples.size()) / 48000.0, bots_.front()->name.c_str(),
+                     options_.audio_out.c_str());
+    else
+        std::fprintf(stderr, "posemeet-bot: %s\n", error.c_str());
+}
+
+}  // namespace posemeet::bot
