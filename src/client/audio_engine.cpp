@@ -45,6 +45,22 @@ AudioEngine::AudioEngine(MeetingSession& session, AudioEngineConfig config)
 
 AudioEngine::~AudioEngine() { session_.set_audio_listener({}); }
 
+void AudioEngine::attach_device(AudioDevice& device) {
+    std::weak_ptr<bool> alive = alive_;
+    AudioDevice::Handlers h;
+    h.on_capture = [this, alive](const float* samples, std::size_t count, std::uint32_t end_media_ms) {
+        if (!alive.expired()) on_capture(samples, count, end_media_ms);
+    };
+    h.on_capture_stopped = [this, alive] {
+        if (!alive.expired()) capture_stopped();
+    };
+    h.next_playback_frame = [this, alive](double playout_delay_ms) -> const au::AudioFrame& {
+        static const au::AudioFrame kSilence{};  // not silence_: that one went with the engine
+        return alive.expired() ? kSilence : next_playback_frame(playout_delay_ms);
+    };
+    device.set_handlers(std::move(h));
+}
+
 // [SECTION] capture -> packets
 
 void AudioEngine::on_capture(const float* samples, std::size_t count, std::uint32_t end_media_ms) {

@@ -5,9 +5,10 @@
 // volume, and measures what the UI and tests show: input level, who is speaking, the
 // active speaker, jitter-buffer depth, loss recovery and mouth-to-ear latency.
 //
-// The platform drives it: the web client from AudioWorklet capture and a playback timer,
-// the native bot from WAV files. Both call on_capture() with 48 kHz mono samples and
-// next_playback_frame() once per 20 ms of audio to play.
+// The platform drives it through an AudioDevice (client/audio_device.hpp; the browser's
+// microphone and speaker, or the bot's WAV files) given to attach_device(): the device
+// calls on_capture() with 48 kHz mono samples and next_playback_frame() once per 20 ms of
+// audio to play.
 #pragma once
 
 #include <cstdint>
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "client/audio_device.hpp"
 #include "client/meeting_session.hpp"
 #include "core/audio/audio_format.hpp"
 #include "core/audio/audio_receiver.hpp"
@@ -51,6 +53,10 @@ public:
     ~AudioEngine();
     AudioEngine(const AudioEngine&) = delete;
     AudioEngine& operator=(const AudioEngine&) = delete;
+
+    // From now on `device` drives this engine: its capture comes in, its speaker asks for
+    // frames. The device may outlive the engine (its handlers then do nothing).
+    void attach_device(AudioDevice& device);
 
     // Microphone samples (48 kHz mono, any chunk size). `end_media_ms` is the media-clock
     // time of the last sample; packets are stamped with their first sample's time, the

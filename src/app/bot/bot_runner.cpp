@@ -31,7 +31,9 @@ BotRunner::BotRunner(boost::asio::io_context& io, BotOptions options, std::vecto
         bot->audio = std::make_unique<AudioEngine>(*bot->session, audio_config);
         if (!options_.audio_probe.empty()) bot->audio->start_tap(options_.audio_probe);
         bot->audio_device = std::make_unique<FileAudioDevice>(
-            *bot->audio, clock_, audio_in, /*record=*/i == 0 && !options_.audio_out.empty());
+            clock_, audio_in, /*record=*/i == 0 && !options_.audio_out.empty());
+        bot->audio->attach_device(*bot->audio_device);
+        bot->audio_device->start_capture({});  // the --audio-in file, when there is one
         Bot* b = bot.get();
         const bool quiet = options_.quiet;
         b->session->set_event_listener([b, quiet](const std::string& event, const Json& data) {

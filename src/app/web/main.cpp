@@ -43,7 +43,7 @@ struct App {
     std::unique_ptr<web::WebPeerLinkFactory> peers;
     std::unique_ptr<MeetingSession> session;
     std::unique_ptr<AudioEngine> audio;
-    std::unique_ptr<web::WebAudioDevice> audio_device;
+    std::unique_ptr<AudioDevice> audio_device;  // web::WebAudioDevice
     bool mic_requested = false;  // asked for the microphone once, at the first join
     render::SkeletonRenderer renderer;
     ui::MeetingUi ui;
@@ -134,13 +134,13 @@ ui::MeetingView build_view(App& app) {
         v.sharer_name = sharer->user_name;
     v.share_type = c.share_type;
     v.ended = m.ended();
-    const web::WebAudioDevice& audio = *app.audio_device;
-    v.mic_state = web::to_string(audio.mic_state());
-    v.mic_message = audio.mic_message();
+    const AudioDeviceState audio = app.audio_device->state();
+    v.mic_state = to_string(audio.mic);
+    v.mic_message = audio.mic_message;
     v.input_level_dbfs = app.audio->input_level_dbfs();
-    v.input_device = audio.device_id();
-    for (const auto& d : audio.devices()) v.input_devices.push_back({d.id, d.label});
-    v.audio_waits_for_click = !audio.playback_running() && s.status() == ConnectionStatus::Joined;
+    v.input_device = audio.input_device;
+    for (const auto& d : audio.input_devices) v.input_devices.push_back({d.id, d.label});
+    v.audio_waits_for_click = !audio.playback_running && s.status() == ConnectionStatus::Joined;
     for (const ChatMessage& msg : m.chat()) {
         const UserRecord* to = msg.to_user_id.empty() ? nullptr : s.find_user(msg.to_user_id);
         v.chat.push_back({msg.user_name, msg.to_user_id.empty() ? "" : (to ? to->user_name : "?"), msg.message,
@@ -251,16 +251,7 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
                    {"draw_calls", app.renderer.last_draw_calls()}};
     j["server_url"] = app.config.server_url;
     j["audio"] = app.audio->state_json();
-    auto& d = *app.audio_device;
-    j["audio"]["mic_state"] = posemeet::web::to_string(d.mic_state());
-    j["audio"]["mic_message"] = d.mic_message();
-    j["audio"]["input_device"] = d.device_id();
-    auto devices = posemeet::protocol::Json::array();
-    for (const auto& dev : d.devices()) devices.push_back({{"id", dev.id}, {"label", dev.label}});
-    j["audio"]["input_devices"] = std::move(devices);
-    j["audio"]["playback_running"] = d.playback_running();
-    j["audio"]["speaker_queue_ms"] = d.speaker_queue_ms();
-    j["audio"]["underruns"] = d.underruns();
+    j["audio"].update(posemeet::to_json(app.audio_device->state()));
     buffer = j.dump();
     return buffer.c_str();
 }
@@ -348,13 +339,14 @@ int main() {
     ac.test_loss = app.config.test_loss;
     ac.test_jitter_ms = static_cast<int>(app.config.test_jitter_ms);
     app.audio = std::make_unique<AudioEngine>(*app.session, ac);
-    app.audio_device = std::make_unique<web::WebAudioDevice>(*app.audio, app.clock, app.config.audio_processing);
+    app.audio_device = std::make_unique<web::WebAudioDevice>(app.clock, app.config.audio_processing);
+    app.audio->attach_device(*app.audio_device);
     app.session->set_event_listener([](const std::string& name, const protocol::Json& data) {
         // The microphone opens when we get into a meeting (the browser asks once) and is
         // released when we are out of it, so the browser's recording indicator goes off.
         if (name == "joined" && g_app->config.audio && !g_app->mic_requested) {
             g_app->mic_requested = true;
-            g_app->audio_device->start_capture(g_app->audio_device->device_id());
+            g_app->audio_device->start_capture(g_app->audio_device->state().input_device);
         } else if ((name == "left" || name == "ended" || name == "replaced") && g_app->mic_requested) {
             g_app->mic_requested = false;
             g_app->audio_device->stop_capture();

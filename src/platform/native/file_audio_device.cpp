@@ -53,8 +53,26 @@ bool write_wav_file_48k_mono(const std::string& path, const std::vector<float>& 
     return true;
 }
 
-FileAudioDevice::FileAudioDevice(AudioEngine& engine, const Clock& clock, std::vector<float> input, bool record)
-    : engine_(engine), clock_(clock), input_(std::move(input)), record_(record) {}
+FileAudioDevice::FileAudioDevice(const Clock& clock, std::vector<float> input, bool record)
+    : clock_(clock), input_(std::move(input)), record_(record) {}
+
+void FileAudioDevice::start_capture(const std::string& /*device_id*/) {
+    mic_state_ = input_.empty() ? MicState::NoDevice : MicState::Live;
+    if (mic_state_ != MicState::Live && handlers_.on_capture_stopped) handlers_.on_capture_stopped();
+}
+
+void FileAudioDevice::stop_capture() {
+    mic_state_ = MicState::Off;
+    if (handlers_.on_capture_stopped) handlers_.on_capture_stopped();
+}
+
+AudioDeviceState FileAudioDevice::state() const {
+    AudioDeviceState s;
+    s.mic = mic_state_;
+    s.mic_message = mic_message(mic_state_, MicState::Off, "");
+    s.playback_running = true;
+    return s;
+}
 
 void FileAudioDevice::pump() {
     const double now = clock_.now_ms();
@@ -62,7 +80,7 @@ void FileAudioDevice::pump() {
     if (now - next_frame_ms_ > kMaxCatchUpFrames * au::kFrameMs) next_frame_ms_ = now - au::kFrameMs;
     while (next_frame_ms_ <= now) {
         next_frame_ms_ += au::kFrameMs;
-        if (!input_.empty()) {
+        if (mic_state_ == MicState::Live && handlers_.on_capture) {
             au::AudioFrame frame;
             for (float& s : frame) {
                 s = input_[input_pos_];
@@ -70,9 +88,10 @@ void FileAudioDevice::pump() {
             }
             // The frame's last sample is "captured" at its scheduled end time.
             const auto late = static_cast<std::uint32_t>(now - next_frame_ms_ + au::kFrameMs);
-            engine_.on_capture(frame.data(), frame.size(), clock_.media_time_ms() - late);
+            handlers_.on_capture(frame.data(), frame.size(), clock_.media_time_ms() - late);
         }
-        const au::AudioFrame& out = engine_.next_playback_frame(0);
+        if (!handlers_.next_playback_frame) continue;
+        const au::AudioFrame& out = handlers_.next_playback_frame(0);
         ++frames_played_;
         if (record_) recording_.insert(recording_.end(), out.begin(), out.end());
     }

@@ -1,13 +1,21 @@
 // Thin browser glue for audio (used by web_audio_device.cpp): one 48 kHz AudioContext, a
 // capture AudioWorklet fed by getUserMedia that hands 20 ms blocks to C++, and a playback
-// AudioWorklet that plays the 20 ms frames C++ mixes. Codec, jitter buffer and mixing are
-// in C++; this file only moves samples and reports device state.
+// AudioWorklet that plays the 20 ms frames C++ mixes. Codec, jitter buffer, mixing and every
+// word the user reads are in C++; this file only moves samples and reports device state.
 //
-// Memory: samples passed to C++ live in a buffer malloc'ed once here; C++ copies them.
+// Memory: samples passed to C++ live in a buffer malloc'ed once here (freed by
+// pm_audio_release); strings passed to C++ are malloc'ed and freed here around the
+// synchronous callback. C++ copies what it keeps. Pointers C++ passes in stay C++'s.
+(function() {
 var LibraryPoseMeetAudio = {
   $PMAUDIO: {
+    // Mirrors enum class MicState in src/client/audio_device.hpp, names and values
+    // (tests/unit/web_glue_tables_test.cpp checks it). Always report a state through it.
+    MicState: {Off: 0, Asking: 1, Live: 2, Denied: 3, NoDevice: 4, Error: 5},
+
     ctx: null, capture: null, playback: null, stream: null, source: null,
-    ud: 0, onCapture: 0, onMicState: 0, onDevices: 0, onPlaybackTick: 0,
+    ud: 0,  // the WebAudioDevice; 0 once released: late callbacks are dropped
+    onCapture: 0, onMicState: 0, onDevices: 0, onPlaybackTick: 0,
     processing: true, buffer: 0, bufferSamples: 0,
     playedUntil: 0,  // context time (s) up to which frames have been queued
     underruns: 0,
@@ -60,8 +68,10 @@ var LibraryPoseMeetAudio = {
       try { fn(ptr); } finally { _free(ptr); }
     },
 
-    micState: function(state, message) {
-      PMAUDIO.withCString(message || '', function(p) {
+    // `detail`: the device's label when Live, the browser's error text for Error.
+    micState: function(state, detail) {
+      if (!PMAUDIO.ud) return;
+      PMAUDIO.withCString(detail || '', function(p) {
         {{{ makeDynCall('viii', 'PMAUDIO.onMicState') }}}(PMAUDIO.ud, state, p);
       });
     },
@@ -81,7 +91,7 @@ var LibraryPoseMeetAudio = {
             {numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1]});
         node.port.onmessage = function(e) {
           PMAUDIO.underruns = e.data;
-          {{{ makeDynCall('vi', 'PMAUDIO.onPlaybackTick') }}}(PMAUDIO.ud);
+          if (PMAUDIO.ud) {{{ makeDynCall('vi', 'PMAUDIO.onPlaybackTick') }}}(PMAUDIO.ud);
         };
         node.connect(ctx.destination);
         resume();
@@ -92,8 +102,10 @@ var LibraryPoseMeetAudio = {
     listDevices: function() {
       if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
       navigator.mediaDevices.enumerateDevices().then(function(list) {
+        if (!PMAUDIO.ud) return;
+        // An empty label (not allowed to see it yet) is named in C++.
         var inputs = list.filter(function(d) { return d.kind === 'audioinput'; })
-                         .map(function(d, i) { return {id: d.deviceId, label: d.label || ('Microphone ' + (i + 1))}; });
+                         .map(function(d) { return {id: d.deviceId, label: d.label}; });
         PMAUDIO.withCString(JSON.stringify(inputs), function(p) {
           {{{ makeDynCall('vii', 'PMAUDIO.onDevices') }}}(PMAUDIO.ud, p);
         });
@@ -101,7 +113,7 @@ var LibraryPoseMeetAudio = {
     },
   },
 
-  // cb: onCapture(ud, ptr, count, endWallMs), onMicState(ud, state, messagePtr),
+  // cb: onCapture(ud, ptr, count, endWallMs), onMicState(ud, state, detailPtr),
   //     onDevices(ud, jsonPtr), onPlaybackTick(ud)
   pm_audio_init__deps: ['$PMAUDIO', 'malloc', 'free'],
   pm_audio_init: function(ud, onCapture, onMicState, onDevices, onPlaybackTick, processing) {
@@ -118,15 +130,27 @@ var LibraryPoseMeetAudio = {
     PMAUDIO.ensureContext().catch(function(e) { console.warn('PoseMeet: no audio output (' + e.message + ')'); });
   },
 
-  // Mic states (web_audio_device.hpp): 1 asking, 2 live, 3 denied, 4 no device, 5 error.
+  // The WebAudioDevice goes: release the microphone and drop every later callback. The
+  // context and the playback worklet stay (one per page; a new device reuses them).
+  pm_audio_release__deps: ['$PMAUDIO', 'pm_audio_stop_tracks', 'free'],
+  pm_audio_release: function() {
+    _pm_audio_stop_tracks();
+    if (navigator.mediaDevices && navigator.mediaDevices.removeEventListener)
+      navigator.mediaDevices.removeEventListener('devicechange', PMAUDIO.listDevices);
+    PMAUDIO.ud = 0;
+    if (PMAUDIO.buffer) _free(PMAUDIO.buffer);
+    PMAUDIO.buffer = 0;
+  },
+
   pm_audio_start_capture__deps: ['$PMAUDIO', 'pm_audio_stop_tracks'],
   pm_audio_start_capture: function(deviceIdPtr) {
     var deviceId = UTF8ToString(deviceIdPtr);
+    var MicState = PMAUDIO.MicState;
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      PMAUDIO.micState(5, 'This browser cannot use a microphone here (a secure https:// page is needed)');
+      PMAUDIO.micState(MicState.Error, '');  // no detail: no microphone API on this page (not https)
       return;
     }
-    PMAUDIO.micState(1, '');
+    PMAUDIO.micState(MicState.Asking, '');
     var generation = ++PMAUDIO.generation;  // a later start or a stop supersedes this one
     var p = PMAUDIO.processing;
     var constraints = {audio: {channelCount: 1, echoCancellation: p, noiseSuppression: p, autoGainControl: p}};
@@ -143,7 +167,7 @@ var LibraryPoseMeetAudio = {
       PMAUDIO.source = ctx.createMediaStreamSource(stream);
       var node = PMAUDIO.capture = new AudioWorkletNode(ctx, 'pm-capture', {numberOfInputs: 1, numberOfOutputs: 0});
       node.port.onmessage = function(e) {
-        if (PMAUDIO.capture !== node) return;
+        if (PMAUDIO.capture !== node || !PMAUDIO.ud) return;
         var s = e.data.samples;
         // The block's last sample in wall-clock time: now, less how far the audio clock
         // has moved on since (the message may have waited for a busy page).
@@ -153,19 +177,20 @@ var LibraryPoseMeetAudio = {
       };
       PMAUDIO.source.connect(node);
       stream.getAudioTracks().forEach(function(t) {
-        t.onended = function() { if (PMAUDIO.stream === stream) PMAUDIO.micState(4, 'The microphone was disconnected'); };
+        // C++ words a NoDevice that follows Live as "disconnected".
+        t.onended = function() { if (PMAUDIO.stream === stream) PMAUDIO.micState(MicState.NoDevice, ''); };
       });
-      PMAUDIO.micState(2, stream.getAudioTracks()[0] ? stream.getAudioTracks()[0].label : '');
+      PMAUDIO.micState(MicState.Live, stream.getAudioTracks()[0] ? stream.getAudioTracks()[0].label : '');
       PMAUDIO.listDevices();
     }).catch(function(e) {
       if (generation !== PMAUDIO.generation) return;
       var name = e && e.name;
       if (name === 'NotAllowedError' || name === 'SecurityError')
-        PMAUDIO.micState(3, 'Microphone access is blocked: allow it in the browser\u2019s site settings to speak');
+        PMAUDIO.micState(MicState.Denied, '');
       else if (name === 'NotFoundError' || name === 'OverconstrainedError')
-        PMAUDIO.micState(4, 'No microphone found: you can listen and chat');
-      else
-        PMAUDIO.micState(5, 'Could not start the microphone: ' + (e && e.message ? e.message : e));
+        PMAUDIO.micState(MicState.NoDevice, '');
+      else  // never an empty detail here: that would read as "no microphone API"
+        PMAUDIO.micState(MicState.Error, String((e && e.message) || name || e || 'unknown'));
     });
   },
 
@@ -209,3 +234,4 @@ var LibraryPoseMeetAudio = {
 
 autoAddDeps(LibraryPoseMeetAudio, '$PMAUDIO');
 mergeInto(LibraryManager.library, LibraryPoseMeetAudio);
+})();

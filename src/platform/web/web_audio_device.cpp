@@ -1,4 +1,5 @@
-// See web_audio_device.hpp.
+// See web_audio_device.hpp. JS calls back through static trampolines with this object as
+// user data; strings and samples it hands over are JS's and only valid during the call.
 #include "platform/web/web_audio_device.hpp"
 
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@ extern "C" {
 void pm_audio_init(void* ud, void (*on_capture)(void*, float*, int, double),
                    void (*on_mic_state)(void*, int, const char*), void (*on_devices)(void*, const char*),
                    void (*on_playback_tick)(void*), int processing);
+void pm_audio_release();
 void pm_audio_start_capture(const char* device_id);
 void pm_audio_stop_tracks();
 double pm_audio_queued_ms();
@@ -29,23 +31,12 @@ constexpr double kSpeakerQueueMs = 60;
 constexpr int kMaxFramesPerPump = 10;
 }  // namespace
 
-const char* to_string(MicState s) {
-    switch (s) {
-        case MicState::Off: return "off";
-        case MicState::Asking: return "asking";
-        case MicState::Live: return "live";
-        case MicState::Denied: return "denied";
-        case MicState::NoDevice: return "no_device";
-        case MicState::Error: return "error";
-    }
-    return "?";
-}
-
-WebAudioDevice::WebAudioDevice(AudioEngine& engine, const Clock& clock, bool processing)
-    : engine_(engine), clock_(clock) {
+WebAudioDevice::WebAudioDevice(const Clock& clock, bool processing) : clock_(clock) {
     pm_audio_init(this, &WebAudioDevice::on_capture, &WebAudioDevice::on_mic_state, &WebAudioDevice::on_devices,
                   &WebAudioDevice::on_playback_tick, processing ? 1 : 0);
 }
+
+WebAudioDevice::~WebAudioDevice() { pm_audio_release(); }
 
 void WebAudioDevice::start_capture(const std::string& device_id) {
     device_id_ = device_id;
@@ -54,14 +45,25 @@ void WebAudioDevice::start_capture(const std::string& device_id) {
 
 void WebAudioDevice::stop_capture() {
     pm_audio_stop_tracks();
-    engine_.capture_stopped();
+    if (handlers_.on_capture_stopped) handlers_.on_capture_stopped();
     mic_state_ = MicState::Off;
     mic_message_.clear();
 }
 
-int WebAudioDevice::underruns() const { return pm_audio_underruns(); }
+AudioDeviceState WebAudioDevice::state() const {
+    AudioDeviceState s;
+    s.mic = mic_state_;
+    s.mic_message = mic_message_;
+    s.input_device = device_id_;
+    s.input_devices = devices_;
+    s.playback_running = playback_running_;
+    s.speaker_queue_ms = queue_ms_;
+    s.underruns = pm_audio_underruns();
+    return s;
+}
 
 void WebAudioDevice::pump() {
+    if (!handlers_.next_playback_frame) return;
     double queued = pm_audio_queued_ms();
     playback_running_ = queued >= 0;
     const double now = clock_.now_ms();
@@ -70,7 +72,7 @@ void WebAudioDevice::pump() {
         if (next_wall_frame_ms_ < 0 || now - next_wall_frame_ms_ > kMaxFramesPerPump * au::kFrameMs)
             next_wall_frame_ms_ = now;
         while (next_wall_frame_ms_ <= now) {
-            engine_.next_playback_frame(0);
+            handlers_.next_playback_frame(0);
             next_wall_frame_ms_ += au::kFrameMs;
         }
         return;
@@ -78,7 +80,7 @@ void WebAudioDevice::pump() {
     next_wall_frame_ms_ = -1;
     const double device_ms = pm_audio_output_latency_ms();
     for (int i = 0; i < kMaxFramesPerPump && queued < kSpeakerQueueMs; ++i) {
-        const au::AudioFrame& frame = engine_.next_playback_frame(queued + device_ms);
+        const au::AudioFrame& frame = handlers_.next_playback_frame(queued + device_ms);
         pm_audio_play(frame.data(), static_cast<int>(frame.size()));
         queued += au::kFrameMs;
     }
@@ -89,14 +91,15 @@ void WebAudioDevice::on_capture(void* self, float* samples, int count, double en
     auto* d = static_cast<WebAudioDevice*>(self);
     // The media clock is the wall clock in ms mod 2^32 (web_clock.hpp), as for poses.
     const auto end_media = static_cast<std::uint32_t>(static_cast<std::uint64_t>(end_wall_ms));
-    d->engine_.on_capture(samples, static_cast<std::size_t>(count), end_media);
+    if (d->handlers_.on_capture) d->handlers_.on_capture(samples, static_cast<std::size_t>(count), end_media);
 }
 
-void WebAudioDevice::on_mic_state(void* self, int state, const char* message) {
+void WebAudioDevice::on_mic_state(void* self, int state, const char* detail) {
     auto* d = static_cast<WebAudioDevice*>(self);
+    const MicState previous = d->mic_state_;
     d->mic_state_ = static_cast<MicState>(state);
-    d->mic_message_ = message ? message : "";
-    if (d->mic_state_ != MicState::Live) d->engine_.capture_stopped();
+    d->mic_message_ = mic_message(d->mic_state_, previous, detail ? detail : "");
+    if (d->mic_state_ != MicState::Live && d->handlers_.on_capture_stopped) d->handlers_.on_capture_stopped();
 }
 
 void WebAudioDevice::on_devices(void* self, const char* json) {
@@ -106,7 +109,10 @@ void WebAudioDevice::on_devices(void* self, const char* json) {
     d->devices_.clear();
     for (const auto& item : list) {
         if (!item.is_object()) continue;
-        d->devices_.push_back({item.value("id", std::string()), item.value("label", std::string())});
+        std::string label = item.value("label", std::string());
+        // Browsers hide labels until the page may use a microphone.
+        if (label.empty()) label = "Microphone " + std::to_string(d->devices_.size() + 1);
+        d->devices_.push_back({item.value("id", std::string()), std::move(label)});
     }
 }
 

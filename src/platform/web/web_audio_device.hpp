@@ -1,4 +1,4 @@
-// The browser's microphone and speaker for the audio engine (client/audio_engine.hpp):
+// The browser's microphone and speaker as the client's AudioDevice (client/audio_device.hpp):
 // getUserMedia + a capture AudioWorklet in, a playback AudioWorklet out (JS half:
 // library_audio.js). Keeps the speaker's queue at a small target, and when the page
 // cannot play audio yet (autoplay rules before a click, or no Web Audio) still runs the
@@ -8,44 +8,35 @@
 #include <string>
 #include <vector>
 
-#include "client/audio_engine.hpp"
+#include "client/audio_device.hpp"
 #include "client/platform_services.hpp"
 
 namespace posemeet::web {
 
-enum class MicState : int { Off = 0, Asking = 1, Live = 2, Denied = 3, NoDevice = 4, Error = 5 };
-const char* to_string(MicState s);
-
-struct AudioInputDevice {
-    std::string id, label;
-};
-
-class WebAudioDevice {
+// One per page: the JS side keeps a single AudioContext and calls back into this object.
+class WebAudioDevice final : public AudioDevice {
 public:
     // processing: the browser's echo cancellation, noise suppression and gain control.
-    WebAudioDevice(AudioEngine& engine, const Clock& clock, bool processing);
+    WebAudioDevice(const Clock& clock, bool processing);
+    ~WebAudioDevice() override;  // releases the microphone; later JS callbacks are dropped
+    WebAudioDevice(const WebAudioDevice&) = delete;
+    WebAudioDevice& operator=(const WebAudioDevice&) = delete;
 
+    void set_handlers(Handlers handlers) override { handlers_ = std::move(handlers); }
     // Asks for the microphone (the browser prompts once); "" = the default device.
-    void start_capture(const std::string& device_id = {});
-    void stop_capture();
+    void start_capture(const std::string& device_id) override;
+    void stop_capture() override;
     // Plays what is due; called from a timer and whenever the speaker asks for more.
-    void pump();
-
-    MicState mic_state() const { return mic_state_; }
-    const std::string& mic_message() const { return mic_message_; }
-    const std::vector<AudioInputDevice>& devices() const { return devices_; }
-    const std::string& device_id() const { return device_id_; }
-    bool playback_running() const { return playback_running_; }
-    int underruns() const;
-    double speaker_queue_ms() const { return queue_ms_; }
+    void pump() override;
+    AudioDeviceState state() const override;
 
 private:
     static void on_capture(void* self, float* samples, int count, double end_wall_ms);
-    static void on_mic_state(void* self, int state, const char* message);
+    static void on_mic_state(void* self, int state, const char* detail);
     static void on_devices(void* self, const char* json);
     static void on_playback_tick(void* self);
 
-    AudioEngine& engine_;
+    Handlers handlers_;
     const Clock& clock_;
     MicState mic_state_ = MicState::Off;
     std::string mic_message_;

@@ -1,6 +1,6 @@
 // See web_peer_link.hpp. JS calls back through static trampolines with the link as user
 // data; the destructor closes the JS side first, which marks it deleted so no callback
-// can arrive afterwards.
+// can arrive afterwards. Strings and bytes JS hands over are only valid during the call.
 #include "platform/web/web_peer_link.hpp"
 
 #include <string>
@@ -31,8 +31,10 @@ public:
     void apply_remote_signal(const protocol::Json& signal) override {
         pm_rtc_signal(id_, signal.dump().c_str());
     }
+    // False when the packet was not sent: the channel is not open, or (while is_open())
+    // it was backed up and the packet was dropped rather than queued.
     bool send(const std::uint8_t* data, std::size_t size) override {
-        return pm_rtc_send(id_, data, static_cast<int>(size)) != 0;
+        return static_cast<RtcSendResult>(pm_rtc_send(id_, data, static_cast<int>(size))) == RtcSendResult::Sent;
     }
     bool is_open() const override { return pm_rtc_is_open(id_) != 0; }
 
@@ -56,7 +58,7 @@ private:
     }
 
     Handlers handlers_;
-    int id_ = 0;
+    int id_ = 0;  // 0 when the browser refused the connection: every call is then a no-op
 };
 
 }  // namespace
