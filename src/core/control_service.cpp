@@ -130,14 +130,14 @@ ControlResult ControlService::handle(ConnectionState& conn, const protocol::Requ
         }
     }
     if (!conn.joined() && is_resume(req)) {
-        resume(&conn, req, Transport::WebSocket, now_ms, result);
+        resume(&conn, req, MemberTransport::WebSocket, now_ms, result);
         return result;
     }
-    dispatch(conn, req, Transport::WebSocket, now_ms, result);
+    dispatch(conn, req, MemberTransport::WebSocket, now_ms, result);
     return result;
 }
 
-void ControlService::dispatch(ConnectionState& conn, const protocol::Request& req, Transport transport,
+void ControlService::dispatch(ConnectionState& conn, const protocol::Request& req, MemberTransport transport,
                               std::int64_t now_ms, ControlResult& result) {
     Outcome o;
     const Event ev = req.event();

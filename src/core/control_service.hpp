@@ -32,7 +32,7 @@ struct ConnectionState {
 
 // How a member reaches the server: a WebSocket connection (informs pushed on it), or the
 // HTTP form (POST /api/v1/rts/message + long-poll of its queued informs).
-enum class Transport : int { WebSocket = 0, Http = 1 };
+enum class MemberTransport : int { WebSocket = 0, Http = 1 };
 
 // A change of membership the transport keeps books on (audit rows, user -> connection).
 struct MemberChange {
@@ -46,7 +46,7 @@ struct MemberChange {
     Kind kind = Kind::Joined;
     std::string room_id;
     std::string user_id;
-    Transport transport = Transport::WebSocket;  // Joined/Resumed: how it is attached now
+    MemberTransport transport = MemberTransport::WebSocket;  // Joined/Resumed: how it is attached now
     bool meeting_ended = false;                  // Left: vcFinishRoom ended the meeting
 };
 
@@ -138,7 +138,7 @@ public:
     ControlResult expire(std::int64_t now_ms);
     // The member's transport and whether it has a connection (for tests and statistics).
     struct MemberInfo {
-        Transport transport = Transport::WebSocket;
+        MemberTransport transport = MemberTransport::WebSocket;
         bool attached = false;      // a WebSocket holds it now
         std::size_t queued = 0;     // informs waiting in its queue
         std::uint64_t dropped = 0;  // informs lost to the queue bound
@@ -186,7 +186,7 @@ private:
         std::string room_id;
         std::uint64_t meeting_serial = 0;
         std::string token_digest;  // sha256_hex of the member's token (the token is not kept)
-        Transport transport = Transport::WebSocket;
+        MemberTransport transport = MemberTransport::WebSocket;
         std::uint64_t attachment = 0;  // WebSocket attached now (0 = none)
         std::int64_t last_seen_ms = 0; // dropped at (WebSocket) / last request or poll (HTTP)
         bool meeting_ended = false;    // tombstone after vcFinishRoom, until it expires
@@ -194,15 +194,15 @@ private:
     };
     // A member that just joined on `conn`: its session (token digest, transport, queue).
     // Returns the token, handed out once in the join response.
-    std::string open_session(ConnectionState& conn, Transport transport, std::int64_t now_ms,
+    std::string open_session(ConnectionState& conn, MemberTransport transport, std::int64_t now_ms,
                              ControlResult& result);
     // vcFinishRoom ended the meeting: its members' sessions become tombstones.
     void end_sessions(const std::vector<std::string>& meeting_members, std::int64_t now_ms,
                       ControlResult& result);
     // The body of handle() shared by both transports: `conn` is the requester's.
-    void dispatch(ConnectionState& conn, const protocol::Request& req, Transport transport,
+    void dispatch(ConnectionState& conn, const protocol::Request& req, MemberTransport transport,
                   std::int64_t now_ms, ControlResult& result);
-    void resume(ConnectionState* conn, const protocol::Request& req, Transport transport,
+    void resume(ConnectionState* conn, const protocol::Request& req, MemberTransport transport,
                 std::int64_t now_ms, ControlResult& result);
     static bool is_resume(const protocol::Request& req);
     ConnectionState conn_of(const std::string& user_id, const MemberSession& s) const;

@@ -30,12 +30,12 @@ bool same_secret(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-std::string ControlService::open_session(ConnectionState& conn, Transport transport, std::int64_t now_ms,
+std::string ControlService::open_session(ConnectionState& conn, MemberTransport transport, std::int64_t now_ms,
                                          ControlResult& result) {
     // The token is handed out once, here; the server keeps only its digest.
     const std::string token = make_token();
     MemberSession s{conn.room_id, conn.meeting_serial, sha256_hex(token), transport,
-                    transport == Transport::WebSocket ? next_attachment_++ : 0, now_ms,
+                    transport == MemberTransport::WebSocket ? next_attachment_++ : 0, now_ms,
                     false, EventInbox(config_.event_queue_max)};
     conn.attachment = s.attachment;
     sessions_.insert_or_assign(conn.user_id, std::move(s));
@@ -120,7 +120,7 @@ ErrorCode ControlService::authenticate(const std::string& room_id, const std::st
     return ErrorCode::Ok;
 }
 
-void ControlService::resume(ConnectionState* conn, const protocol::Request& req, Transport transport,
+void ControlService::resume(ConnectionState* conn, const protocol::Request& req, MemberTransport transport,
                             std::int64_t now_ms, ControlResult& result) {
     const Json& c = req.content;
     std::string error;
@@ -143,7 +143,7 @@ void ControlService::resume(ConnectionState* conn, const protocol::Request& req,
         return fail(ErrorCode::NotFound, "no such member in this room: join again");
     }
     s.transport = transport;
-    s.attachment = transport == Transport::WebSocket ? next_attachment_++ : 0;
+    s.attachment = transport == MemberTransport::WebSocket ? next_attachment_++ : 0;
     s.last_seen_ms = now_ms;
     Outcome o = room->set_online(*user_id, true);
     Json response = snapshot(*room, *user_id);
@@ -152,7 +152,7 @@ void ControlService::resume(ConnectionState* conn, const protocol::Request& req,
     if (conn) *conn = conn_of(*user_id, s);
     // Over a WebSocket the informs queued while away follow the reply; over HTTP they stay
     // queued for the next long-poll.
-    if (transport == Transport::WebSocket)
+    if (transport == MemberTransport::WebSocket)
         for (auto& e : s.inbox.drain()) result.backlog.push_back(std::move(e.message));
     result.reply = make_reply(req.request_id, ErrorCode::Ok, "", std::move(response), now_ms);
     result.changes.push_back({MemberChange::Kind::Resumed, s.room_id, *user_id, transport, false});
@@ -172,7 +172,7 @@ ControlResult ControlService::close_connection(ConnectionState& conn, bool clean
         Outcome o = leave(conn, now_ms);
         if (s != sessions_.end()) sessions_.erase(s);
         if (o.code == ErrorCode::Ok)
-            result.changes.push_back({MemberChange::Kind::Left, me.room_id, me.user_id, Transport::WebSocket, false});
+            result.changes.push_back({MemberChange::Kind::Left, me.room_id, me.user_id, MemberTransport::WebSocket, false});
         route(o.notifications, now_ms, result);
         return result;
     }
@@ -184,19 +184,19 @@ ControlResult ControlService::close_connection(ConnectionState& conn, bool clean
         Outcome o = room->set_online(me.user_id, false);
         route(o.notifications, now_ms, result);
     }
-    result.changes.push_back({MemberChange::Kind::Offline, me.room_id, me.user_id, Transport::WebSocket, false});
+    result.changes.push_back({MemberChange::Kind::Offline, me.room_id, me.user_id, MemberTransport::WebSocket, false});
     return result;
 }
 
 ControlResult ControlService::handle_http(const protocol::Request& req, std::int64_t now_ms) {
     ControlResult result;
     if (is_resume(req)) {
-        resume(nullptr, req, Transport::Http, now_ms, result);
+        resume(nullptr, req, MemberTransport::Http, now_ms, result);
         return result;
     }
     if (req.event() == Event::JoinRoom) {
         ConnectionState fresh;
-        dispatch(fresh, req, Transport::Http, now_ms, result);
+        dispatch(fresh, req, MemberTransport::Http, now_ms, result);
         return result;
     }
     const Json& c = req.content;
@@ -217,7 +217,7 @@ ControlResult ControlService::handle_http(const protocol::Request& req, std::int
     MemberSession& s = sessions_.at(*user_id);
     s.last_seen_ms = now_ms;
     ConnectionState conn = conn_of(*user_id, s);
-    dispatch(conn, req, Transport::Http, now_ms, result);
+    dispatch(conn, req, MemberTransport::Http, now_ms, result);
     return result;
 }
 
@@ -257,7 +257,7 @@ void ControlService::remove_member(const std::string& user_id, std::int64_t now_
     if (s == sessions_.end()) return;
     ConnectionState conn = conn_of(user_id, s->second);
     const std::string room_id = s->second.room_id;
-    const Transport transport = s->second.transport;
+    const MemberTransport transport = s->second.transport;
     sessions_.erase(s);
     Outcome o = leave(conn, now_ms);
     if (o.code == ErrorCode::Ok)
@@ -270,7 +270,7 @@ ControlResult ControlService::expire(std::int64_t now_ms) {
     std::vector<std::string> due;
     for (const auto& [id, s] : sessions_) {
         const std::int64_t idle = now_ms - s.last_seen_ms;
-        if (s.meeting_ended || s.transport == Transport::Http) {
+        if (s.meeting_ended || s.transport == MemberTransport::Http) {
             if (idle > http_idle_ms()) due.push_back(id);
         } else if (s.attachment == 0 && idle > config_.reconnect_grace_ms) {
             due.push_back(id);

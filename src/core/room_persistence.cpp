@@ -146,13 +146,13 @@ bool ControlService::import_room(const Json& state, std::int64_t now_ms, std::ve
     }
     // Every member needs its token's digest to resume (a state with a member without one is
     // refused below).
-    std::map<std::string, std::pair<std::string, Transport>> secrets;  // user id -> digest, transport
+    std::map<std::string, std::pair<std::string, MemberTransport>> secrets;  // user id -> digest, transport
     const Json sessions = field_or(state, "sessions", Json::array());
     if (sessions.is_array()) {
         for (const Json& s : sessions) {
             const std::string user_id = field_or(s, "user_id", ""), digest = field_or(s, "token_sha256", "");
             if (user_id.empty() || digest.size() != 64) continue;
-            const Transport transport = field_or(s, "transport", 0) == 1 ? Transport::Http : Transport::WebSocket;
+            const MemberTransport transport = field_or(s, "transport", 0) == 1 ? MemberTransport::Http : MemberTransport::WebSocket;
             secrets[user_id] = {digest, transport};
         }
     }
@@ -168,7 +168,7 @@ bool ControlService::import_room(const Json& state, std::int64_t now_ms, std::ve
         // (they resume with their token within the grace period, or expire), HTTP members
         // idle since now. (The room's notifications of that go to nobody: nobody is here.)
         const auto& [digest, transport] = secrets[user_id];
-        if (transport == Transport::WebSocket) room->set_online(user_id, false);
+        if (transport == MemberTransport::WebSocket) room->set_online(user_id, false);
         sessions_.insert_or_assign(user_id, MemberSession{room_id, serial, digest, transport, 0, now_ms, false,
                                                           EventInbox(config_.event_queue_max)});
         changes.push_back({MemberChange::Kind::Joined, room_id, user_id, transport, false});

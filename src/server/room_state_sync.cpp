@@ -8,8 +8,11 @@
 namespace posemeet::server {
 
 bool changes_room_state(std::string_view event_name) {
-    // Reads and WebRTC signaling leave the room as it was (a resume is a change: marked).
-    return event_name != "vcGetUserList" && event_name != "vcResync" && event_name != "vcSignal";
+    // The event table says which requests may change a room: reads and WebRTC signaling
+    // leave it as it was (a resume is a change: marked as an arrival). A name the table
+    // does not know changed nothing either, but marking it costs one idle write.
+    const protocol::EventInfo* e = protocol::find_event(event_name);
+    return !e || e->effect == protocol::Effect::Changes;
 }
 
 RoomStateSync::RoomStateSync(ControlService& service, SqliteStore& store)

@@ -172,7 +172,7 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
     std::vector<std::string> gone;
     for (const auto& ch : changes) {
         if (departures != (ch.kind == MemberChange::Kind::Left)) continue;
-        const std::uint64_t peer_id = ch.transport == Transport::WebSocket ? requester : 0;
+        const std::uint64_t peer_id = ch.transport == MemberTransport::WebSocket ? requester : 0;
         switch (ch.kind) {
             case MemberChange::Kind::Joined: {
                 Member m{ch.room_id, peer_id, 0};
@@ -185,7 +185,7 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
                 members_.insert_or_assign(ch.user_id, std::move(m));
                 if (config_.verbose)
                     log_info("user " + ch.user_id + " joined room '" + ch.room_id + "' over " +
-                             (ch.transport == Transport::Http ? "HTTP" : "WebSocket") + " (" +
+                             (ch.transport == MemberTransport::Http ? "HTTP" : "WebSocket") + " (" +
                              std::to_string(room ? room->members().size() : 0) + " present)");
                 break;
             }
@@ -206,7 +206,7 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
                 it->second.peer = peer_id;
                 if (config_.verbose)
                     log_info("user " + ch.user_id + " resumed in room '" + ch.room_id + "' over " +
-                             (ch.transport == Transport::Http ? "HTTP" : "WebSocket"));
+                             (ch.transport == MemberTransport::Http ? "HTTP" : "WebSocket"));
                 break;
             }
             case MemberChange::Kind::Offline: {
@@ -405,7 +405,7 @@ ServerStatus::Connections signaling_hub::connections() const {
         if (m.peer) continue;
         const auto info = service_.member_info(user);
         if (!info) continue;
-        if (info->transport == Transport::Http)
+        if (info->transport == MemberTransport::Http)
             ++c.members_http;
         else
             ++c.members_offline;

@@ -121,8 +121,8 @@ TEST_CASE("an HTTP member joins, and its long-poll receives vcOnJoinRoom when a 
     for (const char* f : {"room", "user", "user_list", "room_state", "messages", "token"}) CHECK(response_of(r).contains(f));
     REQUIRE(r.changes.size() == 1);
     CHECK(r.changes[0].kind == MemberChange::Kind::Joined);
-    CHECK(r.changes[0].transport == Transport::Http);
-    CHECK(s.svc.member_info("u1")->transport == Transport::Http);
+    CHECK(r.changes[0].transport == MemberTransport::Http);
+    CHECK(s.svc.member_info("u1")->transport == MemberTransport::Http);
     CHECK_FALSE(s.svc.member_info("u1")->attached);
 
     PollResult p = h.poll();
@@ -275,7 +275,7 @@ TEST_CASE("an HTTP member that neither polls nor sends for the grace period expi
     ControlResult r = s.svc.expire(kT0 + 4 * kGrace + 1);
     REQUIRE(r.changes.size() == 1);
     CHECK(r.changes[0].kind == MemberChange::Kind::Left);
-    CHECK(r.changes[0].transport == Transport::Http);
+    CHECK(r.changes[0].transport == MemberTransport::Http);
     REQUIRE(r.deliveries.size() == 2);  // vcOnLeaveRoom, vcOnHostChange to the WebSocket member
     CHECK(r.deliveries[0].message["event"] == "vcOnLeaveRoom");
     CHECK(r.deliveries[1].message["event"] == "vcOnHostChange");
@@ -301,7 +301,7 @@ TEST_CASE("an HTTP member resuming over a WebSocket gets its queued informs righ
     CHECK(r.backlog[0]["event"] == "vcOnJoinRoom");
     CHECK(r.backlog[1]["event"] == "vcOnMessage");
     CHECK(r.backlog[1]["data"]["message"] == "hello Hana");
-    CHECK(s.svc.member_info(h.user_id)->transport == Transport::WebSocket);
+    CHECK(s.svc.member_info(h.user_id)->transport == MemberTransport::WebSocket);
     CHECK(s.svc.member_info(h.user_id)->attached);
     // From now on informs go to the socket.
     r = s.svc.handle(w, make("vcSendMessage", Json{{"message", "again"}}), kT0 + 3);
@@ -328,7 +328,7 @@ TEST_CASE("a dropped WebSocket member can resume over HTTP, and vcResync over HT
     CHECK(response_of(r)["resumed"] == 1);
     CHECK(response_of(r)["user"]["online"] == 1);
     CHECK(r.backlog.empty());  // over HTTP they stay queued for the poll
-    CHECK(s.svc.member_info(id)->transport == Transport::Http);
+    CHECK(s.svc.member_info(id)->transport == MemberTransport::Http);
     PollResult p = s.svc.poll(PollRequest{kRoom, id, token, 0}, kT0 + 3);
     CHECK(events_of(p) == std::vector<std::string>{"vcOnMessage"});
     // vcJoinRoom with credentials over HTTP is the same resume.
