@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/parse_number.hpp"
+
 namespace posemeet::control_bench {
 namespace {
 
@@ -22,11 +24,7 @@ const char* kUsage =
     "  --server-limits TXT  the server's rate-limit flags, printed in the report\n"
     "  --json FILE          also write the figures as JSON\n";
 
-bool parse_num(const std::string& s, double& out) {
-    char* end = nullptr;
-    out = std::strtod(s.c_str(), &end);
-    return !s.empty() && end && *end == '\0' && std::isfinite(out) && out >= 0;
-}
+bool parse_num(const std::string& s, double& out) { return parse_non_negative(s, out) && std::isfinite(out); }
 
 }  // namespace
 

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/parse_number.hpp"
+
 namespace posemeet::bot {
 namespace {
 
@@ -31,12 +33,6 @@ const char* kUsage =
     "  --test-jitter-ms MS     test only: delay received audio packets by up to MS\n"
     "  --quiet                 no per-event messages on stderr\n";
 
-bool parse_double(const std::string& s, double& out) {
-    char* end = nullptr;
-    out = std::strtod(s.c_str(), &end);
-    return !s.empty() && end && *end == '\0' && out >= 0 && out == out;
-}
-
 }  // namespace
 
 bool parse_bot_options(int argc, char** argv, BotOptions& o) {
@@ -60,7 +56,7 @@ bool parse_bot_options(int argc, char** argv, BotOptions& o) {
         auto need_number = [&](double& out) {
             std::string s;
             if (!need(s)) return false;
-            if (!parse_double(s, out)) {
+            if (!parse_non_negative(s, out)) {
                 std::fprintf(stderr, "posemeet-bot: bad number for %s: '%s'\n", arg.c_str(), s.c_str());
                 return false;
             }
@@ -118,7 +114,7 @@ bool parse_bot_options(int argc, char** argv, BotOptions& o) {
             while (start <= list.size()) {
                 const std::size_t comma = std::min(list.find(',', start), list.size());
                 double hz = 0;
-                if (!parse_double(list.substr(start, comma - start), hz) || hz <= 0 || hz >= 24000) {
+                if (!parse_non_negative(list.substr(start, comma - start), hz) || hz <= 0 || hz >= 24000) {
                     std::fprintf(stderr, "posemeet-bot: --audio-probe wants frequencies in Hz like 440,660\n");
                     return false;
                 }
