@@ -17,4 +17,8 @@ if(EMSCRIPTEN)
   target_sources(imgui PRIVATE ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
   target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR}/backends)
   target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)
+else()
+  # Natively ImGui only runs under the unit tests: keep its checks (IM_ASSERT: unbalanced
+  # Begin/End, Push/Pop, ...) on in every build type, so UI misuse fails a test.
+  target_compile_options(imgui PRIVATE -UNDEBUG)
 endif()
