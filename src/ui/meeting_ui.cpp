@@ -15,7 +15,8 @@ namespace parts {
 void badge(ImDrawList* dl, ImVec2& cursor, const char* text, ImU32 bg) {
     const ImVec2 size = ImGui::CalcTextSize(text);
     const ImVec2 pad(6, 2);
-    dl->AddRectFilled(cursor, ImVec2(cursor.x + size.x + 2 * pad.x, cursor.y + size.y + 2 * pad.y), bg, 4.0f);
+    dl->AddRectFilled(cursor, ImVec2(cursor.x + size.x + 2 * pad.x, cursor.y + size.y + 2 * pad.y),
+                      bg, 4.0f);
     dl->AddText(ImVec2(cursor.x + pad.x, cursor.y + pad.y), kText, text);
     cursor.x += size.x + 2 * pad.x + 4;
 }
@@ -25,9 +26,11 @@ void level_meter(float dbfs, const ImVec2& size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float y = p.y + (ImGui::GetFrameHeight() - size.y) * 0.5f;
-    dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + size.x, y + size.y), IM_COL32(50, 54, 66, 255), 3.0f);
+    dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + size.x, y + size.y), IM_COL32(50, 54, 66, 255),
+                      3.0f);
     dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + size.x * fraction, y + size.y),
-                      fraction > 0.85f ? IM_COL32(230, 170, 50, 255) : IM_COL32(70, 200, 110, 255), 3.0f);
+                      fraction > 0.85f ? IM_COL32(230, 170, 50, 255) : IM_COL32(70, 200, 110, 255),
+                      3.0f);
     ImGui::Dummy(ImVec2(size.x, ImGui::GetFrameHeight()));
 }
 
@@ -55,12 +58,17 @@ MeetingUi::ControlScope::ControlScope(MeetingUi& ui, const std::string& part)
 MeetingUi::ControlScope::~ControlScope() { ui_.control_scope_.resize(outer_length_); }
 
 bool MeetingUi::control(const char* label, bool pressed) {
-    drawn_controls_[control_scope_ + label] = ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    drawn_controls_[control_scope_ + label] =
+        ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
     return pressed;
 }
 
-bool MeetingUi::button(const char* label, const ImVec2& size) { return control(label, ImGui::Button(label, size)); }
-bool MeetingUi::small_button(const char* label) { return control(label, ImGui::SmallButton(label)); }
+bool MeetingUi::button(const char* label, const ImVec2& size) {
+    return control(label, ImGui::Button(label, size));
+}
+bool MeetingUi::small_button(const char* label) {
+    return control(label, ImGui::SmallButton(label));
+}
 bool MeetingUi::menu_item(const char* label, bool selected) {
     return control(label, ImGui::Selectable(label, selected));
 }
@@ -102,12 +110,14 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
     draw_tiles(view, ImVec2(0, top), ImVec2(display.x - list_w, display.y - top), queue_skeleton,
                draw_skeletons, callback_data);
     if (list_w > 0) {
-        draw_side_column(view, ImVec2(display.x - list_w, top), ImVec2(list_w, display.y - top), intents, false);
+        draw_side_column(view, ImVec2(display.x - list_w, top), ImVec2(list_w, display.y - top),
+                         intents, false);
     } else {
         // Narrow (a phone, a small embedded widget): the column opens over the tiles.
         if (side_open_) {
             const float w = std::min(kParticipantsWidth, display.x - 32);
-            draw_side_column(view, ImVec2(display.x - w, top), ImVec2(w, display.y - top), intents, true);
+            draw_side_column(view, ImVec2(display.x - w, top), ImVec2(w, display.y - top), intents,
+                             true);
         }
         draw_side_toggle(view, ImVec2(display.x, display.y));
     }
@@ -134,21 +144,27 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
     ImGui::End();
 
     const ImVec2 size(380, 0);
-    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.42f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.42f), ImGuiCond_Always,
+                            ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(size);
-    ImGui::Begin("Join a meeting", nullptr, ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
-                                               ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings);
+    ImGui::Begin("Join a meeting", nullptr,
+                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                     ImGuiWindowFlags_NoSavedSettings);
     ImGui::TextColored(ImVec4(0.6f, 0.75f, 1.0f, 1.0f), "PoseMeet");
-    ImGui::TextWrapped("Meet as live avatar skeletons. Enter your name and a room; everyone in the same room sees each other.");
+    ImGui::TextWrapped(
+        "Meet as live avatar skeletons. Enter your name and a room; everyone in the same room sees "
+        "each other.");
     ImGui::Spacing();
     const ControlScope scope(*this, "join");
     ImGui::SetNextItemWidth(-1);
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();  // type your name right away
-    const bool enter1 = control("Your name", ImGui::InputTextWithHint("##name", "Your name", name_buf_, sizeof name_buf_,
-                                                                      ImGuiInputTextFlags_EnterReturnsTrue));
+    const bool enter1 = control(
+        "Your name", ImGui::InputTextWithHint("##name", "Your name", name_buf_, sizeof name_buf_,
+                                              ImGuiInputTextFlags_EnterReturnsTrue));
     ImGui::SetNextItemWidth(-1);
-    const bool enter2 = control("Room", ImGui::InputTextWithHint("##room", "Room", room_buf_, sizeof room_buf_,
-                                                                 ImGuiInputTextFlags_EnterReturnsTrue));
+    const bool enter2 =
+        control("Room", ImGui::InputTextWithHint("##room", "Room", room_buf_, sizeof room_buf_,
+                                                 ImGuiInputTextFlags_EnterReturnsTrue));
     const bool ready = std::strlen(name_buf_) > 0 && std::strlen(room_buf_) > 0;
     const bool busy = view.status == "connecting";
     ImGui::BeginDisabled(!ready || busy);
@@ -166,8 +182,7 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
     }
     // The meeting in this room was ended by its host: the room can host a new one.
     const char* new_meeting = "Start a new meeting in this room";
-    if (view.join_refused_meeting_ended && ready && !busy &&
-        button(new_meeting, ImVec2(-1, 0))) {
+    if (view.join_refused_meeting_ended && ready && !busy && button(new_meeting, ImVec2(-1, 0))) {
         intents.join = true;
         intents.join_new_meeting = true;
         intents.join_name = name_buf_;

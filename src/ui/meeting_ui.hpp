@@ -55,22 +55,23 @@ private:
     };
     static StatusLine status_line(const MeetingView& view);
     // Returns true when `status` did not fit in the bar (draw_status_banner shows it).
-    bool draw_top_bar(const MeetingView& view, const StatusLine& status, Intents& intents, float height);
+    bool draw_top_bar(const MeetingView& view, const StatusLine& status, Intents& intents,
+                      float height);
     static float status_banner_height(const StatusLine& status);
     void draw_status_banner(const StatusLine& status, float top);
     void draw_tiles(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
                     const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons, void* data);
     // `overlay`: drawn over the tiles on a narrow window (People & chat opened) rather than
     // as the fixed right-hand column.
-    void draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents,
-                           bool overlay);
-    void draw_side_column(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents,
-                          bool overlay);
+    void draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
+                           Intents& intents, bool overlay);
+    void draw_side_column(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
+                          Intents& intents, bool overlay);
     // Narrow windows: the button that opens and closes the side column over the tiles.
     void draw_side_toggle(const MeetingView& view, const ImVec2& tiles_max);
     void draw_host_menu(const MeetingView& view, const TileView& who, Intents& intents);
-    void draw_chat(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents,
-                   bool overlay);
+    void draw_chat(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
+                   Intents& intents, bool overlay);
     void draw_requests(const MeetingView& view, Intents& intents);
     void draw_asked_by_host(const MeetingView& view, Intents& intents);
     void draw_toasts(const MeetingView& view);
@@ -84,9 +85,9 @@ private:
     std::string chat_to_;            // user id for a private message, empty = everyone
     bool allow_self_unmute_ = true;  // the mute-all popup's choice
     bool confirm_end_ = false;
-    std::size_t chat_seen_ = 0;      // scroll to the bottom when new lines arrive
-    bool side_open_ = false;         // narrow window: participants and chat shown over the tiles
-    std::size_t chat_read_ = 0;      // chat lines the user has had on screen (for "N new")
+    std::size_t chat_seen_ = 0;  // scroll to the bottom when new lines arrive
+    bool side_open_ = false;     // narrow window: participants and chat shown over the tiles
+    std::size_t chat_read_ = 0;  // chat lines the user has had on screen (for "N new")
     std::map<std::string, ImRect> drawn_controls_;
     std::string control_scope_;
 };

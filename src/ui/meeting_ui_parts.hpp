@@ -18,7 +18,9 @@ constexpr ImU32 kMuted = IM_COL32(150, 156, 170, 255);
 constexpr float kParticipantsWidth = 280.0f;
 
 // The participant list and chat take the right-hand column on windows wide enough for it.
-inline float side_column_width(float display_w) { return display_w > 700 ? kParticipantsWidth : 0.0f; }
+inline float side_column_width(float display_w) {
+    return display_w > 700 ? kParticipantsWidth : 0.0f;
+}
 
 constexpr ImGuiWindowFlags kPanelFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                          ImGuiWindowFlags_NoSavedSettings |

@@ -1,17 +1,17 @@
 // See meeting_ui.hpp. This part: the tile grid, one tile per participant with their skeleton,
 // name and badges.
-#include "ui/meeting_ui.hpp"
-
 #include <algorithm>
 #include <vector>
 
+#include "ui/meeting_ui.hpp"
 #include "ui/meeting_ui_parts.hpp"
 
 namespace posemeet::ui {
 using namespace parts;
 
 void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
-                           const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons, void* data) {
+                           const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons,
+                           void* data) {
     ImGui::SetNextWindowPos(origin);
     ImGui::SetNextWindowSize(size);
     ImGui::Begin("##tiles", nullptr, kPanelFlags);
@@ -51,7 +51,8 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
         const TileView& t = view.tiles[i];
         if (t.speaking) {
             // A green glow while their voice comes through: two soft outer rings and a line.
-            dl->AddRect(ImVec2(mn.x - 3, mn.y - 3), ImVec2(mx.x + 3, mx.y + 3), IM_COL32(70, 210, 120, 70), 13.0f, 0, 4.0f);
+            dl->AddRect(ImVec2(mn.x - 3, mn.y - 3), ImVec2(mx.x + 3, mx.y + 3),
+                        IM_COL32(70, 210, 120, 70), 13.0f, 0, 4.0f);
             dl->AddRect(mn, mx, kTileBorderSpeaking, 10.0f, 0, 3.0f);
         } else if (t.active_speaker && n > 2) {
             dl->AddRect(mn, mx, IM_COL32(70, 210, 120, 110), 10.0f, 0, 2.0f);
@@ -73,20 +74,26 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
         if (!t.pose) {
             const char* waiting = "waiting for pose...";
             const ImVec2 ts = ImGui::CalcTextSize(waiting);
-            dl->AddText(ImVec2((p.min.x + p.max.x - ts.x) * 0.5f, (p.min.y + p.max.y - ts.y) * 0.5f), kMuted, waiting);
+            dl->AddText(
+                ImVec2((p.min.x + p.max.x - ts.x) * 0.5f, (p.min.y + p.max.y - ts.y) * 0.5f),
+                kMuted, waiting);
         }
         std::string label = t.name + (t.is_self ? " (you)" : "");
         const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
         const ImVec2 lp(p.min.x + 10, p.max.y - ls.y - 14);
-        dl->AddRectFilled(ImVec2(lp.x - 6, lp.y - 4), ImVec2(lp.x + ls.x + 6, lp.y + ls.y + 4), kLabelBg, 6.0f);
+        dl->AddRectFilled(ImVec2(lp.x - 6, lp.y - 4), ImVec2(lp.x + ls.x + 6, lp.y + ls.y + 4),
+                          kLabelBg, 6.0f);
         dl->AddText(lp, kText, label.c_str());
         ImVec2 cursor(p.min.x + 10, p.min.y + 10);
         if (t.is_host) badge(dl, cursor, "HOST", IM_COL32(60, 100, 220, 230));
-        badge(dl, cursor, t.mic ? "MIC ON" : "MUTED", t.mic ? IM_COL32(40, 140, 90, 230) : IM_COL32(120, 50, 50, 230));
+        badge(dl, cursor, t.mic ? "MIC ON" : "MUTED",
+              t.mic ? IM_COL32(40, 140, 90, 230) : IM_COL32(120, 50, 50, 230));
         if (t.sharing) badge(dl, cursor, "SHARING", IM_COL32(130, 80, 190, 230));
         if (!t.online) badge(dl, cursor, "RECONNECTING", IM_COL32(170, 110, 30, 230));
         if (!t.is_self) {
-            const char* tr = t.transport == "p2p" ? "P2P" : t.transport == "relay" ? "RELAY" : "CONNECTING";
+            const char* tr = t.transport == "p2p"     ? "P2P"
+                             : t.transport == "relay" ? "RELAY"
+                                                      : "CONNECTING";
             badge(dl, cursor, tr, transport_color(t.transport));
         }
     }

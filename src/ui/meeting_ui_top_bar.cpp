@@ -1,10 +1,9 @@
 // See meeting_ui.hpp. This part: the top bar (own devices, sharing, the host's buttons, the
 // status line or its banner, End/Leave), the microphone menu and the end-meeting confirmation.
-#include "ui/meeting_ui.hpp"
-
 #include <algorithm>
 #include <string>
 
+#include "ui/meeting_ui.hpp"
 #include "ui/meeting_ui_parts.hpp"
 
 namespace posemeet::ui {
@@ -14,7 +13,8 @@ using namespace parts;
 MeetingUi::StatusLine MeetingUi::status_line(const MeetingView& view) {
     const ImVec4 warning(1.0f, 0.75f, 0.35f, 1.0f);
     if (view.status == "reconnecting" || !view.error.empty())
-        return {view.error.empty() ? "Reconnecting..." : view.error, ImVec4(1.0f, 0.55f, 0.35f, 1.0f)};
+        return {view.error.empty() ? "Reconnecting..." : view.error,
+                ImVec4(1.0f, 0.55f, 0.35f, 1.0f)};
     if (!view.mic_message.empty() && view.mic_state != "live") return {view.mic_message, warning};
     if (view.audio_waits_for_click) return {"Click anywhere to hear the meeting", warning};
     if (!view.notice.empty()) return {view.notice, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]};
@@ -27,7 +27,8 @@ float banner_wrap_width() { return ImGui::GetIO().DisplaySize.x - 2 * kBannerPad
 }  // namespace
 
 float MeetingUi::status_banner_height(const StatusLine& status) {
-    return ImGui::CalcTextSize(status.text.c_str(), nullptr, false, banner_wrap_width()).y + 2 * kBannerPadding.y;
+    return ImGui::CalcTextSize(status.text.c_str(), nullptr, false, banner_wrap_width()).y +
+           2 * kBannerPadding.y;
 }
 
 // The status line when the top bar has no room for it: a wrapped banner under the bar,
@@ -37,12 +38,14 @@ void MeetingUi::draw_status_banner(const StatusLine& status, float top) {
     const ImVec2 padding = kBannerPadding;
     const float wrap = banner_wrap_width();
     ImDrawList* dl = ImGui::GetForegroundDrawList();
-    dl->AddRectFilled(ImVec2(0, top), ImVec2(display.x, top + status_banner_height(status)), IM_COL32(42, 34, 26, 245));
+    dl->AddRectFilled(ImVec2(0, top), ImVec2(display.x, top + status_banner_height(status)),
+                      IM_COL32(42, 34, 26, 245));
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(padding.x, top + padding.y),
                 ImGui::ColorConvertFloat4ToU32(status.color), status.text.c_str(), nullptr, wrap);
 }
 
-bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, Intents& intents, float height) {
+bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, Intents& intents,
+                             float height) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(display.x, height));
@@ -61,7 +64,8 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         if (button("Mute")) actions.push_back(SetMyMic{false});
     } else if (view.mic_blocked) {
         ImGui::BeginDisabled(view.mic_applying);
-        if (button(view.mic_applying ? "Asked to speak" : "Ask to speak")) actions.push_back(AskToSpeak{});
+        if (button(view.mic_applying ? "Asked to speak" : "Ask to speak"))
+            actions.push_back(AskToSpeak{});
         ImGui::EndDisabled();
     } else if (button("Unmute")) {
         actions.push_back(SetMyMic{true});
@@ -69,7 +73,8 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     ImGui::SameLine(0, 6);
     draw_audio_settings(view, intents);
     ImGui::SameLine();
-    if (button(view.my_camera ? "Camera off" : "Camera on")) actions.push_back(SetMyCamera{!view.my_camera});
+    if (button(view.my_camera ? "Camera off" : "Camera on"))
+        actions.push_back(SetMyCamera{!view.my_camera});
     ImGui::SameLine();
     if (view.i_am_sharing) {
         if (button("Stop sharing")) actions.push_back(StopShare{});
@@ -79,7 +84,8 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         ImGui::EndDisabled();
     } else {
         ImGui::BeginDisabled(view.share_applying);
-        if (button(view.share_applying ? "Asked to share" : "Ask to share")) actions.push_back(AskToShare{});
+        if (button(view.share_applying ? "Asked to share" : "Ask to share"))
+            actions.push_back(AskToShare{});
         ImGui::EndDisabled();
     }
     if (ImGui::BeginPopup("share_menu")) {
@@ -91,8 +97,10 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     if (view.i_am_host) {
         ImGui::SameLine(0, 18);
         if (button(view.all_muted ? "Allow mics" : "Mute all")) {
-            if (view.all_muted) actions.push_back(AllowMics{});
-            else ImGui::OpenPopup("mute_all");
+            if (view.all_muted)
+                actions.push_back(AllowMics{});
+            else
+                ImGui::OpenPopup("mute_all");
         }
         if (ImGui::BeginPopup("mute_all")) {
             const ControlScope menu(*this, "mute_all");
@@ -114,16 +122,20 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     // (a host on a narrow window) "End meeting" shortens to "End".
     const float pad = ImGui::GetStyle().WindowPadding.x, gap = ImGui::GetStyle().ItemSpacing.x;
     const float leave_w = 76, end_w_full = 108, end_w_short = 56;
-    auto cluster = [&](float end_w) { return pad + leave_w + (view.i_am_host ? end_w + gap : 0.0f); };
+    auto cluster = [&](float end_w) {
+        return pad + leave_w + (view.i_am_host ? end_w + gap : 0.0f);
+    };
     const bool short_end = ImGui::GetItemRectMax().x + 8 > display.x - cluster(end_w_full);
     const float end_w = short_end ? end_w_short : end_w_full;
     const float right = cluster(end_w);
     const float room_end = display.x - right - 8;
     auto fits = [&](const std::string& text, float spacing) {
-        return ImGui::GetItemRectMax().x + spacing + ImGui::CalcTextSize(text.c_str()).x <= room_end;
+        return ImGui::GetItemRectMax().x + spacing + ImGui::CalcTextSize(text.c_str()).x <=
+               room_end;
     };
     if (!view.sharer_name.empty()) {
-        const std::string sharing = view.sharer_name + " is sharing a " + (view.share_type == 1 ? "whiteboard" : "screen");
+        const std::string sharing =
+            view.sharer_name + " is sharing a " + (view.share_type == 1 ? "whiteboard" : "screen");
         if (fits(sharing, 18)) {
             ImGui::SameLine(0, 18);
             ImGui::TextColored(ImVec4(0.55f, 0.85f, 0.6f, 1.0f), "%s", sharing.c_str());
@@ -136,7 +148,8 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
             ImGui::TextColored(ImVec4(0.45f, 0.9f, 0.6f, 1.0f), "%s", speaking.c_str());
         }
     }
-    const bool status_in_bar = !status.text.empty() && fits(status.text, ImGui::GetStyle().ItemSpacing.x);
+    const bool status_in_bar =
+        !status.text.empty() && fits(status.text, ImGui::GetStyle().ItemSpacing.x);
     if (status_in_bar) {
         ImGui::SameLine();
         ImGui::TextColored(status.color, "%s", status.text.c_str());
@@ -160,17 +173,20 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
 void MeetingUi::draw_audio_settings(const MeetingView& view, Intents& intents) {
     if (view.mic_state == "live") {
         level_meter(view.my_mic ? view.input_level_dbfs : -127.0f, ImVec2(46, 6));
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip(view.my_mic ? "Your microphone level" : "You are muted");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(view.my_mic ? "Your microphone level" : "You are muted");
         ImGui::SameLine(0, 4);
     }
-    if (control("Microphone settings", ImGui::ArrowButton("##audio", ImGuiDir_Down))) ImGui::OpenPopup("audio_menu");
+    if (control("Microphone settings", ImGui::ArrowButton("##audio", ImGuiDir_Down)))
+        ImGui::OpenPopup("audio_menu");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Microphone settings");
     if (ImGui::BeginPopup("audio_menu")) {
         const ControlScope menu(*this, "audio_menu");
         ImGui::TextDisabled("Microphone");
         if (view.input_devices.empty()) ImGui::TextDisabled("(no microphone available)");
         for (const auto& d : view.input_devices) {
-            const bool selected = d.id == view.input_device || (view.input_device.empty() && &d == &view.input_devices[0]);
+            const bool selected = d.id == view.input_device ||
+                                  (view.input_device.empty() && &d == &view.input_devices[0]);
             if (menu_item(d.label.c_str(), selected)) intents.input_device = d.id;
         }
         if (view.mic_state == "live") {
@@ -179,8 +195,10 @@ void MeetingUi::draw_audio_settings(const MeetingView& view, Intents& intents) {
             level_meter(view.input_level_dbfs, ImVec2(200, 8));
         } else {
             ImGui::Separator();
-            ImGui::TextWrapped("%s", view.mic_message.empty() ? "The microphone is off." : view.mic_message.c_str());
-            if (view.mic_state != "asking" && button("Try the microphone again")) intents.input_device = view.input_device;
+            ImGui::TextWrapped("%s", view.mic_message.empty() ? "The microphone is off."
+                                                              : view.mic_message.c_str());
+            if (view.mic_state != "asking" && button("Try the microphone again"))
+                intents.input_device = view.input_device;
         }
         ImGui::EndPopup();
     }
@@ -192,7 +210,8 @@ void MeetingUi::draw_end_confirmation(Intents& intents) {
         confirm_end_ = false;
     }
     const ImVec2 display = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Always,
+                            ImVec2(0.5f, 0.5f));
     if (ImGui::BeginPopupModal("End the meeting?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
         const ControlScope scope(*this, "end_meeting");
         ImGui::Text("Everyone will be removed and the room closes.");

@@ -83,31 +83,68 @@ struct MeetingView {
 
 // [SECTION] room actions: what the user asked the room to do, one type per action. The UI
 // knows nothing of the control protocol; ui/room_requests.hpp turns each into its request.
-struct SetMyMic { bool on = false; };
-struct AskToSpeak {};  // while everyone is muted without self-unmute
-struct SetMyCamera { bool on = false; };
+struct SetMyMic {
+    bool on = false;
+};
+// Instead of unmuting while everyone is muted without self-unmute.
+struct AskToSpeak {};
+struct SetMyCamera {
+    bool on = false;
+};
 struct AskToShare {};
 enum class ShareKind { Screen, Whiteboard };
-struct StartShare { ShareKind kind = ShareKind::Screen; };
+struct StartShare {
+    ShareKind kind = ShareKind::Screen;
+};
 struct StopShare {};
-// Host actions.
-struct MuteAll { bool allow_self_unmute = true; };  // everyone except the host
-struct AllowMics {};                                // undoes MuteAll
+
+// The host's actions. MuteAll mutes everyone except the host; AllowMics undoes it.
+struct MuteAll {
+    bool allow_self_unmute = true;
+};
+struct AllowMics {};
 struct EndMeeting {};
-struct SetOtherMic { std::string user_id; bool on = false; };     // off: mute; on: ask to unmute
-struct SetOtherCamera { std::string user_id; bool on = false; };  // on: ask to turn it on
-struct SetSharePermission { std::string user_id; bool allowed = false; };
-struct MakeHost { std::string user_id; };
-struct AnswerSpeakRequest { std::string user_id; bool permit = false; };
-struct AnswerShareRequest { std::string user_id; bool permit = false; };
+// Off mutes them; on asks them to unmute (they answer with AnswerHostAsk).
+struct SetOtherMic {
+    std::string user_id;
+    bool on = false;
+};
+// Off turns their camera off; on asks them to turn it on.
+struct SetOtherCamera {
+    std::string user_id;
+    bool on = false;
+};
+struct SetSharePermission {
+    std::string user_id;
+    bool allowed = false;
+};
+struct MakeHost {
+    std::string user_id;
+};
+struct AnswerSpeakRequest {
+    std::string user_id;
+    bool permit = false;
+};
+struct AnswerShareRequest {
+    std::string user_id;
+    bool permit = false;
+};
+
 // A member's answer to the host asking them to turn on their mic (or camera).
 enum class Device { Mic, Camera };
-struct AnswerHostAsk { Device device = Device::Mic; bool accept = false; };
-struct SendChat { std::string text; std::string to_user_id; };  // to_user_id empty: everyone
+struct AnswerHostAsk {
+    Device device = Device::Mic;
+    bool accept = false;
+};
+struct SendChat {
+    std::string text;
+    std::string to_user_id;  // empty: to everyone
+};
 
-using RoomAction = std::variant<SetMyMic, AskToSpeak, SetMyCamera, AskToShare, StartShare, StopShare, MuteAll,
-                                AllowMics, EndMeeting, SetOtherMic, SetOtherCamera, SetSharePermission, MakeHost,
-                                AnswerSpeakRequest, AnswerShareRequest, AnswerHostAsk, SendChat>;
+using RoomAction =
+    std::variant<SetMyMic, AskToSpeak, SetMyCamera, AskToShare, StartShare, StopShare, MuteAll,
+                 AllowMics, EndMeeting, SetOtherMic, SetOtherCamera, SetSharePermission, MakeHost,
+                 AnswerSpeakRequest, AnswerShareRequest, AnswerHostAsk, SendChat>;
 
 // What the user asked for this frame.
 struct Intents {
@@ -122,7 +159,7 @@ struct Intents {
 };
 
 // Receives a skeleton to draw: pose, tile rectangle (CSS px) and RGBA colour.
-using SkeletonSink = std::function<void(const Pose&, float x, float y, float w, float h,
-                                        const float rgba[4])>;
+using SkeletonSink =
+    std::function<void(const Pose&, float x, float y, float w, float h, const float rgba[4])>;
 
 }  // namespace posemeet::ui

@@ -46,7 +46,7 @@ A only_action(const Intents& intents) {
 
 }  // namespace
 
-TEST_SUITE("meeting_ui") {
+TEST_SUITE_BEGIN("meeting_ui");
 
 TEST_CASE("the join screen joins with the typed name and room") {
     HeadlessUi ui;
@@ -101,9 +101,11 @@ TEST_CASE("sharing: ask without permission, pick screen or whiteboard with it, s
     only_action<AskToShare>(ui.click(v, "bar/Ask to share"));
     v.may_share = true;
     CHECK(ui.click(v, "bar/Share").room_actions.empty());  // opens the menu
-    CHECK(only_action<StartShare>(ui.click(v, "bar/share_menu/Share whiteboard")).kind == ShareKind::Whiteboard);
+    CHECK(only_action<StartShare>(ui.click(v, "bar/share_menu/Share whiteboard")).kind ==
+          ShareKind::Whiteboard);
     ui.click(v, "bar/Share");
-    CHECK(only_action<StartShare>(ui.click(v, "bar/share_menu/Share screen")).kind == ShareKind::Screen);
+    CHECK(only_action<StartShare>(ui.click(v, "bar/share_menu/Share screen")).kind ==
+          ShareKind::Screen);
     v.i_am_sharing = true;
     only_action<StopShare>(ui.click(v, "bar/Stop sharing"));
 }
@@ -166,11 +168,13 @@ TEST_CASE("the host's menu on a participant acts on that participant") {
     ui.click(v, "people/u2/...");
     CHECK(only_action<SetOtherMic>(ui.click(v, "people/u2/menu/Ask to unmute")).on);
     ui.click(v, "people/u2/...");
-    const SetOtherCamera camera = only_action<SetOtherCamera>(ui.click(v, "people/u2/menu/Ask to turn camera on"));
+    const SetOtherCamera camera =
+        only_action<SetOtherCamera>(ui.click(v, "people/u2/menu/Ask to turn camera on"));
     CHECK(camera.user_id == "u2");
     CHECK(camera.on);
     ui.click(v, "people/u2/...");
-    const SetSharePermission share = only_action<SetSharePermission>(ui.click(v, "people/u2/menu/Allow sharing"));
+    const SetSharePermission share =
+        only_action<SetSharePermission>(ui.click(v, "people/u2/menu/Allow sharing"));
     CHECK(share.user_id == "u2");
     CHECK(share.allowed);
     ui.click(v, "people/u2/...");
@@ -211,10 +215,12 @@ TEST_CASE("the host answers requests to speak and to share") {
     HeadlessUi ui;
     MeetingView v = meeting(true);
     v.requests = {{"u2", "Bob", false}, {"u2", "Bob", true}};
-    const AnswerSpeakRequest speak = only_action<AnswerSpeakRequest>(ui.click(v, "requests/u2/speak/Accept"));
+    const AnswerSpeakRequest speak =
+        only_action<AnswerSpeakRequest>(ui.click(v, "requests/u2/speak/Accept"));
     CHECK(speak.user_id == "u2");
     CHECK(speak.permit);
-    const AnswerShareRequest share = only_action<AnswerShareRequest>(ui.click(v, "requests/u2/share/Deny"));
+    const AnswerShareRequest share =
+        only_action<AnswerShareRequest>(ui.click(v, "requests/u2/share/Deny"));
     CHECK(share.user_id == "u2");
     CHECK_FALSE(share.permit);
 }
@@ -231,6 +237,23 @@ TEST_CASE("answering the host who asks you to unmute or turn on your camera") {
     CHECK_FALSE(answer.accept);
 }
 
+TEST_CASE("a narrow window opens People & chat over the tiles, and Close closes it") {
+    HeadlessUi ui(360, 640);
+    const MeetingView v = meeting(true);
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("chat/Send"));  // no room for the side column
+    ui.click(v, "side_toggle/People & chat");
+    ui.frame(v);
+    CHECK(ui.drawn("chat/Send"));
+    CHECK_FALSE(ui.drawn("side_toggle/People & chat"));
+    CHECK(ui.drawn("bar/End"));  // "End meeting" shortened to fit
+    ui.click(v, "people/u2/...");
+    CHECK(only_action<MakeHost>(ui.click(v, "people/u2/menu/Make host")).user_id == "u2");
+    ui.click(v, "people/Close");
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("chat/Send"));
+}
+
 TEST_CASE("drawn controls are those of this frame only") {
     HeadlessUi ui;
     MeetingView v = meeting();
@@ -243,4 +266,4 @@ TEST_CASE("drawn controls are those of this frame only") {
     CHECK(ui.drawn("join/Join"));
 }
 
-}  // TEST_SUITE
+TEST_SUITE_END();
