@@ -1,5 +1,6 @@
-# Dear ImGui 1.86 from Debian's source package (unpacked by tools/setup.sh), built for
-# WebGL2: the OpenGL3 backend must be told it runs on ES3 ("#version 300 es").
+# Dear ImGui 1.86 from Debian's source package (unpacked by tools/setup.sh). The browser
+# build adds the OpenGL3 backend, told it runs on WebGL2/ES3 ("#version 300 es"); the native
+# build has the core alone, enough to run the UI headless in unit tests.
 set(IMGUI_DIR "${POSEMEET_THIRD_PARTY}/imgui")
 if(NOT EXISTS "${IMGUI_DIR}/imgui.h")
   message(FATAL_ERROR "Dear ImGui source missing in ${IMGUI_DIR}: run tools/setup.sh")
@@ -9,7 +10,15 @@ add_library(imgui STATIC
   ${IMGUI_DIR}/imgui_draw.cpp
   ${IMGUI_DIR}/imgui_tables.cpp
   ${IMGUI_DIR}/imgui_widgets.cpp
-  ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp
 )
-target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR} ${IMGUI_DIR}/backends)
-target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3 IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR})
+target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
+if(EMSCRIPTEN)
+  target_sources(imgui PRIVATE ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
+  target_include_directories(imgui SYSTEM PUBLIC ${IMGUI_DIR}/backends)
+  target_compile_definitions(imgui PUBLIC IMGUI_IMPL_OPENGL_ES3)
+else()
+  # Natively ImGui only runs under the unit tests: keep its checks (IM_ASSERT: unbalanced
+  # Begin/End, Push/Pop, ...) on in every build type, so UI misuse fails a test.
+  target_compile_options(imgui PRIVATE -UNDEBUG)
+endif()

@@ -1,9 +1,13 @@
 // The meeting UI in Dear ImGui: join screen, tile grid with live skeletons, participant
-// list, status banners. View only: reads a MeetingView, returns Intents.
+// list, status banners. View only: reads a MeetingView, returns Intents. Its drawing is
+// split by part: meeting_ui.cpp (frame, join screen), meeting_ui_top_bar.cpp,
+// meeting_ui_tiles.cpp, meeting_ui_side_column.cpp (people, chat), meeting_ui_prompts.cpp.
 #pragma once
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ImRect
 
+#include <map>
 #include <string>
 
 #include "ui/meeting_view.hpp"
@@ -18,7 +22,32 @@ public:
     Intents draw(const MeetingView& view, const SkeletonSink& queue_skeleton,
                  ImDrawCallback draw_skeletons, void* callback_data);
 
+    // What the last frame drew that a person can click or type into, by where it is and its
+    // label ("bar/Mute", "bar/mute_all/Mute all", "people/<user id>/menu/Mute", "chat/Message"),
+    // with its screen rectangle: tests click them, and can check each is on screen.
+    const std::map<std::string, ImRect>& drawn_controls() const { return drawn_controls_; }
+
 private:
+    // Names the part being drawn for drawn_controls() while it lives (nested parts join with '/').
+    class ControlScope {
+    public:
+        ControlScope(MeetingUi& ui, const std::string& part);
+        ~ControlScope();
+        ControlScope(const ControlScope&) = delete;
+        ControlScope& operator=(const ControlScope&) = delete;
+
+    private:
+        MeetingUi& ui_;
+        std::size_t outer_length_;
+    };
+    // Records the item just drawn under `label` and passes `pressed` through:
+    // `if (control("Mute", ImGui::Button("Mute")))`.
+    bool control(const char* label, bool pressed);
+    // ImGui's widgets of the same name, recorded in drawn_controls().
+    bool button(const char* label, const ImVec2& size = ImVec2(0, 0));
+    bool small_button(const char* label);
+    bool menu_item(const char* label, bool selected = false);
+
     Intents draw_join_screen(const MeetingView& view);
     struct StatusLine {
         std::string text;
@@ -26,22 +55,23 @@ private:
     };
     static StatusLine status_line(const MeetingView& view);
     // Returns true when `status` did not fit in the bar (draw_status_banner shows it).
-    bool draw_top_bar(const MeetingView& view, const StatusLine& status, Intents& intents, float height);
+    bool draw_top_bar(const MeetingView& view, const StatusLine& status, Intents& intents,
+                      float height);
     static float status_banner_height(const StatusLine& status);
     void draw_status_banner(const StatusLine& status, float top);
     void draw_tiles(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
                     const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons, void* data);
     // `overlay`: drawn over the tiles on a narrow window (People & chat opened) rather than
     // as the fixed right-hand column.
-    void draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents,
-                           bool overlay);
-    void draw_side_column(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents,
-                          bool overlay);
+    void draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
+                           Intents& intents, bool overlay);
+    void draw_side_column(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
+                          Intents& intents, bool overlay);
     // Narrow windows: the button that opens and closes the side column over the tiles.
     void draw_side_toggle(const MeetingView& view, const ImVec2& tiles_max);
     void draw_host_menu(const MeetingView& view, const TileView& who, Intents& intents);
-    void draw_chat(const MeetingView& view, const ImVec2& origin, const ImVec2& size, Intents& intents,
-                   bool overlay);
+    void draw_chat(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
+                   Intents& intents, bool overlay);
     void draw_requests(const MeetingView& view, Intents& intents);
     void draw_asked_by_host(const MeetingView& view, Intents& intents);
     void draw_toasts(const MeetingView& view);
@@ -55,9 +85,11 @@ private:
     std::string chat_to_;            // user id for a private message, empty = everyone
     bool allow_self_unmute_ = true;  // the mute-all popup's choice
     bool confirm_end_ = false;
-    std::size_t chat_seen_ = 0;      // scroll to the bottom when new lines arrive
-    bool side_open_ = false;         // narrow window: participants and chat shown over the tiles
-    std::size_t chat_read_ = 0;      // chat lines the user has had on screen (for "N new")
+    std::size_t chat_seen_ = 0;  // scroll to the bottom when new lines arrive
+    bool side_open_ = false;     // narrow window: participants and chat shown over the tiles
+    std::size_t chat_read_ = 0;  // chat lines the user has had on screen (for "N new")
+    std::map<std::string, ImRect> drawn_controls_;
+    std::string control_scope_;
 };
 
 // A participant's colour, stable for their id (hue from the seed).

@@ -6,10 +6,10 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/pose.hpp"
-#include "core/protocol.hpp"
 
 namespace posemeet::ui {
 
@@ -81,21 +81,85 @@ struct MeetingView {
     std::string active_speaker_name;
 };
 
+// [SECTION] room actions: what the user asked the room to do, one type per action. The UI
+// knows nothing of the control protocol; ui/room_requests.hpp turns each into its request.
+struct SetMyMic {
+    bool on = false;
+};
+// Instead of unmuting while everyone is muted without self-unmute.
+struct AskToSpeak {};
+struct SetMyCamera {
+    bool on = false;
+};
+struct AskToShare {};
+enum class ShareKind { Screen, Whiteboard };
+struct StartShare {
+    ShareKind kind = ShareKind::Screen;
+};
+struct StopShare {};
+
+// The host's actions. MuteAll mutes everyone except the host; AllowMics undoes it.
+struct MuteAll {
+    bool allow_self_unmute = true;
+};
+struct AllowMics {};
+struct EndMeeting {};
+// Off mutes them; on asks them to unmute (they answer with AnswerHostAsk).
+struct SetOtherMic {
+    std::string user_id;
+    bool on = false;
+};
+// Off turns their camera off; on asks them to turn it on.
+struct SetOtherCamera {
+    std::string user_id;
+    bool on = false;
+};
+struct SetSharePermission {
+    std::string user_id;
+    bool allowed = false;
+};
+struct MakeHost {
+    std::string user_id;
+};
+struct AnswerSpeakRequest {
+    std::string user_id;
+    bool permit = false;
+};
+struct AnswerShareRequest {
+    std::string user_id;
+    bool permit = false;
+};
+
+// A member's answer to the host asking them to turn on their mic (or camera).
+enum class Device { Mic, Camera };
+struct AnswerHostAsk {
+    Device device = Device::Mic;
+    bool accept = false;
+};
+struct SendChat {
+    std::string text;
+    std::string to_user_id;  // empty: to everyone
+};
+
+using RoomAction =
+    std::variant<SetMyMic, AskToSpeak, SetMyCamera, AskToShare, StartShare, StopShare, MuteAll,
+                 AllowMics, EndMeeting, SetOtherMic, SetOtherCamera, SetSharePermission, MakeHost,
+                 AnswerSpeakRequest, AnswerShareRequest, AnswerHostAsk, SendChat>;
+
+// What the user asked for this frame.
 struct Intents {
     bool join = false;
     bool join_new_meeting = false;  // open a new meeting in a room whose meeting ended
     std::string join_room, join_name;
     bool leave = false;
-    // Room operations in the control protocol's own words: event name + content.
-    std::vector<std::pair<std::string, protocol::Json>> operations;
-    void operate(const char* event, protocol::Json content) { operations.emplace_back(event, std::move(content)); }
+    std::vector<RoomAction> room_actions;  // in the order they were clicked
     // Audio settings (local, not room operations).
     std::vector<std::pair<std::string, float>> volumes;  // user id -> new output volume
     std::optional<std::string> input_device;             // switch microphone ("" = default)
 };
 
 // Receives a skeleton to draw: pose, tile rectangle (CSS px) and RGBA colour.
-using SkeletonSink = std::function<void(const Pose&, float x, float y, float w, float h,
-                                        const float rgba[4])>;
+using SkeletonSink =
+    std::function<void(const Pose&, float x, float y, float w, float h, const float rgba[4])>;
 
 }  // namespace posemeet::ui

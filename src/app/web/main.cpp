@@ -27,6 +27,7 @@
 #include "render/skeleton_renderer.hpp"
 #include "ui/font_set.hpp"
 #include "ui/meeting_ui.hpp"
+#include "ui/room_requests.hpp"
 
 namespace posemeet {
 namespace {
@@ -211,7 +212,10 @@ void frame() {
         web::update_page_url(intents.join_room, intents.join_name);
     }
     if (intents.leave) app.session->leave();
-    for (auto& [event, content] : intents.operations) app.session->request(event, std::move(content));
+    for (const ui::RoomAction& action : intents.room_actions) {
+        ui::RoomRequest r = ui::room_request(action);
+        app.session->request(protocol::event_name(r.event), std::move(r.content));
+    }
     for (const auto& [user_id, gain] : intents.volumes) app.audio->set_volume(user_id, gain);
     if (intents.input_device) app.audio_device->start_capture(*intents.input_device);
 }

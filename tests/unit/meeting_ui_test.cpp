@@ -1,0 +1,269 @@
+// meeting_ui: what a person's clicks and typing in the meeting UI ask the room for (the
+// view-model -> intents logic), driven headless through the controls the UI drew.
+#include <doctest/doctest.h>
+
+#include <string>
+#include <variant>
+
+#include "meeting_ui_test_support.hpp"
+#include "ui/meeting_view.hpp"
+
+using namespace posemeet::ui;
+using posemeet::ui::test::HeadlessUi;
+
+namespace {
+
+TileView tile(const std::string& id, const std::string& name, bool self) {
+    TileView t;
+    t.user_id = id;
+    t.name = name;
+    t.is_self = self;
+    t.transport = self ? "" : "p2p";
+    return t;
+}
+
+// Ann (u1, you) and Bob (u2) in a joined meeting.
+MeetingView meeting(bool host = false) {
+    MeetingView v;
+    v.status = "joined";
+    v.room_name = "standup";
+    v.self_id = "u1";
+    v.i_am_host = host;
+    v.tiles = {tile("u1", "Ann", true), tile("u2", "Bob", false)};
+    v.tiles[0].is_host = host;
+    v.mic_state = "live";
+    return v;
+}
+
+// The one room action asked for, as type A (fails the test otherwise).
+template <class A>
+A only_action(const Intents& intents) {
+    REQUIRE(intents.room_actions.size() == 1);
+    const A* a = std::get_if<A>(&intents.room_actions[0]);
+    REQUIRE(a != nullptr);
+    return *a;
+}
+
+}  // namespace
+
+TEST_SUITE_BEGIN("meeting_ui");
+
+TEST_CASE("the join screen joins with the typed name and room") {
+    HeadlessUi ui;
+    MeetingView v;
+    v.status = "idle";
+    v.default_room = "standup";
+    ui.frames(v, 2);
+    CHECK_FALSE(ui.frame(v).join);  // nothing until asked
+    ui.click(v, "join/Your name");
+    ui.type(v, "Ann");
+    const Intents intents = ui.click(v, "join/Join");
+    CHECK(intents.join);
+    CHECK_FALSE(intents.join_new_meeting);
+    CHECK(intents.join_name == "Ann");
+    CHECK(intents.join_room == "standup");
+    CHECK(intents.room_actions.empty());
+}
+
+TEST_CASE("Mute and Unmute set your own mic") {
+    HeadlessUi ui;
+    MeetingView v = meeting();
+    v.my_mic = true;
+    CHECK_FALSE(only_action<SetMyMic>(ui.click(v, "bar/Mute")).on);
+    v.my_mic = false;
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("bar/Mute"));
+    CHECK(only_action<SetMyMic>(ui.click(v, "bar/Unmute")).on);
+}
+
+TEST_CASE("while everyone is muted without self-unmute the mic button asks to speak") {
+    HeadlessUi ui;
+    MeetingView v = meeting();
+    v.mic_blocked = true;
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("bar/Unmute"));
+    only_action<AskToSpeak>(ui.click(v, "bar/Ask to speak"));
+    v.mic_applying = true;  // asked: the button waits for the host's answer
+    CHECK(ui.click(v, "bar/Asked to speak").room_actions.empty());
+}
+
+TEST_CASE("the camera button turns your camera the other way") {
+    HeadlessUi ui;
+    MeetingView v = meeting();
+    CHECK(only_action<SetMyCamera>(ui.click(v, "bar/Camera on")).on);
+    v.my_camera = true;
+    CHECK_FALSE(only_action<SetMyCamera>(ui.click(v, "bar/Camera off")).on);
+}
+
+TEST_CASE("sharing: ask without permission, pick screen or whiteboard with it, stop") {
+    HeadlessUi ui;
+    MeetingView v = meeting();
+    only_action<AskToShare>(ui.click(v, "bar/Ask to share"));
+    v.may_share = true;
+    CHECK(ui.click(v, "bar/Share").room_actions.empty());  // opens the menu
+    CHECK(only_action<StartShare>(ui.click(v, "bar/share_menu/Share whiteboard")).kind ==
+          ShareKind::Whiteboard);
+    ui.click(v, "bar/Share");
+    CHECK(only_action<StartShare>(ui.click(v, "bar/share_menu/Share screen")).kind ==
+          ShareKind::Screen);
+    v.i_am_sharing = true;
+    only_action<StopShare>(ui.click(v, "bar/Stop sharing"));
+}
+
+TEST_CASE("the host's Mute all asks first whether participants may unmute themselves") {
+    HeadlessUi ui;
+    MeetingView v = meeting(true);
+    CHECK(ui.click(v, "bar/Mute all").room_actions.empty());  // opens the popup
+    CHECK(ui.drawn("bar/mute_all/Mute all"));
+    CHECK(only_action<MuteAll>(ui.click(v, "bar/mute_all/Mute all")).allow_self_unmute);
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("bar/mute_all/Mute all"));  // closed
+
+    ui.click(v, "bar/Mute all");
+    ui.click(v, "bar/mute_all/Participants may unmute themselves");  // untick
+    CHECK_FALSE(only_action<MuteAll>(ui.click(v, "bar/mute_all/Mute all")).allow_self_unmute);
+
+    v.all_muted = true;
+    only_action<AllowMics>(ui.click(v, "bar/Allow mics"));
+}
+
+TEST_CASE("a visitor has no host buttons") {
+    HeadlessUi ui;
+    const MeetingView v = meeting(false);
+    ui.frame(v);
+    CHECK(ui.drawn("bar/Leave"));
+    CHECK_FALSE(ui.drawn("bar/Mute all"));
+    CHECK_FALSE(ui.drawn("bar/End meeting"));
+}
+
+TEST_CASE("End meeting needs the confirmation") {
+    HeadlessUi ui;
+    MeetingView v = meeting(true);
+    CHECK(ui.click(v, "bar/End meeting").room_actions.empty());
+    CHECK(ui.click(v, "end_meeting/Cancel").room_actions.empty());
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("end_meeting/End for everyone"));  // cancelled: gone
+
+    ui.click(v, "bar/End meeting");
+    only_action<EndMeeting>(ui.click(v, "end_meeting/End for everyone"));
+}
+
+TEST_CASE("Leave leaves without a room action") {
+    HeadlessUi ui;
+    const Intents intents = ui.click(meeting(), "bar/Leave");
+    CHECK(intents.leave);
+    CHECK(intents.room_actions.empty());
+}
+
+TEST_CASE("the host's menu on a participant acts on that participant") {
+    HeadlessUi ui;
+    MeetingView v = meeting(true);
+    v.tiles[1].mic = true;
+    ui.click(v, "people/u2/...");
+    const SetOtherMic mute = only_action<SetOtherMic>(ui.click(v, "people/u2/menu/Mute"));
+    CHECK(mute.user_id == "u2");
+    CHECK_FALSE(mute.on);
+
+    v.tiles[1].mic = false;
+    ui.click(v, "people/u2/...");
+    CHECK(only_action<SetOtherMic>(ui.click(v, "people/u2/menu/Ask to unmute")).on);
+    ui.click(v, "people/u2/...");
+    const SetOtherCamera camera =
+        only_action<SetOtherCamera>(ui.click(v, "people/u2/menu/Ask to turn camera on"));
+    CHECK(camera.user_id == "u2");
+    CHECK(camera.on);
+    ui.click(v, "people/u2/...");
+    const SetSharePermission share =
+        only_action<SetSharePermission>(ui.click(v, "people/u2/menu/Allow sharing"));
+    CHECK(share.user_id == "u2");
+    CHECK(share.allowed);
+    ui.click(v, "people/u2/...");
+    CHECK(only_action<MakeHost>(ui.click(v, "people/u2/menu/Make host")).user_id == "u2");
+}
+
+TEST_CASE("a visitor's menu on a participant has no host controls") {
+    HeadlessUi ui;
+    const MeetingView v = meeting(false);
+    ui.click(v, "people/u2/...");
+    ui.frame(v);
+    CHECK(ui.drawn("people/u2/menu/Volume"));
+    CHECK(ui.drawn("people/u2/menu/Send a private message"));
+    CHECK_FALSE(ui.drawn("people/u2/menu/Make host"));
+    CHECK_FALSE(ui.drawn("people/u1/..."));  // no menu on yourself
+}
+
+TEST_CASE("chat: Enter sends to everyone, a private message goes to the chosen person") {
+    HeadlessUi ui;
+    const MeetingView v = meeting();
+    ui.click(v, "chat/Message");
+    ui.type(v, "hello");
+    SendChat chat = only_action<SendChat>(ui.press_enter(v));
+    CHECK(chat.text == "hello");
+    CHECK(chat.to_user_id.empty());
+    CHECK(ui.press_enter(v).room_actions.empty());  // the field was emptied
+
+    ui.click(v, "people/u2/...");
+    ui.click(v, "people/u2/menu/Send a private message");
+    ui.click(v, "chat/Message");
+    ui.type(v, "psst");
+    chat = only_action<SendChat>(ui.click(v, "chat/Send"));
+    CHECK(chat.text == "psst");
+    CHECK(chat.to_user_id == "u2");
+}
+
+TEST_CASE("the host answers requests to speak and to share") {
+    HeadlessUi ui;
+    MeetingView v = meeting(true);
+    v.requests = {{"u2", "Bob", false}, {"u2", "Bob", true}};
+    const AnswerSpeakRequest speak =
+        only_action<AnswerSpeakRequest>(ui.click(v, "requests/u2/speak/Accept"));
+    CHECK(speak.user_id == "u2");
+    CHECK(speak.permit);
+    const AnswerShareRequest share =
+        only_action<AnswerShareRequest>(ui.click(v, "requests/u2/share/Deny"));
+    CHECK(share.user_id == "u2");
+    CHECK_FALSE(share.permit);
+}
+
+TEST_CASE("answering the host who asks you to unmute or turn on your camera") {
+    HeadlessUi ui;
+    MeetingView v = meeting();
+    v.asked_mic_on = v.asked_camera_on = true;
+    AnswerHostAsk answer = only_action<AnswerHostAsk>(ui.click(v, "host_asks/mic/Unmute"));
+    CHECK(answer.device == Device::Mic);
+    CHECK(answer.accept);
+    answer = only_action<AnswerHostAsk>(ui.click(v, "host_asks/camera/Not now"));
+    CHECK(answer.device == Device::Camera);
+    CHECK_FALSE(answer.accept);
+}
+
+TEST_CASE("a narrow window opens People & chat over the tiles, and Close closes it") {
+    HeadlessUi ui(360, 640);
+    const MeetingView v = meeting(true);
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("chat/Send"));  // no room for the side column
+    ui.click(v, "side_toggle/People & chat");
+    ui.frame(v);
+    CHECK(ui.drawn("chat/Send"));
+    CHECK_FALSE(ui.drawn("side_toggle/People & chat"));
+    CHECK(ui.drawn("bar/End"));  // "End meeting" shortened to fit
+    ui.click(v, "people/u2/...");
+    CHECK(only_action<MakeHost>(ui.click(v, "people/u2/menu/Make host")).user_id == "u2");
+    ui.click(v, "people/Close");
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("chat/Send"));
+}
+
+TEST_CASE("drawn controls are those of this frame only") {
+    HeadlessUi ui;
+    MeetingView v = meeting();
+    ui.frame(v);
+    CHECK(ui.drawn("bar/Unmute"));
+    CHECK(ui.drawn("chat/Send"));
+    v.status = "idle";
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("bar/Unmute"));
+    CHECK(ui.drawn("join/Join"));
+}
+
+TEST_SUITE_END();
