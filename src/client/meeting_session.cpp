@@ -38,7 +38,7 @@ MeetingSession::MeetingSession(SessionConfig config, SignalingSocket& socket,
       media_({config_.force_relay, config_.playout_delay_ms}, socket, peers, clock, mirror_,
              MediaRouter::Callbacks{
                  [this](const std::string& to, const Json& signal) {
-                     send_request("vcSignal", Json{{"to_user_id", to}, {"signal", signal}});
+                     send_request(Event::Signal, Json{{"to_user_id", to}, {"signal", signal}});
                  },
                  [this](const std::string& name, const Json& data) { emit(name, data); },
                  [this](const std::string& user_id, const MediaHeader& header, const std::uint8_t* payload,
@@ -72,7 +72,7 @@ void MeetingSession::join(const std::string& room_id, const std::string& user_na
 void MeetingSession::leave() {
     if (!want_joined_) return;
     want_joined_ = false;
-    if (status_ == ConnectionStatus::Joined) send_request("vcLeaveRoom", Json::object());
+    if (status_ == ConnectionStatus::Joined) send_request(Event::LeaveRoom, Json::object());
     media_.clear();
     mirror_.forget_room();
     resume_user_id_.clear();
@@ -100,7 +100,7 @@ void MeetingSession::connect() {
 void MeetingSession::on_open() {
     if (!resume_user_id_.empty()) {
         // Back after a drop: ask to resume our membership (same user id, role, devices).
-        pending_resync_id_ = send_request("vcResync", Json{{"room_id", room_id_}, {"user_id", resume_user_id_},
+        pending_resync_id_ = send_request(Event::Resync, Json{{"room_id", room_id_}, {"user_id", resume_user_id_},
                                                             {"token", resume_token_}});
         return;
     }
@@ -108,7 +108,7 @@ void MeetingSession::on_open() {
     Json content{{"room_id", room_id_}, {"user_name", user_name_}, {"camera", 1},
                  {"mic", config_.join_with_mic ? 1 : 0}, {"media_relay", relay ? 1 : 0}};
     if (new_meeting_) content["new_meeting"] = 1;
-    pending_join_id_ = send_request("vcJoinRoom", std::move(content));
+    pending_join_id_ = send_request(Event::JoinRoom, std::move(content));
 }
 
 void MeetingSession::on_close(int close_code, const std::string& reason) {

@@ -115,6 +115,9 @@ private:
     // (the connection went, we left, or the meeting ended).
     void fail_pending_requests(protocol::ErrorCode code, const std::string& message);
     std::string send_request(const std::string& event, protocol::Json content);  // returns its id
+    std::string send_request(protocol::Event event, protocol::Json content) {
+        return send_request(protocol::event_name(event), std::move(content));
+    }
     void send_pose(std::uint32_t timestamp_ms);
     void emit(const std::string& name, const protocol::Json& data);
     void set_status(ConnectionStatus s, const std::string& error = {});
