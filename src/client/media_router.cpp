@@ -37,6 +37,7 @@ MediaRouter::MediaRouter(Config config, SignalingSocket& relay, PeerLinkFactory*
 void MediaRouter::add_remote(const UserRecord& user) {
     auto [it, inserted] = remotes_.try_emplace(user.user_id);
     RemoteMedia& r = it->second;
+    r.media_id = user.media_id;
     user_by_media_id_[user.media_id] = user.user_id;
     r.playout = PoseInterpolator(config_.playout_delay_ms);
     // The later joiner (higher media id) offers, so exactly one side starts each link.
@@ -46,10 +47,7 @@ void MediaRouter::add_remote(const UserRecord& user) {
 void MediaRouter::remove_remote(const std::string& user_id) {
     auto it = remotes_.find(user_id);
     if (it == remotes_.end()) return;
-    for (auto m = user_by_media_id_.begin(); m != user_by_media_id_.end();) {
-        if (m->second == user_id) m = user_by_media_id_.erase(m);
-        else ++m;
-    }
+    user_by_media_id_.erase(it->second.media_id);
     remotes_.erase(it);
 }
 
@@ -159,7 +157,7 @@ std::size_t MediaRouter::send_to_all(const std::vector<std::uint8_t>& packet) {
             else ++r.sends_dropped;  // open but its buffer is full
             continue;
         }
-        if (const UserRecord* user = mirror_.find(id)) relay_targets.push_back(user->media_id);
+        relay_targets.push_back(r.media_id);
     }
     // A relay frame names at most kMaxRelayTargets recipients; bigger rooms take several.
     for (std::size_t first = 0; first < relay_targets.size(); first += kMaxRelayTargets) {

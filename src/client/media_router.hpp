@@ -27,6 +27,7 @@ const char* to_string(MediaPath path);
 
 // What we know about one other participant's media.
 struct RemoteMedia {
+    std::uint16_t media_id = 0;  // tags their packets; the relay frame names them by it
     std::unique_ptr<PeerLink> link;
     MediaPath last_path = MediaPath::None;  // path of the most recent packet
     std::uint64_t packets_received = 0;
