@@ -41,14 +41,3 @@ export const stampedWindow = (p, ms) => p.page.evaluate((ms) => new Promise((res
   const first = snap();
   setTimeout(() => resolve([first, snap()]), ms);
 }), ms);
-
-// Runs fn (a PoseMeet call, given as source text with `PoseMeet` and `args` in scope) in the
-// page and returns the page's Date.now() taken just before it: the moment of the action on
-// the clock the other pages stamp their events with. The call's outcome is not awaited.
-export const stampedAction = (p, expr, args = []) => p.page.evaluate(([expr, args]) => {
-  // eslint-disable-next-line no-new-func
-  const fn = new Function('PoseMeet', 'args', `return (${expr});`);
-  const at = Date.now();
-  Promise.resolve(fn(window.PoseMeet, args)).catch(() => {});
-  return at;
-}, [expr, args]);
