@@ -94,6 +94,8 @@
                                                                : q.get('audioProcessing') !== '0',
         testLoss: Number(options.testLoss || q.get('testLoss')) || 0,
         testJitterMs: Number(options.testJitterMs || q.get('testJitterMs')) || 0,
+        // 'camera' (your body moves your avatar once the camera is on) or 'synthetic' (the demo avatar).
+        pose: options.pose || q.get('pose') || 'camera',
       };
       if (typeof WebAssembly !== 'object') { fatal('This browser does not support WebAssembly.'); return readyPromise; }
       var fromDisk = location.protocol === 'file:';
@@ -225,6 +227,18 @@
     },
     // Audio: output volume per participant (0 silent .. 1 normal .. 2 double) and the
     // microphone to use (ids from state().audio.input_devices; '' = the default).
+    // The demo avatar (moves by itself, no camera) instead of your camera, or back.
+    setDemoAvatar: function (on) {
+      return readyPromise.then(function () { Module._pm_api_set_demo_avatar(on ? 1 : 0); });
+    },
+    setCameraDevice: function (deviceId) {
+      return readyPromise.then(function () {
+        withStrings([deviceId || ''], function (p) { Module._pm_api_set_camera_device(p[0]); });
+      });
+    },
+    showSelfView: function (show) {
+      return readyPromise.then(function () { Module._pm_api_show_self_view(show ? 1 : 0); });
+    },
     setVolume: function (userId, gain) {
       return readyPromise.then(function () {
         withStrings([userId], function (p) { Module._pm_api_set_volume(p[0], Number(gain)); });

@@ -133,6 +133,7 @@ void MediaRouter::on_pose(RemoteMedia& remote, const MediaPacketView& p, MediaPa
     else if (seq > remote.highest_sequence + 0x8000 && seq >= 0x10000) seq -= 0x10000;
     remote.highest_sequence = std::max(remote.highest_sequence, seq);
     remote.playout.push(p.header.timestamp_ms, *decoded.pose, clock_.now_ms());
+    remote.last_pose_received_ms = clock_.now_ms();
     const bool newer = !remote.latest_pose ||
                        static_cast<std::int32_t>(p.header.timestamp_ms - remote.latest_timestamp_ms) > 0;
     if (newer) {
@@ -173,7 +174,19 @@ std::size_t MediaRouter::send_to_all(const std::vector<std::uint8_t>& packet) {
 std::optional<Pose> MediaRouter::pose_now(const std::string& user_id) const {
     auto it = remotes_.find(user_id);
     if (it == remotes_.end()) return std::nullopt;
-    return it->second.playout.sample(clock_.now_ms());
+    const RemoteMedia& r = it->second;
+    if (r.last_pose_received_ms < 0 || clock_.now_ms() - r.last_pose_received_ms > kPoseStreamStoppedMs)
+        return std::nullopt;
+    return r.playout.sample(clock_.now_ms());
+}
+
+void MediaRouter::forget_pose(const std::string& user_id) {
+    auto it = remotes_.find(user_id);
+    if (it == remotes_.end()) return;
+    RemoteMedia& r = it->second;
+    r.playout = PoseInterpolator(config_.playout_delay_ms);
+    r.latest_pose.reset();
+    r.last_pose_received_ms = -1;
 }
 
 Json MediaRouter::remote_json(const std::string& user_id) const {

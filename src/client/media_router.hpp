@@ -42,6 +42,7 @@ struct RemoteMedia {
     PoseInterpolator playout;
     std::optional<Pose> latest_pose;
     std::uint32_t latest_timestamp_ms = 0;
+    double last_pose_received_ms = -1;  // local clock; -1: none since the stream (re)started
     std::deque<double> latency_ms;  // recent (receive media time - send timestamp)
     bool p2p_open() const { return link && link->is_open(); }
 };
@@ -85,7 +86,12 @@ public:
 
     const std::map<std::string, RemoteMedia>& remotes() const { return remotes_; }
     // A remote's pose at the current playout time.
+    // Their pose at the current playout time; empty when no pose has arrived for
+    // kPoseStreamStoppedMs (camera off, nobody in view, gone quiet): the UI shows idle.
     std::optional<Pose> pose_now(const std::string& user_id) const;
+    static constexpr double kPoseStreamStoppedMs = 700;
+    // Drops what we hold of their pose stream (their camera went off).
+    void forget_pose(const std::string& user_id);
     // Audio packets that arrived from a member whose mic the room says is off (dropped).
     std::uint64_t audio_dropped_muted() const { return audio_dropped_muted_; }
     // The media fields of a participant in state(): path, link, packets, loss, latency, pose.

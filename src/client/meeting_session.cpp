@@ -291,18 +291,25 @@ void MeetingSession::on_inform(const Json& msg) {
     } else if (event == Event::OnHostChange) {
         emit("hostChanged", data);
     }
+    if (event == Event::OnOperateSelfCamera || event == Event::OnOperateOtherCamera) {
+        // A camera turned off: its avatar goes idle now, not when its last poses run out.
+        for (const auto& [user_id, remote] : media_.remotes()) {
+            const UserRecord* user = mirror_.find(user_id);
+            if (user && user->camera != 1) media_.forget_pose(user_id);
+        }
+    }
     emit("inform", Json{{"event", name}, {"data", data}});
 }
 
 void MeetingSession::send_pose(std::uint32_t ts) {
-    const std::optional<Pose> pose = pose_source_->pose_at_media_time(ts);
-    if (!pose) return;
+    const std::optional<TimedPose> next = pose_source_->next_pose_to_send(ts);
+    if (!next) return;
     MediaHeader h;
     h.kind = MediaKind::Pose;
     h.sender = self()->media_id;
     h.sequence = pose_sequence_++;
-    h.timestamp_ms = ts;
-    const auto packet = encode_media_packet(h, pose_codec::encode(*pose));
+    h.timestamp_ms = next->media_time_ms;
+    const auto packet = encode_media_packet(h, pose_codec::encode(next->pose));
     bytes_sent_ += media_.send_to_all(packet);
     ++packets_sent_;
 }

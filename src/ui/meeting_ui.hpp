@@ -77,6 +77,7 @@ private:
     void draw_toasts(const MeetingView& view);
     void draw_end_confirmation(Intents& intents);
     void draw_audio_settings(const MeetingView& view, Intents& intents);
+    void draw_camera_settings(const MeetingView& view, Intents& intents);
 
     char name_buf_[128] = {};
     char room_buf_[64] = {};

@@ -62,6 +62,7 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
         if (view.tiles[i].pose) {
             float rgba[4];
             participant_color(view.tiles[i].color_seed, rgba);
+            if (view.tiles[i].idle) rgba[3] *= 0.45f;  // a resting avatar reads as "not live"
             queue_skeleton(*view.tiles[i].pose, mn.x, mn.y, tile_w, tile_h, rgba);
         }
     }
@@ -71,8 +72,9 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
 
     for (const auto& p : placed) {
         const TileView& t = *p.tile;
-        if (!t.pose) {
-            const char* waiting = "waiting for pose...";
+        if (t.idle && t.camera) {
+            // Camera on, but no pose yet: the camera is starting, or sees nobody.
+            const char* waiting = t.is_self ? "looking for you..." : "waiting for pose...";
             const ImVec2 ts = ImGui::CalcTextSize(waiting);
             dl->AddText(
                 ImVec2((p.min.x + p.max.x - ts.x) * 0.5f, (p.min.y + p.max.y - ts.y) * 0.5f),
@@ -88,6 +90,7 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
         if (t.is_host) badge(dl, cursor, "HOST", IM_COL32(60, 100, 220, 230));
         badge(dl, cursor, t.mic ? "MIC ON" : "MUTED",
               t.mic ? IM_COL32(40, 140, 90, 230) : IM_COL32(120, 50, 50, 230));
+        if (!t.camera) badge(dl, cursor, "CAMERA OFF", IM_COL32(90, 94, 108, 230));
         if (t.sharing) badge(dl, cursor, "SHARING", IM_COL32(130, 80, 190, 230));
         if (!t.online) badge(dl, cursor, "RECONNECTING", IM_COL32(170, 110, 30, 230));
         if (!t.is_self) {

@@ -16,6 +16,8 @@ MeetingUi::StatusLine MeetingUi::status_line(const MeetingView& view) {
         return {view.error.empty() ? "Reconnecting..." : view.error,
                 ImVec4(1.0f, 0.55f, 0.35f, 1.0f)};
     if (!view.mic_message.empty() && view.mic_state != "live") return {view.mic_message, warning};
+    if (!view.camera_message.empty() && view.camera_state != "on" && view.camera_state != "starting")
+        return {view.camera_message, warning};
     if (view.audio_waits_for_click) return {"Click anywhere to hear the meeting", warning};
     if (!view.notice.empty()) return {view.notice, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]};
     return {};
@@ -75,6 +77,12 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     ImGui::SameLine();
     if (button(view.my_camera ? "Camera off" : "Camera on"))
         actions.push_back(SetMyCamera{!view.my_camera});
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(view.demo_avatar ? "Demo avatar: your avatar moves by itself, no camera is used"
+                                           : "Your body moves your avatar. Your video stays on this device: "
+                                             "only body points are sent");
+    ImGui::SameLine(0, 6);
+    draw_camera_settings(view, intents);
     ImGui::SameLine();
     if (view.i_am_sharing) {
         if (button("Stop sharing")) actions.push_back(StopShare{});
@@ -202,6 +210,31 @@ void MeetingUi::draw_audio_settings(const MeetingView& view, Intents& intents) {
         }
         ImGui::EndPopup();
     }
+}
+
+// A menu to pick the camera, switch to the demo avatar, and show or hide the self-view.
+void MeetingUi::draw_camera_settings(const MeetingView& view, Intents& intents) {
+    if (control("Camera settings", ImGui::ArrowButton("##camera", ImGuiDir_Down)))
+        ImGui::OpenPopup("camera_menu");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Camera settings");
+    if (!ImGui::BeginPopup("camera_menu")) return;
+    const ControlScope menu(*this, "camera_menu");
+    ImGui::TextDisabled("Camera");
+    if (view.camera_devices.empty()) ImGui::TextDisabled(view.my_camera ? "(no camera listed)" : "(turn the camera on to list cameras)");
+    for (const auto& d : view.camera_devices) {
+        const bool selected = d.id == view.camera_device ||
+                              (view.camera_device.empty() && &d == &view.camera_devices[0]);
+        if (menu_item(d.label.empty() ? "Camera" : d.label.c_str(), selected)) intents.camera_device = d.id;
+    }
+    ImGui::Separator();
+    if (menu_item("Demo avatar (no camera)", view.demo_avatar)) intents.demo_avatar = !view.demo_avatar;
+    if (menu_item("Show my camera", view.self_view)) intents.self_view = !view.self_view;
+    ImGui::Separator();
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 280);
+    ImGui::TextDisabled("Your video stays on this device: only body points are sent.");
+    if (!view.camera_message.empty() && view.camera_state != "on") ImGui::TextWrapped("%s", view.camera_message.c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndPopup();
 }
 
 void MeetingUi::draw_end_confirmation(Intents& intents) {

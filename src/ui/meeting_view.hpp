@@ -21,7 +21,8 @@ struct TileView {
     std::string transport;  // "p2p", "relay", "none" (remote) or "" (self)
     std::uint64_t packets_received = 0;
     std::uint32_t color_seed = 0;
-    std::optional<Pose> pose;  // what to draw now; empty until the first packet
+    std::optional<Pose> pose;  // what to draw now
+    bool idle = false;         // `pose` is the idle figure: nothing drives this avatar now
     bool mic = false, camera = false, sharing = false, may_share = false, online = true;
     bool wants_to_speak = false, wants_to_share = false;  // pending requests (host sees them)
     bool speaking = false;        // their voice is coming through now
@@ -32,6 +33,7 @@ struct TileView {
 struct AudioInputChoice {
     std::string id, label;
 };
+using CameraChoice = AudioInputChoice;
 
 struct ChatLine {
     std::string from, to;  // to: empty for the room
@@ -79,6 +81,14 @@ struct MeetingView {
     std::string input_device;
     bool audio_waits_for_click = false;  // the browser holds sound until the user interacts
     std::string active_speaker_name;
+
+    // Camera (only landmarks leave the device; the self-view shows the picture locally).
+    std::string camera_state;    // off, starting, on, denied, no-camera, busy, model-failed, needs-http, error
+    std::string camera_message;  // for the user; empty when there is nothing to say
+    std::vector<CameraChoice> camera_devices;
+    std::string camera_device;
+    bool demo_avatar = false;  // synthetic motion instead of the camera
+    bool self_view = true;     // the camera's self-view box is shown while the camera runs
 };
 
 // [SECTION] room actions: what the user asked the room to do, one type per action. The UI
@@ -156,6 +166,10 @@ struct Intents {
     // Audio settings (local, not room operations).
     std::vector<std::pair<std::string, float>> volumes;  // user id -> new output volume
     std::optional<std::string> input_device;             // switch microphone ("" = default)
+    // Camera settings (local).
+    std::optional<std::string> camera_device;  // switch camera ("" = default)
+    std::optional<bool> demo_avatar;           // use the demo avatar instead of the camera
+    std::optional<bool> self_view;             // show or hide the self-view box
 };
 
 // Receives a skeleton to draw: pose, tile rectangle (CSS px) and RGBA colour.

@@ -15,12 +15,16 @@
 #include <string>
 
 #include "client/audio_engine.hpp"
+#include "client/camera_control.hpp"
+#include "client/camera_pose_source.hpp"
 #include "client/meeting_session.hpp"
+#include "core/idle_pose.hpp"
 #include "core/pose_codec.hpp"
 #include "core/synthetic_pose.hpp"
 #include "platform/web/canvas_input.hpp"
 #include "platform/web/js_bridge.hpp"
 #include "platform/web/web_audio_device.hpp"
+#include "platform/web/web_camera_device.hpp"
 #include "platform/web/web_clock.hpp"
 #include "platform/web/web_peer_link.hpp"
 #include "platform/web/web_signaling_socket.hpp"
@@ -46,6 +50,10 @@ struct App {
     std::unique_ptr<AudioEngine> audio;
     std::unique_ptr<AudioDevice> audio_device;  // web::WebAudioDevice
     bool mic_requested = false;  // asked for the microphone once, at the first join
+    CameraPoseSource camera_pose;  // landmarks from the camera's estimator
+    std::unique_ptr<web::WebCameraDevice> camera_device;
+    std::unique_ptr<CameraControl> camera;
+    bool self_view = true;  // the camera's self-view box (hideable)
     render::SkeletonRenderer renderer;
     ui::MeetingUi ui;
     ui::FontSet fonts;
@@ -60,6 +68,16 @@ struct App {
 };
 
 App* g_app = nullptr;
+
+Pose mirrored(Pose pose) {
+    for (auto& l : pose.landmarks) l.x = 1.0f - l.x;
+    return pose;
+}
+
+void set_self_view(App& app, bool show) {
+    app.self_view = show;
+    app.camera_device->show_self_view(show);
+}
 
 void render_skeletons(const ImDrawList*, const ImDrawCmd*) {
     const ImGuiIO& io = ImGui::GetIO();
@@ -106,6 +124,9 @@ ui::MeetingView build_view(App& app) {
         if (s.self() && u->user_id == s.self()->user_id) {
             t.is_self = true;
             t.pose = s.local_pose();
+            // The camera's view of us is mirrored, as people expect of a self-view; what
+            // others see is not.
+            if (t.pose && !app.camera->demo_avatar()) t.pose = mirrored(*t.pose);
         } else {
             const RemoteMedia& r = s.remotes().at(u->user_id);
             t.transport = to_string(r.last_path);
@@ -113,6 +134,11 @@ ui::MeetingView build_view(App& app) {
             t.pose = s.remote_pose_now(u->user_id);
             if (t.pose && app.first_remote_pose_rendered_ms < 0)
                 app.first_remote_pose_rendered_ms = emscripten_get_now();
+        }
+        if (!t.pose) {
+            // Nothing drives this avatar (camera off, nobody in view, not arrived yet).
+            t.pose = idle_pose(app.clock.media_time_ms());
+            t.idle = true;
         }
         v.tiles.push_back(std::move(t));
     }
@@ -142,6 +168,13 @@ ui::MeetingView build_view(App& app) {
     v.input_device = audio.input_device;
     for (const auto& d : audio.input_devices) v.input_devices.push_back({d.id, d.label});
     v.audio_waits_for_click = !audio.playback_running && s.status() == ConnectionStatus::Joined;
+    const CameraDeviceState camera = app.camera->state();
+    v.camera_state = to_string(camera.state);
+    v.camera_message = camera.message;
+    v.camera_device = camera.device;
+    for (const auto& d : camera.devices) v.camera_devices.push_back({d.id, d.label});
+    v.demo_avatar = app.camera->demo_avatar();
+    v.self_view = app.self_view;
     for (const ChatMessage& msg : m.chat()) {
         const UserRecord* to = msg.to_user_id.empty() ? nullptr : s.find_user(msg.to_user_id);
         v.chat.push_back({msg.user_name, msg.to_user_id.empty() ? "" : (to ? to->user_name : "?"), msg.message,
@@ -213,16 +246,23 @@ void frame() {
     }
     if (intents.leave) app.session->leave();
     for (const ui::RoomAction& action : intents.room_actions) {
+        // Turning the camera off releases it at the click, before the room answers.
+        if (const auto* cam = std::get_if<ui::SetMyCamera>(&action); cam && !cam->on) app.camera->release_now();
         ui::RoomRequest r = ui::room_request(action);
         app.session->request(protocol::event_name(r.event), std::move(r.content));
     }
     for (const auto& [user_id, gain] : intents.volumes) app.audio->set_volume(user_id, gain);
     if (intents.input_device) app.audio_device->start_capture(*intents.input_device);
+    if (intents.camera_device) app.camera->choose_device(*intents.camera_device);
+    if (intents.demo_avatar) app.camera->set_demo_avatar(*intents.demo_avatar);
+    if (intents.self_view) set_self_view(app, *intents.self_view);
+    app.camera->tick();
 }
 
 // The session must keep sending at 30 Hz even when the page draws slowly.
 void tick_timer(void*) {
     g_app->session->tick();
+    g_app->camera->tick();
     g_app->audio_device->pump();
 }
 
@@ -256,9 +296,19 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
     j["server_url"] = app.config.server_url;
     j["audio"] = app.audio->state_json();
     j["audio"].update(posemeet::to_json(app.audio_device->state()));
+    j["camera"] = posemeet::to_json(app.camera->state());
+    j["camera"]["demo_avatar"] = app.camera->demo_avatar();
+    j["camera"]["estimates"] = app.camera_pose.estimates();
     buffer = j.dump();
     return buffer.c_str();
 }
+// The demo avatar (synthetic motion, no camera) instead of the camera, or back.
+EMSCRIPTEN_KEEPALIVE void pm_api_set_demo_avatar(int on) { posemeet::g_app->camera->set_demo_avatar(on != 0); }
+// Which camera to use ("" = the browser's default).
+EMSCRIPTEN_KEEPALIVE void pm_api_set_camera_device(const char* device_id) {
+    posemeet::g_app->camera->choose_device(device_id);
+}
+EMSCRIPTEN_KEEPALIVE void pm_api_show_self_view(int show) { posemeet::set_self_view(*posemeet::g_app, show != 0); }
 // Output volume of one participant, 0..2.
 EMSCRIPTEN_KEEPALIVE void pm_api_set_volume(const char* user_id, double gain) {
     posemeet::g_app->audio->set_volume(user_id, static_cast<float>(gain));
@@ -339,6 +389,11 @@ int main() {
     sc.server_url = app.config.server_url;
     sc.force_relay = app.config.force_relay;
     app.session = std::make_unique<MeetingSession>(sc, app.socket, app.peers.get(), app.clock);
+    app.camera_device = std::make_unique<web::WebCameraDevice>(app.camera_pose);
+    app.camera = std::make_unique<CameraControl>(*app.session, *app.camera_device, app.camera_pose,
+                                                 app.config.demo_avatar);
+    app.session->set_pose_source_factory(
+        [](const std::string& user_id) { return g_app->camera->make_pose_source(user_id); });
     AudioEngineConfig ac;
     ac.test_loss = app.config.test_loss;
     ac.test_jitter_ms = static_cast<int>(app.config.test_jitter_ms);

@@ -16,7 +16,8 @@ EM_JS(char*, pm_js_page_config, (), {
                                relay: !!cfg.relay, autoJoin: cfg.autoJoin !== false,
                                maxFps: Number(cfg.maxFps) || 0, audio: cfg.audio !== false,
                                audioProcessing: cfg.audioProcessing !== false,
-                               testLoss: Number(cfg.testLoss) || 0, testJitterMs: Number(cfg.testJitterMs) || 0});
+                               testLoss: Number(cfg.testLoss) || 0, testJitterMs: Number(cfg.testJitterMs) || 0,
+                               pose: String(cfg.pose || "camera")});
     var len = lengthBytesUTF8(json) + 1;
     var ptr = _malloc(len);
     stringToUTF8(json, ptr, len);
@@ -69,6 +70,7 @@ PageConfig read_page_config() {
         c.audio_processing = j.value("audioProcessing", true);
         c.test_loss = j.value("testLoss", 0.0);
         c.test_jitter_ms = j.value("testJitterMs", 0.0);
+        c.demo_avatar = j.value("pose", "camera") == "synthetic";
     }
     if (c.server_url.empty()) c.server_url = "ws://127.0.0.1:8080/ws";
     return c;

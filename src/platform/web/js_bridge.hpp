@@ -16,6 +16,8 @@ struct PageConfig {
     bool audio = true;             // ask for the microphone when joining
     bool audio_processing = true;  // echo cancellation, noise suppression, auto gain
     double test_loss = 0, test_jitter_ms = 0;  // test only: impair received audio
+    // The demo avatar (synthetic motion, no camera) instead of the camera: ?pose=synthetic.
+    bool demo_avatar = false;
 };
 
 PageConfig read_page_config();

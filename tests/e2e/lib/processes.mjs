@@ -92,8 +92,12 @@ export const CHROMIUM_ARGS = [
 
 // One separate Chromium process per participant (as separate people would have).
 // extraArgs: more Chromium flags (e.g. a fake microphone, see audioArgs()).
+// pose: the page's pose source. Scenarios default to the demo avatar ('synthetic'), whose
+// motion every receiver can recompute for a timestamp (PoseMeet.syntheticPose); the camera
+// scenario passes 'camera'. A url that names ?pose= itself keeps it.
 export async function openParticipant(url, { viewport = { width: 720, height: 450 }, deviceScaleFactor = 1, initScript,
-                                             extraArgs = [] } = {}) {
+                                             extraArgs = [], pose = 'synthetic' } = {}) {
+  if (!/[?&]pose=/.test(url)) url += (url.includes('?') ? '&' : '?') + 'pose=' + pose;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
   const page = await browser.newPage({ viewport, deviceScaleFactor });
   const errors = [];

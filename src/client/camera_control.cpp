@@ -1,0 +1,71 @@
+#include "client/camera_control.hpp"
+
+#include "client/avatar_pose_source.hpp"
+#include "core/synthetic_pose.hpp"
+
+namespace posemeet {
+
+void CameraControl::tick() {
+    const auto& me = session_.self();
+    const bool room_says_on = session_.status() == ConnectionStatus::Joined && me && me->camera == 1;
+    if (!room_says_on) held_off_ = false;
+    const bool want = room_says_on && !demo_ && !held_off_;
+    if (want && !running_) {
+        last_failure_ = {};
+        failure_reported_ = false;
+        running_ = true;
+        device_.start(device_id_, rate_hz_);
+    } else if (!want && running_) {
+        running_ = false;
+        device_.stop();
+        source_.clear();
+    }
+    if (running_) {
+        const CameraDeviceState now = device_.state();
+        if (camera_failed(now.state) && !failure_reported_) {
+            failure_reported_ = true;
+            last_failure_ = now;
+            session_.request(protocol::event_name(protocol::Event::OperateSelfCamera), {{"operate", 0}});
+        }
+    }
+}
+
+void CameraControl::release_now() {
+    held_off_ = true;
+    if (!running_) return;
+    running_ = false;
+    device_.stop();
+    source_.clear();
+}
+
+void CameraControl::choose_device(const std::string& device_id) {
+    device_id_ = device_id;
+    if (running_) {
+        device_.stop();
+        source_.clear();
+        last_failure_ = {};
+        failure_reported_ = false;
+        device_.start(device_id_, rate_hz_);
+    }
+}
+
+void CameraControl::set_rate(double rate_hz) {
+    if (rate_hz == rate_hz_) return;
+    rate_hz_ = rate_hz;
+    if (running_) device_.set_rate(rate_hz);
+}
+
+std::unique_ptr<PoseSource> CameraControl::make_pose_source(const std::string& user_id) {
+    return std::make_unique<AvatarPoseSource>(source_, demo_, pose_seed_for_user(user_id));
+}
+
+CameraDeviceState CameraControl::state() const {
+    CameraDeviceState s = device_.state();
+    if (!running_ && last_failure_.state != CameraState::Off) {
+        s.state = last_failure_.state;
+        s.message = last_failure_.message;
+    }
+    return s;
+}
+
+}  // namespace posemeet
