@@ -256,6 +256,8 @@
         withStrings([JSON.stringify(frequencies || [])], function (p) { Module._pm_api_audio_tap_start(p[0]); });
       },
       audioTapTake: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_audio_tap_take())); },
+      // The camera's recent landmark estimates [{timestamp, landmarks}] (what this page sent).
+      cameraPoses: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_camera_recent())); },
     },
     state: function () {
       if (!Module || !Module._pm_api_state) return null;

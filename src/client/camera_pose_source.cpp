@@ -6,6 +6,8 @@ void CameraPoseSource::push(const Pose& pose, std::uint32_t capture_media_ms) {
     latest_ = TimedPose{pose, capture_media_ms};
     latest_sent_ = false;
     ++estimates_;
+    recent_.push_back(*latest_);
+    if (recent_.size() > kRecentKept) recent_.pop_front();
 }
 
 void CameraPoseSource::push_nobody(std::uint32_t) { clear(); }

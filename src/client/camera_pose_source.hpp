@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 
 #include "core/pose_source.hpp"
@@ -28,6 +29,10 @@ public:
     std::optional<TimedPose> next_pose_to_send(std::uint32_t now_media_ms) override;
 
     std::uint64_t estimates() const { return estimates_; }
+    // The last kRecentKept estimates, oldest first (what we sent: tests compare it with
+    // what the others received).
+    const std::deque<TimedPose>& recent() const { return recent_; }
+    static constexpr std::size_t kRecentKept = 64;
 
     // An estimate older than this (by the media clock) is not shown any more.
     static constexpr std::uint32_t kStaleAfterMs = 1000;
@@ -36,6 +41,7 @@ private:
     std::optional<TimedPose> latest_;
     bool latest_sent_ = false;
     std::uint64_t estimates_ = 0;
+    std::deque<TimedPose> recent_;
 };
 
 }  // namespace posemeet

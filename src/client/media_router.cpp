@@ -199,6 +199,8 @@ Json MediaRouter::remote_json(const std::string& user_id) const {
                 {"packets_received", r.packets_received},
                 {"packets_lost", r.packets_expected() > r.packets_received ? r.packets_expected() - r.packets_received : 0},
                 {"sends_dropped", r.sends_dropped},
+                // Their avatar moves by their poses now (false: it rests in the idle pose).
+                {"pose_live", pose_now(user_id).has_value()},
                 {"latest_pose", r.latest_pose ? Json{{"timestamp", r.latest_timestamp_ms},
                                                      {"landmarks", pose_to_json(*r.latest_pose)}}
                                               : Json(nullptr)},

@@ -302,6 +302,18 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
     buffer = j.dump();
     return buffer.c_str();
 }
+// Test hook: the camera's recent estimates [{timestamp, landmarks}], oldest first.
+EMSCRIPTEN_KEEPALIVE const char* pm_api_camera_recent() {
+    static std::string buffer;
+    auto arr = posemeet::protocol::Json::array();
+    for (const auto& tp : posemeet::g_app->camera_pose.recent()) {
+        auto landmarks = posemeet::protocol::Json::array();
+        for (const auto& l : tp.pose.landmarks) landmarks.push_back({l.x, l.y, l.z, l.visibility});
+        arr.push_back({{"timestamp", tp.media_time_ms}, {"landmarks", std::move(landmarks)}});
+    }
+    buffer = arr.dump();
+    return buffer.c_str();
+}
 // The demo avatar (synthetic motion, no camera) instead of the camera, or back.
 EMSCRIPTEN_KEEPALIVE void pm_api_set_demo_avatar(int on) { posemeet::g_app->camera->set_demo_avatar(on != 0); }
 // Which camera to use ("" = the browser's default).

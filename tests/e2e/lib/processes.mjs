@@ -96,13 +96,14 @@ export const CHROMIUM_ARGS = [
 // motion every receiver can recompute for a timestamp (PoseMeet.syntheticPose); the camera
 // scenario passes 'camera'. A url that names ?pose= itself keeps it.
 export async function openParticipant(url, { viewport = { width: 720, height: 450 }, deviceScaleFactor = 1, initScript,
-                                             extraArgs = [], pose = 'synthetic' } = {}) {
+                                             extraArgs = [], pose = 'synthetic', beforeGoto } = {}) {
   if (!/[?&]pose=/.test(url)) url += (url.includes('?') ? '&' : '?') + 'pose=' + pose;
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
   const page = await browser.newPage({ viewport, deviceScaleFactor });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
   if (initScript) await page.addInitScript(initScript);
+  if (beforeGoto) await beforeGoto(page);  // e.g. start recording the page's network use
   await page.goto(url);
   return { browser, page, errors, close: () => browser.close() };
 }

@@ -1,0 +1,254 @@
+// Camera pose, end to end: a browser whose fake camera plays a moving picture of a real
+// person (tests/e2e/lib/fake_camera.mjs) estimates her landmarks in its pose Worker, its
+// avatar follows them, and two other browsers receive them. Also: nothing leaves the page
+// for any host but ours, the host's camera controls act on the real camera, camera off
+// turns the avatar idle everywhere, and a denied or missing camera says so while the
+// meeting goes on.
+import path from 'node:path';
+import { waitFor } from './lib/harness.mjs';
+import { startServer, openParticipant, state, ARTIFACTS } from './lib/processes.mjs';
+import { writeFakeCamera, fakeCameraArgs, ASTRONAUT } from './lib/fake_camera.mjs';
+
+const ROOM = 'e2e-camera';
+const WIDTH = 640, HEIGHT = 480;
+const SPEED_PX_S = 40;  // the person slides right at this speed (the clip loops)
+// Largest distance (frame pixels) between an estimated landmark and the annotated point.
+// The annotation itself is uncertain by ~8 px (shoulders inside a bulky suit, scaled 0.7).
+const TOLERANCE_PX = 30;
+const TOP = 60;  // the picture's top edge in the frame
+const POINTS = ASTRONAUT.points;
+
+const cameraPoses = (p) => p.page.evaluate(() => PoseMeet.test.cameraPoses());
+const me = (s) => s.participants.find((x) => x.is_self);
+const other = (s, name) => s.participants.find((x) => x.user_name === name);
+
+// How far the person was shifted in a frame, judged from an estimate: the mean of
+// (estimated x - annotated x) over the annotated points the model sees.
+function impliedOffset(landmarks, clip) {
+  const xs = [];
+  for (const p of Object.values(POINTS)) {
+    const l = landmarks[p.index];
+    if (l[3] >= 0.5) xs.push(l[0] * WIDTH - p.x * clip.scale);
+  }
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+}
+
+// Largest distance between estimate and annotation for one estimate, the person placed at
+// the implied offset (so the check is about the body's shape and sides, and the offset's
+// progress over time is checked separately as speed).
+function worstPointError(landmarks, clip, offset) {
+  let worst = 0, worstName = '';
+  for (const [name, p] of Object.entries(POINTS)) {
+    const l = landmarks[p.index];
+    const dx = l[0] * WIDTH - (offset + p.x * clip.scale), dy = l[1] * HEIGHT - (TOP + p.y * clip.scale);
+    const d = Math.hypot(dx, dy);
+    if (d > worst) { worst = d; worstName = name; }
+  }
+  return { worst, worstName };
+}
+
+// Speed (px/s) from estimates: a least-squares slope of offset over time, within stretches
+// where the clip did not loop back.
+function measuredSpeed(samples) {
+  const slopes = [];
+  let run = [];
+  const flush = () => {
+    if (run.length >= 5) {
+      const n = run.length, mt = run.reduce((a, s) => a + s.t, 0) / n, mo = run.reduce((a, s) => a + s.o, 0) / n;
+      let num = 0, den = 0;
+      for (const s of run) { num += (s.t - mt) * (s.o - mo); den += (s.t - mt) ** 2; }
+      if (den > 0) slopes.push({ slope: num / den * 1000, n });
+    }
+    run = [];
+  };
+  for (const s of samples) {
+    if (run.length && s.o < run.at(-1).o - 20) flush();  // the clip looped
+    run.push(s);
+  }
+  flush();
+  const total = slopes.reduce((a, s) => a + s.n, 0);
+  return total ? slopes.reduce((a, s) => a + s.slope * s.n, 0) / total : NaN;
+}
+
+export async function run(h, figures) {
+  h.begin('camera: real pose from a fake camera, privacy, camera states');
+  const server = await startServer();
+  const port = new URL(server.url).port;
+  const clip = writeFakeCamera({ file: path.join(ARTIFACTS, 'fake-camera.y4m'), speedPxPerS: SPEED_PX_S, fps: 15,
+                                 seconds: 6, width: WIDTH, height: HEIGHT, top: TOP });
+  const people = [];
+  const foreignRequests = [];
+  const ownRequests = [];
+  try {
+    // The host joins first; the other receiver's browser denies camera prompts.
+    const host = await openParticipant(`${server.url}/?room=${ROOM}&name=Host`,
+      { extraArgs: ['--use-fake-ui-for-media-stream'] });  // granted, but no camera at all
+    people.push(host);
+    await waitFor(async () => (await state(host))?.status === 'joined', 15000);
+    const viewer = await openParticipant(`${server.url}/?room=${ROOM}&name=Viewer`,
+      { extraArgs: ['--deny-permission-prompts'] });
+    people.push(viewer);
+    // Every request and connection the camera page (and its workers) makes is recorded.
+    const cam = await openParticipant(`${server.url}/?room=${ROOM}&name=Cam`, {
+      pose: 'camera', extraArgs: fakeCameraArgs(clip.file),
+      beforeGoto: async (page) => {
+        const note = (url) => {
+          const u = new URL(url);
+          if (u.protocol === 'data:' || u.protocol === 'blob:') return;
+          (u.hostname === '127.0.0.1' && u.port === port ? ownRequests : foreignRequests).push(url);
+        };
+        page.context().on('request', (r) => note(r.url()));
+        page.on('websocket', (ws) => note(ws.url()));
+      },
+    });
+    people.push(cam);
+    const joined = await waitFor(async () => {
+      const all = await Promise.all(people.map(state));
+      return all.every((s) => s?.status === 'joined' && s.participants.length === 3) ? all : null;
+    }, 20000, 100);
+    h.check('three browsers join the camera room', !!joined);
+    if (!joined) return;
+    const camIdle = other((await state(host)), 'Cam');
+    h.check('before the camera is on, the others show Cam idle (camera off, no pose)',
+      camIdle.camera === 0 && camIdle.pose_live === false, JSON.stringify({ camera: camIdle.camera, live: camIdle.pose_live }));
+
+    // Camera on: the model loads in the Worker, then estimates flow.
+    const tOn = Date.now();
+    await cam.page.evaluate(() => PoseMeet.setCamera(true));
+    const on = await waitFor(async () => {
+      const s = await state(cam);
+      return s.camera.state === 'on' && s.camera.estimates >= 10 ? s : null;
+    }, 60000, 100);
+    h.check('camera on: the camera starts and landmarks are estimated', !!on,
+      JSON.stringify((await state(cam)).camera));
+    if (!on) return;
+    figures.camera_on_to_estimating_s = +((Date.now() - tOn) / 1000).toFixed(1);
+    h.check('the UI says the video stays on the device', /stays on this device/.test(on.camera.message), on.camera.message);
+    const selfView = await cam.page.evaluate(() => {
+      const v = document.querySelector('#pm-self-view video');
+      const box = document.querySelector('#pm-self-view');
+      return box && v ? { shown: getComputedStyle(box).display !== 'none', playing: !!v.srcObject,
+                          mirrored: /matrix\(-1|scaleX\(-1\)/.test(getComputedStyle(v).transform) } : null;
+    });
+    h.check('a self-view shows the camera, mirrored', !!selfView && selfView.shown && selfView.playing && selfView.mirrored,
+      JSON.stringify(selfView));
+
+    // Let estimates accumulate over more than one loop of the clip.
+    const samples = new Map();
+    const until = Date.now() + 7000;
+    while (Date.now() < until) {
+      for (const e of await cameraPoses(cam)) samples.set(e.timestamp, e.landmarks);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    const series = [...samples.entries()].sort((a, b) => a[0] - b[0]);
+    let tracked = 0, worst = 0, worstName = '';
+    const offsets = [];
+    for (const [t, l] of series) {
+      const o = impliedOffset(l, clip);
+      if (o === null) continue;
+      const e = worstPointError(l, clip, o);
+      if (e.worst <= TOLERANCE_PX) tracked++;
+      if (e.worst > worst) { worst = e.worst; worstName = e.worstName; }
+      offsets.push({ t, o });
+    }
+    const trackedShare = series.length ? tracked / series.length : 0;
+    h.check(`nose, shoulders and wrist within ${TOLERANCE_PX} px of the annotated points in >= 90 % of estimates`,
+      series.length >= 20 && trackedShare >= 0.9,
+      `${tracked} of ${series.length}; worst ${worst.toFixed(1)} px (${worstName})`);
+    const left = series.filter(([, l]) => l[11][0] > l[12][0]).length;
+    h.check('left and right are not swapped (her left shoulder on the image right)', left === series.length,
+      `${left} of ${series.length}`);
+    const speed = measuredSpeed(offsets);
+    h.check(`the person moves at the authored ${SPEED_PX_S} px/s (within 25 %)`, Math.abs(speed - SPEED_PX_S) <= 0.25 * SPEED_PX_S,
+      `${speed.toFixed(1)} px/s`);
+    figures.camera_landmark_error_px_worst = +worst.toFixed(1);
+    figures.camera_speed_px_s = { authored: SPEED_PX_S, measured: +speed.toFixed(1) };
+
+    // Both receivers get those landmarks, within the codec's error.
+    const sent = new Map((await cameraPoses(cam)).map((e) => [e.timestamp, e.landmarks]));
+    for (const rx of [host, viewer]) {
+      const name = rx === host ? 'Host' : 'Viewer';
+      const got = await waitFor(async () => {
+        const p = other(await state(rx), 'Cam');
+        return p?.latest_pose && sent.has(p.latest_pose.timestamp) ? p : null;
+      }, 5000, 20);
+      let err = Infinity;
+      if (got) {
+        const ref = sent.get(got.latest_pose.timestamp);
+        err = 0;
+        for (let i = 0; i < 33; i++)
+          for (let k = 0; k < 2; k++) err = Math.max(err, Math.abs(got.latest_pose.landmarks[i][k] - ref[i][k]));
+      }
+      h.check(`${name} receives Cam's landmarks within the codec's error (< 0.5 % of the frame)`, err < 0.005,
+        got ? `max |dx|,|dy| = ${err.toFixed(4)}` : 'no matching pose received');
+      if (got) {
+        h.check(`${name} shows Cam's avatar moving`, got.pose_live === true && got.camera === 1);
+        figures[`camera_to_${name.toLowerCase()}_latency_ms_median`] = got.latency_ms.median;
+      }
+    }
+    const camState = await state(cam);
+    figures.camera_inference_ms = +camState.camera.inference_ms.toFixed(1);
+    figures.camera_main_thread_ms_per_frame = +camState.camera.main_thread_ms.toFixed(2);
+    figures.camera_estimates_per_second = +camState.camera.estimates_per_second.toFixed(1);
+
+    // Privacy: every request went to our server; a request to anywhere else is refused.
+    const blocked = await cam.page.evaluate(() => new Promise((resolve) => {
+      document.addEventListener('securitypolicyviolation', (e) => resolve(e.blockedURI), { once: true });
+      fetch('http://192.0.2.1/collect').catch(() => {});
+      setTimeout(() => resolve(null), 3000);
+    }));
+    h.check('the page policy refuses requests to other hosts', !!blocked && blocked.includes('192.0.2.1'), String(blocked));
+    h.check('with the camera on, the page and its worker talk to our server only',
+      foreignRequests.filter((u) => !u.includes('192.0.2.1')).length === 0 && ownRequests.some((u) => /\.task$/.test(u)),
+      `foreign: ${JSON.stringify(foreignRequests.slice(0, 5))}; own: ${ownRequests.length}`);
+
+    // Camera off: packets stop at once, the others show the idle avatar.
+    const before = (await state(cam)).pose_packets_sent;
+    await cam.page.evaluate(() => PoseMeet.setCamera(false));
+    const idleEverywhere = await waitFor(async () => {
+      const [a, b] = await Promise.all([state(host), state(viewer)]);
+      return [a, b].every((s) => other(s, 'Cam').camera === 0 && !other(s, 'Cam').pose_live);
+    }, 5000, 20);
+    const afterOff = await state(cam);
+    h.check('camera off: the others show Cam idle', !!idleEverywhere);
+    h.check('camera off: the camera is released and pose packets stop',
+      afterOff.camera.state === 'off' && afterOff.pose_packets_sent - before <= 1,
+      `state ${afterOff.camera.state}, ${afterOff.pose_packets_sent - before} packets after the click`);
+
+    // The host asks Cam to turn the camera on; Cam accepts; the camera really starts.
+    await host.page.evaluate((id) => PoseMeet.host.askCameraOn(id), me(afterOff).user_id);
+    const asked = await waitFor(async () => (await state(cam)).meeting?.me?.asked_camera_on, 5000, 50);
+    h.check('Cam is asked to turn the camera on', !!asked);
+    await cam.page.evaluate(() => PoseMeet.answerHostRequest('camera', true));
+    const estimatesBefore = (await state(cam)).camera.estimates;
+    const back = await waitFor(async () => {
+      const s = await state(cam);
+      return s.camera.state === 'on' && s.camera.estimates > estimatesBefore + 5;
+    }, 20000, 100);
+    h.check('accepting the host\'s request turns the real camera on', !!back);
+    // The host turns Cam's camera off: the camera is released.
+    await host.page.evaluate((id) => PoseMeet.host.cameraOff(id), me(afterOff).user_id);
+    const released = await waitFor(async () => (await state(cam)).camera.state === 'off', 5000, 50);
+    h.check('the host\'s "camera off" releases Cam\'s camera', !!released);
+
+    // A denied camera, and no camera at all: each says why, the room's flag goes back off,
+    // and the meeting goes on (chat still works).
+    for (const [p, name, expected, words] of [[viewer, 'Viewer', 'denied', /blocked/], [host, 'Host', 'no-camera', /No camera/]]) {
+      await p.page.evaluate(() => PoseMeet.setDemoAvatar(false));
+      await p.page.evaluate(() => PoseMeet.setCamera(true)).catch(() => {});
+      const failed = await waitFor(async () => {
+        const s = await state(p);
+        return s.camera.state === expected && me(s).camera === 0 ? s : null;
+      }, 10000, 50);
+      h.check(`${name}: a ${expected} camera says so and turns the camera flag back off`,
+        !!failed && words.test(failed.camera.message), JSON.stringify((await state(p)).camera));
+      const chat = await p.page.evaluate(() => PoseMeet.sendMessage('still here').then(() => true, () => false));
+      h.check(`${name}: the meeting goes on (chat works)`, chat && (await state(p)).status === 'joined');
+    }
+    h.check('no page errors', people.every((p) => p.errors.length === 0), JSON.stringify(people.map((p) => p.errors)));
+  } finally {
+    for (const p of people) await p.close().catch(() => {});
+    const code = await server.stop();
+    h.check('server exits cleanly on SIGTERM', code === 0, `exit ${code}`);
+  }
+}
