@@ -148,7 +148,9 @@
     var closedResolve = null;
 
     function setState(next, detail) {
-      var message = STATES[next] + (detail ? ': ' + detail : next === 'model-failed' ? '.' : '');
+      var base = STATES[next];
+      var ends = /[.…]$/.test(base);
+      var message = detail ? base + (ends ? ' (' + detail + ')' : ': ' + detail) : base + (ends ? '' : '.');
       if (next === state && next !== 'model-failed') return;
       state = next;
       try { onState(next, message); } catch (e) { console.error('PoseMeetCamera onState threw', e); }
@@ -169,13 +171,22 @@
           reject(new Error('cannot start the pose worker (' + e.message + ')'));
           return;
         }
+        var ready = false;
+        var thisWorker = worker;
         worker.onerror = function (e) {
-          reject(new Error('the pose worker failed to load' + (e && e.message ? ' (' + e.message + ')' : '')));
           if (e && e.preventDefault) e.preventDefault();
+          var detail = e && e.message ? ' (' + e.message + ')' : '';
+          if (!ready) { reject(new Error('the pose worker failed to load' + detail)); return; }
+          // The worker died while in use: the camera is released and the model reloads on
+          // the next start().
+          if (worker === thisWorker) { worker = null; workerReady = null; }
+          thisWorker.terminate();
+          if (state === 'on') { generation++; releaseCamera(); setState('model-failed', 'the pose worker stopped' + detail); }
         };
         worker.onmessage = function (event) {
           var msg = event.data;
           if (msg.type === 'ready') {
+            ready = true;
             loadMs = msg.loadMs; warmupMs = msg.warmupMs;
             resolve();
           } else if (msg.type === 'error' && msg.stage !== 'inference') {
@@ -263,7 +274,10 @@
         stream = s;
         var v = ensureView();
         v.video.srcObject = s;
-        return v.video.play().then(function () { return model; }).then(function () {
+        var playing = v.video.play().catch(function (err) {
+          throw Object.assign(new Error('the camera picture would not play (' + (err && err.message) + ')'), { camera: true });
+        });
+        return playing.then(function () { return model; }).then(function () {
           if (gen !== generation) return state;
           setState('on');
           view.setOn(true);
@@ -272,7 +286,7 @@
         }, function (err) {
           if (gen !== generation) return state;
           releaseCamera();
-          setState('model-failed', err && err.message);
+          setState(err && err.camera ? 'busy' : 'model-failed', err && err.message);
           return state;
         });
       }, function (err) {
