@@ -217,7 +217,31 @@ function withMetadata(model, metadata) {
   for (const slot of [1, 2, 3, 5, 7]) b.fieldRef(slot, old(r.ref(oldRoot, slot)));
   b.fieldRef(4, buffers);
   b.fieldRef(6, metadataVec);
-  return b.finish(b.endTable(), 'TFL3');
+  const out = b.finish(b.endTable(), 'TFL3');
+  checkRewritten(model, out, metadata);
+  return out;
+}
+
+// Reads the rewritten model back as the runtime will: the old fields still lead to the same
+// bytes, and "TFLITE_METADATA" names a buffer holding exactly our metadata.
+function checkRewritten(before, after, metadata) {
+  const a = reader(before), b = reader(after);
+  const ra = a.root(), rb = b.root();
+  const shift = after.length - Math.ceil(before.length / 16) * 16;  // old bytes sit at the end
+  for (const slot of [1, 2, 3, 5, 7]) {
+    const pa = a.ref(ra, slot), pb = b.ref(rb, slot);
+    if (pa ? pb !== pa + shift : pb !== 0) throw new Error(`rewritten model: field ${slot} does not lead to the old bytes`);
+  }
+  const oldBuffers = a.vectorOfTables(a.ref(ra, 4)), newBuffers = b.vectorOfTables(b.ref(rb, 4));
+  if (oldBuffers.some((p, i) => newBuffers[i] !== p + shift)) throw new Error('rewritten model: buffers moved');
+  const entry = b.vectorOfTables(b.ref(rb, 6)).find((t) => b.string(b.ref(t, 0)) === 'TFLITE_METADATA');
+  const index = entry && b.u32(b.field(entry, 1));
+  const buffer = b.vectorOfTables(b.ref(rb, 4))[index];
+  const data = buffer && b.ref(buffer, 0);
+  if (!data || b.u32(data) !== metadata.length || (data + 4) % 16 !== 0 ||
+      Buffer.compare(after.subarray(data + 4, data + 4 + metadata.length), metadata) !== 0) {
+    throw new Error('rewritten model: TFLITE_METADATA does not hold the metadata (16-byte aligned)');
+  }
 }
 
 // [SECTION] Zip (stored, no compression)
