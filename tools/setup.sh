@@ -5,6 +5,9 @@
 #   - Debian *source* packages of Dear ImGui and libopus, unpacked into third_party/
 #     (Debian ships only native binaries of them; the wasm build needs their source)
 #   - npm playwright-core for the browser tests (tests/e2e, pinned by its lockfile)
+#   - npm packages of camera pose (web/pose-assets, pinned by its lockfile) and the model
+#     bundle built from them (tools/make_pose_task.mjs)
+#   - a photo of a person from Debian's python3-skimage, for the fake camera of the tests
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -93,5 +96,40 @@ if [ -f "$ROOT/tests/e2e/package-lock.json" ]; then
     log "npm ci (tests/e2e)"
     ( cd "$ROOT/tests/e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent )
   fi
+fi
+# npm: camera pose runs MediaPipe's PoseLandmarker in the browser, served by our own server.
+POSE_ASSETS="$ROOT/web/pose-assets"
+if [ ! -d "$POSE_ASSETS/node_modules/@mediapipe/tasks-vision" ] \
+   || [ "$POSE_ASSETS/package-lock.json" -nt "$POSE_ASSETS/node_modules/.package-lock.json" ]; then
+  log "npm ci (web/pose-assets)"
+  ( cd "$POSE_ASSETS" && npm ci --no-audit --no-fund --silent )
+fi
+# The .task model bundle is not published to npm: build it from the legacy package's models.
+POSE_TASK="$POSE_ASSETS/generated/pose_landmarker_lite.task"
+pose_task_stale() {
+  [ -f "$POSE_TASK" ] || return 0
+  local input
+  for input in "$ROOT/tools/make_pose_task.mjs" "$POSE_ASSETS/node_modules/.package-lock.json"; do
+    [ "$input" -nt "$POSE_TASK" ] && return 0
+  done
+  return 1
+}
+if pose_task_stale; then
+  log "building $(basename "$POSE_TASK")"
+  node "$ROOT/tools/make_pose_task.mjs" --assets "$POSE_ASSETS" --out "$POSE_TASK" >/dev/null
+fi
+
+# Test picture for the fake camera (tests/e2e/lib/fake_camera.mjs): only astronaut.png out of
+# python3-skimage (public domain, NASA); the package itself is not installed (heavy deps).
+PICTURES="$THIRD_PARTY/test-pictures"
+if [ ! -f "$PICTURES/astronaut.png" ]; then
+  log "extracting astronaut.png from python3-skimage"
+  mkdir -p "$THIRD_PARTY/downloads" "$PICTURES"
+  ( cd "$THIRD_PARTY/downloads" && ls python3-skimage_*.deb >/dev/null 2>&1 || apt-get download python3-skimage >/dev/null 2>&1 )
+  tmp="$(mktemp -d)"
+  dpkg-deb --fsys-tarfile "$(ls "$THIRD_PARTY"/downloads/python3-skimage_*.deb | head -n1)" \
+    | tar -x -C "$tmp" --wildcards '*/skimage/data/astronaut.png'
+  cp "$(find "$tmp" -name astronaut.png | head -n1)" "$PICTURES/astronaut.png"
+  rm -rf "$tmp"
 fi
 log "ready"

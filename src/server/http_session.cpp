@@ -20,6 +20,7 @@ template <class Body>
 void common_headers(http::response<Body>& res) {
     res.set(http::field::server, "PoseMeet");
     res.set("X-Content-Type-Options", "nosniff");
+    res.set("Content-Security-Policy", content_security_policy());
 }
 
 // The HTTP form's {code, message, data} body for errors found before the hub sees a request.

@@ -117,6 +117,20 @@ std::string_view mime_type(std::string_view path) {
     return "application/octet-stream";
 }
 
+std::string_view content_security_policy() {
+    return "default-src 'self'; "
+           "script-src 'self' 'wasm-unsafe-eval' blob:; "
+           "worker-src 'self'; "
+           "connect-src 'self'; "
+           "img-src 'self' data: blob:; "
+           "media-src 'self' blob:; "
+           "style-src 'self'; "
+           "font-src 'self'; "
+           "object-src 'none'; "
+           "base-uri 'none'; "
+           "form-action 'self'";
+}
+
 std::string_view cache_control(std::string_view /*path*/) {
     // index.html must never be served stale (it names the current build); the other build
     // outputs keep fixed names too, so every file is revalidated.

@@ -29,6 +29,17 @@ StaticResolution resolve_static_path(const std::string& web_root, std::string_vi
 // Content-Type for a file name by extension (application/octet-stream when unknown).
 std::string_view mime_type(std::string_view path);
 
+// Value of the Content-Security-Policy header, sent with every response (page, scripts,
+// workers, API). It is what makes "your video stays on this device" true for code we did not
+// write: the page and its pose worker may talk to this server only (connect-src 'self' also
+// covers this server's ws:// endpoint), so e.g. the usage logs that MediaPipe's
+// tasks-vision tries to post to a Google endpoint are refused by the browser. Scripts come
+// from this server only: 'wasm-unsafe-eval' lets them compile WebAssembly; blob: is for the
+// audio worklet, which library_audio.js loads from a Blob (so the file:// build needs no
+// extra file) - a blob: URL can only be made by code already running here. No inline
+// scripts, no eval. Workers come from this server; images may be data:/blob: URLs.
+std::string_view content_security_policy();
+
 // Value of the Cache-Control header for a served file. index.html (and every other file,
 // since the build writes unversioned names like posemeet.wasm) must be revalidated.
 std::string_view cache_control(std::string_view path);

@@ -1,18 +1,26 @@
-// Just enough PNG decoding (8-bit RGB/RGBA, non-interlaced, as Chromium writes them) to
-// count pixels in a screenshot without extra dependencies.
+// Just enough PNG decoding (8-bit grey, grey+alpha, RGB, RGBA; non-interlaced: what Chromium
+// writes and what the test pictures from Debian packages use) to count pixels in a screenshot
+// or to build a fake camera picture, and PNG encoding to save such pictures for a human.
 import zlib from 'node:zlib';
 
 export function decodePng(buf) {
-  let off = 8, width = 0, height = 0, colorType = 0;
+  let off = 8, width = 0, height = 0, colorType = 0, bitDepth = 8, interlace = 0;
   const idat = [];
   while (off < buf.length) {
     const len = buf.readUInt32BE(off); const type = buf.toString('ascii', off + 4, off + 8);
     const data = buf.subarray(off + 8, off + 8 + len);
-    if (type === 'IHDR') { width = data.readUInt32BE(0); height = data.readUInt32BE(4); colorType = data[9]; }
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0); height = data.readUInt32BE(4);
+      bitDepth = data[8]; colorType = data[9]; interlace = data[12];
+    }
     if (type === 'IDAT') idat.push(data);
     off += 12 + len;
   }
-  const bpp = colorType === 6 ? 4 : 3;
+  const CHANNELS = { 0: 1, 2: 3, 4: 2, 6: 4 };  // grey, RGB, grey+alpha, RGBA
+  const bpp = CHANNELS[colorType];
+  if (!bpp || bitDepth !== 8 || interlace) {
+    throw new Error(`decodePng: colour type ${colorType}, ${bitDepth}-bit, interlace ${interlace} not supported`);
+  }
   const raw = zlib.inflateSync(Buffer.concat(idat));
   const stride = width * bpp;
   const out = Buffer.alloc(width * height * 4);
@@ -28,8 +36,10 @@ export function decodePng(buf) {
       line[x] = v & 255;
     }
     for (let x = 0; x < width; x++) {
-      out[(y * width + x) * 4] = line[x * bpp]; out[(y * width + x) * 4 + 1] = line[x * bpp + 1];
-      out[(y * width + x) * 4 + 2] = line[x * bpp + 2]; out[(y * width + x) * 4 + 3] = bpp === 4 ? line[x * bpp + 3] : 255;
+      const o = (y * width + x) * 4, i = x * bpp;
+      if (bpp >= 3) { out[o] = line[i]; out[o + 1] = line[i + 1]; out[o + 2] = line[i + 2]; }
+      else { out[o] = out[o + 1] = out[o + 2] = line[i]; }
+      out[o + 3] = bpp === 4 ? line[i + 3] : bpp === 2 ? line[i + 1] : 255;
     }
     prev = line;
   }
@@ -67,4 +77,31 @@ export function countColorPixels({ pixels }, [r, g, b], tolerance = 6) {
         Math.abs(pixels[i + 2] - b) <= tolerance) n++;
   }
   return n;
+}
+
+// An RGBA image as PNG bytes (no filtering: for pictures a person looks at, not for size).
+export function encodePng({ pixels, width, height }) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => { let c = ~0; for (const b of buf) c = crcTable[(c ^ b) & 255] ^ (c >>> 8); return (~c) >>> 0; };
+  const chunk = (type, data) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'ascii');
+    data.copy(out, 8);
+    out.writeUInt32BE(crc(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0); ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; ihdr[9] = 6;
+  const raw = Buffer.alloc(height * (width * 4 + 1));
+  for (let y = 0; y < height; y++) {
+    Buffer.from(pixels.buffer, pixels.byteOffset + y * width * 4, width * 4).copy(raw, y * (width * 4 + 1) + 1);
+  }
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
