@@ -12,20 +12,25 @@ namespace posemeet {
 
 class AvatarPoseSource final : public PoseSource {
 public:
-    // `camera` and `demo` belong to the app and outlive the session that owns this source.
-    AvatarPoseSource(CameraPoseSource& camera, const bool& demo, std::uint32_t seed)
-        : camera_(camera), demo_(demo), synthetic_(seed) {}
+    // `camera`, `demo` and `live` belong to the app and outlive the session that owns this
+    // source. `live`: the room says our camera is on (the demo avatar rests while it is off,
+    // like a camera avatar).
+    AvatarPoseSource(CameraPoseSource& camera, const bool& demo, const bool& live, std::uint32_t seed)
+        : camera_(camera), demo_(demo), live_(live), synthetic_(seed) {}
 
     std::optional<Pose> pose_at_media_time(std::uint32_t media_time_ms) const override {
-        return demo_ ? synthetic_.pose_at_media_time(media_time_ms) : camera_.pose_at_media_time(media_time_ms);
+        if (!demo_) return camera_.pose_at_media_time(media_time_ms);
+        return live_ ? synthetic_.pose_at_media_time(media_time_ms) : std::nullopt;
     }
     std::optional<TimedPose> next_pose_to_send(std::uint32_t now_media_ms) override {
-        return demo_ ? synthetic_.next_pose_to_send(now_media_ms) : camera_.next_pose_to_send(now_media_ms);
+        if (!demo_) return camera_.next_pose_to_send(now_media_ms);
+        return live_ ? synthetic_.next_pose_to_send(now_media_ms) : std::nullopt;
     }
 
 private:
     CameraPoseSource& camera_;
     const bool& demo_;
+    const bool& live_;
     SyntheticPoseSource synthetic_;
 };
 

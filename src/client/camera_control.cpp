@@ -9,7 +9,8 @@ void CameraControl::tick() {
     const auto& me = session_.self();
     const bool room_says_on = session_.status() == ConnectionStatus::Joined && me && me->camera == 1;
     if (!room_says_on) held_off_ = false;
-    const bool want = room_says_on && !demo_ && !held_off_;
+    live_ = room_says_on && !held_off_;
+    const bool want = live_ && !demo_;
     if (want && !running_) {
         last_failure_ = {};
         failure_reported_ = false;
@@ -32,6 +33,7 @@ void CameraControl::tick() {
 
 void CameraControl::release_now() {
     held_off_ = true;
+    live_ = false;
     if (!running_) return;
     running_ = false;
     device_.stop();
@@ -56,7 +58,7 @@ void CameraControl::set_rate(double rate_hz) {
 }
 
 std::unique_ptr<PoseSource> CameraControl::make_pose_source(const std::string& user_id) {
-    return std::make_unique<AvatarPoseSource>(source_, demo_, pose_seed_for_user(user_id));
+    return std::make_unique<AvatarPoseSource>(source_, demo_, live_, pose_seed_for_user(user_id));
 }
 
 CameraDeviceState CameraControl::state() const {

@@ -49,6 +49,7 @@ private:
     bool running_ = false;
     bool failure_reported_ = false;
     bool held_off_ = false;  // released by the user; the room has not said "off" yet
+    bool live_ = false;      // our avatar may move: the room says camera on, not held off
     std::string device_id_;
     double rate_hz_ = 30.0;
     CameraDeviceState last_failure_;  // state Off when there is none

@@ -105,7 +105,7 @@ void MeetingSession::on_open() {
         return;
     }
     const bool relay = config_.force_relay || !media_.peer_to_peer_possible();
-    Json content{{"room_id", room_id_}, {"user_name", user_name_}, {"camera", 1},
+    Json content{{"room_id", room_id_}, {"user_name", user_name_}, {"camera", config_.join_with_camera ? 1 : 0},
                  {"mic", config_.join_with_mic ? 1 : 0}, {"media_relay", relay ? 1 : 0}};
     if (new_meeting_) content["new_meeting"] = 1;
     pending_join_id_ = send_request(Event::JoinRoom, std::move(content));

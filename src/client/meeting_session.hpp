@@ -34,6 +34,9 @@ struct SessionConfig {
     double pose_rate_hz = 30.0;
     double playout_delay_ms = 80.0;
     bool join_with_mic = false;  // ask for the mic on when joining (the room may refuse)
+    // Join with the camera flag on. Bots (synthetic motion) do; a browser whose avatar
+    // follows its camera joins with it off and opens the camera when asked.
+    bool join_with_camera = true;
 };
 
 class MeetingSession {

@@ -125,10 +125,11 @@ export async function run(h, figures) {
     figures.camera_on_to_estimating_s = +((Date.now() - tOn) / 1000).toFixed(1);
     h.check('the UI says the video stays on the device', /stays on this device/.test(on.camera.message), on.camera.message);
     const selfView = await cam.page.evaluate(() => {
-      const v = document.querySelector('#pm-self-view video');
-      const box = document.querySelector('#pm-self-view');
-      return box && v ? { shown: getComputedStyle(box).display !== 'none', playing: !!v.srcObject,
-                          mirrored: /matrix\(-1|scaleX\(-1\)/.test(getComputedStyle(v).transform) } : null;
+      const box = document.querySelector('.pm-selfview');
+      const media = document.querySelector('.pm-selfview-media');
+      const v = document.querySelector('.pm-selfview video');
+      return box && v && media ? { shown: getComputedStyle(box).display !== 'none', playing: !!v.srcObject,
+                                   mirrored: /^matrix\(-1,/.test(getComputedStyle(media).transform) } : null;
     });
     h.check('a self-view shows the camera, mirrored', !!selfView && selfView.shown && selfView.playing && selfView.mirrored,
       JSON.stringify(selfView));

@@ -184,6 +184,13 @@ TEST_CASE("the demo avatar sends synthetic motion without a camera") {
     const std::size_t before = c.pose_frames_sent();
     c.h.run(1000);
     CHECK(c.pose_frames_sent() - before >= 25);  // ~30 poses a second
+    // Camera off in the room: the demo avatar rests too.
+    c.h.deliver(c.h.room.operate_self_device("u-me", Device::Camera, 0));
+    c.tick();
+    const std::size_t resting = c.pose_frames_sent();
+    c.h.run(500);
+    CHECK(c.pose_frames_sent() == resting);
+    CHECK_FALSE(c.h.session.local_pose());
 }
 
 TEST_CASE("the idle pose is a calm upright figure that only breathes") {

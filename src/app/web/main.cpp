@@ -400,6 +400,8 @@ int main() {
     SessionConfig sc;
     sc.server_url = app.config.server_url;
     sc.force_relay = app.config.force_relay;
+    // The demo avatar is live from the start (as a bot's); a camera opens only when asked.
+    sc.join_with_camera = app.config.demo_avatar;
     app.session = std::make_unique<MeetingSession>(sc, app.socket, app.peers.get(), app.clock);
     app.camera_device = std::make_unique<web::WebCameraDevice>(app.camera_pose);
     app.camera = std::make_unique<CameraControl>(*app.session, *app.camera_device, app.camera_pose,

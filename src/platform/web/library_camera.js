@@ -12,6 +12,7 @@ var LibraryPoseMeetCamera = {
   $PMCAMERA: {
     cam: null,
     buffer: 0,
+    arrivals: [],  // performance.now() of recent estimates, for the rate
     generation: 0,  // of starts and stops, so a late report from a stopped camera is dropped
     withString: function(s, fn) {
       var n = lengthBytesUTF8(s) + 1, p = _malloc(n);
@@ -37,8 +38,11 @@ var LibraryPoseMeetCamera = {
         onPose: function(landmarks, captureTimeMs) {
           // The frame's capture time on the media clock (Date.now() based, as in web_clock.hpp).
           var captureMediaMs = Date.now() - (performance.now() - captureTimeMs);
-          var s = PMCAMERA.cam.stats();
-          Module['_pm_camera_on_stats'](s.estimatesPerSecond || 0, s.inferenceMsAvg || 0, s.mainThreadMsAvg || 0);
+          var s = PMCAMERA.cam.stats(), now = performance.now(), a = PMCAMERA.arrivals;
+          a.push(now);
+          while (a.length > 2 && now - a[0] > 2000) a.shift();
+          var rate = a.length > 1 ? (a.length - 1) * 1000 / (now - a[0]) : 0;
+          Module['_pm_camera_on_stats'](rate, s.inferenceMsAvg || 0, s.mainThreadMsAvg || 0);
           if (!landmarks) { Module['_pm_camera_on_nobody'](captureMediaMs); return; }
           if (!PMCAMERA.buffer) PMCAMERA.buffer = _malloc(33 * 4 * 4);
           HEAPF32.set(landmarks.subarray(0, 33 * 4), PMCAMERA.buffer >> 2);
