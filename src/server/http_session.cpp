@@ -16,11 +16,12 @@ constexpr const char* kWebSocketPath = "/ws";
 constexpr std::string_view kMessagePath = "/api/v1/rts/message";
 constexpr std::string_view kEventsPath = "/api/v1/rts/events";
 
+// `target`: the request's, which picks the Content-Security-Policy (see static_files.hpp).
 template <class Body>
-void common_headers(http::response<Body>& res) {
+void common_headers(http::response<Body>& res, std::string_view target = "/") {
     res.set(http::field::server, "PoseMeet");
     res.set("X-Content-Type-Options", "nosniff");
-    res.set("Content-Security-Policy", content_security_policy());
+    res.set("Content-Security-Policy", content_security_policy(target));
 }
 
 // The HTTP form's {code, message, data} body for errors found before the hub sees a request.
@@ -161,7 +162,7 @@ void http_session::serve_static(const request_type& req) {
     const auto cache = cache_control(resolved.file);
     if (req.method() == http::verb::head) {
         http::response<http::empty_body> res{http::status::ok, req.version()};
-        common_headers(res);
+        common_headers(res, req.target());
         res.set(http::field::content_type, mime);
         res.set(http::field::cache_control, cache);
         res.content_length(size);
@@ -170,7 +171,7 @@ void http_session::serve_static(const request_type& req) {
     }
     http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
                                         std::make_tuple(http::status::ok, req.version())};
-    common_headers(res);
+    common_headers(res, req.target());
     res.set(http::field::content_type, mime);
     res.set(http::field::cache_control, cache);
     res.content_length(size);

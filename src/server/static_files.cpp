@@ -117,18 +117,22 @@ std::string_view mime_type(std::string_view path) {
     return "application/octet-stream";
 }
 
-std::string_view content_security_policy() {
-    return "default-src 'self'; "
-           "script-src 'self' 'wasm-unsafe-eval' blob:; "
-           "worker-src 'self'; "
-           "connect-src 'self'; "
-           "img-src 'self' data: blob:; "
-           "media-src 'self' blob:; "
-           "style-src 'self'; "
-           "font-src 'self'; "
-           "object-src 'none'; "
-           "base-uri 'none'; "
-           "form-action 'self'";
+std::string_view content_security_policy(std::string_view target) {
+#define POSEMEET_CSP_COMMON                                                          \
+    "default-src 'self'; worker-src 'self'; img-src 'self' data: blob:; "            \
+    "media-src 'self' blob:; style-src 'self'; font-src 'self'; object-src 'none'; " \
+    "base-uri 'none'; form-action 'self'"
+    static constexpr std::string_view kPose =
+        "script-src 'self' 'wasm-unsafe-eval'; "
+        "connect-src 'self'; " POSEMEET_CSP_COMMON;
+    static constexpr std::string_view kPage =
+        "script-src 'self' 'wasm-unsafe-eval' blob:; "
+        "connect-src 'self' ws: wss:; " POSEMEET_CSP_COMMON;
+#undef POSEMEET_CSP_COMMON
+    // Decoded, so "/%70ose/x" is under /pose/ too; a malformed path gets the stricter one.
+    std::string path;
+    if (!percent_decode(target_path(target), path)) return kPose;
+    return path.rfind("/pose/", 0) == 0 ? kPose : kPage;
 }
 
 std::string_view cache_control(std::string_view /*path*/) {

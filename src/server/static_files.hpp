@@ -29,16 +29,21 @@ StaticResolution resolve_static_path(const std::string& web_root, std::string_vi
 // Content-Type for a file name by extension (application/octet-stream when unknown).
 std::string_view mime_type(std::string_view path);
 
-// Value of the Content-Security-Policy header, sent with every response (page, scripts,
-// workers, API). It is what makes "your video stays on this device" true for code we did not
-// write: the page and its pose worker may talk to this server only (connect-src 'self' also
-// covers this server's ws:// endpoint), so e.g. the usage logs that MediaPipe's
-// tasks-vision tries to post to a Google endpoint are refused by the browser. Scripts come
-// from this server only: 'wasm-unsafe-eval' lets them compile WebAssembly; blob: is for the
-// audio worklet, which library_audio.js loads from a Blob (so the file:// build needs no
-// extra file) - a blob: URL can only be made by code already running here. No inline
-// scripts, no eval. Workers come from this server; images may be data:/blob: URLs.
-std::string_view content_security_policy();
+// Value of the Content-Security-Policy header for a request target; every response carries
+// one. It is what makes "your video stays on this device" hold for code we did not write:
+//   - files under /pose/ (the camera pose worker and the MediaPipe code it imports): may
+//     reach this server only (connect-src 'self'), so the usage logs tasks-vision tries to
+//     post to a Google endpoint are refused. A worker runs under the policy that came with
+//     its own script, not the page's.
+//   - everything else (the page): only our own code runs there. It may fetch from this
+//     server only, but open WebSockets anywhere (ws: wss:), because ?server= lets the
+//     client join a PoseMeet server other than the one that served the page ('self' covers
+//     this server's own ws:// endpoint). Only body points go over that socket.
+// Both: scripts and workers come from this server only ('wasm-unsafe-eval' lets them compile
+// WebAssembly; no inline scripts, no eval); the page also allows blob: scripts for the audio
+// worklet, which library_audio.js loads from a Blob so the file:// build needs no extra file
+// (a blob: URL can only be made by code already running here).
+std::string_view content_security_policy(std::string_view target);
 
 // Value of the Cache-Control header for a served file. index.html (and every other file,
 // since the build writes unversioned names like posemeet.wasm) must be revalidated.

@@ -294,6 +294,38 @@ async function main() {
   try {
     if (!fs.existsSync(ASTRONAUT.file)) throw new Error(`${ASTRONAUT.file} missing: run tools/setup.sh`);
     const still = writeFakeCamera({ file: path.join(OUT, 'astronaut-still.y4m'), speedPxPerS: 0, fps: 15, seconds: 2, startX: 140 });
+    h.begin('camera pose: policy headers');
+    const csp = async (p) => (await fetch(server.url + p)).headers.get('content-security-policy') || '';
+    const [pagePolicy, workerPolicy] = [await csp('/'), await csp('/pose/pose-worker.mjs')];
+    h.check("the page's policy: fetch from this server only, WebSockets to a chosen server",
+      /connect-src 'self' ws: wss:;/.test(pagePolicy), pagePolicy);
+    h.check("the pose worker's policy: this server only", /connect-src 'self';/.test(workerPolicy), workerPolicy);
+    figures.csp_page = pagePolicy;
+    figures.csp_pose_worker = workerPolicy;
+    // The worker must run under its own (stricter) policy, not the page's: a WebSocket the
+    // page would be allowed to open is refused inside the worker.
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/?audio=0`);
+      await page.waitForFunction(() => window.PoseMeetCamera);
+      await page.evaluate(() => { window.__cam = window.PoseMeetCamera.create({}); return window.__cam.preload(); });
+      const worker = page.workers().find((w) => w.url().endsWith('/pose/pose-worker.mjs'));
+      const probe = (url) => new Promise((resolve) => {
+        self.addEventListener('securitypolicyviolation', (e) => resolve(`refused ${e.blockedURI}`), { once: true });
+        try {
+          const ws = new WebSocket(url);
+          ws.onopen = () => resolve('opened');
+          ws.onerror = () => setTimeout(() => resolve('failed without a policy violation'), 300);
+        } catch (e) { resolve(`refused (${e.name})`); }
+      });
+      const inWorker = await worker.evaluate(probe, 'ws://127.0.0.1:9/');
+      h.check('inside the pose worker, a WebSocket the page may open is refused (the worker has its own policy)',
+        inWorker.startsWith('refused'), inWorker);
+      await page.evaluate(() => window.__cam.dispose());
+    } finally {
+      await browser.close();
+    }
     if (ONLY.includes('still')) await stillScenario(h, server, still, figures);
     if (ONLY.includes('moving')) await movingScenario(h, server, figures);
     if (ONLY.includes('states')) await statesScenario(h, server, still);
