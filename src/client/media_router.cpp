@@ -2,9 +2,11 @@
 #include "client/media_router.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/percentile.hpp"
 #include "core/pose_codec.hpp"
+#include "core/pose_tier.hpp"
 
 namespace posemeet {
 
@@ -39,7 +41,9 @@ void MediaRouter::add_remote(const UserRecord& user) {
     RemoteMedia& r = it->second;
     r.media_id = user.media_id;
     user_by_media_id_[user.media_id] = user.user_id;
-    r.playout = PoseInterpolator(config_.playout_delay_ms);
+    PosePlayoutConfig playout;
+    playout.min_delay_ms = config_.playout_delay_ms;
+    r.playout = PoseInterpolator(playout);
     // The later joiner (higher media id) offers, so exactly one side starts each link.
     if (const auto& self = mirror_.self()) open_link(r, user, self->media_id > user.media_id);
 }
@@ -170,10 +174,11 @@ std::size_t MediaRouter::send_to_all(const std::vector<std::uint8_t>& packet) {
     return bytes;
 }
 
-std::optional<Pose> MediaRouter::pose_now(const std::string& user_id) const {
+std::optional<Pose> MediaRouter::pose_now(const std::string& user_id) {
     auto it = remotes_.find(user_id);
     if (it == remotes_.end()) return std::nullopt;
-    return it->second.playout.sample(clock_.now_ms());
+    const double now = clock_.now_ms();
+    return it->second.playout.render(now, heard_audio_ ? heard_audio_(user_id, now) : std::nullopt);
 }
 
 Json MediaRouter::remote_json(const std::string& user_id) const {
@@ -181,7 +186,16 @@ Json MediaRouter::remote_json(const std::string& user_id) const {
     if (it == remotes_.end()) return Json::object();
     const RemoteMedia& r = it->second;
     std::vector<double> lat(r.latency_ms.begin(), r.latency_ms.end());
-    return Json{{"transport", to_string(r.last_path)},
+    const PoseInterpolator& playout = r.playout;
+    // The sender's rate from its timestamps (robust to loss and jitter), rounded for show.
+    const double rate = std::round(playout.sender_rate_hz() * 10) / 10;
+    return Json{{"pose_rate_hz", rate},
+                {"pose_tier", pose_tier_for_rate(rate)},
+                {"pose_playout", Json{{"delay_ms", std::round(playout.target_delay_ms())},
+                                      {"jitter_ms", std::round(playout.jitter_ms())},
+                                      {"follows_audio", playout.following_audio()},
+                                      {"audio_skew_ms", std::round(playout.audio_skew_ms())}}},
+                {"transport", to_string(r.last_path)},
                 {"p2p_open", r.p2p_open()},
                 {"packets_received", r.packets_received},
                 {"packets_lost", r.packets_expected() > r.packets_received ? r.packets_expected() - r.packets_received : 0},

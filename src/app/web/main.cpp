@@ -110,7 +110,7 @@ ui::MeetingView build_view(App& app) {
             const RemoteMedia& r = s.remotes().at(u->user_id);
             t.transport = to_string(r.last_path);
             t.packets_received = r.packets_received;
-            t.pose = s.remote_pose_now(u->user_id);
+            t.pose = app.session->remote_pose_now(u->user_id);  // advances its playout: once a frame
             if (t.pose && app.first_remote_pose_rendered_ms < 0)
                 app.first_remote_pose_rendered_ms = emscripten_get_now();
         }
@@ -220,7 +220,7 @@ void frame() {
     if (intents.input_device) app.audio_device->start_capture(*intents.input_device);
 }
 
-// The session must keep sending at 30 Hz even when the page draws slowly.
+// The session must keep sending at its tier rate (up to 30 Hz) even when the page draws slowly.
 void tick_timer(void*) {
     g_app->session->tick();
     g_app->audio_device->pump();
@@ -324,7 +324,7 @@ int main() {
     }
     emscripten_webgl_make_context_current(ctx);
     // Software WebGL (no GPU) costs ~25 ms of CPU per frame: at 60 fps it starves the
-    // page's own 30 Hz pose sending. 20 fps keeps the skeletons fluid (they are
+    // page's own pose sending (up to 30 Hz). 20 fps keeps the skeletons fluid (they are
     // interpolated) and the meeting on time. A page may set its own cap (maxFps / ?fps=).
     const double max_fps = app.config.max_fps > 0 ? app.config.max_fps
                            : web::webgl_is_software_rendered() ? kSoftwareRenderingFps : 0.0;
