@@ -8,6 +8,22 @@
 #include "core/percentile.hpp"
 
 namespace posemeet {
+namespace {
+
+// a += (b - c) * k, landmark by landmark (visibility included).
+void add_difference(Pose& a, const Pose& b, const Pose& c, float k = 1.0f) {
+    for (int i = 0; i < kLandmarkCount; ++i) {
+        auto& o = a.landmarks[i];
+        const auto& p = b.landmarks[i];
+        const auto& q = c.landmarks[i];
+        o.x += (p.x - q.x) * k;
+        o.y += (p.y - q.y) * k;
+        o.z += (p.z - q.z) * k;
+        o.visibility += (p.visibility - q.visibility) * k;
+    }
+}
+
+}  // namespace
 
 bool PoseInterpolator::push(std::uint32_t timestamp_ms, const Pose& pose, double local_receive_ms) {
     // Unwrap the 32-bit clock relative to the previous packet (handles reordering too).
@@ -39,9 +55,19 @@ bool PoseInterpolator::push(std::uint32_t timestamp_ms, const Pose& pose, double
                                 [](const Sample& s, std::int64_t v) { return s.ts < v; });
     if (pos != samples_.end() && pos->ts == ts) return false;  // duplicate
     if (pos == samples_.begin() && samples_.size() >= kMaxSamples) return false;  // too old
+    // What the figure on screen would become with this sample, compared with what it is:
+    // a sample near or past the playout time can change the pose there (it replaces a
+    // guess), and that change is faded in by render() instead of shown as a jump.
+    const bool on_screen = rendering_ && config_.fade_corrections && !samples_.empty() &&
+                           static_cast<double>(ts) > render_ts_ - 3 * interval_ms_;
+    const Pose shown_before = on_screen ? pose_at(render_ts_) : Pose{};
     samples_.insert(pos, Sample{ts, pose});
     while (samples_.size() > kMaxSamples) samples_.pop_front();
     update_interval();
+    if (on_screen) {
+        add_difference(correction_, shown_before, pose_at(render_ts_));
+        correcting_ = true;
+    }
     return true;
 }
 
@@ -65,13 +91,14 @@ Pose PoseInterpolator::pose_at(double playout) const {
     if (playout <= static_cast<double>(samples_.front().ts)) return samples_.front().pose;
     const Sample& newest = samples_.back();
     if (playout >= static_cast<double>(newest.ts)) {
-        // Past the newest: go on along the last two samples' motion for up to one sender
-        // interval, when they are neighbours (not the two ends of a long gap), then hold.
+        // Past the newest: go on along the last two samples' motion for up to two sender
+        // intervals (one or two lost packets; the bench measured one as too short at
+        // 10/s), when they are neighbours (not the two ends of a long gap), then hold.
         if (!config_.extrapolate || samples_.size() < 2) return newest.pose;
         const Sample& before = samples_[samples_.size() - 2];
         const double span = static_cast<double>(newest.ts - before.ts);
         if (span > 2.5 * interval_ms_) return newest.pose;
-        const double ahead = std::min(playout - static_cast<double>(newest.ts), interval_ms_);
+        const double ahead = std::min(playout - static_cast<double>(newest.ts), 2 * interval_ms_);
         Pose p = lerp(before.pose, newest.pose, static_cast<float>(1.0 + ahead / span));
         for (auto& l : p.landmarks) l.visibility = std::clamp(l.visibility, 0.0f, 1.0f);
         return p;
@@ -95,18 +122,42 @@ std::optional<Pose> PoseInterpolator::render(double local_now_ms, const std::opt
     const double target = heard ? static_cast<double>(unwrap(heard->sender_ms)) + (local_now_ms - heard->local_ms)
                                 : local_now_ms - offset_ms_ - target_delay_ms();
     const double elapsed = local_now_ms - render_local_;
+    bool jumped = true;
     if (!rendering_ || elapsed < 0 || elapsed > kSnapMs) {
         render_ts_ = target;  // the first frame, or after a long pause in rendering
     } else {
         const double predicted = render_ts_ + elapsed;
         const double error = target - predicted;
         const double step = kSlew * elapsed;
-        render_ts_ = std::abs(error) > kSnapMs ? target : predicted + std::clamp(error, -step, step);
+        jumped = std::abs(error) > kSnapMs;
+        render_ts_ = jumped ? target : predicted + std::clamp(error, -step, step);
     }
     rendering_ = true;
     render_local_ = local_now_ms;
     audio_skew_ms_ = heard ? render_ts_ - target : 0.0;
-    return pose_at(render_ts_);
+    starved_ = render_ts_ > static_cast<double>(samples_.back().ts);
+    Pose shown = pose_at(render_ts_);
+    if (jumped) {
+        correction_ = Pose{};  // a jump is a jump: nothing to fade
+        correcting_ = false;
+    } else if (correcting_) {
+        // Exponential fade, but a large correction no faster than kCorrectionSpeed, so
+        // that it never shows as a sudden move of its own.
+        float largest = 0;
+        for (const auto& l : correction_.landmarks) largest = std::max(largest, std::hypot(l.x, l.y));
+        double keep_d = std::exp(-elapsed / kCorrectionMs);
+        if (largest > 0) keep_d = std::max(keep_d, 1.0 - kCorrectionSpeed * elapsed / 1000.0 / largest);
+        const auto keep = static_cast<float>(std::max(0.0, keep_d));
+        for (auto& l : correction_.landmarks) {
+            l.x *= keep;
+            l.y *= keep;
+            l.z *= keep;
+            l.visibility *= keep;
+        }
+        add_difference(shown, correction_, Pose{});
+        for (auto& l : shown.landmarks) l.visibility = std::clamp(l.visibility, 0.0f, 1.0f);
+    }
+    return shown;
 }
 
 std::optional<std::uint32_t> PoseInterpolator::rendered_sender_ms() const {

@@ -16,8 +16,11 @@
 // running up to kSlew faster or slower, so the pose never jumps or runs backwards for it;
 // only a gap over kSnapMs is jumped. Between two samples poses blend linearly. Past the
 // newest sample (its successor lost or late) the motion of the last two samples goes on
-// for up to one sender interval, then the pose holds, so a lost packet is bridged instead
-// of freezing the figure and then snapping it forward.
+// for up to two sender intervals, then the pose holds, so a lost packet or two is bridged instead
+// of freezing the figure and then snapping it forward. When a late packet shows that such
+// a guess (or a blend across a gap) was off, the difference it would make to the pose on
+// screen is not applied at once but faded in over ~kCorrectionMs (a large one at a capped
+// speed, so that it never becomes a visible move of its own).
 #pragma once
 
 #include <cstdint>
@@ -33,6 +36,7 @@ struct PosePlayoutConfig {
     double min_delay_ms = 80.0;
     bool adapt_delay = true;  // false: always min_delay_ms behind the fastest arrival
     bool extrapolate = true;  // false: past the newest sample, hold it
+    bool fade_corrections = true;  // false: a late packet's correction shows at once
 };
 
 class PoseInterpolator {
@@ -40,6 +44,8 @@ public:
     static constexpr double kSlew = 0.1;       // render()'s playout runs at 0.9x-1.1x speed to catch up
     static constexpr double kSnapMs = 300.0;   // further off than this, it jumps
     static constexpr double kJitterMarginMs = 5.0;
+    static constexpr double kCorrectionMs = 100.0;  // time constant of a correction's fade
+    static constexpr double kCorrectionSpeed = 0.15;  // ...but at most this fast (image widths/s)
 
     explicit PoseInterpolator(PosePlayoutConfig config = {}) : config_(config) {}
 
@@ -66,6 +72,8 @@ public:
     // What render() last showed: the sender media time, and whether it followed the audio.
     std::optional<std::uint32_t> rendered_sender_ms() const;
     bool following_audio() const { return following_audio_; }
+    // render() last showed a time past the newest sample (bridging, or holding it).
+    bool starved() const { return starved_; }
     // While following the audio: how far the pose shown is ahead of the voice heard (ms;
     // negative = behind), nonzero while the playout is still catching up with a new target.
     double audio_skew_ms() const { return audio_skew_ms_; }
@@ -104,7 +112,12 @@ private:
     double render_local_ = 0;
     double render_ts_ = 0;
     bool following_audio_ = false;
+    bool starved_ = false;
     double audio_skew_ms_ = 0;
+    // What render() adds to the buffer's pose so that a late packet does not jump the
+    // figure: the jump it would have made, fading away.
+    Pose correction_{};
+    bool correcting_ = false;
 };
 
 }  // namespace posemeet

@@ -211,14 +211,15 @@ TEST_CASE("the delay adapts: one sender interval plus the jitter, never under th
     }
 }
 
-TEST_CASE("past the newest sample the motion goes on for one interval, then holds") {
+TEST_CASE("past the newest sample the motion goes on for two intervals, then holds") {
     PoseInterpolator ip(PosePlayoutConfig{kDelay, /*adapt_delay=*/false, /*extrapolate=*/true});
     for (int k = 0; k < 5; ++k) ip.push(1000 + k * 100, ramp_at(1000 + k * 100), 5000 + k * 100);
     // Newest is 1400; the offset is 4000, so playout = now - 4080.
     check_pose_is(ip.sample(4080 + 1400), 0.14f);
     check_pose_is(ip.sample(4080 + 1450), 0.145f, 1e-4);  // bridged along the ramp
     check_pose_is(ip.sample(4080 + 1500), 0.15f, 1e-4);
-    check_pose_is(ip.sample(4080 + 1700), 0.15f, 1e-4);  // one interval at most, then hold
+    check_pose_is(ip.sample(4080 + 1600), 0.16f, 1e-4);
+    check_pose_is(ip.sample(4080 + 1900), 0.16f, 1e-4);  // two intervals at most, then hold
     // The two newest far apart (a long gap): no guessing, hold.
     ip.push(2400, ramp_at(2400), 6400);
     check_pose_is(ip.sample(4080 + 2450), 0.24f);
@@ -263,6 +264,25 @@ TEST_CASE("render() plays at the sender time the listener hears, and reaches a n
     CHECK_FALSE(ip.following_audio());
     // Caught up (60 ms at 10 % takes 0.6 s): the pose's own target, 980 - 80 ms ahead of now.
     CHECK(last == doctest::Approx(2000 + 149 * frame_ms + 980 - 80).epsilon(0.0003));
+}
+
+TEST_CASE("a late packet that proves the guess wrong is faded in, not jumped to") {
+    PoseInterpolator ip(PosePlayoutConfig{kDelay, /*adapt_delay=*/false, /*extrapolate=*/true});
+    for (int k = 0; k < 5; ++k) ip.push(1000 + k * 100, ramp_at(1000 + k * 100), 5000 + k * 100);
+    // playout = now - 4080; the newest sample is 1400, so from 5480 on render() guesses.
+    const double frame = 1000.0 / 60;
+    double t = 5480;
+    float shown = 0;
+    for (; t < 5530; t += frame) shown = ip.render(t)->landmarks[0].x;
+    CHECK(ip.starved());
+    CHECK(shown == doctest::Approx(0.145).epsilon(0.01));  // the ramp, continued
+    // The figure had stopped at 1400: the packet for 1500 says so.
+    ip.push(1500, ramp_at(1400), 5500 + 35);
+    const float next = ip.render(t)->landmarks[0].x;
+    CHECK(std::abs(next - shown) < 0.002f);  // no jump back by the 0.005 the guess was off
+    for (int k = 6; k < 20; ++k) ip.push(1000 + k * 100, ramp_at(1400), 5000 + k * 100);
+    for (t += frame; t < 6500; t += frame) ip.render(t);
+    check_pose_is(ip.render(t), 0.14f, 1e-4);  // faded out: the buffer's pose exactly
 }
 
 TEST_CASE("render() jumps a gap over kSnapMs instead of racing through it") {
