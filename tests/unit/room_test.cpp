@@ -189,7 +189,7 @@ TEST_CASE("a peer-to-peer room stops at 16 even when the server allows more; a r
     SUBCASE("peer-to-peer members: the 17th is refused with 401") {
         Room room("r1", "r1", 0, limits);
         for (int i = 0; i < kMaxPeerToPeerRoom; ++i)
-            REQUIRE(room.join("u" + std::to_string(i), req("p"), 1).code == ErrorCode::Ok);
+            REQUIRE(room.join(std::to_string(i) + "-p2p", req("p"), 1).code == ErrorCode::Ok);
         Outcome o = room.join("u-late", req("late", 1), 2);  // one peer-to-peer member is enough
         CHECK(o.code == ErrorCode::RoomFull);
         CHECK(o.message.find("peer to peer") != std::string::npos);
@@ -198,7 +198,7 @@ TEST_CASE("a peer-to-peer room stops at 16 even when the server allows more; a r
     SUBCASE("relay-only members: past 16, until a peer-to-peer joiner") {
         Room room("r1", "r1", 0, limits);
         for (int i = 0; i < 20; ++i)
-            REQUIRE(room.join("b" + std::to_string(i), req("bot", 1), 1).code == ErrorCode::Ok);
+            REQUIRE(room.join(std::to_string(i) + "-bot", req("bot", 1), 1).code == ErrorCode::Ok);
         CHECK(room.join("u-browser", req("browser"), 2).code == ErrorCode::RoomFull);
         CHECK(room.join("b-more", req("bot", 1), 2).code == ErrorCode::Ok);
     }
