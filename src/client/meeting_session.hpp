@@ -1,9 +1,9 @@
 // The client side of a meeting, platform-free: connects to the server, joins a room,
 // sends requests and settles each one (answered, refused, or failed when the connection
-// goes), mirrors the room from notifications (client/room_mirror.hpp), sends our pose from a
-// PoseSource at the rate of the room's size tier (core/pose_tier.hpp), and hands media to the MediaRouter (peer links, relay, what
-// arrives). Reconnects on its own when the server drops. Driven by tick() from the
-// platform's frame loop or timer.
+// goes), mirrors the room from notifications (client/room_mirror.hpp), sends our pose from
+// a PoseSource at the rate of the room's size tier (core/pose_tier.hpp), and hands media to
+// the MediaRouter (peer links, relay, what arrives). Reconnects on its own when the server
+// drops. Driven by tick() from the platform's frame loop or timer.
 #pragma once
 
 #include <cstdint>

@@ -109,7 +109,8 @@ RunResult run(const Options& o, int rate_hz, Mode mode, double loss, double jitt
     constexpr std::uint32_t kMediaBase = 1'000'000'000u;
     const SyntheticPoseSource source(pose_seed_for_user("u-bench"));
     PosePlayoutConfig config;
-    if (mode == Mode::Fixed80) config = PosePlayoutConfig{80.0, /*adapt_delay=*/false, /*extrapolate=*/false, /*fade_corrections=*/false};
+    if (mode == Mode::Fixed80)
+        config = PosePlayoutConfig{80.0, /*adapt_delay=*/false, /*extrapolate=*/false, /*fade_corrections=*/false};
     PoseInterpolator playout(config);
     Channel pose_net(loss, jitter_ms, o.seed), audio_net(loss, jitter_ms, o.seed * 7919u + 1);
     ArrivalQueue<Pose> poses;

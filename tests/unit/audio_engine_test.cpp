@@ -326,7 +326,8 @@ TEST_CASE("a remote's pose plays in step with its voice: within 20 ms through lo
     const Json audio = h.engine.state_json()["remotes"]["u-zed"];
     const auto heard = h.engine.heard("u-zed", h.clock.now);
     REQUIRE(heard);
-    const double behind = static_cast<double>(h.clock.media_time_ms() - heard->sender_ms) - (h.clock.now - heard->local_ms);
+    const double behind =
+        static_cast<double>(h.clock.media_time_ms() - heard->sender_ms) - (h.clock.now - heard->local_ms);
     CHECK(std::abs(behind - audio["mouth_to_ear_ms"]["median"].get<double>()) <= 25);
 
     // Zed is muted: his voice stops and his pose goes back to its own playout delay.

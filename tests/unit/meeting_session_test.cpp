@@ -203,7 +203,8 @@ TEST_CASE("each remote's pose rate and tier are measured from its timestamps, lo
     for (int k = 0; k < 40; ++k) {
         h.run(50);
         const std::uint32_t now = h.clock.media_time_ms();
-        if (k % 2 == 0 && k % 20 != 4) h.socket.binary(h.pose_packet_from("u-zed", now - 30, static_cast<std::uint16_t>(k / 2)));
+        if (k % 2 == 0 && k % 20 != 4)
+            h.socket.binary(h.pose_packet_from("u-zed", now - 30, static_cast<std::uint16_t>(k / 2)));
         h.socket.binary(h.pose_packet_from("u-amy", now - 30, static_cast<std::uint16_t>(k)));
     }
     const Json s = h.session.state_json();
