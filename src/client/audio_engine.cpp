@@ -41,9 +41,15 @@ AudioEngine::AudioEngine(MeetingSession& session, AudioEngineConfig config)
                                               const std::uint8_t* payload, std::size_t size) {
         if (!alive.expired()) on_packet(user_id, h, payload, size);
     });
+    session_.set_heard_audio([this, alive](const std::string& user_id, double local_ms) {
+        return alive.expired() ? std::nullopt : heard(user_id, local_ms);
+    });
 }
 
-AudioEngine::~AudioEngine() { session_.set_audio_listener({}); }
+AudioEngine::~AudioEngine() {
+    session_.set_audio_listener({});
+    session_.set_heard_audio({});
+}
 
 void AudioEngine::attach_device(AudioDevice& device) {
     std::weak_ptr<bool> alive = alive_;
@@ -153,6 +159,12 @@ const au::AudioFrame& AudioEngine::next_playback_frame(double playout_delay_ms) 
             r->latency_ms.push_back(heard);
             if (r->latency_ms.size() > kLatencyWindow) r->latency_ms.pop_front();
         }
+        // Heard from now + what is queued ahead of it. A frame played while concealing
+        // carries the sender time the jitter buffer says it stands for (a wait repeats the
+        // previous one), so the pose pauses or skips with the voice.
+        const double heard_at = now + playout_delay_ms;
+        if (kind == au::Playout::Kind::Silence) r->heard.silence(heard_at);
+        else r->heard.frame(heard_at, r->receiver->last_timestamp_ms());
         tap(r->tap, frame, kind, now);
         if (kind != au::Playout::Kind::Silence) mixer_.add(frame, volume(user_id));
     }
@@ -161,6 +173,12 @@ const au::AudioFrame& AudioEngine::next_playback_frame(double playout_delay_ms) 
     tap(mix_tap_, mixed_, au::Playout::Kind::Packet, now);  // what the speaker gets
     update_active_speaker(now);
     return mixed_;
+}
+
+std::optional<MediaTimeAnchor> AudioEngine::heard(const std::string& user_id, double local_ms) const {
+    auto it = remotes_.find(user_id);
+    if (it == remotes_.end() || it->second->muted) return std::nullopt;
+    return it->second->heard.at(local_ms);
 }
 
 void AudioEngine::set_volume(const std::string& user_id, float gain) {

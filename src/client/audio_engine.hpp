@@ -3,7 +3,9 @@
 // mic rule; this class encodes our speech while the room lets us speak, keeps one
 // receiver (jitter buffer + Opus decoder) per remote speaker, mixes them with per-person
 // volume, and measures what the UI and tests show: input level, who is speaking, the
-// active speaker, jitter-buffer depth, loss recovery and mouth-to-ear latency.
+// active speaker, jitter-buffer depth, loss recovery and mouth-to-ear latency. It also tells
+// the session which of each remote's media time is being heard (heard()), so their pose
+// plays in step with their voice.
 //
 // The platform drives it through an AudioDevice (client/audio_device.hpp; the browser's
 // microphone and speaker, or the bot's WAV files) given to attach_device(): the device
@@ -15,6 +17,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +27,7 @@
 #include "core/audio/audio_receiver.hpp"
 #include "core/audio/audio_sender.hpp"
 #include "core/audio/frame_assembler.hpp"
+#include "core/audio/heard_timeline.hpp"
 #include "core/audio/mixer.hpp"
 #include "core/audio/network_impairment.hpp"
 #include "core/protocol.hpp"
@@ -66,12 +70,18 @@ public:
     void capture_stopped();
 
     // The next 20 ms for the speaker. `playout_delay_ms` is how long until its first
-    // sample is heard (audio queued in the device), for the latency estimate.
+    // sample is heard (audio queued in the device plus the output latency the platform
+    // reports), for the latency estimate and for heard().
     const audio::AudioFrame& next_playback_frame(double playout_delay_ms);
 
     // Output volume for one participant, 0 (silent) to 2 (double); 1 by default.
     void set_volume(const std::string& user_id, float gain);
     float volume(const std::string& user_id) const;
+
+    // The sender media time of `user_id`'s voice reaching the ear at local time `local_ms`
+    // (Clock::now_ms), while their audio plays; empty while it does not (muted, silent,
+    // not started). The session asks this to play their pose at the same time.
+    std::optional<MediaTimeAnchor> heard(const std::string& user_id, double local_ms) const;
 
     float input_level_dbfs() const { return input_level_dbfs_; }
     bool input_speaking() const { return input_vad_.active(); }
@@ -94,6 +104,7 @@ private:
         bool muted = false;             // the room has their mic off: nothing plays
         std::deque<double> latency_ms;  // capture -> playback, recent frames
         std::deque<TapFrame> tap;
+        audio::HeardTimeline heard;  // which of their frames reaches the ear when
         explicit Remote(const audio::JitterBufferConfig& c) : receiver(std::make_unique<audio::AudioReceiver>(c)) {}
     };
     struct DelayedPacket {

@@ -2,9 +2,11 @@
 #include "client/media_router.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/percentile.hpp"
 #include "core/pose_codec.hpp"
+#include "core/pose_tier.hpp"
 
 namespace posemeet {
 
@@ -34,12 +36,18 @@ MediaRouter::MediaRouter(Config config, SignalingSocket& relay, PeerLinkFactory*
     : config_(config), relay_(relay), peers_(peers), clock_(clock), mirror_(mirror),
       callbacks_(std::move(callbacks)) {}
 
+PosePlayoutConfig MediaRouter::playout_config() const {
+    PosePlayoutConfig playout;
+    playout.min_delay_ms = config_.playout_delay_ms;
+    return playout;
+}
+
 void MediaRouter::add_remote(const UserRecord& user) {
     auto [it, inserted] = remotes_.try_emplace(user.user_id);
     RemoteMedia& r = it->second;
     r.media_id = user.media_id;
     user_by_media_id_[user.media_id] = user.user_id;
-    r.playout = PoseInterpolator(config_.playout_delay_ms);
+    r.playout = PoseInterpolator(playout_config());
     // The later joiner (higher media id) offers, so exactly one side starts each link.
     if (const auto& self = mirror_.self()) open_link(r, user, self->media_id > user.media_id);
 }
@@ -171,20 +179,23 @@ std::size_t MediaRouter::send_to_all(const std::vector<std::uint8_t>& packet) {
     return bytes;
 }
 
-std::optional<Pose> MediaRouter::pose_now(const std::string& user_id) const {
+std::optional<Pose> MediaRouter::pose_now(const std::string& user_id) {
     auto it = remotes_.find(user_id);
     if (it == remotes_.end()) return std::nullopt;
-    const RemoteMedia& r = it->second;
-    if (r.last_pose_received_ms < 0 || clock_.now_ms() - r.last_pose_received_ms > kPoseStreamStoppedMs)
-        return std::nullopt;
-    return r.playout.sample(clock_.now_ms());
+    if (!pose_live(it->second)) return std::nullopt;
+    const double now = clock_.now_ms();
+    return it->second.playout.render(now, heard_audio_ ? heard_audio_(user_id, now) : std::nullopt);
+}
+
+bool MediaRouter::pose_live(const RemoteMedia& r) const {
+    return r.last_pose_received_ms >= 0 && clock_.now_ms() - r.last_pose_received_ms <= kPoseStreamStoppedMs;
 }
 
 void MediaRouter::forget_pose(const std::string& user_id) {
     auto it = remotes_.find(user_id);
     if (it == remotes_.end()) return;
     RemoteMedia& r = it->second;
-    r.playout = PoseInterpolator(config_.playout_delay_ms);
+    r.playout = PoseInterpolator(playout_config());
     r.latest_pose.reset();
     r.last_pose_received_ms = -1;
 }
@@ -194,13 +205,22 @@ Json MediaRouter::remote_json(const std::string& user_id) const {
     if (it == remotes_.end()) return Json::object();
     const RemoteMedia& r = it->second;
     std::vector<double> lat(r.latency_ms.begin(), r.latency_ms.end());
-    return Json{{"transport", to_string(r.last_path)},
+    const PoseInterpolator& playout = r.playout;
+    // The sender's rate from its timestamps (robust to loss and jitter), rounded for show.
+    const double rate = std::round(playout.sender_rate_hz() * 10) / 10;
+    return Json{{"pose_rate_hz", rate},
+                {"pose_tier", pose_tier_for_rate(rate)},
+                {"pose_playout", Json{{"delay_ms", std::round(playout.target_delay_ms())},
+                                      {"jitter_ms", std::round(playout.jitter_ms())},
+                                      {"follows_audio", playout.following_audio()},
+                                      {"audio_skew_ms", std::round(playout.audio_skew_ms())}}},
+                {"transport", to_string(r.last_path)},
                 {"p2p_open", r.p2p_open()},
                 {"packets_received", r.packets_received},
                 {"packets_lost", r.packets_expected() > r.packets_received ? r.packets_expected() - r.packets_received : 0},
                 {"sends_dropped", r.sends_dropped},
                 // Their avatar moves by their poses now (false: it rests in the idle pose).
-                {"pose_live", pose_now(user_id).has_value()},
+                {"pose_live", pose_live(r)},
                 {"latest_pose", r.latest_pose ? Json{{"timestamp", r.latest_timestamp_ms},
                                                      {"landmarks", pose_to_json(*r.latest_pose)}}
                                               : Json(nullptr)},

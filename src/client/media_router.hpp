@@ -16,6 +16,7 @@
 #include "client/platform_services.hpp"
 #include "client/room_mirror.hpp"
 #include "core/media_packet.hpp"
+#include "core/media_time_anchor.hpp"
 #include "core/pose.hpp"
 #include "core/pose_interpolator.hpp"
 
@@ -61,8 +62,11 @@ public:
     };
     struct Config {
         bool force_relay = false;  // media through the server even when WebRTC exists
-        double playout_delay_ms = 80.0;
+        double playout_delay_ms = 80.0;  // the least a pose plays behind its fastest arrival
     };
+    // Which of a remote's media time the listener hears at a local time, while its voice is
+    // playing (the audio engine's answer; empty otherwise): its pose plays at that time.
+    using HeardAudio = std::function<std::optional<MediaTimeAnchor>(const std::string& user_id, double local_ms)>;
 
     // `peers` may be null (no WebRTC here: everything goes through the relay). The mirror is
     // read for member records (media ids, relay flags, who may speak).
@@ -85,19 +89,25 @@ public:
     std::size_t send_to_all(const std::vector<std::uint8_t>& packet);
 
     const std::map<std::string, RemoteMedia>& remotes() const { return remotes_; }
-    // A remote's pose at the current playout time.
-    // Their pose at the current playout time; empty when no pose has arrived for
-    // kPoseStreamStoppedMs (camera off, nobody in view, gone quiet): the UI shows idle.
-    std::optional<Pose> pose_now(const std::string& user_id) const;
+    void set_heard_audio(HeardAudio heard) { heard_audio_ = std::move(heard); }
+    // A remote's pose for the display frame being drawn now: at the sender time of its voice
+    // while that plays, else at the pose playout's own delay (core/pose_interpolator.hpp).
+    // Advances that remote's playout clock, so call it once per frame and remote. Empty when
+    // no pose has arrived for kPoseStreamStoppedMs (camera off, nobody in view, gone quiet):
+    // the UI then shows the idle figure.
+    std::optional<Pose> pose_now(const std::string& user_id);
     static constexpr double kPoseStreamStoppedMs = 700;
     // Drops what we hold of their pose stream (their camera went off).
     void forget_pose(const std::string& user_id);
     // Audio packets that arrived from a member whose mic the room says is off (dropped).
     std::uint64_t audio_dropped_muted() const { return audio_dropped_muted_; }
-    // The media fields of a participant in state(): path, link, packets, loss, latency, pose.
+    // The media fields of a participant in state(): path, link, packets, loss, latency, pose,
+    // the pose rate and tier measured from its timestamps, and the pose playout.
     protocol::Json remote_json(const std::string& user_id) const;
 
 private:
+    bool pose_live(const RemoteMedia& r) const;  // a pose arrived within kPoseStreamStoppedMs
+    PosePlayoutConfig playout_config() const;
     void open_link(RemoteMedia& remote, const UserRecord& user, bool as_offerer);
     void on_pose(RemoteMedia& remote, const MediaPacketView& packet, MediaPath via);
 
@@ -110,6 +120,7 @@ private:
     std::map<std::string, RemoteMedia> remotes_;              // by user id
     std::map<std::uint16_t, std::string> user_by_media_id_;  // every packet looks its sender up
     std::uint64_t audio_dropped_muted_ = 0;
+    HeardAudio heard_audio_;
     // Peer-link callbacks hold a weak_ptr to this; once the router is gone they expire and
     // late callbacks are ignored.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

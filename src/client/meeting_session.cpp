@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "core/pose_codec.hpp"
+#include "core/pose_tier.hpp"
 #include "core/synthetic_pose.hpp"
 
 namespace posemeet {
@@ -151,10 +152,11 @@ void MeetingSession::tick() {
         connect();
     }
     if (status_ == ConnectionStatus::Joined && pose_source_) {
-        // Poses go out on a fixed 30 Hz schedule, each stamped with its scheduled time, so
-        // a late tick (a busy page, a throttled timer) still yields evenly spaced poses.
-        // After a long stall we skip ahead instead of flooding the link.
-        const double interval = 1000.0 / config_.pose_rate_hz;
+        // Poses go out on a fixed schedule at the room's tier rate, each stamped with its
+        // scheduled time, so a late tick (a busy page, a throttled timer) still yields evenly
+        // spaced poses. After a long stall we skip ahead instead of flooding the link. A
+        // join or leave that changes the tier changes the interval from the next pose on.
+        const double interval = 1000.0 / pose_rate_hz();
         if (now - next_pose_at_ms_ > kMaxPoseCatchUp * interval) next_pose_at_ms_ = now;
         while (now >= next_pose_at_ms_) {
             const auto lateness = static_cast<std::uint32_t>(now - next_pose_at_ms_);
@@ -335,7 +337,13 @@ std::optional<Pose> MeetingSession::local_pose() const {
     return pose_source_->pose_at_media_time(clock_.media_time_ms());
 }
 
-std::optional<Pose> MeetingSession::remote_pose_now(const std::string& user_id) const {
+double MeetingSession::pose_rate_hz() const {
+    if (config_.pose_rate_hz > 0) return config_.pose_rate_hz;
+    const int participants = static_cast<int>(mirror_.others().size()) + (self() ? 1 : 0);
+    return pose_rate_for_room(participants);
+}
+
+std::optional<Pose> MeetingSession::remote_pose_now(const std::string& user_id) {
     return media_.pose_now(user_id);
 }
 
@@ -353,6 +361,8 @@ Json MeetingSession::state_json() const {
                 {"room", room() ? room()->to_json() : Json(nullptr)},
                 {"self", self() ? self()->to_json() : Json(nullptr)},
                 {"pose_packets_sent", packets_sent_},
+                {"pose_rate_hz", pose_rate_hz()},
+                {"pose_tier", pose_tier_for_rate(pose_rate_hz())},
                 {"pose_bytes_sent", bytes_sent_},
                 {"participants", std::move(participants)},
                 {"meeting", mirror_.to_json()},

@@ -1,9 +1,9 @@
 // The client side of a meeting, platform-free: connects to the server, joins a room,
 // sends requests and settles each one (answered, refused, or failed when the connection
-// goes), mirrors the room from notifications (client/room_mirror.hpp), sends our pose at
-// 30 Hz from a PoseSource, and hands media to the MediaRouter (peer links, relay, what
-// arrives). Reconnects on its own when the server drops. Driven by tick() from the
-// platform's frame loop or timer.
+// goes), mirrors the room from notifications (client/room_mirror.hpp), sends our pose from
+// a PoseSource at the rate of the room's size tier (core/pose_tier.hpp), and hands media to
+// the MediaRouter (peer links, relay, what arrives). Reconnects on its own when the server
+// drops. Driven by tick() from the platform's frame loop or timer.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +31,10 @@ const char* to_string(ConnectionStatus s);
 struct SessionConfig {
     std::string server_url;      // ws://host:port/ws
     bool force_relay = false;    // media through the server even when WebRTC exists
-    double pose_rate_hz = 30.0;
-    double playout_delay_ms = 80.0;
+    // Poses per second we send; 0 = by the room's size (30/20/10, core/pose_tier.hpp),
+    // following joins and leaves.
+    double pose_rate_hz = 0;
+    double playout_delay_ms = 80.0;  // the least a remote's pose plays behind its arrival
     bool join_with_mic = false;  // ask for the mic on when joining (the room may refuse)
     // Join with the camera flag on. Bots (synthetic motion) do; a browser whose avatar
     // follows its camera joins with it off and opens the camera when asked.
@@ -68,9 +70,14 @@ public:
     const std::map<std::string, RemoteMedia>& remotes() const { return media_.remotes(); }
     // Participants in join order (self included), as every user list is ordered.
     std::vector<const UserRecord*> participants_in_order() const { return mirror_.participants_in_order(); }
-    // Our own pose right now, and a remote's pose at the current playout time.
+    // Our own pose right now, and a remote's pose for the frame being drawn (in step with
+    // its voice while that plays; see MediaRouter::pose_now, once per frame and remote).
     std::optional<Pose> local_pose() const;
-    std::optional<Pose> remote_pose_now(const std::string& user_id) const;
+    std::optional<Pose> remote_pose_now(const std::string& user_id);
+    // Where each remote's voice is (the audio engine sets this): their poses play in step.
+    void set_heard_audio(MediaRouter::HeardAudio heard) { media_.set_heard_audio(std::move(heard)); }
+    // Poses per second we send now: the configured rate, else our room size's tier.
+    double pose_rate_hz() const;
     std::uint64_t pose_packets_sent() const { return packets_sent_; }
     std::uint64_t pose_bytes_sent() const { return bytes_sent_; }
 

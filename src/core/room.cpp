@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "core/pose_tier.hpp"
+
 namespace posemeet {
 
 Json UserRecord::to_json() const {
@@ -94,6 +96,15 @@ Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int6
         return Outcome::error(ErrorCode::RoomFull, "the room is full (" +
                                                        std::to_string(limits_.max_participants) +
                                                        " participants)");
+    }
+    // A peer-to-peer member uploads its media once per other member, so while anyone in the
+    // room (the joiner included) is peer to peer the mesh stops at kMaxPeerToPeerRoom, even
+    // when the server allows bigger rooms; a room of relay-only members (bots) may grow.
+    const bool mesh = !req.media_relay || std::any_of(members_.begin(), members_.end(),
+                                                      [](const UserRecord& m) { return !m.media_relay; });
+    if (mesh && static_cast<int>(members_.size()) >= kMaxPeerToPeerRoom) {
+        return Outcome::error(ErrorCode::RoomFull, "the room is full (" + std::to_string(kMaxPeerToPeerRoom) +
+                                                       " participants while media is peer to peer)");
     }
     if (record_.status == RoomStatus::NotStarted) {
         record_.status = RoomStatus::InProgress;

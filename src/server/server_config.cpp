@@ -63,7 +63,8 @@ std::vector<Option> options() {
              c.db_path = v;
              return {};
          }},
-        {"max-participants", "POSEMEET_MAX_PARTICIPANTS", "N", "participants per room (default 16)",
+        {"max-participants", "POSEMEET_MAX_PARTICIPANTS", "N",
+         "participants per room (default 16; a room with peer-to-peer members stops at 16)",
          [](C& c, const std::string& v) { return parse_number<int>(v, 1, 10000, c.max_participants); }},
         {"max-message-bytes", "POSEMEET_MAX_MESSAGE_BYTES", "N",
          "largest WebSocket message accepted (default 65536)",

@@ -193,6 +193,15 @@ export async function run(h, figures) {
       s.audio.remotes[bobId]?.speaking === true && !!s.audio.active_speaker,
       `speaking ${s.audio.remotes[bobId]?.speaking}, active ${s.audio.active_speaker}`);
     const annFromBob = s.audio.remotes[bobId];
+    // Bob's figure on Ann's screen plays at the sender time of the voice she hears.
+    const bobPlayout = async () => (await state(ann)).participants.find((p) => p.user_id === bobId)?.pose_playout;
+    const inStep = await waitFor(async () => {
+      const pp = await bobPlayout();
+      return pp?.follows_audio && Math.abs(pp.audio_skew_ms) <= 20 ? pp : null;
+    }, 10000, 200);
+    h.check('Ann sees Bob\'s pose in step with his voice (within 20 ms)', !!inStep,
+      JSON.stringify(inStep || await bobPlayout()));
+    figures.pose_playout_p2p = inStep || null;
     if (process.env.PM_DEBUG) console.log('Ann<-Bob', JSON.stringify(annFromBob), '\nEar<-Bob', JSON.stringify(ear.latest.Ear?.audio?.remotes?.[bobId]), '\nBob<-Ann', JSON.stringify((await state(bob)).audio.remotes[annId]));
     figures.audio_bytes_per_s_per_speaker = Math.round(bobBytesPerS);
     figures.audio_bitrate_bps = (await state(bob)).audio.bitrate;

@@ -58,9 +58,14 @@ export async function run(h, figures) {
       const windowS = windowsS[i];
       const me = NAMES[i];
       const names = after[i].participants.map((p) => p.user_name);
+      h.check(`${me}: sends at the 30/s tier of a room of four`, after[i].pose_tier === 30 && after[i].pose_rate_hz === 30,
+        `${after[i].pose_tier}, ${after[i].pose_rate_hz}/s`);
       h.check(`${me}: participants in join order`, JSON.stringify(names) === JSON.stringify([...NAMES, 'Bot']), names.join(','));
       for (const p of after[i].participants.filter((x) => !x.is_self)) {
         const prev = before[i].participants.find((x) => x.user_id === p.user_id);
+        // Four people: everyone sends at the 30/s tier, and each receiver measures that
+        // from the sender's timestamps.
+        h.check(`${me}: ${p.user_name}'s pose tier is 30/s`, p.pose_tier === 30, `${p.pose_tier} (${p.pose_rate_hz}/s)`);
         // Sent at 30 Hz. Three software-rendered browsers on two cores stall their main
         // threads for up to ~0.5 s at times, and a sender skips what it could not send in
         // time, so the floor is 20/s; what arrives must arrive without loss.

@@ -239,6 +239,106 @@ TEST_CASE("10% loss and 40 ms jitter: the tone stays continuous") {
     CHECK(h.engine.take_tap()["u-zed"].empty());  // taking clears
 }
 
+// A pose whose nose x is the sender time mod 10 s (/10000), so the time a rendered pose
+// shows can be read back from it (to ~2 ms through the codec's quantization).
+Bytes clock_pose_packet(Harness& h, const std::string& user_id, std::uint32_t ts, std::uint16_t seq) {
+    Pose p = SyntheticPoseSource(pose_seed_for_user(user_id)).pose_at(ts);
+    p[Landmark::Nose].x = static_cast<float>(ts % 10000) / 10000.0f;
+    MediaHeader hd;
+    hd.kind = MediaKind::Pose;
+    hd.sender = h.media_id(user_id);
+    hd.sequence = seq;
+    hd.timestamp_ms = ts;
+    return encode_media_packet(hd, pose_codec::encode(p));
+}
+
+TEST_CASE("a remote's pose plays in step with its voice: within 20 ms through loss and jitter") {
+    AudioEngineConfig c;
+    c.test_loss = 0.05;
+    c.test_jitter_ms = 40;
+    c.test_seed = 3;
+    AudioHarness h(c);
+    h.join_as_me({"u-zed"});
+    h.set_mic("u-zed", 1);
+    RemoteSpeaker zed{"u-zed", 440.0f};
+    // Zed's poses: 30/s, 10-50 ms in transit (so out of order at times), 5 % lost.
+    std::uint32_t rng = 12345;
+    auto uniform = [&rng] {
+        rng = rng * 1664525u + 1013904223u;
+        return static_cast<double>(rng >> 8) / 16777216.0;
+    };
+    std::vector<std::pair<double, Bytes>> in_flight;
+    std::uint16_t pose_seq = 0;
+    double next_pose = h.clock.now, next_audio = h.clock.now, next_frame = h.clock.now;
+    const double start = h.clock.now;
+    // The speaker's queue plus the output latency the platform reports.
+    constexpr double kSpeakerDelayMs = 45;
+    double worst_skew = 0;
+    int compared = 0, followed = 0;
+    auto pose_time = [](const Pose& p) { return static_cast<double>(p[Landmark::Nose].x) * 10000.0; };
+    auto mod10s = [](double d) {  // difference of two times mod 10 s, in (-5 s, 5 s]
+        d = std::fmod(d, 10000.0);
+        if (d > 5000) d -= 10000;
+        if (d <= -5000) d += 10000;
+        return d;
+    };
+    for (double t = start; t < start + 4000; t += 1) {
+        h.clock.now = t;
+        const std::uint32_t media_now = h.clock.media_time_ms();
+        if (t >= next_audio) {  // a 20 ms frame captured 30 ms ago arrives (the engine adds jitter and loss)
+            h.socket.binary(zed.next_packet(h.media_id("u-zed"), media_now - 30));
+            next_audio += au::kFrameMs;
+        }
+        if (t >= next_pose) {
+            const auto ts = static_cast<std::uint32_t>(media_now);
+            Bytes packet = clock_pose_packet(h, "u-zed", ts, pose_seq++);
+            if (uniform() >= 0.05) in_flight.emplace_back(t + 10 + 40 * uniform(), std::move(packet));
+            next_pose += 1000.0 / 30;
+        }
+        for (auto it = in_flight.begin(); it != in_flight.end();) {
+            if (it->first <= t) {
+                h.socket.binary(it->second);
+                it = in_flight.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        h.session.tick();
+        if (std::fmod(t - start, au::kFrameMs) == 0) h.engine.next_playback_frame(kSpeakerDelayMs);
+        if (t >= next_frame) {  // a 60 Hz display frame
+            next_frame += 1000.0 / 60;
+            const auto pose = h.session.remote_pose_now("u-zed");
+            const auto heard = h.engine.heard("u-zed", t);
+            if (t - start < 1500 || !pose) continue;  // the jitter buffers settle first
+            REQUIRE(heard);  // the voice is playing
+            ++compared;
+            if ((*participant(h.session.state_json(), "u-zed"))["pose_playout"]["follows_audio"] == true) ++followed;
+            const double heard_ms = static_cast<double>(heard->sender_ms % 10000) + (t - heard->local_ms);
+            const double skew = mod10s(pose_time(*pose) - heard_ms);
+            worst_skew = std::max(worst_skew, std::abs(skew));
+        }
+    }
+    INFO("worst |pose time - voice time| = " << worst_skew << " ms over " << compared << " frames");
+    CHECK(compared > 140);
+    CHECK(followed == compared);
+    CHECK(worst_skew <= 20.0);
+    // The voice is heard as late as the engine's own mouth-to-ear figure says.
+    const Json audio = h.engine.state_json()["remotes"]["u-zed"];
+    const auto heard = h.engine.heard("u-zed", h.clock.now);
+    REQUIRE(heard);
+    const double behind =
+        static_cast<double>(h.clock.media_time_ms() - heard->sender_ms) - (h.clock.now - heard->local_ms);
+    CHECK(std::abs(behind - audio["mouth_to_ear_ms"]["median"].get<double>()) <= 25);
+
+    // Zed is muted: his voice stops and his pose goes back to its own playout delay.
+    h.set_mic("u-zed", 0);
+    h.engine.next_playback_frame(kSpeakerDelayMs);
+    h.clock.now += 100;
+    CHECK_FALSE(h.engine.heard("u-zed", h.clock.now));
+    h.session.remote_pose_now("u-zed");
+    CHECK((*participant(h.session.state_json(), "u-zed"))["pose_playout"]["follows_audio"] == false);
+}
+
 TEST_CASE("a departed member's receiver is dropped") {
     AudioHarness h;
     h.join_as_me({"u-zed", "u-ann"});

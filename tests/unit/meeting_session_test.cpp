@@ -146,6 +146,77 @@ TEST_CASE("tick sends one relay frame per pose at 30 Hz with the right size and 
     CHECK(h.session.pose_bytes_sent() == h.socket.sent_binary.size() * 172);
 }
 
+TEST_CASE("the pose rate follows the room's size: 30/s up to 4 people, 20/s up to 9, 10/s beyond") {
+    Harness h;
+    h.join_as_me({"u-1", "u-2"});
+    auto sent_in_one_second = [&] {
+        const std::size_t n0 = h.socket.sent_binary.size();
+        h.run(1000);
+        return h.socket.sent_binary.size() - n0;  // one relay frame per pose (< 15 targets)
+    };
+    h.run(100);
+    CHECK(sent_in_one_second() == 30);
+    CHECK(h.session.state_json()["pose_rate_hz"] == 30);
+    CHECK(h.session.state_json()["pose_tier"] == 30);
+
+    for (const char* id : {"u-3", "u-4"}) h.deliver(h.server_join(id));  // five of us
+    h.run(100);
+    CHECK(sent_in_one_second() == 20);
+    CHECK(h.session.state_json()["pose_tier"] == 20);
+
+    for (const char* id : {"u-5", "u-6", "u-7", "u-8", "u-9"}) h.deliver(h.server_join(id));  // ten
+    h.run(100);
+    CHECK(sent_in_one_second() == 10);
+    CHECK(h.session.state_json()["pose_tier"] == 10);
+    // Timestamps stay on the schedule: 100 ms apart.
+    const auto ts_of = [](const Bytes& frame) {
+        auto rf = parse_relay_frame(frame.data(), frame.size());
+        REQUIRE(rf.frame);
+        return parse_media_packet(rf.frame->packet, rf.frame->packet_size).packet->header.timestamp_ms;
+    };
+    const auto& sent = h.socket.sent_binary;
+    CHECK(ts_of(sent.back()) - ts_of(sent[sent.size() - 2]) == 100);
+
+    // People leave: back to 20/s, then 30/s.
+    for (const char* id : {"u-9", "u-8"}) h.deliver(h.room.leave(id, h.server_ms++));  // eight
+    h.run(100);
+    CHECK(sent_in_one_second() == 20);
+    for (const char* id : {"u-7", "u-6", "u-5", "u-4"}) h.deliver(h.room.leave(id, h.server_ms++));  // four
+    h.run(100);
+    CHECK(sent_in_one_second() == 30);
+}
+
+TEST_CASE("a configured pose rate overrides the room's tier") {
+    SessionConfig c = Harness::config();
+    c.pose_rate_hz = 12;
+    FakeSocket socket;
+    FakeClock clock;
+    MeetingSession session(c, socket, nullptr, clock);
+    CHECK(session.pose_rate_hz() == 12);
+    CHECK(session.state_json()["pose_tier"] == 10);  // the nearest tier, for show
+}
+
+TEST_CASE("each remote's pose rate and tier are measured from its timestamps, loss or not") {
+    Harness h;
+    h.join_as_me({"u-zed", "u-amy"});
+    // Zed sends 10/s (a big room on his side), one packet in ten lost; Amy 20/s.
+    for (int k = 0; k < 40; ++k) {
+        h.run(50);
+        const std::uint32_t now = h.clock.media_time_ms();
+        if (k % 2 == 0 && k % 20 != 4)
+            h.socket.binary(h.pose_packet_from("u-zed", now - 30, static_cast<std::uint16_t>(k / 2)));
+        h.socket.binary(h.pose_packet_from("u-amy", now - 30, static_cast<std::uint16_t>(k)));
+    }
+    const Json s = h.session.state_json();
+    CHECK((*participant(s, "u-zed"))["pose_rate_hz"] == doctest::Approx(10));
+    CHECK((*participant(s, "u-zed"))["pose_tier"] == 10);
+    CHECK((*participant(s, "u-amy"))["pose_rate_hz"] == doctest::Approx(20));
+    CHECK((*participant(s, "u-amy"))["pose_tier"] == 20);
+    // The playout waits one of Zed's intervals at least.
+    CHECK((*participant(s, "u-zed"))["pose_playout"]["delay_ms"].get<double>() >= 100);
+    CHECK((*participant(s, "u-zed"))["pose_playout"]["follows_audio"] == false);
+}
+
 TEST_CASE("after a stall the pose sender does not burst to catch up") {
     Harness h;
     h.join_as_me({"u-zed"});

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/pose_tier.hpp"
 #include "core/room.hpp"
 
 using namespace posemeet;
@@ -180,6 +181,27 @@ TEST_CASE("a full room refuses joins with 401") {
     // A place frees up when someone leaves.
     room.leave("u2", 3);
     CHECK(room.join("u4", req("u4"), 4).code == ErrorCode::Ok);
+}
+
+TEST_CASE("a peer-to-peer room stops at 16 even when the server allows more; a relay-only room grows") {
+    RoomLimits limits;
+    limits.max_participants = 40;
+    SUBCASE("peer-to-peer members: the 17th is refused with 401") {
+        Room room("r1", "r1", 0, limits);
+        for (int i = 0; i < kMaxPeerToPeerRoom; ++i)
+            REQUIRE(room.join(std::to_string(i) + "-p2p", req("p"), 1).code == ErrorCode::Ok);
+        Outcome o = room.join("u-late", req("late", 1), 2);  // one peer-to-peer member is enough
+        CHECK(o.code == ErrorCode::RoomFull);
+        CHECK(o.message.find("peer to peer") != std::string::npos);
+        CHECK(room.members().size() == 16);
+    }
+    SUBCASE("relay-only members: past 16, until a peer-to-peer joiner") {
+        Room room("r1", "r1", 0, limits);
+        for (int i = 0; i < 20; ++i)
+            REQUIRE(room.join(std::to_string(i) + "-bot", req("bot", 1), 1).code == ErrorCode::Ok);
+        CHECK(room.join("u-browser", req("browser"), 2).code == ErrorCode::RoomFull);
+        CHECK(room.join("b-more", req("bot", 1), 2).code == ErrorCode::Ok);
+    }
 }
 
 TEST_CASE("joining an ended room is refused with 422") {

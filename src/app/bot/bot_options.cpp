@@ -22,7 +22,8 @@ const char* kUsage =
     "  --duration S            run S seconds, then leave and exit (default 0 = until SIGINT/SIGTERM)\n"
     "  --stats-interval S      print a JSON line per bot every S seconds (default 1; 0 = only at exit)\n"
     "  --print-poses           include each remote's latest pose in the JSON lines\n"
-    "  --pose-rate HZ          pose packets per second per bot (default 30)\n"
+    "  --pose-rate HZ          pose packets per second per bot (default 0 = by room size: up to 4\n"
+    "                          people 30, up to 9 20, more 10, following joins and leaves)\n"
     "  --tick-ms MS            session tick period (default 5)\n"
     "  --join-interval-ms MS   delay between consecutive bots' joins (default 0)\n"
     "  --audio-in FILE.wav     speak this file, looped (any rate/channels; PCM16 or float32)\n"
@@ -92,11 +93,7 @@ bool parse_bot_options(int argc, char** argv, BotOptions& o) {
         } else if (arg == "--stats-interval") {
             if (!need_number(o.stats_interval_s)) return false;
         } else if (arg == "--pose-rate") {
-            if (!need_number(o.pose_rate_hz)) return false;
-            if (o.pose_rate_hz <= 0) {
-                std::fprintf(stderr, "posemeet-bot: --pose-rate must be > 0\n");
-                return false;
-            }
+            if (!need_number(o.pose_rate_hz)) return false;  // 0: by room size
         } else if (arg == "--tick-ms") {
             if (!need_number(o.tick_ms)) return false;
             o.tick_ms = std::max(o.tick_ms, 0.5);

@@ -16,7 +16,7 @@ struct BotOptions {
     double stats_interval_s = 1;  // 0 = only the final line
     bool print_poses = false;
     bool quiet = false;
-    double pose_rate_hz = 30;
+    double pose_rate_hz = 0;      // 0 = the room size's tier (core/pose_tier.hpp)
     double tick_ms = 5;
     double join_interval_ms = 0;  // stagger the bots' joins
     std::string audio_in;         // WAV spoken by every bot (looped); implies --mic

@@ -131,7 +131,7 @@ ui::MeetingView build_view(App& app) {
             const RemoteMedia& r = s.remotes().at(u->user_id);
             t.transport = to_string(r.last_path);
             t.packets_received = r.packets_received;
-            t.pose = s.remote_pose_now(u->user_id);
+            t.pose = app.session->remote_pose_now(u->user_id);  // advances its playout: once a frame
             if (t.pose && app.first_remote_pose_rendered_ms < 0)
                 app.first_remote_pose_rendered_ms = emscripten_get_now();
         }
@@ -256,10 +256,12 @@ void frame() {
     if (intents.camera_device) app.camera->choose_device(*intents.camera_device);
     if (intents.demo_avatar) app.camera->set_demo_avatar(*intents.demo_avatar);
     if (intents.self_view) set_self_view(app, *intents.self_view);
+    // The camera estimates no faster than the room's tier sends.
+    app.camera->set_rate(app.session->pose_rate_hz());
     app.camera->tick();
 }
 
-// The session must keep sending at 30 Hz even when the page draws slowly.
+// The session must keep sending at its tier rate (up to 30 Hz) even when the page draws slowly.
 void tick_timer(void*) {
     g_app->session->tick();
     g_app->camera->tick();
@@ -386,7 +388,7 @@ int main() {
     }
     emscripten_webgl_make_context_current(ctx);
     // Software WebGL (no GPU) costs ~25 ms of CPU per frame: at 60 fps it starves the
-    // page's own 30 Hz pose sending. 20 fps keeps the skeletons fluid (they are
+    // page's own pose sending (up to 30 Hz). 20 fps keeps the skeletons fluid (they are
     // interpolated) and the meeting on time. A page may set its own cap (maxFps / ?fps=).
     const double max_fps = app.config.max_fps > 0 ? app.config.max_fps
                            : web::webgl_is_software_rendered() ? kSoftwareRenderingFps : 0.0;
