@@ -17,7 +17,9 @@
 #include "client/room_mirror.hpp"
 #include "core/media_packet.hpp"
 #include "core/pose.hpp"
+#include "core/pose_ack.hpp"
 #include "core/pose_interpolator.hpp"
+#include "core/pose_stream_codec.hpp"
 
 namespace posemeet {
 
@@ -39,6 +41,11 @@ struct RemoteMedia {
     // Packets to this remote that its open peer link refused (its send buffer was full):
     // dropped, as late media is worthless; counted so state() shows a congested link.
     std::uint64_t sends_dropped = 0;
+    // Their pose stream: what we hold of it, and when we last acknowledged it.
+    PoseStreamDecoder pose_decoder;
+    double last_pose_ack_ms = 0;
+    bool pose_acked = false;
+    std::uint64_t pose_acks_sent = 0;
     PoseInterpolator playout;
     std::optional<Pose> latest_pose;
     std::uint32_t latest_timestamp_ms = 0;
@@ -57,10 +64,14 @@ public:
         std::function<void(const std::string& user_id, const MediaHeader& header, const std::uint8_t* payload,
                            std::size_t size)>
             on_audio;
+        // An ack of our pose stream from the member with media id `receiver`.
+        std::function<void(std::uint16_t receiver, const PoseAck& ack)> on_pose_ack;
     };
     struct Config {
         bool force_relay = false;  // media through the server even when WebRTC exists
         double playout_delay_ms = 80.0;
+        // Pose acks to each sender: at once for a keyframe, else at most this often.
+        double pose_ack_interval_ms = 100.0;
     };
 
     // `peers` may be null (no WebRTC here: everything goes through the relay). The mirror is
@@ -84,6 +95,8 @@ public:
     std::size_t send_to_all(const std::vector<std::uint8_t>& packet);
 
     const std::map<std::string, RemoteMedia>& remotes() const { return remotes_; }
+    // The media ids of every remote: who our pose stream is encoded for.
+    std::vector<std::uint16_t> remote_media_ids() const;
     // A remote's pose at the current playout time.
     std::optional<Pose> pose_now(const std::string& user_id) const;
     // Audio packets that arrived from a member whose mic the room says is off (dropped).
@@ -94,6 +107,9 @@ public:
 private:
     void open_link(RemoteMedia& remote, const UserRecord& user, bool as_offerer);
     void on_pose(RemoteMedia& remote, const MediaPacketView& packet, MediaPath via);
+    void send_pose_ack(RemoteMedia& remote, bool keyframe_decoded);
+    // One packet to one remote: over its open peer link, else through the relay.
+    void send_to(RemoteMedia& remote, const std::vector<std::uint8_t>& packet);
 
     Config config_;
     SignalingSocket& relay_;
@@ -104,6 +120,7 @@ private:
     std::map<std::string, RemoteMedia> remotes_;              // by user id
     std::map<std::uint16_t, std::string> user_by_media_id_;  // every packet looks its sender up
     std::uint64_t audio_dropped_muted_ = 0;
+    std::uint16_t pose_ack_sequence_ = 0;
     // Peer-link callbacks hold a weak_ptr to this; once the router is gone they expire and
     // late callbacks are ignored.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
