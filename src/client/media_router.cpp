@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "core/percentile.hpp"
-#include "core/pose_codec.hpp"
 #include "core/pose_tier.hpp"
 
 namespace posemeet {
@@ -122,11 +121,21 @@ void MediaRouter::on_packet(const std::uint8_t* data, std::size_t size, MediaPat
         return;
     }
     if (p.header.kind == MediaKind::Pose) on_pose(remote, p, via);
+    if (p.header.kind == MediaKind::PoseAck) {
+        const auto& self = mirror_.self();
+        const auto ack = parse_pose_ack(p.payload, p.payload_size);
+        // Only acks of our own stream (the relay's default rule could hand us others').
+        if (ack && self && ack->stream == self->media_id && callbacks_.on_pose_ack)
+            callbacks_.on_pose_ack(remote.media_id, *ack);
+    }
 }
 
 void MediaRouter::on_pose(RemoteMedia& remote, const MediaPacketView& p, MediaPath via) {
-    auto decoded = pose_codec::decode(p.payload, p.payload_size);
-    if (!decoded.pose) return;
+    // The frame id is the sequence number; a delta decodes against a frame we hold or not at all.
+    auto decoded = remote.pose_decoder.decode(p.header.sequence, p.header.timestamp_ms, p.payload, p.payload_size);
+    if (decoded.status == PoseStreamDecoder::Status::Malformed) return;
+    const bool ok = decoded.status == PoseStreamDecoder::Status::Decoded;
+    send_pose_ack(remote, ok && decoded.type == PoseFrameType::Keyframe);
     remote.packets_received++;
     remote.last_path = via;
     if (!remote.have_sequence) {
@@ -140,12 +149,13 @@ void MediaRouter::on_pose(RemoteMedia& remote, const MediaPacketView& p, MediaPa
     if (seq < remote.highest_sequence - 0x8000) seq += 0x10000;
     else if (seq > remote.highest_sequence + 0x8000 && seq >= 0x10000) seq -= 0x10000;
     remote.highest_sequence = std::max(remote.highest_sequence, seq);
-    remote.playout.push(p.header.timestamp_ms, *decoded.pose, clock_.now_ms());
+    if (!ok) return;  // counted as received (it was not lost), but there is nothing to show
+    remote.playout.push(p.header.timestamp_ms, decoded.pose, clock_.now_ms());
     remote.last_pose_received_ms = clock_.now_ms();
     const bool newer = !remote.latest_pose ||
                        static_cast<std::int32_t>(p.header.timestamp_ms - remote.latest_timestamp_ms) > 0;
     if (newer) {
-        remote.latest_pose = decoded.pose;
+        remote.latest_pose = std::move(decoded.pose);
         remote.latest_timestamp_ms = p.header.timestamp_ms;
     }
     // Sender and receiver share the wall clock on one machine; across machines this
@@ -155,7 +165,40 @@ void MediaRouter::on_pose(RemoteMedia& remote, const MediaPacketView& p, MediaPa
     if (remote.latency_ms.size() > kLatencyWindow) remote.latency_ms.pop_front();
 }
 
+void MediaRouter::send_pose_ack(RemoteMedia& remote, bool keyframe_decoded) {
+    const double now = clock_.now_ms();
+    if (!keyframe_decoded && remote.pose_acked && now - remote.last_pose_ack_ms < config_.pose_ack_interval_ms) return;
+    const auto& self = mirror_.self();
+    const auto ack = remote.pose_decoder.ack(remote.media_id);
+    if (!self || !ack) return;
+    MediaHeader h;
+    h.kind = MediaKind::PoseAck;
+    h.sender = self->media_id;
+    h.sequence = pose_ack_sequence_++;
+    h.timestamp_ms = clock_.media_time_ms();
+    send_to(remote, encode_media_packet(h, encode_pose_ack(*ack)));
+    remote.pose_acked = true;
+    remote.last_pose_ack_ms = now;
+    ++remote.pose_acks_sent;
+}
+
 // [SECTION] sending
+
+void MediaRouter::send_to(RemoteMedia& remote, const std::vector<std::uint8_t>& packet) {
+    if (remote.p2p_open()) {
+        if (!remote.link->send(packet.data(), packet.size())) ++remote.sends_dropped;
+        return;
+    }
+    const auto frame = encode_relay_frame({remote.media_id}, packet);
+    relay_.send_binary(frame.data(), frame.size());
+}
+
+std::vector<std::uint16_t> MediaRouter::remote_media_ids() const {
+    std::vector<std::uint16_t> ids;
+    ids.reserve(remotes_.size());
+    for (const auto& [id, r] : remotes_) ids.push_back(r.media_id);
+    return ids;
+}
 
 std::size_t MediaRouter::send_to_all(const std::vector<std::uint8_t>& packet) {
     std::size_t bytes = 0;
@@ -221,6 +264,11 @@ Json MediaRouter::remote_json(const std::string& user_id) const {
                 {"sends_dropped", r.sends_dropped},
                 // Their avatar moves by their poses now (false: it rests in the idle pose).
                 {"pose_live", pose_live(r)},
+                {"pose_keyframes_received", r.pose_decoder.stats().keyframes},
+                {"pose_deltas_received", r.pose_decoder.stats().deltas},
+                {"pose_undecodable", r.pose_decoder.stats().missing_reference},
+                {"pose_malformed", r.pose_decoder.stats().malformed},
+                {"pose_acks_sent", r.pose_acks_sent},
                 {"latest_pose", r.latest_pose ? Json{{"timestamp", r.latest_timestamp_ms},
                                                      {"landmarks", pose_to_json(*r.latest_pose)}}
                                               : Json(nullptr)},

@@ -18,7 +18,9 @@
 #include "core/media_packet.hpp"
 #include "core/media_time_anchor.hpp"
 #include "core/pose.hpp"
+#include "core/pose_ack.hpp"
 #include "core/pose_interpolator.hpp"
+#include "core/pose_stream_codec.hpp"
 
 namespace posemeet {
 
@@ -40,6 +42,11 @@ struct RemoteMedia {
     // Packets to this remote that its open peer link refused (its send buffer was full):
     // dropped, as late media is worthless; counted so state() shows a congested link.
     std::uint64_t sends_dropped = 0;
+    // Their pose stream: what we hold of it, and when we last acknowledged it.
+    PoseStreamDecoder pose_decoder;
+    double last_pose_ack_ms = 0;
+    bool pose_acked = false;
+    std::uint64_t pose_acks_sent = 0;
     PoseInterpolator playout;
     std::optional<Pose> latest_pose;
     std::uint32_t latest_timestamp_ms = 0;
@@ -59,10 +66,14 @@ public:
         std::function<void(const std::string& user_id, const MediaHeader& header, const std::uint8_t* payload,
                            std::size_t size)>
             on_audio;
+        // An ack of our pose stream from the member with media id `receiver`.
+        std::function<void(std::uint16_t receiver, const PoseAck& ack)> on_pose_ack;
     };
     struct Config {
         bool force_relay = false;  // media through the server even when WebRTC exists
         double playout_delay_ms = 80.0;  // the least a pose plays behind its fastest arrival
+        // Pose acks to each sender: at once for a keyframe, else at most this often.
+        double pose_ack_interval_ms = 100.0;
     };
     // Which of a remote's media time the listener hears at a local time, while its voice is
     // playing (the audio engine's answer; empty otherwise): its pose plays at that time.
@@ -99,6 +110,8 @@ public:
     static constexpr double kPoseStreamStoppedMs = 700;
     // Drops what we hold of their pose stream (their camera went off).
     void forget_pose(const std::string& user_id);
+    // The media ids of every remote: who our pose stream is encoded for.
+    std::vector<std::uint16_t> remote_media_ids() const;
     // Audio packets that arrived from a member whose mic the room says is off (dropped).
     std::uint64_t audio_dropped_muted() const { return audio_dropped_muted_; }
     // The media fields of a participant in state(): path, link, packets, loss, latency, pose,
@@ -110,6 +123,9 @@ private:
     PosePlayoutConfig playout_config() const;
     void open_link(RemoteMedia& remote, const UserRecord& user, bool as_offerer);
     void on_pose(RemoteMedia& remote, const MediaPacketView& packet, MediaPath via);
+    void send_pose_ack(RemoteMedia& remote, bool keyframe_decoded);
+    // One packet to one remote: over its open peer link, else through the relay.
+    void send_to(RemoteMedia& remote, const std::vector<std::uint8_t>& packet);
 
     Config config_;
     SignalingSocket& relay_;
@@ -121,6 +137,7 @@ private:
     std::map<std::uint16_t, std::string> user_by_media_id_;  // every packet looks its sender up
     std::uint64_t audio_dropped_muted_ = 0;
     HeardAudio heard_audio_;
+    std::uint16_t pose_ack_sequence_ = 0;
     // Peer-link callbacks hold a weak_ptr to this; once the router is gone they expire and
     // late callbacks are ignored.
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

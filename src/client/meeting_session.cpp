@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "core/pose_codec.hpp"
 #include "core/pose_tier.hpp"
 #include "core/synthetic_pose.hpp"
 
@@ -19,6 +18,17 @@ using protocol::Json;
 namespace {
 constexpr double kMaxReconnectDelayMs = 5000;
 constexpr int kMaxPoseCatchUp = 8;  // intervals a late tick may catch up (~270 ms); beyond, skip
+
+Json pose_stream_json(const PoseStreamEncoder::Stats& s) {
+    return Json{{"keyframes_sent", s.keyframes},
+                {"deltas_sent", s.deltas},
+                {"payload_bytes", s.payload_bytes},
+                {"keyframes_on_demand", s.on_demand_keyframes},
+                {"keyframes_periodic", s.periodic_keyframes},
+                {"keyframes_for_oversized_delta", s.oversized_delta_keyframes},
+                {"deltas_on_acknowledged_reference", s.acknowledged_reference_deltas},
+                {"deltas_coarse", s.coarse_deltas}};
+}
 }  // namespace
 
 const char* to_string(ConnectionStatus s) {
@@ -45,7 +55,8 @@ MeetingSession::MeetingSession(SessionConfig config, SignalingSocket& socket,
                  [this](const std::string& user_id, const MediaHeader& header, const std::uint8_t* payload,
                         std::size_t size) {
                      if (audio_listener_) audio_listener_(user_id, header, payload, size);
-                 }}),
+                 },
+                 [this](std::uint16_t receiver, const PoseAck& ack) { pose_encoder_.on_ack(receiver, ack); }}),
       pose_source_factory_([](const std::string& user_id) -> std::unique_ptr<PoseSource> {
           return std::make_unique<SyntheticPoseSource>(pose_seed_for_user(user_id));
       }) {}
@@ -244,6 +255,7 @@ void MeetingSession::on_joined_reply(const Json& response, bool resumed) {
     mute_requested_ = false;
     mirror_.reset(response);
     pose_source_ = pose_source_factory_(self()->user_id);
+    pose_encoder_ = PoseStreamEncoder();  // our media id may be new: receivers start from a keyframe
     next_pose_at_ms_ = clock_.now_ms();
     media_.clear();
     for (const auto& [id, user] : mirror_.others()) media_.add_remote(user);
@@ -311,7 +323,8 @@ void MeetingSession::send_pose(std::uint32_t ts) {
     h.sender = self()->media_id;
     h.sequence = pose_sequence_++;
     h.timestamp_ms = next->media_time_ms;
-    const auto packet = encode_media_packet(h, pose_codec::encode(next->pose));
+    const auto frame = pose_encoder_.encode(next->pose, h.sequence, next->media_time_ms, media_.remote_media_ids());
+    const auto packet = encode_media_packet(h, frame.payload);
     bytes_sent_ += media_.send_to_all(packet);
     ++packets_sent_;
 }
@@ -364,6 +377,7 @@ Json MeetingSession::state_json() const {
                 {"pose_rate_hz", pose_rate_hz()},
                 {"pose_tier", pose_tier_for_rate(pose_rate_hz())},
                 {"pose_bytes_sent", bytes_sent_},
+                {"pose_stream", pose_stream_json(pose_encoder_.stats())},
                 {"participants", std::move(participants)},
                 {"meeting", mirror_.to_json()},
                 {"events", mirror_.recent_events_json()}};

@@ -21,6 +21,7 @@
 #include "core/media_packet.hpp"
 #include "core/pose.hpp"
 #include "core/pose_source.hpp"
+#include "core/pose_stream_codec.hpp"
 #include "core/room.hpp"
 
 namespace posemeet {
@@ -80,6 +81,8 @@ public:
     double pose_rate_hz() const;
     std::uint64_t pose_packets_sent() const { return packets_sent_; }
     std::uint64_t pose_bytes_sent() const { return bytes_sent_; }
+    // Our pose stream: keyframes and deltas sent, and why keyframes went out.
+    const PoseStreamEncoder::Stats& pose_stream_stats() const { return pose_encoder_.stats(); }
 
     // Audio rides the same links as pose (peer link, else the relay). The session only
     // routes it and applies the room's mic rule; the audio engine (client/audio_engine.hpp)
@@ -157,7 +160,8 @@ private:
     std::map<std::string, std::pair<std::string, protocol::Json>> pending_requests_;  // id -> event, content
     // What resumes our membership after a network drop (within the server's grace period).
     std::string resume_user_id_, resume_token_;
-    std::uint16_t pose_sequence_ = 0;
+    std::uint16_t pose_sequence_ = 0;  // also the pose stream's frame id
+    PoseStreamEncoder pose_encoder_;
     double next_pose_at_ms_ = 0;
     std::uint64_t packets_sent_ = 0, bytes_sent_ = 0;
     AudioPacketListener audio_listener_;

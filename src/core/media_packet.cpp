@@ -39,7 +39,7 @@ MediaParseResult parse_media_packet(const std::uint8_t* data, std::size_t size) 
     if ((data[0] >> 4) != kMediaVersion) return {std::nullopt, "unknown media packet version"};
     const std::uint8_t kind = data[0] & 0x0f;
     if (kind != static_cast<std::uint8_t>(MediaKind::Pose) &&
-        kind != static_cast<std::uint8_t>(MediaKind::Audio)) {
+        kind != static_cast<std::uint8_t>(MediaKind::Audio) && kind != static_cast<std::uint8_t>(MediaKind::PoseAck)) {
         return {std::nullopt, "unknown media kind " + std::to_string(kind)};
     }
     MediaPacketView v;

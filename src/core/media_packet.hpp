@@ -1,4 +1,5 @@
-// Binary media packets: one small fixed header, then the payload (a pose, or 20 ms of Opus audio).
+// Binary media packets: one small fixed header, then the payload (a pose frame, 20 ms
+// of Opus audio, or a pose ack).
 // The same bytes travel over a WebRTC data channel or through the server relay.
 //
 //   byte 0     version (high nibble, =1) | kind (low nibble)
@@ -21,7 +22,9 @@
 
 namespace posemeet {
 
-enum class MediaKind : std::uint8_t { Pose = 1, Audio = 2 };
+// Pose: core/pose_stream_codec.hpp; Audio: core/audio/audio_payload.hpp; PoseAck: core/pose_ack.hpp
+// (a receiver to a pose sender).
+enum class MediaKind : std::uint8_t { Pose = 1, Audio = 2, PoseAck = 3 };
 
 constexpr std::uint8_t kMediaVersion = 1;
 constexpr std::size_t kMediaHeaderBytes = 9;

@@ -1,12 +1,14 @@
 // Fuzz target: a media packet as it arrives from a peer link or the relay
-// (parse_media_packet), then pose_codec::decode of its payload.
+// (parse_media_packet), then its payload as a first pose frame (a fresh decoder: only a
+// keyframe can decode) and as a pose ack. fuzz_pose_stream covers decoders with history.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <vector>
 
 #include "core/media_packet.hpp"
-#include "core/pose_codec.hpp"
+#include "core/pose_ack.hpp"
+#include "core/pose_stream_codec.hpp"
 #include "fuzz_check.hpp"
 
 using namespace posemeet;
@@ -16,7 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!parsed.packet) {
         FUZZ_CHECK(!parsed.error.empty());
         FUZZ_CHECK(size < kMediaHeaderBytes || size > kMaxMediaPacketBytes || (data[0] >> 4) != kMediaVersion ||
-                   ((data[0] & 0x0f) != 1 && (data[0] & 0x0f) != 2));
+                   ((data[0] & 0x0f) < 1 || (data[0] & 0x0f) > 3));
         return 0;
     }
     const MediaPacketView& p = *parsed.packet;
@@ -24,7 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(size >= kMediaHeaderBytes && size <= kMaxMediaPacketBytes);
     FUZZ_CHECK(p.payload == data + kMediaHeaderBytes);
     FUZZ_CHECK(p.payload_size == size - kMediaHeaderBytes);
-    FUZZ_CHECK(p.header.kind == MediaKind::Pose || p.header.kind == MediaKind::Audio);
+    FUZZ_CHECK(p.header.kind == MediaKind::Pose || p.header.kind == MediaKind::Audio ||
+               p.header.kind == MediaKind::PoseAck);
 
     // Re-encoding the parsed header and payload gives back the input exactly.
     const std::vector<std::uint8_t> payload(p.payload, p.payload + p.payload_size);
@@ -41,24 +44,36 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(re.packet->header.timestamp_ms == p.header.timestamp_ms);
     FUZZ_CHECK(std::memcmp(stamped.data() + 3, data + 3, size - 3) == 0);
 
-    // The pose payload (decoded whatever the kind, as a confused receiver might).
-    auto decoded = pose_codec::decode(p.payload, p.payload_size);
-    FUZZ_CHECK(decoded.pose.has_value() == (p.payload_size == pose_codec::kPayloadBytes));
-    if (!decoded.pose) {
+    // A pose ack (parsed whatever the kind, as a confused receiver might): parse then encode
+    // is the identity.
+    if (auto ack = parse_pose_ack(p.payload, p.payload_size)) {
+        FUZZ_CHECK(p.payload_size == kPoseAckBytes);
+        FUZZ_CHECK(encode_pose_ack(*ack) == payload);
+    }
+
+    // The pose payload as the first frame a receiver sees: only a keyframe decodes.
+    PoseStreamDecoder decoder;
+    auto decoded = decoder.decode(p.header.sequence, p.header.timestamp_ms, p.payload, p.payload_size);
+    if (decoded.status != PoseStreamDecoder::Status::Decoded) {
         FUZZ_CHECK(!decoded.error.empty());
+        FUZZ_CHECK(!decoder.ack(p.header.sender) || decoder.ack(p.header.sender)->holds_nothing);
         return 0;
     }
-    for (const auto& l : decoded.pose->landmarks) {
+    FUZZ_CHECK(decoded.type == PoseFrameType::Keyframe);
+    FUZZ_CHECK(p.payload_size == kKeyframePayloadBytes);
+    for (const auto& l : decoded.pose.landmarks) {
         FUZZ_CHECK(std::isfinite(l.x) && std::isfinite(l.y) && std::isfinite(l.z) && std::isfinite(l.visibility));
-        FUZZ_CHECK(l.x >= pose_codec::kXYMin && l.x <= pose_codec::kXYMax);
-        FUZZ_CHECK(l.y >= pose_codec::kXYMin && l.y <= pose_codec::kXYMax);
-        FUZZ_CHECK(l.z >= pose_codec::kZMin && l.z <= pose_codec::kZMax);
+        FUZZ_CHECK(l.x >= pose_quantizer::kXYMin && l.x <= pose_quantizer::kXYMax);
+        FUZZ_CHECK(l.y >= pose_quantizer::kXYMin && l.y <= pose_quantizer::kXYMax);
+        FUZZ_CHECK(l.z >= pose_quantizer::kZMin && l.z <= pose_quantizer::kZMax);
         FUZZ_CHECK(l.visibility >= 0.0f && l.visibility <= 1.0f);
     }
-    // Decode then encode is the identity on the 1254 used bits (the last 2 bits are padding).
-    auto reencoded = pose_codec::encode(*decoded.pose);
-    FUZZ_CHECK(reencoded.size() == pose_codec::kPayloadBytes);
-    FUZZ_CHECK(std::memcmp(reencoded.data(), p.payload, pose_codec::kPayloadBytes - 1) == 0);
-    FUZZ_CHECK((reencoded.back() & 0x3F) == (p.payload[pose_codec::kPayloadBytes - 1] & 0x3F));
+    // Decode then encode (a fresh encoder sends a keyframe) gives back the payload exactly.
+    const auto again_pose = PoseStreamEncoder().encode(decoded.pose, p.header.sequence, p.header.timestamp_ms, {});
+    FUZZ_CHECK(again_pose.type == PoseFrameType::Keyframe);
+    FUZZ_CHECK(again_pose.payload == payload);
+    // The decoder now holds that frame and says so.
+    const auto ack = decoder.ack(p.header.sender);
+    FUZZ_CHECK(ack && !ack->holds_nothing && ack->newest == p.header.sequence && ack->held_mask == 0);
     return 0;
 }

@@ -6,7 +6,7 @@
 #
 #   SECONDS   per target, default 60 (env FUZZ_SECONDS works too)
 #   TARGET    fuzz_protocol_request fuzz_media_packet fuzz_relay_frame fuzz_join_request
-#             fuzz_audio_payload fuzz_wav fuzz_room_state
+#             fuzz_audio_payload fuzz_wav fuzz_room_state fuzz_pose_stream
 #             (default: all)
 #   env JOBS  parallel build jobs (default 2); FUZZ_ARGS  extra libFuzzer flags
 #
@@ -22,7 +22,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="$root/build/fuzz"
-all_targets=(fuzz_protocol_request fuzz_media_packet fuzz_relay_frame fuzz_join_request fuzz_audio_payload fuzz_wav fuzz_room_state)
+all_targets=(fuzz_protocol_request fuzz_media_packet fuzz_relay_frame fuzz_join_request fuzz_audio_payload fuzz_wav fuzz_room_state fuzz_pose_stream)
 
 seconds="${FUZZ_SECONDS:-60}"
 if [[ $# -gt 0 && "$1" =~ ^[0-9]+$ ]]; then

@@ -12,6 +12,7 @@
 #include "core/audio/audio_payload.hpp"
 #include "core/audio/audio_sender.hpp"
 #include "core/audio/tone_analysis.hpp"
+#include "core/pose_stream_codec.hpp"
 #include "session_test_support.hpp"
 
 using namespace posemeet;
@@ -249,7 +250,7 @@ Bytes clock_pose_packet(Harness& h, const std::string& user_id, std::uint32_t ts
     hd.sender = h.media_id(user_id);
     hd.sequence = seq;
     hd.timestamp_ms = ts;
-    return encode_media_packet(hd, pose_codec::encode(p));
+    return encode_media_packet(hd, PoseStreamEncoder().encode(p, seq, ts, {}).payload);  // a keyframe
 }
 
 TEST_CASE("a remote's pose plays in step with its voice: within 20 ms through loss and jitter") {

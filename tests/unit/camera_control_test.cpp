@@ -12,6 +12,7 @@
 #include "client/camera_control.hpp"
 #include "client/camera_pose_source.hpp"
 #include "core/idle_pose.hpp"
+#include "core/pose_stream_codec.hpp"
 #include "session_test_support.hpp"
 
 using namespace posemeet;
@@ -156,9 +157,11 @@ TEST_CASE("each camera estimate is sent once, stamped with its capture time") {
     auto packet = parse_media_packet(relay.frame->packet, relay.frame->packet_size);
     REQUIRE(packet.packet);
     CHECK(packet.packet->header.timestamp_ms == captured);
-    auto pose = pose_codec::decode(packet.packet->payload, packet.packet->payload_size);
-    REQUIRE(pose.pose);
-    CHECK((*pose.pose)[Landmark::Nose].x == doctest::Approx(0.42f).epsilon(0.01));
+    PoseStreamDecoder decoder;
+    auto pose = decoder.decode(packet.packet->header.sequence, packet.packet->header.timestamp_ms,
+                               packet.packet->payload, packet.packet->payload_size);
+    REQUIRE(pose.status == PoseStreamDecoder::Status::Decoded);
+    CHECK(pose.pose[Landmark::Nose].x == doctest::Approx(0.42f).epsilon(0.01));
 }
 
 TEST_CASE("the camera seeing nobody, or a stale estimate, sends nothing and shows no pose") {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/media_packet.hpp"
-#include "core/pose_codec.hpp"
+#include "core/pose_stream_codec.hpp"
 
 using namespace posemeet;
 
@@ -19,7 +19,7 @@ Bytes pose_packet(std::uint16_t sender = 7, std::uint16_t seq = 1, std::uint32_t
     h.sender = sender;
     h.sequence = seq;
     h.timestamp_ms = ts;
-    return encode_media_packet(h, pose_codec::encode(Pose{}));
+    return encode_media_packet(h, PoseStreamEncoder().encode(Pose{}, 0, 0, {}).payload);
 }
 
 MediaParseResult parse(const Bytes& b) { return parse_media_packet(b.data(), b.size()); }
@@ -40,6 +40,7 @@ TEST_CASE("header fields round-trip, including wrap-around values") {
         {MediaKind::Pose, 0xFFFF, 0xFFFF, 0xFFFFFFFFu},
         {MediaKind::Audio, 0x1234, 0xABCD, 0x89ABCDEFu},
         {MediaKind::Audio, 0, 1, 0x80000000u},
+        {MediaKind::PoseAck, 0x0102, 0x0304, 0x05060708u},
     };
     for (const auto& c : cases) {
         MediaHeader h;
@@ -114,7 +115,7 @@ TEST_CASE("short, oversized, wrong-version and unknown-kind packets are rejected
         }
     }
     SUBCASE("unknown kind") {
-        for (std::uint8_t kind : {0, 3, 4, 15}) {
+        for (std::uint8_t kind : {0, 4, 15}) {
             Bytes b = good;
             b[0] = static_cast<std::uint8_t>(0x10 | kind);
             auto r = parse(b);

@@ -14,7 +14,7 @@
 
 #include "client/meeting_session.hpp"
 #include "core/media_packet.hpp"
-#include "core/pose_codec.hpp"
+#include "core/pose_stream_codec.hpp"
 #include "core/room.hpp"
 #include "core/synthetic_pose.hpp"
 #include "session_test_support.hpp"
@@ -96,7 +96,7 @@ TEST_CASE("vcOnJoinRoom and vcOnLeaveRoom update the participant list") {
     CHECK(participant_ids(s) == std::vector<std::string>{"u-me"});
 }
 
-TEST_CASE("tick sends one relay frame per pose at 30 Hz with the right size and content") {
+TEST_CASE("tick sends one relay frame per pose at 30 Hz: a keyframe first, then deltas, with the right content") {
     Harness h;
     h.join_as_me({"u-zed", "u-amy"});
     const std::size_t before = h.socket.sent_binary.size();
@@ -107,10 +107,11 @@ TEST_CASE("tick sends one relay frame per pose at 30 Hz with the right size and 
     const std::set<std::uint16_t> remote_ids = {h.media_id("u-zed"), h.media_id("u-amy")};
     std::uint16_t prev_seq = 0;
     std::uint32_t prev_ts = 0;
+    PoseStreamDecoder decoder;  // what a receiver that got every packet would make of them
     for (std::size_t i = before; i < h.socket.sent_binary.size(); ++i) {
         const Bytes& f = h.socket.sent_binary[i];
         INFO("frame " << i);
-        REQUIRE(f.size() == 2 + 2 * 2 + 166);
+        const std::size_t relay_header = 2 + 2 * 2;
         auto rf = parse_relay_frame(f.data(), f.size());
         REQUIRE_MESSAGE(rf.frame.has_value(), rf.error);
         CHECK(std::set<std::uint16_t>(rf.frame->targets.begin(), rf.frame->targets.end()) == remote_ids);
@@ -126,11 +127,17 @@ TEST_CASE("tick sends one relay frame per pose at 30 Hz with the right size and 
         prev_seq = mp.packet->header.sequence;
         prev_ts = mp.packet->header.timestamp_ms;
         // The payload is my synthetic pose at the packet's timestamp.
-        auto pose = pose_codec::decode(mp.packet->payload, mp.packet->payload_size);
-        REQUIRE(pose.pose.has_value());
+        auto pose = decoder.decode(mp.packet->header.sequence, mp.packet->header.timestamp_ms, mp.packet->payload,
+                                   mp.packet->payload_size);
+        REQUIRE(pose.status == PoseStreamDecoder::Status::Decoded);
+        // Nobody acknowledges here: a keyframe first and every 500 ms, deltas between.
+        if (i == before) CHECK(pose.type == PoseFrameType::Keyframe);
+        if (pose.type == PoseFrameType::Keyframe) CHECK(f.size() == relay_header + kMediaHeaderBytes + kKeyframePayloadBytes);
+        else CHECK(f.size() <= relay_header + kMaxDeltaPacketBytes);
+        if (i == before + 1) CHECK(pose.type == PoseFrameType::Delta);
         const Pose want = SyntheticPoseSource(pose_seed_for_user("u-me")).pose_at(mp.packet->header.timestamp_ms);
         for (int l = 0; l < kLandmarkCount; ++l)
-            CHECK(std::fabs(pose.pose->landmarks[l].x - want.landmarks[l].x) <= pose_codec::kMaxErrorXY + 1e-6f);
+            CHECK(std::fabs(pose.pose.landmarks[l].x - want.landmarks[l].x) <= kPoseMaxErrorXY + 1e-6f);
     }
 
     // Over ten more seconds the rate stays 30 Hz, whether ticked at 1 ms or at 60 fps.
@@ -143,7 +150,14 @@ TEST_CASE("tick sends one relay frame per pose at 30 Hz with the right size and 
     CHECK(sent_60fps >= 299);
     CHECK(sent_60fps <= 301);
     CHECK(h.session.pose_packets_sent() == h.socket.sent_binary.size());
-    CHECK(h.session.pose_bytes_sent() == h.socket.sent_binary.size() * 172);
+    std::size_t bytes = 0;
+    for (const Bytes& f : h.socket.sent_binary) bytes += f.size();
+    CHECK(h.session.pose_bytes_sent() == bytes);
+    // Nobody acknowledges here, so deltas build on the newest keyframe, renewed every 500 ms.
+    const PoseStreamEncoder::Stats& stats = h.session.pose_stream_stats();
+    CHECK(stats.keyframes + stats.deltas == h.socket.sent_binary.size());
+    CHECK(stats.periodic_keyframes == doctest::Approx(21.0 * 2).epsilon(0.1));
+    CHECK(stats.acknowledged_reference_deltas == 0);
 }
 
 TEST_CASE("the pose rate follows the room's size: 30/s up to 4 people, 20/s up to 9, 10/s beyond") {
@@ -254,8 +268,8 @@ TEST_CASE("a pose packet from a remote updates its stats, transport and latest p
     for (int i = 0; i < kLandmarkCount; ++i) {
         const Json& l = zed["latest_pose"]["landmarks"][i];
         REQUIRE(l.size() == 4);
-        CHECK(std::fabs(l[0].get<float>() - want.landmarks[i].x) <= pose_codec::kMaxErrorXY + 1e-6f);
-        CHECK(std::fabs(l[1].get<float>() - want.landmarks[i].y) <= pose_codec::kMaxErrorXY + 1e-6f);
+        CHECK(std::fabs(l[0].get<float>() - want.landmarks[i].x) <= kPoseMaxErrorXY + 1e-6f);
+        CHECK(std::fabs(l[1].get<float>() - want.landmarks[i].y) <= kPoseMaxErrorXY + 1e-6f);
     }
     CHECK(zed["latency_ms"]["median"] == doctest::Approx(25));
     CHECK((*participant(s, "u-amy"))["packets_received"] == 0);

@@ -13,7 +13,7 @@
 
 #include "client/meeting_session.hpp"
 #include "core/media_packet.hpp"
-#include "core/pose_codec.hpp"
+#include "core/pose_stream_codec.hpp"
 #include "core/room.hpp"
 #include "core/synthetic_pose.hpp"
 
@@ -141,7 +141,9 @@ struct Harness {
         h.sender = media_id(user_id);
         h.sequence = seq;
         h.timestamp_ms = ts;
-        return encode_media_packet(h, pose_codec::encode(SyntheticPoseSource(pose_seed_for_user(user_id)).pose_at(ts)));
+        // A fresh encoder's first frame is a keyframe: every such packet decodes on its own.
+        const Pose pose = SyntheticPoseSource(pose_seed_for_user(user_id)).pose_at(ts);
+        return encode_media_packet(h, PoseStreamEncoder().encode(pose, seq, ts, {}).payload);
     }
 
     // Advance the clock in `step_ms` increments for `total_ms`, ticking each time.

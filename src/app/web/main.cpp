@@ -19,7 +19,7 @@
 #include "client/camera_pose_source.hpp"
 #include "client/meeting_session.hpp"
 #include "core/idle_pose.hpp"
-#include "core/pose_codec.hpp"
+#include "core/pose_stream_codec.hpp"
 #include "core/synthetic_pose.hpp"
 #include "platform/web/canvas_input.hpp"
 #include "platform/web/js_bridge.hpp"
@@ -361,8 +361,7 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_synthetic_pose(const char* user_id, doub
     protocol::Json arr = protocol::Json::array();
     for (const auto& l : p.landmarks) arr.push_back({l.x, l.y, l.z, l.visibility});
     buffer = protocol::Json{{"landmarks", arr},
-                            {"max_error", {pose_codec::kMaxErrorXY, pose_codec::kMaxErrorXY,
-                                           pose_codec::kMaxErrorZ, pose_codec::kMaxErrorVisibility}}}
+                            {"max_error", {kPoseMaxErrorXY, kPoseMaxErrorXY, kPoseMaxErrorZ, kPoseMaxErrorVisibility}}}
                  .dump();
     return buffer.c_str();
 }
