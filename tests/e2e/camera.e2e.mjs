@@ -150,7 +150,17 @@ export async function run(h, figures) {
       for (const e of await cameraPoses(cam)) samples.set(e.timestamp, e.landmarks);
       await new Promise((r) => setTimeout(r, 400));
     }
-    const series = [...samples.entries()].sort((a, b) => a[0] - b[0]);
+    const all = [...samples.entries()].sort((a, b) => a[0] - b[0]);
+    // The clip loops: the person jumps back to the start, and the model's tracking (it
+    // follows the body from frame to frame) needs a moment to catch up. Estimates from the
+    // jump to LOOP_SETTLE_MS after it are left out of the shape check.
+    const LOOP_SETTLE_MS = 700;
+    const jumps = [];
+    for (let i = 1; i < all.length; i++) {
+      const a = impliedOffset(all[i - 1][1], clip), b = impliedOffset(all[i][1], clip);
+      if (a !== null && b !== null && a - b > SPEED_PX_S * clip.loopS / 2) jumps.push(all[i - 1][0]);
+    }
+    const series = all.filter(([t]) => !jumps.some((j) => t > j && t <= j + LOOP_SETTLE_MS));
     let tracked = 0, worst = { worst: 0 };
     const offsets = [];
     for (const [t, l] of series) {
@@ -161,7 +171,6 @@ export async function run(h, figures) {
       if (e.worst > worst.worst) worst = e;
       offsets.push({ t, o });
     }
-    // The clip loops: an estimate of the frame at the jump may blend both positions.
     const trackedShare = series.length ? tracked / series.length : 0;
     h.check('nose within 15 px of the annotation, shoulders within 20 px and wrists within 40 px of the model\'s still answer, in >= 90 % of estimates',
       series.length >= 10 && trackedShare >= 0.9,
@@ -189,10 +198,14 @@ export async function run(h, figures) {
       if (got) {
         const ref = sent.get(got.latest_pose.timestamp);
         err = 0;
-        for (let i = 0; i < 33; i++)
+        // Landmarks the model barely sees are drawn transparent, and the codec does not
+        // spend bits on their positions: judge those the avatar shows.
+        for (let i = 0; i < 33; i++) {
+          if (ref[i][3] < 0.5) continue;
           for (let k = 0; k < 2; k++) err = Math.max(err, Math.abs(got.latest_pose.landmarks[i][k] - ref[i][k]));
+        }
       }
-      h.check(`${name} receives Cam's landmarks within the codec's error (< 0.5 % of the frame)`, err < 0.005,
+      h.check(`${name} receives Cam's visible landmarks within the codec's error (< 0.5 % of the frame)`, err < 0.005,
         got ? `max |dx|,|dy| = ${err.toFixed(4)}` : 'no matching pose received');
       if (got) {
         h.check(`${name} shows Cam's avatar moving`, got.pose_live === true && got.camera === 1);

@@ -79,6 +79,17 @@ void set_self_view(App& app, bool show) {
     app.camera_device->show_self_view(show);
 }
 
+// A room operation the user asked for (a click, or the page API). Turning our own camera
+// off releases it at once, before the room answers: the camera light goes off and no
+// further pose leaves at the moment of the click.
+std::string request_from_user(App& app, const std::string& event, protocol::Json content) {
+    const auto operate = content.is_object() ? content.find("operate") : content.end();
+    if (protocol::event_from_name(event) == protocol::Event::OperateSelfCamera && operate != content.end() &&
+        operate->is_number() && *operate == 0)
+        app.camera->release_now();
+    return app.session->request(event, std::move(content));
+}
+
 void render_skeletons(const ImDrawList*, const ImDrawCmd*) {
     const ImGuiIO& io = ImGui::GetIO();
     g_app->renderer.draw(io.DisplaySize.x, io.DisplaySize.y, io.DisplayFramebufferScale.x);
@@ -246,10 +257,8 @@ void frame() {
     }
     if (intents.leave) app.session->leave();
     for (const ui::RoomAction& action : intents.room_actions) {
-        // Turning the camera off releases it at the click, before the room answers.
-        if (const auto* cam = std::get_if<ui::SetMyCamera>(&action); cam && !cam->on) app.camera->release_now();
         ui::RoomRequest r = ui::room_request(action);
-        app.session->request(protocol::event_name(r.event), std::move(r.content));
+        request_from_user(app, protocol::event_name(r.event), std::move(r.content));
     }
     for (const auto& [user_id, gain] : intents.volumes) app.audio->set_volume(user_id, gain);
     if (intents.input_device) app.audio_device->start_capture(*intents.input_device);
@@ -283,7 +292,7 @@ EMSCRIPTEN_KEEPALIVE void pm_api_leave() { posemeet::g_app->session->leave(); }
 EMSCRIPTEN_KEEPALIVE const char* pm_api_request(const char* event, const char* content_json) {
     static std::string id;
     auto content = posemeet::protocol::Json::parse(content_json, nullptr, false);
-    id = content.is_object() ? posemeet::g_app->session->request(event, std::move(content)) : "";
+    id = content.is_object() ? posemeet::request_from_user(*posemeet::g_app, event, std::move(content)) : "";
     return id.c_str();
 }
 EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
