@@ -3,8 +3,8 @@
 // (tools/bench_pose_codec.sh --trace FILE). A tool, not a test: run_e2e.mjs does not run it.
 //
 //   node tests/e2e/record_pose_trace.mjs [--seconds 8] [--speed 60] [--motion bob|slide]
-//                                        [--bob-px 16] [--bob-period 2.5] [--out FILE] [--keep-clip]
-//   tools/bench_pose_codec.sh --trace build/e2e/pose-trace-30hz.json
+//                                        [--bob-px 16] [--bob-period 2] [--out FILE] [--keep-clip]
+//   tools/bench_pose_codec.sh --trace=build/e2e/pose-trace-30hz.json
 //
 // Needs tools/setup.sh (pose assets, test picture, playwright-core) and tools/build.sh
 // (the native server, and the wasm build, which copies the pose files to build/wasm/web/pose/).
@@ -15,6 +15,8 @@
 //      at 20 px from either edge, no jump) and, with --motion bob (the default), also bobbing
 //      up and down by +-bob-px with a period of bob-period seconds. The photo is rigid: the
 //      landmarks move by translation only, plus whatever the model makes of each frame.
+//      With the defaults (8 s; 240 px each way at 60 px/s; 2 s bob) the clip ends where it
+//      began, so the bench, which loops a trace, sees no jump at the seam.
 //   2. Starts our server and, in headless Chromium, opens a page of it (/healthz: plain JSON,
 //      so nothing of the client runs) and starts the same module Worker the client uses
 //      (/pose/pose-worker.mjs, base URL /pose/ made absolute, as web/posemeet-camera.js does).
@@ -49,7 +51,7 @@ const SECONDS = Number(opt('--seconds', 8));
 const SPEED = Number(opt('--speed', 60));
 const MOTION = opt('--motion', 'bob');
 const BOB_PX = MOTION === 'bob' ? Number(opt('--bob-px', 16)) : 0;
-const BOB_PERIOD = Number(opt('--bob-period', 2.5));
+const BOB_PERIOD = Number(opt('--bob-period', 2));
 const OUT = path.resolve(opt('--out', path.join(ARTIFACTS, 'pose-trace-30hz.json')));
 const STEM = OUT.replace(/\.json$/, '');
 const KEEP_CLIP = args.includes('--keep-clip');
