@@ -63,18 +63,25 @@ function resize({ pixels, width, height }, w, h) {
 //   speedPxPerS: horizontal speed of the person (0: a still picture); the clip loops, so the
 //     person jumps back to startX every loopS seconds.
 //   personHeight: the picture's height in the frame (the 512 px photo scaled to it).
+//   motion: optional (tSeconds) => {x, y}, the picture's top-left in frame pixels at time t
+//     (t = frame / fps), instead of the slide above (speedPxPerS, startX and top are then
+//     unused); lets a clip go back and forth or bob without jumping. Checked on every frame.
 // truthAt(frame, set = 'points' | 'modelReference') -> {nose: {x, y}, leftShoulder, ...} in
 // frame pixels, for the clip's frame number `frame`.
 export function writeFakeCamera({ file, speedPxPerS = 60, fps = 15, seconds = 4, width = 640, height = 480,
-                                  personHeight = 360, startX = 20, top = 60, picture = ASTRONAUT } = {}) {
+                                  personHeight = 360, startX = 20, top = 60, picture = ASTRONAUT, motion } = {}) {
   const source = decodePng(fs.readFileSync(picture.file));
   const scale = personHeight / picture.size;
   const img = resize(source, Math.round(source.width * scale), Math.round(source.height * scale));
   const frames = Math.round(seconds * fps);
-  const offsetAt = (frame) => ({ x: Math.round(startX + speedPxPerS * (frame % frames) / fps), y: top });
-  const lastX = offsetAt(frames - 1).x;
-  if (lastX < 0 || lastX + img.width > width || top + img.height > height) {
-    throw new Error(`fake camera: the picture leaves the ${width}x${height} frame (x up to ${lastX})`);
+  const offsetAt = motion
+    ? (frame) => { const o = motion((frame % frames) / fps); return { x: Math.round(o.x), y: Math.round(o.y) }; }
+    : (frame) => ({ x: Math.round(startX + speedPxPerS * (frame % frames) / fps), y: top });
+  for (let f = 0; f < frames; f++) {
+    const o = offsetAt(f);
+    if (o.x < 0 || o.y < 0 || o.x + img.width > width || o.y + img.height > height) {
+      throw new Error(`fake camera: the picture leaves the ${width}x${height} frame (at ${o.x},${o.y} in frame ${f})`);
+    }
   }
   const truthAt = (frame, set = 'points') => {
     const o = offsetAt(frame), out = {};
