@@ -22,3 +22,23 @@ add_custom_target(posemeet_pose_assets ALL
   COMMAND ${CMAKE_COMMAND} "-DFILES=${_pose_files_arg}" "-DDEST=${POSEMEET_WEB_OUT}/pose"
           -P "${CMAKE_SOURCE_DIR}/cmake/CopyPoseAssets.cmake"
   VERBATIM)
+
+# Precompressed copies (name.gz beside the file) of the large files the browser downloads,
+# which the server sends to browsers that accept gzip (src/server/http_session.cpp). -n
+# keeps the output byte-identical across builds.
+find_program(POSEMEET_GZIP gzip)
+function(posemeet_gzip_after target)
+  if(POSEMEET_GZIP)
+    foreach(_file IN LISTS ARGN)
+      # A file setup has not produced yet is skipped (the copy already warned).
+      add_custom_command(TARGET ${target} POST_BUILD
+        COMMAND sh -c "test ! -f \"$1\" || ${POSEMEET_GZIP} -9 -n -k -f \"$1\"" gzip "${_file}"
+        VERBATIM)
+    endforeach()
+  endif()
+endfunction()
+posemeet_gzip_after(posemeet_pose_assets
+  "${POSEMEET_WEB_OUT}/pose/vision_bundle.mjs"
+  "${POSEMEET_WEB_OUT}/pose/vision_wasm_module_internal.js"
+  "${POSEMEET_WEB_OUT}/pose/vision_wasm_module_internal.wasm"
+  "${POSEMEET_WEB_OUT}/pose/pose_landmarker_lite.task")

@@ -50,7 +50,9 @@
   function instantiateWithProgress(imports, done) {
     fetch('posemeet.wasm').then(function (res) {
       if (!res.ok) throw new Error('HTTP ' + res.status + ' for posemeet.wasm');
-      var total = Number(res.headers.get('Content-Length')) || 0;
+      // Served gzipped, Content-Length counts compressed bytes; the server adds the size
+      // fetch will hand us.
+      var total = Number(res.headers.get('X-Decoded-Length') || res.headers.get('Content-Length')) || 0;
       var reader = res.body.getReader();
       var chunks = [], received = 0;
       function pump() {

@@ -117,6 +117,39 @@ std::string_view mime_type(std::string_view path) {
     return "application/octet-stream";
 }
 
+bool accepts_gzip(std::string_view header) {
+    auto trim = [](std::string_view v) {
+        while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+        while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+        return v;
+    };
+    auto lower_equals = [](std::string_view a, std::string_view b) {
+        if (a.size() != b.size()) return false;
+        for (std::size_t i = 0; i < a.size(); ++i)
+            if (std::tolower(static_cast<unsigned char>(a[i])) != b[i]) return false;
+        return true;
+    };
+    while (!header.empty()) {
+        const std::size_t comma = header.find(',');
+        std::string_view item = header.substr(0, comma);
+        header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+        const std::size_t semi = item.find(';');
+        const std::string_view coding = trim(item.substr(0, semi));
+        if (!lower_equals(coding, "gzip") && !lower_equals(coding, "x-gzip") && coding != "*") continue;
+        // "gzip;q=0" refuses it; any other q-value (or none) accepts.
+        bool refused = false;
+        if (semi != std::string_view::npos) {
+            std::string_view param = trim(item.substr(semi + 1));
+            if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+                param.remove_prefix(2);
+                refused = !param.empty() && param.find_first_not_of("0.") == std::string_view::npos;
+            }
+        }
+        if (!refused) return true;
+    }
+    return false;
+}
+
 std::string_view content_security_policy(std::string_view target) {
 #define POSEMEET_CSP_COMMON                                                          \
     "default-src 'self'; worker-src 'self'; img-src 'self' data: blob:; "            \

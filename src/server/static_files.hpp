@@ -26,6 +26,11 @@ struct StaticResolution {
 // index.html. Does not check that the file exists.
 StaticResolution resolve_static_path(const std::string& web_root, std::string_view target);
 
+// True when an Accept-Encoding header value lets us answer with gzip ("gzip", "x-gzip" or
+// "*", unless its q-value is 0). The build writes a .gz beside each large client file
+// (the wasm, the pose model); the server sends it to browsers that take gzip.
+bool accepts_gzip(std::string_view accept_encoding);
+
 // Content-Type for a file name by extension (application/octet-stream when unknown).
 std::string_view mime_type(std::string_view path);
 

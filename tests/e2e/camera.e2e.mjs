@@ -209,7 +209,10 @@ export async function run(h, figures) {
         got ? `max |dx|,|dy| = ${err.toFixed(4)}` : 'no matching pose received');
       if (got) {
         h.check(`${name} shows Cam's avatar moving`, got.pose_live === true && got.camera === 1);
+        // Capture to arrival (the stamp is the camera frame's capture time, so this includes
+        // the estimate), and to the screen: plus the pose playout's delay behind arrival.
         figures[`camera_to_${name.toLowerCase()}_latency_ms_median`] = got.latency_ms.median;
+        figures[`camera_to_${name.toLowerCase()}_render_ms`] = got.latency_ms.median + (got.pose_playout?.delay_ms ?? NaN);
       }
     }
     const camState = await state(cam);

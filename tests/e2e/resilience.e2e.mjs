@@ -121,6 +121,15 @@ export async function run(h) {
       return s && s.status === 'joined' && s.participants.some((p) => p.user_name === 'Ann' && p.packets_received > 5);
     }, 20000);
     h.check('index.html opened from file:// loads the wasm, joins and receives poses', !!diskJoined);
+    // Camera pose needs a page served over http(s): from disk, turning the camera on says so.
+    await disk.page.evaluate(() => PoseMeet.setDemoAvatar(false));
+    await disk.page.evaluate(() => PoseMeet.setCamera(true)).catch(() => {});
+    const needsHttp = await waitFor(async () => {
+      const s = await state(disk);
+      return s.camera.state === 'needs-http' && s.participants.find((p) => p.is_self).camera === 0 ? s.camera : null;
+    }, 10000);
+    h.check('from file:// the camera says it needs the page served over http(s), and the flag goes back off',
+      !!needsHttp && /http/.test(needsHttp.message), JSON.stringify((await state(disk)).camera));
 
     // 5. A person without a link: the join screen, typed into like anyone would, on a
     //    HiDPI screen; the canvas stays crisp (backing store = CSS size x DPR) and follows resizes.

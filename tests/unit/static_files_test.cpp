@@ -108,4 +108,18 @@ TEST_SUITE("static_files") {
               "application/wasm");  // streaming compile
         CHECK(mime_type("pose/pose_landmarker_lite.task") == "application/octet-stream");
     }
+
+    TEST_CASE("gzip is sent to browsers that take it, and only to them") {
+        CHECK(accepts_gzip("gzip, deflate, br, zstd"));  // Chromium
+        CHECK(accepts_gzip("br;q=1.0, GZIP;q=0.5"));
+        CHECK(accepts_gzip("x-gzip"));
+        CHECK(accepts_gzip("*"));
+        CHECK_FALSE(accepts_gzip(""));
+        CHECK_FALSE(accepts_gzip("identity"));
+        CHECK_FALSE(accepts_gzip("br, deflate"));
+        CHECK_FALSE(accepts_gzip("gzip;q=0"));
+        CHECK_FALSE(accepts_gzip("gzip;q=0.000, br"));
+        CHECK_FALSE(accepts_gzip("gzipx, xgzip"));  // a coding is a whole token
+    }
 }
+
