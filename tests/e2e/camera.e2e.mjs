@@ -18,12 +18,12 @@ const TOP = 60;  // the picture's top edge in the frame
 // the nose to the point annotated by eye; the shoulders and wrists to where BlazePose lite
 // put them on the still picture (it reads the suit's neck ring as the shoulders, ~50 px
 // inside the real joints, so the annotation of those cannot be the yardstick; see
-// fake_camera.mjs). Wrists are judged only where the model sees them (visibility >= 0.5).
+// fake_camera.mjs). Her left wrist is hidden behind the helmet she holds, so only the right
+// one is judged, and only where the model sees it (visibility >= 0.5).
 const POINTS = {
   nose: { ...ASTRONAUT.points.nose, tolerance: 15 },
   leftShoulder: { ...ASTRONAUT.modelReference.leftShoulder, tolerance: 20 },
   rightShoulder: { ...ASTRONAUT.modelReference.rightShoulder, tolerance: 20 },
-  leftWrist: { ...ASTRONAUT.modelReference.leftWrist, tolerance: 40, optional: true },
   rightWrist: { ...ASTRONAUT.modelReference.rightWrist, tolerance: 40, optional: true },
 };
 
@@ -168,19 +168,21 @@ export async function run(h, figures) {
     }
     const series = [...samples.entries()].sort((a, b) => a[0] - b[0]);
     let tracked = 0, worst = { worst: 0 };
+    const missedBy = {};  // point -> its distances (px) in the estimates it failed
     const offsets = [];
     for (const [t, l] of series) {
       const o = impliedOffset(l, clip);
       if (o === null) continue;
       const e = worstPointError(l, clip, o);
       if (e.worst <= 1) tracked++;
+      else missedBy[e.worstName] = [...(missedBy[e.worstName] || []), Math.round(e.worstPx)];
       if (e.worst > worst.worst) worst = e;
       offsets.push({ t, o });
     }
     const trackedShare = series.length ? tracked / series.length : 0;
-    h.check('nose within 15 px of the annotation, shoulders within 20 px and wrists within 40 px of the model\'s still answer, in >= 90 % of estimates',
+    h.check('nose within 15 px of the annotation, shoulders within 20 px and the visible wrist within 40 px of the model\'s still answer, in >= 90 % of estimates',
       series.length >= 10 && trackedShare >= 0.9,
-      `${tracked} of ${series.length}; worst ${worst.worstPx?.toFixed(1)} px (${worst.worstName})`);
+      `${tracked} of ${series.length}; worst ${worst.worstPx?.toFixed(1)} px (${worst.worstName}); missed by ${JSON.stringify(missedBy)}`);
     const left = series.filter(([, l]) => l[11][0] > l[12][0]).length;
     h.check('left and right are not swapped (her left shoulder on the image right)', left === series.length,
       `${left} of ${series.length}`);
