@@ -117,25 +117,24 @@ std::int64_t OutgoingQueue::oldest_age_ms(std::int64_t now_ms) const {
 }
 
 std::optional<CongestionReport> OutgoingQueue::congestion_report(std::int64_t now_ms) {
-    if (!congested_) return std::nullopt;
+    if (!congested_) return std::nullopt;  // the common case, checked per relayed packet
+    const bool cleared = now_ms - last_drop_ms_ >= limits_.clear_after_ms;
+    if (!cleared) {
+        const bool news = dropped_.total() > reported_drops_;
+        if (!news || (reported_in_episode_ && now_ms - last_report_ms_ < limits_.report_interval_ms))
+            return std::nullopt;
+        reported_in_episode_ = true;
+        last_report_ms_ = now_ms;
+        reported_drops_ = dropped_.total();
+    }
+    congested_ = !cleared;
     CongestionReport r;
+    r.congested = !cleared;
     r.duration_ms = now_ms - since_ms_;
     r.dropped = dropped_.minus(at_episode_start_);
     r.queued_messages = messages();
     r.queued_bytes = bytes_;
     r.queued_ms = oldest_age_ms(now_ms);
-    if (now_ms - last_drop_ms_ >= limits_.clear_after_ms) {
-        congested_ = false;
-        r.congested = false;
-        return r;
-    }
-    const bool news = dropped_.total() > reported_drops_;
-    if (!news || (reported_in_episode_ && now_ms - last_report_ms_ < limits_.report_interval_ms))
-        return std::nullopt;
-    reported_in_episode_ = true;
-    last_report_ms_ = now_ms;
-    reported_drops_ = dropped_.total();
-    r.congested = true;
     return r;
 }
 
