@@ -1,6 +1,7 @@
 // See outgoing_queue.hpp.
 #include "server/outgoing_queue.hpp"
 
+#include <algorithm>
 #include <iterator>
 
 namespace posemeet::server {
@@ -112,8 +113,9 @@ void OutgoingQueue::clear() {
 }
 
 std::int64_t OutgoingQueue::oldest_age_ms(std::int64_t now_ms) const {
-    if (in_flight_) return now_ms - in_flight_->queued_ms;
-    return items_.empty() ? 0 : now_ms - items_.front().queued_ms;
+    // Callers may read a clock taken just before the push: never a negative age.
+    const Item* oldest = in_flight_ ? &*in_flight_ : items_.empty() ? nullptr : &items_.front();
+    return oldest ? std::max<std::int64_t>(0, now_ms - oldest->queued_ms) : 0;
 }
 
 std::optional<CongestionReport> OutgoingQueue::congestion_report(std::int64_t now_ms) {
