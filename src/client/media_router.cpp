@@ -61,6 +61,30 @@ void MediaRouter::remove_remote(const std::string& user_id) {
 void MediaRouter::clear() {
     remotes_.clear();
     user_by_media_id_.clear();
+    congestion_ = {};  // a new connection has a new queue at the server
+}
+
+Json RelayCongestion::to_json() const {
+    return Json{{"active", active},
+                {"since_ms", active ? Json(since_ms) : Json(nullptr)},
+                {"dropped_pose", dropped_pose},
+                {"dropped_pose_ack", dropped_pose_ack},
+                {"dropped_audio", dropped_audio},
+                {"queued_ms", queued_ms},
+                {"notices", notices}};
+}
+
+bool MediaRouter::on_relay_congestion(const Json& data) {
+    const bool congested = protocol::field_or(data, "congested", false);
+    const bool changed = congested != congestion_.active;
+    if (congested && !congestion_.active) congestion_.since_ms = clock_.now_ms();
+    congestion_.active = congested;
+    congestion_.dropped_pose = protocol::field_or<std::uint64_t>(data, "dropped_pose", 0);
+    congestion_.dropped_pose_ack = protocol::field_or<std::uint64_t>(data, "dropped_pose_ack", 0);
+    congestion_.dropped_audio = protocol::field_or<std::uint64_t>(data, "dropped_audio", 0);
+    congestion_.queued_ms = protocol::field_or<std::int64_t>(data, "queued_ms", 0);
+    ++congestion_.notices;
+    return changed;
 }
 
 void MediaRouter::apply_remote_signal(const std::string& from_user_id, const Json& signal) {

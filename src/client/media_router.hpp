@@ -55,6 +55,18 @@ struct RemoteMedia {
     bool p2p_open() const { return link && link->is_open(); }
 };
 
+// The server's word that it drops media on its way to us, because we read the relay too
+// slowly (vcOnMediaCongestion, at most once a second while it lasts and once when it
+// clears). Counts are the server's for this episode; a new connection starts clean.
+struct RelayCongestion {
+    bool active = false;
+    double since_ms = 0;  // local clock (Clock::now_ms) when this episode was first told
+    std::uint64_t dropped_pose = 0, dropped_pose_ack = 0, dropped_audio = 0;
+    std::int64_t queued_ms = 0;  // how long the server's oldest queued message had waited
+    std::uint64_t notices = 0;   // received on this connection
+    protocol::Json to_json() const;
+};
+
 class MediaRouter {
 public:
     struct Callbacks {
@@ -114,6 +126,9 @@ public:
     std::vector<std::uint16_t> remote_media_ids() const;
     // Audio packets that arrived from a member whose mic the room says is off (dropped).
     std::uint64_t audio_dropped_muted() const { return audio_dropped_muted_; }
+    // A vcOnMediaCongestion's data; returns true when it started or ended an episode.
+    bool on_relay_congestion(const protocol::Json& data);
+    const RelayCongestion& relay_congestion() const { return congestion_; }
     // The media fields of a participant in state(): path, link, packets, loss, latency, pose,
     // the pose rate and tier measured from its timestamps, and the pose playout.
     protocol::Json remote_json(const std::string& user_id) const;
@@ -136,6 +151,7 @@ private:
     std::map<std::string, RemoteMedia> remotes_;              // by user id
     std::map<std::uint16_t, std::string> user_by_media_id_;  // every packet looks its sender up
     std::uint64_t audio_dropped_muted_ = 0;
+    RelayCongestion congestion_;
     HeardAudio heard_audio_;
     std::uint16_t pose_ack_sequence_ = 0;
     // Peer-link callbacks hold a weak_ptr to this; once the router is gone they expire and

@@ -285,6 +285,11 @@ void MeetingSession::on_inform(const Json& msg) {
         media_.apply_remote_signal(field_or(data, "from_user_id", ""), field_or(data, "signal", Json::object()));
         return;
     }
+    if (event == Event::OnMediaCongestion) {
+        // The server drops media on its way to us: say so (the UI's status line, the page).
+        media_.on_relay_congestion(data);
+        emit("mediaCongestion", media_.relay_congestion().to_json());
+    }
     const MembershipChange change = mirror_.apply(event, data, clock_.now_ms());
     if (event == Event::OnFinishRoom) {
         want_joined_ = false;
@@ -378,6 +383,7 @@ Json MeetingSession::state_json() const {
                 {"pose_tier", pose_tier_for_rate(pose_rate_hz())},
                 {"pose_bytes_sent", bytes_sent_},
                 {"pose_stream", pose_stream_json(pose_encoder_.stats())},
+                {"congestion", media_.relay_congestion().to_json()},
                 {"participants", std::move(participants)},
                 {"meeting", mirror_.to_json()},
                 {"events", mirror_.recent_events_json()}};

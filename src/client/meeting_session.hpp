@@ -100,6 +100,8 @@ public:
     std::uint64_t audio_bytes_sent() const { return audio_bytes_sent_; }
     // Audio packets that arrived from a member whose mic the room says is off (dropped).
     std::uint64_t audio_dropped_muted() const { return media_.audio_dropped_muted(); }
+    // The server drops media on its way to us (we read too slowly): vcOnMediaCongestion.
+    const RelayCongestion& relay_congestion() const { return media_.relay_congestion(); }
     const Clock& clock() const { return clock_; }
 
     // Sends any room operation (vcOperateSelfMic, vcOperateAllMic, vcSendMessage, ...) and

@@ -108,7 +108,8 @@ const char* default_message(ErrorCode code);
     X(OnStartShare, "vcOnStartShare", Inform, Server, Reads)                         \
     X(OnFinishShare, "vcOnFinishShare", Inform, Server, Reads)                       \
     X(OnMessage, "vcOnMessage", Inform, Server, Reads)                               \
-    X(OnSignal, "vcOnSignal", Inform, Server, Reads)
+    X(OnSignal, "vcOnSignal", Inform, Server, Reads)                                 \
+    X(OnMediaCongestion, "vcOnMediaCongestion", Inform, Server, Reads) /* you read too slowly */
 
 enum class Event : int {
 #define POSEMEET_X(id, name, direction, sender, effect) id,

@@ -29,7 +29,7 @@ std::optional<MediaRelay::Refusal> MediaRelay::relay(const ConnectionState& send
     set_media_sender(reinterpret_cast<std::uint8_t*>(packet->data()), sender_media_id);
     const std::shared_ptr<const std::string> shared = std::move(packet);
     for (const auto& user : recipients)
-        if (send(user, shared)) ++relayed_;
+        if (send(user, shared, kind)) ++relayed_;
     return std::nullopt;
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/control_service.hpp"
+#include "core/media_packet.hpp"
 
 namespace posemeet::server {
 
@@ -18,9 +19,11 @@ class MediaRelay {
 public:
     explicit MediaRelay(const ControlService& service) : service_(service) {}
 
-    // Hands the packet to `user`'s socket; false when it has none (offline, HTTP member).
+    // Hands the packet (of `kind`) to `user`'s socket; false when it has none (offline,
+    // HTTP member).
     using SendFn = std::function<bool(const std::string& user,
-                                      const std::shared_ptr<const std::string>& packet)>;
+                                      const std::shared_ptr<const std::string>& packet,
+                                      MediaKind kind)>;
     // Why a frame was refused: the error the sender gets.
     struct Refusal {
         protocol::ErrorCode code;

@@ -42,7 +42,14 @@ Json ServerStatus::stats_json(const Connections& c) const {
                 {"websocket", ws_ops_.to_json()},
                 {"http", http_ops_.to_json()},
                 {"media", Json{{"relayed_packets", relay_.relayed_packets()},
-                               {"audio_dropped_muted", relay_.audio_dropped_muted()}}}};
+                               {"audio_dropped_muted", relay_.audio_dropped_muted()},
+                               {"slow_receiver_dropped", Json{{"pose", c.dropped.pose},
+                                                              {"pose_ack", c.dropped.pose_ack},
+                                                              {"audio", c.dropped.audio},
+                                                              {"stale", c.dropped.stale}}},
+                               {"congested_connections", c.congested},
+                               {"congestion_notices", c.congestion_notices},
+                               {"slow_receivers", c.slow_receivers}}}};
 }
 
 }  // namespace posemeet::server

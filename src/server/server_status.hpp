@@ -1,13 +1,14 @@
 // What the server tells operators: the bodies of GET /healthz (alive, rooms, members by
 // how they are attached), GET /api/v1/rooms (every room with its members) and
 // GET /api/v1/stats (time per control operation per transport, connections, media relay
-// counters). Owns the per-transport operation stats that the control paths record into.
+// counters, slow receivers). Owns the per-transport operation stats that the control paths record into.
 #pragma once
 
 #include <cstdint>
 
 #include "core/control_service.hpp"
 #include "server/operation_stats.hpp"
+#include "server/outgoing_queue.hpp"
 
 namespace posemeet::server {
 
@@ -24,7 +25,15 @@ public:
         std::uint64_t refused = 0;
         std::size_t members_offline = 0;  // WebSocket members within their grace period
         std::size_t members_http = 0;     // members of the HTTP form
+        // Slow receivers: media dropped from outgoing queues (open and closed connections),
+        // how many are congested now, the notices sent, and one entry per open connection
+        // that has dropped anything (at most kMaxSlowReceivers).
+        DropCounts dropped;
+        std::size_t congested = 0;
+        std::uint64_t congestion_notices = 0;
+        protocol::Json slow_receivers = protocol::Json::array();
     };
+    static constexpr std::size_t kMaxSlowReceivers = 32;
     protocol::Json health_json(const Connections& c) const;
     protocol::Json rooms_json() const;
     protocol::Json stats_json(const Connections& c) const;

@@ -13,6 +13,7 @@ namespace posemeet::server {
 namespace {
 
 using protocol::ErrorCode;
+using protocol::Event;
 using protocol::Json;
 
 std::string dump(const Json& j) {
@@ -107,7 +108,15 @@ void signaling_hub::send_json(Peer& peer, const Json& message) {
 }
 
 void signaling_hub::send_text(Peer& peer, std::shared_ptr<const std::string> text) {
-    if (auto s = peer.session.lock()) s->send(std::move(text), /*binary=*/false, /*control=*/true);
+    if (auto s = peer.session.lock()) s->send(std::move(text), OutgoingKind::Control);
+}
+
+void signaling_hub::tell_congestion(websocket_session& session, std::int64_t mono_ms) {
+    const auto report = session.congestion_report(mono_ms);
+    if (!report) return;
+    ++congestion_notices_;
+    session.send(to_text(protocol::make_inform(Event::OnMediaCongestion, to_json(*report), clock_.now_ms())),
+                 OutgoingKind::Control);
 }
 
 void signaling_hub::send_error(Peer& peer, const std::string& request_id, ErrorCode code,
@@ -300,10 +309,13 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
     const bool holds_member = holder != members_.end() && holder->second.peer == id;
     const auto refusal = relay_.relay(
         peer->conn, holds_member, data, size,
-        [this](const std::string& user, const std::shared_ptr<const std::string>& packet) {
+        [this, mono](const std::string& user, const std::shared_ptr<const std::string>& packet,
+                     MediaKind kind) {
             auto s = session_of(user);
-            if (s) s->send(packet, /*binary=*/true, /*control=*/false);
-            return s != nullptr;
+            if (!s) return false;
+            s->send(packet, outgoing_kind_of(kind));
+            tell_congestion(*s, mono);
+            return true;
         });
     // Not throttled by the 1/s rule: the media bucket already bounds it, and a client
     // debugging its framing wants every error.
@@ -344,6 +356,13 @@ void signaling_hub::detach(std::uint64_t id, bool clean) {
             log_error(std::string("disconnect failed: ") + e.what());
         }
     }
+    if (auto s = it->second.session.lock()) {  // alive: it is the one telling us
+        const DropCounts& d = s->outgoing().dropped();
+        dropped_closed_.pose += d.pose;
+        dropped_closed_.pose_ack += d.pose_ack;
+        dropped_closed_.audio += d.audio;
+        dropped_closed_.stale += d.stale;
+    }
     auto by_ip = connections_by_ip_.find(it->second.client_ip);
     if (by_ip != connections_by_ip_.end() && --by_ip->second <= 0) connections_by_ip_.erase(by_ip);
     peers_.erase(it);
@@ -355,6 +374,10 @@ void signaling_hub::detach(std::uint64_t id, bool clean) {
 void signaling_hub::tick() {
     const std::int64_t now = clock_.now_ms();
     http_.tick(now);  // a member whose long-poll is waiting is alive
+    // Congestion notices that came due without a packet to trigger them (the "cleared" one).
+    const std::int64_t mono = ServerClock::mono_ms();
+    for (auto& [id, p] : peers_)
+        if (auto s = p.session.lock()) tell_congestion(*s, mono);
     ControlResult result = service_.expire(now);
     settle(result, ControlCall{});
     rooms_.persist(now);
@@ -401,6 +424,33 @@ ServerStatus::Connections signaling_hub::connections() const {
     ServerStatus::Connections c;
     c.open = peers_.size();
     c.refused = connections_refused_;
+    c.dropped = dropped_closed_;
+    c.congestion_notices = congestion_notices_;
+    const std::int64_t mono = ServerClock::mono_ms();
+    for (const auto& [id, p] : peers_) {
+        const auto s = p.session.lock();
+        if (!s) continue;
+        const OutgoingQueue& q = s->outgoing();
+        const DropCounts& d = q.dropped();
+        if (d.total() == 0) continue;
+        c.dropped.pose += d.pose;
+        c.dropped.pose_ack += d.pose_ack;
+        c.dropped.audio += d.audio;
+        c.dropped.stale += d.stale;
+        if (q.congested()) ++c.congested;
+        if (c.slow_receivers.size() < ServerStatus::kMaxSlowReceivers)
+            c.slow_receivers.push_back(Json{{"connection", id},
+                                            {"user_id", p.conn.user_id},
+                                            {"room_id", p.conn.room_id},
+                                            {"congested", q.congested()},
+                                            {"dropped_pose", d.pose},
+                                            {"dropped_pose_ack", d.pose_ack},
+                                            {"dropped_audio", d.audio},
+                                            {"dropped_stale", d.stale},
+                                            {"queued_messages", q.messages()},
+                                            {"queued_bytes", q.bytes()},
+                                            {"queued_ms", q.oldest_age_ms(mono)}});
+    }
     for (const auto& [user, m] : members_) {
         if (m.peer) continue;
         const auto info = service_.member_info(user);

@@ -109,6 +109,9 @@ private:
                           std::int64_t now_ms, std::int64_t mono_ms);
     // Informs for members on a WebSocket.
     void deliver(std::vector<Delivery>& deliveries);
+    // Sends `session` a vcOnMediaCongestion when its queue says one is due (it has started
+    // dropping media, drops go on - at most once a second - or it just cleared).
+    void tell_congestion(websocket_session& session, std::int64_t mono_ms);
 
     // Everything a service call leaves to do, in the one order that keeps everyone
     // consistent: mark the rooms it touched for the store; arrivals (joined, resumed,
@@ -138,6 +141,8 @@ private:
     std::unordered_map<std::string, Member> members_;         // user_id -> member
     std::unordered_map<std::string, int> connections_by_ip_;  // open WebSockets per client address
     std::uint64_t connections_refused_ = 0;
+    DropCounts dropped_closed_;  // slow-receiver drops of connections that are gone
+    std::uint64_t congestion_notices_ = 0;
     std::int64_t last_refusal_log_ms_ = -1000000;
     std::uint64_t next_id_ = 1;
     bool shutting_down_ = false;

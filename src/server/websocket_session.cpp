@@ -2,23 +2,33 @@
 #include "server/websocket_session.hpp"
 
 #include "server/log.hpp"
+#include "server/server_clock.hpp"
 #include "server/signaling_hub.hpp"
 
 namespace posemeet::server {
 namespace {
 constexpr std::size_t kReadChunk = 16 * 1024;
+
+OutgoingLimits outgoing_limits(const ServerConfig& c) {
+    OutgoingLimits l;
+    l.max_messages = c.queue_max_messages;
+    l.max_bytes = c.queue_max_bytes;
+    return l;
 }
+}  // namespace
 
 websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config)
-    : ws_(std::move(socket)), hub_(hub), config_(config) {
+    : ws_(std::move(socket)), hub_(hub), config_(config), queue_(outgoing_limits(config)) {
     remote_ = remote_address(beast::get_lowest_layer(ws_).socket());
     client_ip_ = remote_ip(beast::get_lowest_layer(ws_).socket());
 }
 
 websocket_session::~websocket_session() {
-    if (media_dropped_ > 0)
-        log_info("ws " + remote_ + ": " + std::to_string(media_dropped_) +
-                 " media packet(s) dropped for a slow receiver");
+    const DropCounts& d = queue_.dropped();
+    if (d.total() > 0)
+        log_info("ws " + remote_ + ": dropped for a slow receiver: " + std::to_string(d.pose) +
+                 " pose, " + std::to_string(d.pose_ack) + " pose ack, " + std::to_string(d.audio) +
+                 " audio packet(s) (" + std::to_string(d.stale) + " stale)");
 }
 
 void websocket_session::run(http::request<http::string_body> upgrade_request) {
@@ -113,68 +123,39 @@ void websocket_session::on_read(error_code ec, std::size_t bytes) {
     do_read();
 }
 
-bool websocket_session::fits(std::size_t size) const {
-    return queue_.size() < config_.queue_max_messages && queued_bytes_ + size <= config_.queue_max_bytes;
-}
-
-void websocket_session::drop_queued_media() {
-    // The front element may be in the middle of being written: keep it.
-    auto first = queue_.begin();
-    if (writing_ && first != queue_.end()) ++first;
-    for (auto it = first; it != queue_.end();) {
-        if (!it->control) {
-            queued_bytes_ -= it->data->size();
-            ++media_dropped_;
-            it = queue_.erase(it);
-        } else {
-            ++it;
-        }
-    }
-}
-
-void websocket_session::send(std::shared_ptr<const std::string> data, bool binary, bool control) {
+void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKind kind) {
     if (!id_ || closing_ || aborted_ || finished_ || !data) return;
-    const std::size_t size = data->size();
-    if (!fits(size)) {
-        if (!control) {
-            if (media_dropped_++ == 0) log_info("ws " + remote_ + ": outgoing queue full, dropping media");
+    const bool dropped_before = queue_.dropped().total() > 0;
+    switch (queue_.push(std::move(data), kind, ServerClock::mono_ms())) {
+        case OutgoingQueue::PushResult::Overflow:
+            abort("outgoing queue overflow (" + std::to_string(queue_.messages()) + " messages, " +
+                  std::to_string(queue_.bytes()) + " bytes): client too slow");
             return;
-        }
-        drop_queued_media();
-        if (!fits(size)) {
-            abort("outgoing queue overflow (" + std::to_string(queue_.size()) + " messages, " +
-                  std::to_string(queued_bytes_) + " bytes): client too slow");
-            return;
-        }
+        case OutgoingQueue::PushResult::Dropped:
+        case OutgoingQueue::PushResult::Queued: break;
     }
-    queue_.push_back({std::move(data), binary, control});
-    queued_bytes_ += size;
-    if (!writing_) do_write();
+    if (!dropped_before && queue_.dropped().total() > 0)
+        log_info("ws " + remote_ + ": outgoing queue full, dropping media (pose first)");
+    if (!queue_.writing()) do_write();
 }
 
 void websocket_session::do_write() {
-    writing_ = true;
-    const Outgoing& next = queue_.front();
-    ws_.binary(next.binary);
-    ws_.async_write(net::buffer(*next.data),
+    const OutgoingQueue::Item* next = queue_.start_write();
+    if (!next) return;
+    ws_.binary(next->binary());
+    ws_.async_write(net::buffer(*next->data),
                     beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
 }
 
 void websocket_session::on_write(error_code ec, std::size_t) {
+    queue_.written();
     if (ec || finished_) {
-        writing_ = false;
         if (ec && !is_benign_error(ec)) log_warn("ws " + remote_ + ": write failed: " + ec.message());
         abort({});
         queue_.clear();
-        queued_bytes_ = 0;
         return;
     }
-    queued_bytes_ -= queue_.front().data->size();
-    queue_.pop_front();
-    if (queue_.empty() || closing_ || aborted_) {
-        writing_ = false;
-        return;
-    }
+    if (closing_ || aborted_) return;
     do_write();
 }
 
@@ -219,10 +200,7 @@ void websocket_session::finish(error_code ec, const char* where) {
     // Make sure nothing lingers (a pending write to a half-open peer, for instance); the
     // in-flight write (if any) keeps its buffer until on_write.
     abort({});
-    if (!writing_) {
-        queue_.clear();
-        queued_bytes_ = 0;
-    }
+    queue_.clear();
 }
 
 }  // namespace posemeet::server

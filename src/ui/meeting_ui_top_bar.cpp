@@ -19,6 +19,7 @@ MeetingUi::StatusLine MeetingUi::status_line(const MeetingView& view) {
     if (!view.camera_message.empty() && view.camera_state != "on" && view.camera_state != "starting")
         return {view.camera_message, warning};
     if (view.audio_waits_for_click) return {"Click anywhere to hear the meeting", warning};
+    if (view.slow_connection) return {"Your connection is slow: some motion is skipped", warning};
     if (!view.notice.empty()) return {view.notice, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]};
     return {};
 }

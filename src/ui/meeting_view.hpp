@@ -80,6 +80,7 @@ struct MeetingView {
     std::vector<AudioInputChoice> input_devices;
     std::string input_device;
     bool audio_waits_for_click = false;  // the browser holds sound until the user interacts
+    bool slow_connection = false;  // the server drops media on its way to us (we read too slowly)
     std::string active_speaker_name;
 
     // Camera (only landmarks leave the device; the self-view shows the picture locally).

@@ -563,6 +563,7 @@ TEST_CASE("malformed server messages are ignored instead of throwing") {
         R"({"message_type":"inform","event":"vcOnJoinRoom","data":{"user":{"user_id":5}}})",
         R"({"message_type":"inform","event":"vcOnLeaveRoom","data":{"user":"u-zed"}})",
         R"({"message_type":"inform","event":"vcOnHostChange","data":{"user_id":null}})",
+        R"({"message_type":"inform","event":"vcOnMediaCongestion","data":{"congested":"yes","dropped_pose":-4}})",
     };
     for (const char* m : messages) {
         INFO(m);
@@ -571,6 +572,71 @@ TEST_CASE("malformed server messages are ignored instead of throwing") {
     const Json s = h.session.state_json();
     CHECK(s["status"] == "joined");
     CHECK(participant_ids(s) == std::vector<std::string>{"u-zed", "u-me"});
+}
+
+TEST_CASE("vcOnMediaCongestion: state() shows it, a page event tells it, it clears, a new connection starts clean") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    CHECK(h.session.state_json()["congestion"]["active"] == false);
+    auto congestion = [&](bool congested, int pose, int audio) {
+        h.socket.text(protocol::make_inform(protocol::Event::OnMediaCongestion,
+                                            Json{{"congested", congested}, {"duration_ms", 0},
+                                                 {"dropped_pose", pose}, {"dropped_pose_ack", 1},
+                                                 {"dropped_audio", audio}, {"queued_messages", 1024},
+                                                 {"queued_bytes", 200000}, {"queued_ms", 700}},
+                                            h.server_ms));
+    };
+    auto page_events = [&] {
+        std::vector<Json> out;
+        for (const auto& [name, data] : h.events)
+            if (name == "mediaCongestion") out.push_back(data);
+        return out;
+    };
+    const double since = h.clock.now;
+    congestion(true, 12, 0);
+    Json c = h.session.state_json()["congestion"];
+    CHECK(c["active"] == true);
+    CHECK(c["since_ms"] == since);
+    CHECK(c["dropped_pose"] == 12);
+    CHECK(c["dropped_pose_ack"] == 1);
+    CHECK(c["dropped_audio"] == 0);
+    CHECK(c["queued_ms"] == 700);
+    CHECK(h.session.relay_congestion().active);
+    REQUIRE(page_events().size() == 1);
+    CHECK(page_events()[0]["dropped_pose"] == 12);
+
+    h.run(1000);
+    congestion(true, 40, 3);  // it goes on: the counts grow, the start stays
+    c = h.session.state_json()["congestion"];
+    CHECK(c["since_ms"] == since);
+    CHECK(c["dropped_pose"] == 40);
+    CHECK(c["dropped_audio"] == 3);
+    CHECK(c["notices"] == 2);
+
+    congestion(false, 40, 3);
+    c = h.session.state_json()["congestion"];
+    CHECK(c["active"] == false);
+    CHECK(c["since_ms"].is_null());
+    REQUIRE(page_events().size() == 3);
+    CHECK(page_events()[2]["active"] == false);
+    // Like every notification, it is also an "inform" and in the recent events.
+    CHECK(h.session.state_json()["events"].back()["event"] == "vcOnMediaCongestion");
+
+    congestion(true, 5, 0);
+    h.socket.drop("network");  // a new connection has a new queue at the server
+    h.run(500);
+    h.socket.open();
+    const Json resync = h.socket.last_request();
+    REQUIRE(resync["event_name"] == "vcResync");
+    const Json response{{"room", h.room.record().to_json()},
+                        {"user", h.room.find("u-me")->to_json()},
+                        {"user_list", h.room.user_list_json()},
+                        {"room_state", h.room.controls_json("u-me")},
+                        {"messages", Json::array()},
+                        {"resumed", 1}};
+    h.socket.text(protocol::make_reply(resync["request_id"], ErrorCode::Ok, "", response, h.server_ms));
+    REQUIRE(h.session.status() == ConnectionStatus::Joined);
+    CHECK(h.session.state_json()["congestion"]["active"] == false);
 }
 
 TEST_SUITE_END();

@@ -179,6 +179,7 @@ ui::MeetingView build_view(App& app) {
     v.input_device = audio.input_device;
     for (const auto& d : audio.input_devices) v.input_devices.push_back({d.id, d.label});
     v.audio_waits_for_click = !audio.playback_running && s.status() == ConnectionStatus::Joined;
+    v.slow_connection = s.relay_congestion().active && s.status() == ConnectionStatus::Joined;
     const CameraDeviceState camera = app.camera->state();
     v.camera_state = to_string(camera.state);
     v.camera_message = camera.message;

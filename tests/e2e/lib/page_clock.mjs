@@ -5,7 +5,7 @@ import { waitFor } from './harness.mjs';
 
 // Every event the page API emits about the meeting (web/posemeet-api.js, README "JavaScript API").
 export const EVENT_NAMES = ['status', 'joined', 'resumed', 'left', 'ended', 'replaced', 'disconnected', 'error',
-  'reply', 'inform', 'participantJoined', 'participantLeft', 'hostChanged'];
+  'reply', 'inform', 'participantJoined', 'participantLeft', 'hostChanged', 'mediaCongestion'];
 
 // Starts recording the page's events as {name, data, at}. `at` is the page's Date.now() (not
 // performance.now(), whose origin differs per page), so stamps from different pages and from
