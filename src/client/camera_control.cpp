@@ -23,8 +23,12 @@ void CameraControl::tick() {
     }
     if (running_) {
         const CameraDeviceState now = device_.state();
-        if (camera_failed(now.state) && !failure_reported_) {
+        // Asked again (at most every kRetryOffMs) until the room says off: a request can
+        // cross a "camera on" of ours in flight, or be lost with the connection.
+        const double t = session_.clock().now_ms();
+        if (camera_failed(now.state) && (!failure_reported_ || t - failure_reported_at_ms_ >= kRetryOffMs)) {
             failure_reported_ = true;
+            failure_reported_at_ms_ = t;
             last_failure_ = now;
             session_.request(protocol::event_name(protocol::Event::OperateSelfCamera), {{"operate", 0}});
         }

@@ -48,6 +48,8 @@ private:
     bool demo_;
     bool running_ = false;
     bool failure_reported_ = false;
+    double failure_reported_at_ms_ = 0;
+    static constexpr double kRetryOffMs = 1000;
     bool held_off_ = false;  // released by the user; the room has not said "off" yet
     bool live_ = false;      // our avatar may move: the room says camera on, not held off
     std::string device_id_;

@@ -109,6 +109,10 @@ TEST_CASE("a denied camera turns our camera off in the room once and keeps its m
     c.tick();
     c.tick();
     CHECK(c.camera_off_requests() == 1);
+    // Unanswered (say it crossed a "camera on" in flight): asked again a second later.
+    c.h.clock.now += 1000;
+    c.tick();
+    CHECK(c.camera_off_requests() == 2);
     // The room answers: camera off. The device is released, and the reason stays.
     Outcome off = c.h.room.operate_self_device("u-me", Device::Camera, 0);
     c.h.deliver(off);
