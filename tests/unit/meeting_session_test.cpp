@@ -359,13 +359,7 @@ TEST_CASE("a dropped socket resumes the same membership when the server still ho
     REQUIRE(resync["event_name"] == "vcResync");
     CHECK(resync["content"]["user_id"] == "u-me");
     // The server answers with the same membership (role, devices, list) and resumed 1.
-    Json response{{"room", h.room.record().to_json()},
-                  {"user", h.room.find("u-me")->to_json()},
-                  {"user_list", h.room.user_list_json()},
-                  {"room_state", h.room.controls_json("u-me")},
-                  {"messages", Json::array()},
-                  {"resumed", 1}};
-    h.socket.text(protocol::make_reply(resync["request_id"], ErrorCode::Ok, "", response, h.server_ms));
+    h.answer_resync(resync);
     const Json s = h.session.state_json();
     CHECK(s["status"] == "joined");
     CHECK(s["self"]["user_id"] == "u-me");
@@ -628,13 +622,7 @@ TEST_CASE("vcOnMediaCongestion: state() shows it, a page event tells it, it clea
     h.socket.open();
     const Json resync = h.socket.last_request();
     REQUIRE(resync["event_name"] == "vcResync");
-    const Json response{{"room", h.room.record().to_json()},
-                        {"user", h.room.find("u-me")->to_json()},
-                        {"user_list", h.room.user_list_json()},
-                        {"room_state", h.room.controls_json("u-me")},
-                        {"messages", Json::array()},
-                        {"resumed", 1}};
-    h.socket.text(protocol::make_reply(resync["request_id"], ErrorCode::Ok, "", response, h.server_ms));
+    h.answer_resync(resync);
     REQUIRE(h.session.status() == ConnectionStatus::Joined);
     CHECK(h.session.state_json()["congestion"]["active"] == false);
 }

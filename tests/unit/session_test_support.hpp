@@ -133,6 +133,17 @@ struct Harness {
         REQUIRE(session.status() == ConnectionStatus::Joined);
     }
 
+    // The server's answer to our vcResync: the same membership (role, devices, list), resumed.
+    void answer_resync(const Json& resync) {
+        const Json response{{"room", room.record().to_json()},
+                            {"user", room.find("u-me")->to_json()},
+                            {"user_list", room.user_list_json()},
+                            {"room_state", room.controls_json("u-me")},
+                            {"messages", Json::array()},
+                            {"resumed", 1}};
+        socket.text(protocol::make_reply(resync["request_id"], ErrorCode::Ok, "", response, server_ms));
+    }
+
     std::uint16_t media_id(const std::string& user_id) { return room.find(user_id)->media_id; }
 
     Bytes pose_packet_from(const std::string& user_id, std::uint32_t ts, std::uint16_t seq = 0) {
