@@ -118,7 +118,7 @@ libs.forEach(scan);
 if (existsSync(SYSROOT)) {
   // The plain variants first (a symbol is credited to the first archive defining it).
   const all = readdirSync(SYSROOT).filter((f) => f.endsWith('.a'));
-  const plain = (f) => !/-(asan|debug|mt|ww|tracing|legacy|verify|noerrno|except|noexcept|lsan|ubsan|ccall)/.test(f) || /^libc\+\+(abi)?-noexcept\.a$/.test(f);
+  const plain = (f) => !/-(asan|debug|mt|ww|tracing|legacy|verify|noerrno|except|noexcept|lsan|ubsan|ccall|optz)/.test(f) || /^libc\+\+(abi)?-noexcept\.a$/.test(f);
   for (const f of [...all.filter(plain), ...all.filter((f) => !plain(f))]) scan(`${SYSROOT}/${f}`);
 }
 
@@ -149,8 +149,10 @@ function component(rawName, name) {
   if (o && /^libc\+\+/.test(o.lib)) return 'libc++ (compiled library)';
   if (o && /^lib(c|dlmalloc|emmalloc|compiler_rt|stubs|noexit|html5|GL|sockets|al)/.test(o.lib)) return `libc/runtime (${o.lib.replace(/\.a$/, '')})`;
   if (/std::__2::/.test(name)) return 'libc++ templates (in our code)';
-  if (/^(main|pm_|ImGui|Im[A-Z])/.test(name)) return /^Im/.test(name) ? 'ImGui (other)' : 'our code (app)';
-  if (/posemeet::/.test(name)) return 'our code (app)';
+  // Names llvm-nm could not place (LTO bitcode archives): by their look.
+  if (/^(ImGui|Im[A-Z]|stbtt|stb_|stbrp|STB)|(^| )(ImGui|Im[A-Z]\w*)::/.test(name)) return 'ImGui (+ stb_truetype)';
+  if (/^(main|__original_main|pm_)/.test(name)) return 'our code';
+  if (/posemeet::/.test(name)) return 'our code';
   return 'other/unknown';
 }
 
