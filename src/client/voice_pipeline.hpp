@@ -107,6 +107,7 @@ public:
     // keeping the last `max_frames` per remote; take_tap() returns
     // { user_id: [{t, kind, rms, mag: [...]}, ...], "_mix": [...] } and clears it.
     void start_tap(std::vector<float> frequencies, std::size_t max_frames = 3000);
+    bool tapping() const { return !tap_frequencies_.empty(); }
     protocol::Json take_tap();
 
 private:

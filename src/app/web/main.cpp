@@ -6,7 +6,9 @@
 #include <emscripten/html5.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
+#ifndef POSEMEET_VOICE_IN_WORKER
 #include <opus.h>
+#endif
 
 #include <algorithm>
 #include <cstdlib>
@@ -15,6 +17,7 @@
 #include <string>
 
 #include "client/audio_engine.hpp"
+#include "client/voice_control.hpp"
 #include "client/camera_control.hpp"
 #include "client/camera_pose_source.hpp"
 #include "client/meeting_session.hpp"
@@ -28,6 +31,7 @@
 #include "platform/web/web_clock.hpp"
 #include "platform/web/web_peer_link.hpp"
 #include "platform/web/web_signaling_socket.hpp"
+#include "platform/web/worker_voice.hpp"
 #include "render/skeleton_renderer.hpp"
 #include "ui/font_set.hpp"
 #include "ui/meeting_ui.hpp"
@@ -47,7 +51,10 @@ struct App {
     web::WebSignalingSocket socket;
     std::unique_ptr<web::WebPeerLinkFactory> peers;
     std::unique_ptr<MeetingSession> session;
-    std::unique_ptr<AudioEngine> audio;
+    // The voice: in the voice worker for the served page (web::WorkerVoice, which is also
+    // worker_voice), in this thread for the file:// page (AudioEngine).
+    std::unique_ptr<VoiceControl> audio;
+    web::WorkerVoice* worker_voice = nullptr;
     std::unique_ptr<AudioDevice> audio_device;  // web::WebAudioDevice
     bool mic_requested = false;  // asked for the microphone once, at the first join
     CameraPoseSource camera_pose;  // landmarks from the camera's estimator
@@ -107,6 +114,8 @@ ui::MeetingView build_view(App& app) {
     v.server_url = app.config.server_url;
     v.default_name = app.config.name;
     v.default_room = app.config.room.empty() ? "demo" : app.config.room;
+    if (app.worker_voice && !app.worker_voice->codec_version().empty())
+        app.about = "PoseMeet - " + app.worker_voice->codec_version();
     v.about = app.about;
     const RoomMirror& m = s.mirror();
     const RoomControls& c = m.controls();
@@ -219,6 +228,7 @@ bool note_texts(ui::FontSet& fonts, const ui::MeetingView& v) {
 void frame() {
     App& app = *g_app;
     app.session->tick();
+    if (app.worker_voice) app.worker_voice->tick();
     // Frame-rate cap: skip this animation frame if the last one was drawn too recently
     // (the 1.5 ms slack keeps a 30 fps cap on a 60 Hz display at every other frame).
     const double now = emscripten_get_now();
@@ -274,6 +284,7 @@ void frame() {
 // The session must keep sending at its tier rate (up to 30 Hz) even when the page draws slowly.
 void tick_timer(void*) {
     g_app->session->tick();
+    if (g_app->worker_voice) g_app->worker_voice->tick();
     g_app->camera->tick();
     g_app->audio_device->pump();
 }
@@ -422,9 +433,18 @@ int main() {
     AudioEngineConfig ac;
     ac.test_loss = app.config.test_loss;
     ac.test_jitter_ms = static_cast<int>(app.config.test_jitter_ms);
-    app.audio = std::make_unique<AudioEngine>(*app.session, ac);
     app.audio_device = std::make_unique<web::WebAudioDevice>(app.clock, app.config.audio_processing);
-    app.audio->attach_device(*app.audio_device);
+#ifdef POSEMEET_VOICE_IN_WORKER
+    // Next to posemeet.js; it loads posemeet-voice.js/.wasm from beside itself.
+    auto voice = std::make_unique<web::WorkerVoice>(*app.session, ac, "posemeet-voice-worker.js");
+    voice->attach_device(*app.audio_device);
+    app.worker_voice = voice.get();
+    app.audio = std::move(voice);
+#else
+    auto engine = std::make_unique<AudioEngine>(*app.session, ac);
+    engine->attach_device(*app.audio_device);
+    app.audio = std::move(engine);
+#endif
     app.session->set_event_listener([](const std::string& name, const protocol::Json& data) {
         // The microphone opens when we get into a meeting (the browser asks once) and is
         // released when we are out of it, so the browser's recording indicator goes off.
@@ -437,7 +457,11 @@ int main() {
         }
         web::emit_event(name, data.dump());
     });
+#ifndef POSEMEET_VOICE_IN_WORKER
     app.about = std::string("PoseMeet - ") + opus_get_version_string();
+#else
+    app.about = "PoseMeet";  // the codec's version comes with the voice worker's first report
+#endif
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();

@@ -22,8 +22,13 @@ var LibraryPoseMeetAudio = {
     generation: 0,  // of capture starts and stops, so a late getUserMedia answer is dropped
     // The worklets, loaded from a Blob so the file:// single-file build needs no extra file.
     workletSource: [
+      // Each worklet talks over its own port, or over the voice worker's port once the page
+      // hands one over ({connect: port}): then the page's main thread is not on the path.
       "class PmCapture extends AudioWorkletProcessor {",
-      "  constructor() { super(); this.buf = new Float32Array(960); this.n = 0; }",
+      "  constructor() {",
+      "    super(); this.buf = new Float32Array(960); this.n = 0; this.out = this.port;",
+      "    this.port.onmessage = (e) => { if (e.data && e.data.connect) this.out = e.data.connect; };",
+      "  }",
       "  process(inputs) {",
       "    var ch = inputs[0] && inputs[0][0];",
       "    if (!ch) return true;",
@@ -31,7 +36,7 @@ var LibraryPoseMeetAudio = {
       "      this.buf[this.n++] = ch[i];",
       "      if (this.n === 960) {",
       "        var end = currentTime + (i + 1) / sampleRate;",
-      "        this.port.postMessage({samples: this.buf, end: end}, [this.buf.buffer]);",
+      "        this.out.postMessage({samples: this.buf, end: end}, [this.buf.buffer]);",
       "        this.buf = new Float32Array(960); this.n = 0;",
       "      }",
       "    }",
@@ -40,20 +45,26 @@ var LibraryPoseMeetAudio = {
       "}",
       "class PmPlayback extends AudioWorkletProcessor {",
       "  constructor() {",
-      "    super(); this.queue = []; this.off = 0; this.played = 0; this.underruns = 0;",
-      "    this.port.onmessage = (e) => { this.queue.push(e.data); };",
+      "    super(); this.queue = []; this.off = 0; this.queued = 0; this.received = 0;",
+      "    this.played = 0; this.underruns = 0; this.out = this.port;",
+      "    var onFrame = (e) => {",
+      "      if (e.data && e.data.connect) { this.out = e.data.connect; this.out.onmessage = onFrame; return; }",
+      "      this.queue.push(e.data); this.queued += e.data.length; this.received++;",
+      "    };",
+      "    this.port.onmessage = onFrame;",
       "  }",
       "  process(inputs, outputs) {",
       "    var out = outputs[0][0], i = 0, starved = false;",
       "    while (i < out.length) {",
       "      if (!this.queue.length) { out.fill(0, i); starved = true; break; }",
       "      var f = this.queue[0], k = Math.min(out.length - i, f.length - this.off);",
-      "      out.set(f.subarray(this.off, this.off + k), i); i += k; this.off += k;",
+      "      out.set(f.subarray(this.off, this.off + k), i); i += k; this.off += k; this.queued -= k;",
       "      if (this.off === f.length) { this.queue.shift(); this.off = 0; }",
       "    }",
       "    if (starved && this.played > 0) this.underruns++;",
       "    this.played += out.length;",
-      "    if (this.played % 960 < out.length) this.port.postMessage(this.underruns);",
+      "    if (this.played % 960 < out.length)",
+      "      this.out.postMessage({underruns: this.underruns, queued: this.queued, received: this.received});",
       "    return true;",
       "  }",
       "}",
@@ -89,14 +100,42 @@ var LibraryPoseMeetAudio = {
       PMAUDIO.ready = ctx.audioWorklet.addModule(url).then(function() {
         var node = PMAUDIO.playback = new AudioWorkletNode(ctx, 'pm-playback',
             {numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [1]});
+        PMAUDIO.connectToVoice(node, 'playbackPort');
         node.port.onmessage = function(e) {
-          PMAUDIO.underruns = e.data;
+          PMAUDIO.underruns = e.data.underruns;
           if (PMAUDIO.ud) {{{ makeDynCall('vi', 'PMAUDIO.onPlaybackTick') }}}(PMAUDIO.ud);
         };
         node.connect(ctx.destination);
         resume();
       });
       return PMAUDIO.ready;
+    },
+
+    // The voice worker (web/posemeet-voice-worker.js), when the voice runs there
+    // (platform/web/worker_voice.cpp): the worklets then talk to it, not to this thread.
+    voice: null, voiceUd: 0, onVoiceReport: 0, onVoicePacket: 0,
+    voiceQueuedMs: -1, clockSamples: [],
+
+    // Hands `node` a port whose other end goes to the voice worker as `type`.
+    connectToVoice: function(node, type) {
+      if (!PMAUDIO.voice) return;
+      var ch = new MessageChannel();
+      node.port.postMessage({connect: ch.port1}, [ch.port1]);
+      PMAUDIO.voice.postMessage({type: type, port: ch.port2}, [ch.port2]);
+    },
+
+    // The worker turns the worklets' audio-clock times into wall-clock times with this.
+    // Date.now() - currentTime overshoots by however late this task runs, so the smallest
+    // of the last few samples is the best estimate.
+    sendVoiceClock: function() {
+      var ctx = PMAUDIO.ctx, voice = PMAUDIO.voice;
+      if (!voice || !ctx) return;
+      var samples = PMAUDIO.clockSamples;
+      samples.push(Date.now() - ctx.currentTime * 1000);
+      if (samples.length > 16) samples.shift();
+      voice.postMessage({type: 'clock', wallMinusContextMs: Math.min.apply(null, samples),
+                         outputLatencyMs: ((ctx.baseLatency || 0) + (ctx.outputLatency || 0)) * 1000,
+                         running: ctx.state === 'running' && !!PMAUDIO.playback});
     },
 
     listDevices: function() {
@@ -175,6 +214,7 @@ var LibraryPoseMeetAudio = {
         HEAPF32.set(s, PMAUDIO.buffer >> 2);
         {{{ makeDynCall('viiid', 'PMAUDIO.onCapture') }}}(PMAUDIO.ud, PMAUDIO.buffer, s.length, endWall);
       };
+      PMAUDIO.connectToVoice(node, 'capturePort');
       PMAUDIO.source.connect(node);
       stream.getAudioTracks().forEach(function(t) {
         // C++ words a NoDevice that follows Live as "disconnected".
@@ -227,6 +267,68 @@ var LibraryPoseMeetAudio = {
     PMAUDIO.playback.port.postMessage(frame, [frame.buffer]);
     PMAUDIO.playedUntil += count / 48000;
   },
+
+  // The voice runs in a worker from now on (platform/web/worker_voice.cpp).
+  // cb: onReport(ud, jsonPtr, underruns, queuedMs), onPacket(ud, bytesPtr, size, timestampMs)
+  pm_voice_start__deps: ['$PMAUDIO', 'malloc', 'free'],
+  pm_voice_start: function(ud, urlPtr, testLoss, testJitterMs, onReport, onPacket) {
+    var voice = PMAUDIO.voice = new Worker(UTF8ToString(urlPtr));
+    PMAUDIO.voiceUd = ud;
+    PMAUDIO.onVoiceReport = onReport;
+    PMAUDIO.onVoicePacket = onPacket;
+    voice.onmessage = function(e) {
+      var d = e.data;
+      if (!PMAUDIO.voiceUd) return;
+      if (d.type === 'report') {
+        PMAUDIO.underruns = d.underruns;
+        PMAUDIO.voiceQueuedMs = d.running ? d.queued_ms : -1;
+        PMAUDIO.withCString(d.json, function(p) {
+          {{{ makeDynCall('vii', 'PMAUDIO.onVoiceReport') }}}(PMAUDIO.voiceUd, p);
+        });
+      } else if (d.type === 'packet') {
+        var ptr = _malloc(d.bytes.length);
+        HEAPU8.set(d.bytes, ptr);
+        try { {{{ makeDynCall('viiid', 'PMAUDIO.onVoicePacket') }}}(PMAUDIO.voiceUd, ptr, d.bytes.length, d.ts); }
+        finally { _free(ptr); }
+      } else if (d.type === 'failed') {
+        console.warn('PoseMeet: the voice worker could not start (' + d.message + ')');
+      }
+    };
+    voice.onerror = function(e) { console.warn('PoseMeet: voice worker error: ' + (e.message || e)); };
+    voice.postMessage({type: 'init', timeOrigin: performance.timeOrigin, testLoss: testLoss, testJitterMs: testJitterMs});
+    if (PMAUDIO.playback) PMAUDIO.connectToVoice(PMAUDIO.playback, 'playbackPort');
+    if (PMAUDIO.capture) PMAUDIO.connectToVoice(PMAUDIO.capture, 'capturePort');
+    setInterval(PMAUDIO.sendVoiceClock, 250);
+    PMAUDIO.sendVoiceClock();
+  },
+
+  pm_voice_post_json__deps: ['$PMAUDIO'],
+  pm_voice_post_json: function(typePtr, jsonPtr) {
+    if (PMAUDIO.voice) PMAUDIO.voice.postMessage({type: UTF8ToString(typePtr), json: UTF8ToString(jsonPtr)});
+  },
+
+  pm_voice_packet__deps: ['$PMAUDIO'],
+  pm_voice_packet: function(userPtr, sequence, timestampMs, ptr, size) {
+    if (!PMAUDIO.voice) return;
+    var payload = HEAPU8.slice(ptr, ptr + size).buffer;
+    PMAUDIO.voice.postMessage({type: 'packet', user: UTF8ToString(userPtr), seq: sequence, ts: timestampMs,
+                               payload: payload}, [payload]);
+  },
+
+  pm_voice_set_volume__deps: ['$PMAUDIO'],
+  pm_voice_set_volume: function(userPtr, gain) {
+    if (PMAUDIO.voice) PMAUDIO.voice.postMessage({type: 'volume', user: UTF8ToString(userPtr), gain: gain});
+  },
+
+  pm_voice_capture_stopped__deps: ['$PMAUDIO'],
+  pm_voice_capture_stopped: function() {
+    if (PMAUDIO.voice) PMAUDIO.voice.postMessage({type: 'captureStopped'});
+  },
+
+  // Milliseconds queued in the playback worklet as the voice worker last said, -1 while
+  // nothing plays.
+  pm_voice_queued_ms__deps: ['$PMAUDIO'],
+  pm_voice_queued_ms: function() { return PMAUDIO.voiceQueuedMs; },
 
   pm_audio_underruns__deps: ['$PMAUDIO'],
   pm_audio_underruns: function() { return PMAUDIO.underruns; },

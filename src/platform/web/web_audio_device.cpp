@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "core/audio/audio_format.hpp"
 
 extern "C" {
@@ -17,6 +19,7 @@ double pm_audio_queued_ms();
 double pm_audio_output_latency_ms();
 void pm_audio_play(const float* samples, int count);
 int pm_audio_underruns();
+double pm_voice_queued_ms();
 }
 
 namespace posemeet::web {
@@ -63,7 +66,12 @@ AudioDeviceState WebAudioDevice::state() const {
 }
 
 void WebAudioDevice::pump() {
-    if (!handlers_.next_playback_frame) return;
+    if (!handlers_.next_playback_frame) {
+        // The voice worker feeds the speaker (platform/web/worker_voice.hpp): only report it.
+        queue_ms_ = std::max(0.0, pm_voice_queued_ms());
+        playback_running_ = pm_voice_queued_ms() >= 0;
+        return;
+    }
     double queued = pm_audio_queued_ms();
     playback_running_ = queued >= 0;
     const double now = clock_.now_ms();

@@ -26,7 +26,8 @@ public:
     // Asks for the microphone (the browser prompts once); "" = the default device.
     void start_capture(const std::string& device_id) override;
     void stop_capture() override;
-    // Plays what is due; called from a timer and whenever the speaker asks for more.
+    // Plays what is due; called from a timer and whenever the speaker asks for more. With
+    // no next_playback_frame handler (the voice worker plays), it only follows the speaker.
     void pump() override;
     AudioDeviceState state() const override;
 

@@ -1,0 +1,119 @@
+// The served page's voice, in a Worker of its own (web/posemeet-voice-worker.js loads this
+// module): a VoicePipeline (client/voice_pipeline.hpp) fed by the capture AudioWorklet and
+// feeding the playback AudioWorklet through MessagePorts that bypass the page's main
+// thread, so a page busy drawing, estimating a pose or running a long script never stalls
+// the voice. The main thread (platform/web/worker_voice.hpp) tells this module the room and
+// the audio packets it receives, and gets back the packets to send and a report of levels,
+// speakers, heard frames and statistics.
+//
+// The worker script calls these C functions; strings and buffers passed in are the caller's
+// (malloc'ed by the script, valid during the call); those returned stay valid until the next
+// call of the same function.
+#include <emscripten.h>
+#include <opus.h>
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "client/voice_pipeline.hpp"
+#include "core/audio/audio_format.hpp"
+
+namespace {
+
+using posemeet::protocol::Json;
+std::unique_ptr<posemeet::VoicePipeline> g_voice;
+
+// The media clock of a wall time in ms: its low 32 bits, as web_clock.hpp stamps them.
+std::uint32_t media_ms(double wall_ms) {
+    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(std::floor(wall_ms)));
+}
+
+}  // namespace
+
+// An encoded frame for the main thread to send (web/posemeet-voice-worker.js posts it).
+EM_JS(void, pmv_post_packet, (const std::uint8_t* data, int size, double timestamp_ms), {
+    pmvPostPacket(HEAPU8.slice(data, data + size), timestamp_ms);
+});
+
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE void pmv_init(double test_loss, int test_jitter_ms, int test_seed) {
+    posemeet::AudioEngineConfig config;
+    config.test_loss = test_loss;
+    config.test_jitter_ms = test_jitter_ms;
+    config.test_seed = static_cast<std::uint32_t>(test_seed);
+    g_voice = std::make_unique<posemeet::VoicePipeline>(
+        config, [](const std::vector<std::uint8_t>& payload, std::uint32_t timestamp_ms) {
+            pmv_post_packet(payload.data(), static_cast<int>(payload.size()), timestamp_ms);
+            return true;
+        });
+    g_voice->keep_heard_events();
+}
+
+// The room as the session sees it (VoiceRoom::to_json).
+EMSCRIPTEN_KEEPALIVE void pmv_set_room(const char* room_json) {
+    g_voice->set_room(posemeet::VoiceRoom::from_json(Json::parse(room_json, nullptr, false)));
+}
+
+// A block from the microphone; `end_wall_ms`: the wall-clock time of its last sample.
+EMSCRIPTEN_KEEPALIVE void pmv_capture(const float* samples, int count, double end_wall_ms) {
+    g_voice->on_capture(samples, static_cast<std::size_t>(count), media_ms(end_wall_ms));
+}
+
+EMSCRIPTEN_KEEPALIVE void pmv_capture_stopped() { g_voice->capture_stopped(); }
+
+// An audio packet of `user_id` the session received (header fields and payload).
+EMSCRIPTEN_KEEPALIVE void pmv_packet(const char* user_id, int sequence, double timestamp_ms,
+                                     const std::uint8_t* payload, int size, double now_ms, double wall_ms) {
+    posemeet::MediaHeader header;
+    header.kind = posemeet::MediaKind::Audio;
+    header.sequence = static_cast<std::uint16_t>(sequence);
+    header.timestamp_ms = static_cast<std::uint32_t>(timestamp_ms);
+    g_voice->on_packet(user_id, header, payload, static_cast<std::size_t>(size), now_ms, media_ms(wall_ms));
+}
+
+// The next 20 ms for the speaker (960 floats), first heard `playout_delay_ms` after `now_ms`.
+EMSCRIPTEN_KEEPALIVE const float* pmv_render(double now_ms, double wall_ms, double playout_delay_ms) {
+    return g_voice->next_playback_frame(now_ms, media_ms(wall_ms), playout_delay_ms).data();
+}
+
+EMSCRIPTEN_KEEPALIVE void pmv_set_volume(const char* user_id, double gain) {
+    g_voice->set_volume(user_id, static_cast<float>(gain));
+}
+
+EMSCRIPTEN_KEEPALIVE void pmv_tap_start(const char* frequencies_json) {
+    auto j = Json::parse(frequencies_json, nullptr, false);
+    std::vector<float> freqs;
+    if (j.is_array())
+        for (const auto& f : j)
+            if (f.is_number()) freqs.push_back(f.get<float>());
+    g_voice->start_tap(std::move(freqs));
+}
+
+// What the main thread mirrors: levels and speakers always, the heard frames since the
+// last report, the tap frames since the last report, and the full state when `full`.
+EMSCRIPTEN_KEEPALIVE const char* pmv_report(int full) {
+    static std::string buffer;
+    Json speaking = Json::object();
+    for (const auto& [id, mic_on] : g_voice->room().remotes)
+        if (g_voice->speaking(id)) speaking[id] = true;
+    Json heard = Json::array();
+    for (const auto& e : g_voice->take_heard_events())
+        heard.push_back(Json::array({e.user_id, e.heard_at_ms, e.audible, e.sender_ms}));
+    Json report{{"level", g_voice->input_level_dbfs()},
+                {"self_speaking", g_voice->input_speaking()},
+                {"speaking", std::move(speaking)},
+                {"active", g_voice->active_speaker()},
+                {"heard", std::move(heard)}};
+    if (g_voice->tapping()) report["tap"] = g_voice->take_tap();
+    if (full) {
+        report["state"] = g_voice->state_json();
+        report["codec"] = opus_get_version_string();
+    }
+    buffer = report.dump();
+    return buffer.c_str();
+}
+
+}  // extern "C"

@@ -1,0 +1,137 @@
+// The page's voice worker: runs posemeet-voice.wasm (src/app/voice_worker: the Opus codec,
+// a jitter buffer per speaker, the mixer) off the page's main thread. Microphone blocks
+// come straight from the capture AudioWorklet and mixed frames go straight to the playback
+// AudioWorklet, each over a MessagePort the page handed over, so the voice keeps flowing
+// while the page's main thread is busy. The page (platform/web/worker_voice.cpp through
+// library_audio.js) sends the room, received packets, volumes and the clock; this worker
+// posts back the packets to send and a report every 20 ms.
+'use strict';
+importScripts('posemeet-voice.js');
+
+var M = null;               // the wasm module, once loaded
+var pending = [];           // messages that arrived before it
+var mainTimeOrigin = 0;     // the page's performance.timeOrigin: our times are on its clock
+var wallMinusContextMs = null;  // Date.now() - AudioContext time (ms), from the page
+var outputLatencyMs = 0;    // the device's buffering after the playback worklet
+var playbackRunning = false;
+var playbackPort = null, capturePort = null;
+var workletQueuedSamples = 0, underruns = 0;  // as the playback worklet last reported
+var framesPosted = 0, framesInFlight = 0;   // to the worklet; in flight: not yet seen by it
+var reports = 0;
+var TARGET_QUEUE_MS = 40;   // audio kept queued in the playback worklet
+var FRAME_MS = 20, FRAME_SAMPLES = 960;
+
+function now() { return performance.timeOrigin + performance.now() - mainTimeOrigin; }
+
+function withString(str, fn) {
+  var len = M.lengthBytesUTF8(str) + 1, ptr = M._malloc(len);
+  M.stringToUTF8(str, ptr, len);
+  try { return fn(ptr); } finally { M._free(ptr); }
+}
+
+function withBytes(bytes, fn) {
+  var ptr = M._malloc(Math.max(1, bytes.length));
+  M.HEAPU8.set(bytes, ptr);
+  try { return fn(ptr); } finally { M._free(ptr); }
+}
+
+// Called by the module for every encoded frame.
+self.pmvPostPacket = function(bytes, timestampMs) {
+  postMessage({type: 'packet', bytes: bytes, ts: timestampMs}, [bytes.buffer]);
+};
+
+function queuedMs() { return (workletQueuedSamples + framesInFlight * FRAME_SAMPLES) / 48; }
+
+// Tops the playback worklet's queue up to the target.
+function feedPlayback() {
+  if (!playbackPort) return;
+  for (var i = 0; i < 10 && queuedMs() < TARGET_QUEUE_MS; i++) {
+    var ptr = M._pmv_render(now(), Date.now(), queuedMs() + outputLatencyMs);
+    var frame = M.HEAPF32.slice(ptr >> 2, (ptr >> 2) + FRAME_SAMPLES);
+    playbackPort.postMessage(frame, [frame.buffer]);
+    framesPosted++; framesInFlight++;
+  }
+}
+
+// While nothing plays (no gesture yet), the receive side still runs at real-time pace so
+// speaking indicators and the test tap keep working.
+var nextIdleFrameAt = -1;
+function idleTick() {
+  if (!M || playbackRunning) { nextIdleFrameAt = -1; return; }
+  var t = now();
+  if (nextIdleFrameAt < 0 || t - nextIdleFrameAt > 10 * FRAME_MS) nextIdleFrameAt = t;
+  while (nextIdleFrameAt <= t) { M._pmv_render(t, Date.now(), 0); nextIdleFrameAt += FRAME_MS; }
+}
+
+function report() {
+  if (!M) return;
+  var full = (reports++ % 5) === 0;  // the full state 10 times a second, the rest 50
+  var json = M.UTF8ToString(M._pmv_report(full ? 1 : 0));
+  postMessage({type: 'report', json: json, underruns: underruns, queued_ms: queuedMs(), running: playbackRunning});
+}
+
+function connectCapture(port) {
+  if (capturePort) capturePort.onmessage = null;
+  capturePort = port;
+  port.onmessage = function(e) {
+    if (!M || wallMinusContextMs === null) return;
+    var s = e.data.samples;
+    var ptr = M._malloc(s.length * 4);
+    M.HEAPF32.set(s, ptr >> 2);
+    M._pmv_capture(ptr, s.length, e.data.end * 1000 + wallMinusContextMs);
+    M._free(ptr);
+  };
+}
+
+function connectPlayback(port) {
+  if (playbackPort) playbackPort.onmessage = null;
+  playbackPort = port;
+  workletQueuedSamples = 0; framesPosted = 0; framesInFlight = 0;
+  port.onmessage = function(e) {
+    workletQueuedSamples = e.data.queued;
+    underruns = e.data.underruns;
+    framesInFlight = framesPosted - e.data.received;
+    if (M) feedPlayback();
+  };
+}
+
+function handle(msg) {
+  switch (msg.type) {
+    case 'room': withString(msg.json, function(p) { M._pmv_set_room(p); }); break;
+    case 'packet':
+      withString(msg.user, function(u) {
+        withBytes(new Uint8Array(msg.payload), function(p) {
+          M._pmv_packet(u, msg.seq, msg.ts, p, msg.payload.byteLength, now(), Date.now());
+        });
+      });
+      break;
+    case 'captureStopped': M._pmv_capture_stopped(); break;
+    case 'volume': withString(msg.user, function(u) { M._pmv_set_volume(u, msg.gain); }); break;
+    case 'tap': withString(msg.json, function(p) { M._pmv_tap_start(p); }); break;
+  }
+}
+
+onmessage = function(e) {
+  var msg = e.data;
+  switch (msg.type) {
+    case 'init':
+      mainTimeOrigin = msg.timeOrigin;
+      PoseMeetVoiceModule().then(function(module) {
+        M = module;
+        M._pmv_init(msg.testLoss || 0, msg.testJitterMs || 0, 1);
+        pending.forEach(handle); pending = [];
+        setInterval(report, 20);
+        setInterval(idleTick, 10);
+        postMessage({type: 'ready'});
+      }, function(err) { postMessage({type: 'failed', message: String(err && err.message || err)}); });
+      return;
+    case 'clock':
+      wallMinusContextMs = msg.wallMinusContextMs;
+      outputLatencyMs = msg.outputLatencyMs;
+      playbackRunning = msg.running;
+      return;
+    case 'capturePort': connectCapture(msg.port); return;
+    case 'playbackPort': connectPlayback(msg.port); return;
+  }
+  if (M) handle(msg); else pending.push(msg);
+};
