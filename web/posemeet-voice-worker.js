@@ -1,10 +1,13 @@
 // The page's voice worker: runs posemeet-voice.wasm (src/app/voice_worker: the Opus codec,
 // a jitter buffer per speaker, the mixer) off the page's main thread. Microphone blocks
 // come straight from the capture AudioWorklet and mixed frames go straight to the playback
-// AudioWorklet, each over a MessagePort the page handed over, so the voice keeps flowing
-// while the page's main thread is busy. The page (platform/web/worker_voice.cpp through
-// library_audio.js) sends the room, received packets, volumes and the clock; this worker
-// posts back the packets to send and a report every 20 ms.
+// AudioWorklet, each over a MessagePort the page handed over, and audio between peers
+// travels on each peer link's voice channel, which the page hands to this worker at its
+// creation: the voice keeps flowing while the page's main thread is busy. The page
+// (platform/web/worker_voice.cpp through library_audio.js) sends the room, the packets that
+// came another way (the server relay, a peer without a voice channel), volumes and the
+// clock; this worker posts back each packet with the members it has already reached, and a
+// report every 20 ms.
 'use strict';
 importScripts('posemeet-voice.js');
 
@@ -18,6 +21,9 @@ var playbackPort = null, capturePort = null;
 var workletQueuedSamples = 0, underruns = 0;  // as the playback worklet last reported
 var framesPosted = 0, framesInFlight = 0;   // to the worklet; in flight: not yet seen by it
 var reports = 0;
+var peers = {};             // user id -> their peer link's voice channel
+var roomMembers = {};       // user id -> true, everyone else in the room
+var MAX_BUFFERED_BYTES = 64 * 1024;  // as library_webrtc.js: beyond it a packet is dropped
 var TARGET_QUEUE_MS = 40;   // audio kept queued in the playback worklet
 var FRAME_MS = 20, FRAME_SAMPLES = 960;
 
@@ -35,10 +41,33 @@ function withBytes(bytes, fn) {
   try { return fn(ptr); } finally { M._free(ptr); }
 }
 
-// Called by the module for every encoded frame.
-self.pmvPostPacket = function(bytes, timestampMs) {
-  postMessage({type: 'packet', bytes: bytes, ts: timestampMs}, [bytes.buffer]);
+// Called by the module for every packet we send: straight to the peers whose voice
+// channel is open, then to the page for everyone else.
+self.pmvSendPacket = function(bytes) {
+  var reached = [], bytesSent = 0;
+  for (var user in peers) {
+    var channel = peers[user];
+    if (channel.readyState !== 'open' || !roomMembers[user]) continue;
+    reached.push(user);  // backed up: dropped, not rerouted (late audio is worthless)
+    if (channel.bufferedAmount > MAX_BUFFERED_BYTES) continue;
+    try { channel.send(bytes); bytesSent += bytes.length; } catch (e) {}
+  }
+  postMessage({type: 'packet', bytes: bytes, reached: reached, bytesSent: bytesSent}, [bytes.buffer]);
 };
+
+function addPeer(user, channel) {
+  if (peers[user] && peers[user] !== channel) peers[user].close();
+  peers[user] = channel;
+  channel.binaryType = 'arraybuffer';
+  channel.onmessage = function(e) {
+    if (!M || !(e.data instanceof ArrayBuffer)) return;
+    var bytes = new Uint8Array(e.data);
+    withString(user, function(u) {
+      withBytes(bytes, function(p) { M._pmv_receive(u, p, bytes.length, now(), Date.now()); });
+    });
+  };
+  channel.onclose = function() { if (peers[user] === channel) delete peers[user]; };
+}
 
 function queuedMs() { return (workletQueuedSamples + framesInFlight * FRAME_SAMPLES) / 48; }
 
@@ -97,7 +126,11 @@ function connectPlayback(port) {
 
 function handle(msg) {
   switch (msg.type) {
-    case 'room': withString(msg.json, function(p) { M._pmv_set_room(p); }); break;
+    case 'room':
+      withString(msg.json, function(p) { M._pmv_set_room(p); });
+      roomMembers = JSON.parse(msg.json).remotes || {};
+      for (var user in roomMembers) roomMembers[user] = true;
+      break;
     case 'packet':
       withString(msg.user, function(u) {
         withBytes(new Uint8Array(msg.payload), function(p) {
@@ -131,6 +164,7 @@ onmessage = function(e) {
       playbackRunning = msg.running;
       return;
     case 'capturePort': connectCapture(msg.port); return;
+    case 'peer': addPeer(msg.user, msg.channel); return;
     case 'playbackPort': connectPlayback(msg.port); return;
   }
   if (M) handle(msg); else pending.push(msg);

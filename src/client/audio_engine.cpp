@@ -8,11 +8,15 @@ namespace au = posemeet::audio;
 
 VoiceRoom voice_room_of(const MeetingSession& session) {
     VoiceRoom room;
-    if (session.self()) room.self_id = session.self()->user_id;
+    if (session.self()) {
+        room.self_id = session.self()->user_id;
+        room.self_media_id = session.self()->media_id;
+    }
     room.mic_open = session.mic_open();
     for (const auto& [user_id, media] : session.remotes()) {
         const UserRecord* user = session.find_user(user_id);
         room.remotes[user_id] = user && user->mic == 1;
+        room.user_by_media_id[media.media_id] = user_id;
     }
     return room;
 }

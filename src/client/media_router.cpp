@@ -116,6 +116,7 @@ void MediaRouter::open_link(RemoteMedia& remote, const UserRecord& user, bool as
         // that is not open makes send_to_all() route this remote through the relay.
         callbacks_.emit("peerFailed", Json{{"user_id", peer_id}, {"reason", reason}});
     };
+    h.remote_user_id = peer_id;
     remote.link = peers_->create(std::move(h));
     if (remote.link) remote.link->start(as_offerer);
 }
@@ -224,10 +225,12 @@ std::vector<std::uint16_t> MediaRouter::remote_media_ids() const {
     return ids;
 }
 
-std::size_t MediaRouter::send_to_all(const std::vector<std::uint8_t>& packet) {
+std::size_t MediaRouter::send_to_all(const std::vector<std::uint8_t>& packet,
+                                     const std::vector<std::string>& already_reached) {
     std::size_t bytes = 0;
     std::vector<std::uint16_t> relay_targets;
     for (auto& [id, r] : remotes_) {
+        if (std::find(already_reached.begin(), already_reached.end(), id) != already_reached.end()) continue;
         if (r.p2p_open()) {
             if (r.link->send(packet.data(), packet.size())) bytes += packet.size();
             else ++r.sends_dropped;  // open but its buffer is full

@@ -40,6 +40,9 @@ public:
         std::function<void()> on_open;
         std::function<void(const std::uint8_t*, std::size_t)> on_message;
         std::function<void(const std::string& reason)> on_failed;
+        // Whom the link reaches. The browser hands the link's voice channel to the voice
+        // worker under this name (platform/web/library_webrtc.js).
+        std::string remote_user_id;
     };
     virtual ~PeerLink() = default;  // closes the connection
     // The offerer creates the data channel and the offer; the answerer waits for signals.

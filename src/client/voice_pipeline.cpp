@@ -32,7 +32,10 @@ const char* kind_name(au::Playout::Kind k) {
 Json VoiceRoom::to_json() const {
     Json r = Json::object();
     for (const auto& [id, mic_on] : remotes) r[id] = mic_on;
-    return Json{{"self", self_id}, {"mic_open", mic_open}, {"remotes", std::move(r)}};
+    Json media = Json::object();
+    for (const auto& [media_id, id] : user_by_media_id) media[id] = media_id;
+    return Json{{"self", self_id}, {"mic_open", mic_open}, {"remotes", std::move(r)},
+                {"self_media", self_media_id}, {"media", std::move(media)}};
 }
 
 VoiceRoom VoiceRoom::from_json(const Json& j) {
@@ -42,6 +45,12 @@ VoiceRoom VoiceRoom::from_json(const Json& j) {
     if (auto it = j.find("mic_open"); it != j.end() && it->is_boolean()) room.mic_open = it->get<bool>();
     if (auto it = j.find("remotes"); it != j.end() && it->is_object()) {
         for (auto r = it->begin(); r != it->end(); ++r) room.remotes[r.key()] = r->is_boolean() && r->get<bool>();
+    }
+    if (auto it = j.find("self_media"); it != j.end() && it->is_number_unsigned())
+        room.self_media_id = static_cast<std::uint16_t>(it->get<unsigned>());
+    if (auto it = j.find("media"); it != j.end() && it->is_object()) {
+        for (auto m = it->begin(); m != it->end(); ++m)
+            if (m->is_number_unsigned()) room.user_by_media_id[static_cast<std::uint16_t>(m->get<unsigned>())] = m.key();
     }
     return room;
 }

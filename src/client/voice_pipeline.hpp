@@ -46,8 +46,12 @@ struct VoiceRoom {
     std::string self_id;         // "" until joined
     bool mic_open = false;       // our audio may go out (MeetingSession::mic_open)
     std::map<std::string, bool> remotes;  // every other member: true = the room has their mic on
+    // Media ids (the sender field of packets): ours, and every other member's.
+    std::uint16_t self_media_id = 0;
+    std::map<std::uint16_t, std::string> user_by_media_id;
     bool operator==(const VoiceRoom& o) const {
-        return self_id == o.self_id && mic_open == o.mic_open && remotes == o.remotes;
+        return self_id == o.self_id && mic_open == o.mic_open && remotes == o.remotes &&
+               self_media_id == o.self_media_id && user_by_media_id == o.user_by_media_id;
     }
     protocol::Json to_json() const;
     static VoiceRoom from_json(const protocol::Json& j);

@@ -12,6 +12,7 @@
 #include <emscripten.h>
 #include <opus.h>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <string>
@@ -24,6 +25,9 @@ namespace {
 
 using posemeet::protocol::Json;
 std::unique_ptr<posemeet::VoicePipeline> g_voice;
+std::uint16_t g_sequence = 0;           // of the audio packets we send
+std::uint64_t g_dropped_muted = 0;      // packets over a peer link from a member the room has muted
+std::uint64_t g_rejected = 0;           // malformed, or not from the link's own peer
 
 // The media clock of a wall time in ms: its low 32 bits, as web_clock.hpp stamps them.
 std::uint32_t media_ms(double wall_ms) {
@@ -32,9 +36,10 @@ std::uint32_t media_ms(double wall_ms) {
 
 }  // namespace
 
-// An encoded frame for the main thread to send (web/posemeet-voice-worker.js posts it).
-EM_JS(void, pmv_post_packet, (const std::uint8_t* data, int size, double timestamp_ms), {
-    pmvPostPacket(HEAPU8.slice(data, data + size), timestamp_ms);
+// A packet to send: the worker script sends it over the open peer links' voice channels
+// and posts it to the main thread for everyone else (web/posemeet-voice-worker.js).
+EM_JS(void, pmv_send_packet, (const std::uint8_t* data, int size), {
+    pmvSendPacket(HEAPU8.slice(data, data + size));
 });
 
 extern "C" {
@@ -46,7 +51,13 @@ EMSCRIPTEN_KEEPALIVE void pmv_init(double test_loss, int test_jitter_ms, int tes
     config.test_seed = static_cast<std::uint32_t>(test_seed);
     g_voice = std::make_unique<posemeet::VoicePipeline>(
         config, [](const std::vector<std::uint8_t>& payload, std::uint32_t timestamp_ms) {
-            pmv_post_packet(payload.data(), static_cast<int>(payload.size()), timestamp_ms);
+            posemeet::MediaHeader h;
+            h.kind = posemeet::MediaKind::Audio;
+            h.sender = g_voice->room().self_media_id;
+            h.sequence = g_sequence++;
+            h.timestamp_ms = timestamp_ms;
+            const auto packet = posemeet::encode_media_packet(h, payload);
+            pmv_send_packet(packet.data(), static_cast<int>(packet.size()));
             return true;
         });
     g_voice->keep_heard_events();
@@ -72,6 +83,28 @@ EMSCRIPTEN_KEEPALIVE void pmv_packet(const char* user_id, int sequence, double t
     header.sequence = static_cast<std::uint16_t>(sequence);
     header.timestamp_ms = static_cast<std::uint32_t>(timestamp_ms);
     g_voice->on_packet(user_id, header, payload, static_cast<std::size_t>(size), now_ms, media_ms(wall_ms));
+}
+
+// A whole packet from the voice channel of the peer link to `link_user` (untrusted bytes).
+EMSCRIPTEN_KEEPALIVE void pmv_receive(const char* link_user, const std::uint8_t* data, int size, double now_ms,
+                                      double wall_ms) {
+    auto parsed = posemeet::parse_media_packet(data, static_cast<std::size_t>(std::max(0, size)));
+    const posemeet::VoiceRoom& room = g_voice->room();
+    auto sender = parsed.packet ? room.user_by_media_id.find(parsed.packet->header.sender) : room.user_by_media_id.end();
+    // Over a peer link only the peer itself may speak, and only audio comes this way.
+    if (sender == room.user_by_media_id.end() || sender->second != link_user ||
+        parsed.packet->header.kind != posemeet::MediaKind::Audio) {
+        ++g_rejected;
+        return;
+    }
+    // The room's mic rule holds on every path (as in MediaRouter::on_packet).
+    auto member = room.remotes.find(sender->second);
+    if (member == room.remotes.end() || !member->second) {
+        ++g_dropped_muted;
+        return;
+    }
+    const posemeet::MediaPacketView& p = *parsed.packet;
+    g_voice->on_packet(sender->second, p.header, p.payload, p.payload_size, now_ms, media_ms(wall_ms));
 }
 
 // The next 20 ms for the speaker (960 floats), first heard `playout_delay_ms` after `now_ms`.
@@ -110,6 +143,8 @@ EMSCRIPTEN_KEEPALIVE const char* pmv_report(int full) {
     if (g_voice->tapping()) report["tap"] = g_voice->take_tap();
     if (full) {
         report["state"] = g_voice->state_json();
+        report["state"]["p2p_dropped_muted"] = g_dropped_muted;
+        report["state"]["p2p_rejected"] = g_rejected;
         report["codec"] = opus_get_version_string();
     }
     buffer = report.dump();

@@ -138,6 +138,15 @@ var LibraryPoseMeetAudio = {
                          running: ctx.state === 'running' && !!PMAUDIO.playback});
     },
 
+    // A peer link's voice channel (library_webrtc.js) to `user`, handed to the worker at
+    // once: a data channel can only move to a worker in the task that created it.
+    // False when there is no worker to take it.
+    handVoiceChannel: function(user, channel) {
+      if (!PMAUDIO.voice) return false;
+      PMAUDIO.voice.postMessage({type: 'peer', user: user, channel: channel}, [channel]);
+      return true;
+    },
+
     listDevices: function() {
       if (!navigator.mediaDevices || !navigator.mediaDevices.enumerateDevices) return;
       navigator.mediaDevices.enumerateDevices().then(function(list) {
@@ -269,7 +278,7 @@ var LibraryPoseMeetAudio = {
   },
 
   // The voice runs in a worker from now on (platform/web/worker_voice.cpp).
-  // cb: onReport(ud, jsonPtr, underruns, queuedMs), onPacket(ud, bytesPtr, size, timestampMs)
+  // cb: onReport(ud, jsonPtr), onPacket(ud, bytesPtr, size, reachedJsonPtr, bytesSent)
   pm_voice_start__deps: ['$PMAUDIO', 'malloc', 'free'],
   pm_voice_start: function(ud, urlPtr, testLoss, testJitterMs, onReport, onPacket) {
     var voice = PMAUDIO.voice = new Worker(UTF8ToString(urlPtr));
@@ -288,8 +297,11 @@ var LibraryPoseMeetAudio = {
       } else if (d.type === 'packet') {
         var ptr = _malloc(d.bytes.length);
         HEAPU8.set(d.bytes, ptr);
-        try { {{{ makeDynCall('viiid', 'PMAUDIO.onVoicePacket') }}}(PMAUDIO.voiceUd, ptr, d.bytes.length, d.ts); }
-        finally { _free(ptr); }
+        try {
+          PMAUDIO.withCString(JSON.stringify(d.reached), function(reached) {
+            {{{ makeDynCall('viiiid', 'PMAUDIO.onVoicePacket') }}}(PMAUDIO.voiceUd, ptr, d.bytes.length, reached, d.bytesSent);
+          });
+        } finally { _free(ptr); }
       } else if (d.type === 'failed') {
         console.warn('PoseMeet: the voice worker could not start (' + d.message + ')');
       }

@@ -18,6 +18,9 @@ var LibraryPoseMeetWebRtc = {
     // Beyond this much unsent data a send is skipped rather than queued: fresh poses and
     // audio replace old ones, and a queue would only add latency.
     maxBufferedBytes: 64 * 1024,
+    // The voice channel's SCTP stream id, the same on both sides (negotiated); far above
+    // the ids the browser picks for the media channel.
+    voiceChannelId: 1000,
 
     links: {},  // handle -> link (see pm_rtc_create)
     nextId: 1,
@@ -76,8 +79,10 @@ var LibraryPoseMeetWebRtc = {
 
   // onSignal(userData, jsonPtr), onOpen(userData), onMessage(userData, ptr, len),
   // onFailed(userData, reasonPtr). Returns the link's handle, 0 when the browser refused.
-  pm_rtc_create__deps: ['$PMRTC', 'malloc', 'free'],
-  pm_rtc_create: function(userData, onSignal, onOpen, onMessage, onFailed) {
+  // When the voice runs in a worker (library_audio.js), the link also gets a voice channel
+  // that goes to that worker, so audio between peers never waits for this thread.
+  pm_rtc_create__deps: ['$PMRTC', '$PMAUDIO', 'malloc', 'free'],
+  pm_rtc_create: function(userData, remoteUserPtr, onSignal, onOpen, onMessage, onFailed) {
     var iceServers = (Module['posemeetConfig'] && Module['posemeetConfig'].iceServers) || [];
     var pc;
     try { pc = new RTCPeerConnection({iceServers: iceServers}); } catch (e) { return 0; }
@@ -95,6 +100,12 @@ var LibraryPoseMeetWebRtc = {
       if (s === 'failed' || s === 'closed') PMRTC.fail(link, 'peer connection ' + s);
     };
     pc.ondatachannel = function(e) { if (!link.deleted) PMRTC.attachChannel(link, e.channel); };
+    if (PMAUDIO.voice) {
+      // Negotiated (both sides create it with the same id, no offer of its own), unordered
+      // and unreliable like the media channel.
+      var voice = pc.createDataChannel('voice', {negotiated: true, id: PMRTC.voiceChannelId, ordered: false, maxRetransmits: 0});
+      PMAUDIO.handVoiceChannel(UTF8ToString(remoteUserPtr), voice);
+    }
     var id = PMRTC.nextId++;
     PMRTC.links[id] = link;
     return id;

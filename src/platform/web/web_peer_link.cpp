@@ -7,7 +7,7 @@
 
 extern "C" {
 int pm_rtc_available();
-int pm_rtc_create(void* user_data, void (*on_signal)(void*, const char*), void (*on_open)(void*),
+int pm_rtc_create(void* user_data, const char* remote_user_id, void (*on_signal)(void*, const char*), void (*on_open)(void*),
                   void (*on_message)(void*, const std::uint8_t*, int), void (*on_failed)(void*, const char*));
 void pm_rtc_start(int id, int offerer);
 void pm_rtc_signal(int id, const char* json);
@@ -22,7 +22,7 @@ namespace {
 class WebPeerLink final : public PeerLink {
 public:
     explicit WebPeerLink(Handlers h) : handlers_(std::move(h)) {
-        id_ = pm_rtc_create(this, &WebPeerLink::signal_cb, &WebPeerLink::open_cb,
+        id_ = pm_rtc_create(this, handlers_.remote_user_id.c_str(), &WebPeerLink::signal_cb, &WebPeerLink::open_cb,
                             &WebPeerLink::message_cb, &WebPeerLink::failed_cb);
     }
     ~WebPeerLink() override { pm_rtc_close(id_); }

@@ -8,7 +8,8 @@
 
 extern "C" {
 void pm_voice_start(void* ud, const char* url, double test_loss, int test_jitter_ms,
-                    void (*on_report)(void*, const char*), void (*on_packet)(void*, const std::uint8_t*, int, double));
+                    void (*on_report)(void*, const char*),
+                    void (*on_packet)(void*, const std::uint8_t*, int, const char*, double));
 void pm_voice_post_json(const char* type, const char* json);
 void pm_voice_packet(const char* user_id, int sequence, double timestamp_ms, const std::uint8_t* payload, int size);
 void pm_voice_set_volume(const char* user_id, double gain);
@@ -76,7 +77,12 @@ bool WorkerVoice::speaking(const std::string& user_id) const {
     return it != speaking_.end() && it->second;
 }
 
-Json WorkerVoice::state_json() const { return with_session_audio_counters(state_, session_); }
+Json WorkerVoice::state_json() const {
+    Json j = with_session_audio_counters(state_, session_);
+    // Audio over the peer links' voice channels is the worker's: its muted drops count too.
+    j["dropped_muted"] = session_.audio_dropped_muted() + state_.value("p2p_dropped_muted", std::uint64_t{0});
+    return j;
+}
 
 void WorkerVoice::start_tap(std::vector<float> frequencies, std::size_t max_frames) {
     tap_max_frames_ = std::max<std::size_t>(1, max_frames);
@@ -96,9 +102,16 @@ void WorkerVoice::on_report(void* self, const char* json) {
     if (report.is_object()) static_cast<WorkerVoice*>(self)->apply_report(report);
 }
 
-void WorkerVoice::on_packet(void* self, const std::uint8_t* bytes, int size, double timestamp_ms) {
+void WorkerVoice::on_packet(void* self, const std::uint8_t* bytes, int size, const char* reached_json,
+                            double bytes_sent) {
     auto* v = static_cast<WorkerVoice*>(self);
-    v->session_.send_audio(std::vector<std::uint8_t>(bytes, bytes + size), static_cast<std::uint32_t>(timestamp_ms));
+    std::vector<std::string> reached;
+    auto j = Json::parse(reached_json ? reached_json : "", nullptr, false);
+    if (j.is_array())
+        for (const auto& id : j)
+            if (id.is_string()) reached.push_back(id.get<std::string>());
+    v->session_.send_audio_packet(std::vector<std::uint8_t>(bytes, bytes + size), reached,
+                                  static_cast<std::size_t>(bytes_sent));
 }
 
 void WorkerVoice::apply_report(const Json& report) {

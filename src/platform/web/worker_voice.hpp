@@ -47,7 +47,9 @@ public:
 
 private:
     static void on_report(void* self, const char* json);
-    static void on_packet(void* self, const std::uint8_t* bytes, int size, double timestamp_ms);
+    // A packet the worker built and has sent over the peer links' voice channels of the
+    // members in `reached_json` (a JSON array of user ids), `bytes_sent` in all.
+    static void on_packet(void* self, const std::uint8_t* bytes, int size, const char* reached_json, double bytes_sent);
     void apply_report(const protocol::Json& report);
 
     MeetingSession& session_;
