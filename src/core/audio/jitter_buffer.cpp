@@ -263,6 +263,7 @@ JitterStats JitterBuffer::stats() const {
     s.target_delay_ms = target_ms_;
     s.current_depth_ms = playing_ ? depth_ms_ : 0;
     s.jitter_ms = spread_ms_;
+    s.min_transit_ms = clamp_int(min_transit_);
     s.buffered_packets = static_cast<int>(packets_.size());
     return s;
 }

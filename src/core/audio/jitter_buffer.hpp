@@ -75,6 +75,9 @@ struct JitterStats {
     std::uint64_t dropped = 0;  // discarded unplayed: overflow, shrinking the delay, stale at start
     std::uint64_t restarts = 0;  // stream (re)starts, including the first
     int jitter_ms = 0;           // the spread the target is derived from
+    // Fastest transit in the window: arrival minus the frame's first-sample time, so it
+    // holds the sender's framing, encode and the network (exact only when both clocks agree).
+    int min_transit_ms = 0;
     int buffered_packets = 0;
 };
 
