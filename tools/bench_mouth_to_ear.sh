@@ -88,12 +88,12 @@ for (let run = 1; run <= Number(runs); run++) {
 }
 const f = (x) => (typeof x === 'number' ? x.toFixed(1) : String(x)).padStart(7);
 console.log('mouth-to-ear, bot -> server relay -> bot on loopback (ms, over the whole run)');
-console.log(' run  median     p99  frames | framing  transit-20  jitter depth (target)  mix  output |' +
+console.log(' run  median     p99  frames | framing  transit-20  jitter depth (target, spreads)  mix  output |' +
             ' concealed lost late dropped restarts');
 for (const { run, m2e, jitter: j } of rows) {
   console.log(`${String(run).padStart(4)} ${f(m2e.median)} ${f(m2e.p99)} ${String(m2e.samples).padStart(7)} |` +
-              `${f(20)} ${f(j.min_transit_ms - 20).padStart(11)} ${f(j.depth_ms).padStart(12)} (${j.target_delay_ms})` +
-              `${'0'.padStart(7)} ${'0'.padStart(7)} |` +
+              `${f(20)} ${f(j.min_transit_ms - 20).padStart(11)} ${f(j.depth_ms).padStart(12)} (${j.target_delay_ms}, ${j.spread_ms}+${j.pop_spread_ms ?? '?'})`.padEnd(10) +
+              `${'0'.padStart(5)} ${'0'.padStart(7)} |` +
               ` ${String(j.concealed).padStart(9)} ${String(j.lost).padStart(4)} ${String(j.late).padStart(4)}` +
               ` ${String(j.dropped).padStart(7)} ${String(j.restarts).padStart(8)}`);
 }

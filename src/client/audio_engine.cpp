@@ -243,6 +243,7 @@ Json AudioEngine::state_json() const {
                                            {"dropped", js.dropped},
                                            {"restarts", js.restarts},
                                            {"spread_ms", js.jitter_ms},
+                                           {"pop_spread_ms", js.pop_jitter_ms},
                                            {"min_transit_ms", js.min_transit_ms}}},
                            {"malformed", r->receiver->malformed()},
                            {"mouth_to_ear_ms", Json{{"median", percentile(lat, 0.5)},
