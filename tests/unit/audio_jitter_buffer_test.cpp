@@ -475,4 +475,65 @@ TEST_CASE("configuration is sanitised") {
     CHECK(jb.stats().buffered_packets == 2);
 }
 
+TEST_CASE("without a floor, a steady path gets a small target; losses add a frame for FEC") {
+    JitterBufferConfig cfg;
+    cfg.min_delay_ms = 0;
+    Sim sim;
+    sim.send_range(0, 600);
+    JitterBuffer jb(cfg);
+    sim.run(jb, 300);
+    JitterStats s = jb.stats();
+    CHECK(s.jitter_ms == 0);
+    CHECK(s.pop_jitter_ms == 0);
+    CHECK(s.target_delay_ms == JitterBuffer::kMarginMs);
+    CHECK(s.current_depth_ms >= s.target_delay_ms);
+    CHECK(s.current_depth_ms < s.target_delay_ms + 20);
+    CHECK(s.concealed == 0);
+
+    // One packet lost: one frame on top, so the FEC in the packet after it is in time.
+    Sim lossy;
+    for (std::uint32_t i = 0; i < 600; ++i)
+        if (i != 100) lossy.send(i);
+    JitterBuffer jb2(cfg);
+    lossy.run(jb2, 150);
+    s = jb2.stats();
+    CHECK(s.lost == 1);
+    CHECK(s.target_delay_ms == 20);
+    // ... for the next kWindow pops, then the small margin again.
+    lossy.run(jb2, static_cast<int>(JitterBuffer::kWindow) + 10);
+    CHECK(jb2.stats().target_delay_ms == JitterBuffer::kMarginMs);
+}
+
+TEST_CASE("pops that come early or late (a busy thread pulling playback) raise the target") {
+    JitterBufferConfig cfg;
+    cfg.min_delay_ms = 0;
+    JitterBuffer jb(cfg);
+    // Packets arrive on time (30 ms transit); pops alternate 0 and 12 ms late on their grid.
+    std::uint32_t next_packet = 0;
+    for (std::uint32_t k = 0; k < 400; ++k) {
+        const std::uint32_t now = 100000 + 20 * k + (k % 2 ? 12 : 0);
+        while (100000 + 20 * next_packet + 30 <= now) {
+            jb.push(static_cast<std::uint16_t>(next_packet), 20 * next_packet, payload_of(next_packet),
+                    100000 + 20 * next_packet + 30);
+            ++next_packet;
+        }
+        jb.pop(now);
+    }
+    const JitterStats s = jb.stats();
+    CHECK(s.jitter_ms == 0);
+    CHECK(s.pop_jitter_ms == 12);
+    CHECK(s.target_delay_ms == 12 + 12);  // the spread, and a margin as large (up to a frame)
+    CHECK(s.concealed == 0);
+    CHECK(s.lost == 0);
+}
+
+TEST_CASE("a pause in the pops (a suspended page) starts a new pop grid, not a spread") {
+    JitterBufferConfig cfg;
+    cfg.min_delay_ms = 0;
+    JitterBuffer jb(cfg);
+    for (std::uint32_t k = 0; k < 50; ++k) jb.pop(1000 + 20 * k);
+    for (std::uint32_t k = 0; k < 50; ++k) jb.pop(10000 + 20 * k);  // 8 s later
+    CHECK(jb.stats().pop_jitter_ms == 0);
+}
+
 TEST_SUITE_END();

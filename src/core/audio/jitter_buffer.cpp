@@ -21,6 +21,16 @@ int clamp_int(std::int64_t v) {
                                                      std::numeric_limits<int>::max()));
 }
 
+// kSpreadPercentile of `samples` above their minimum (0 when empty); `min_out` gets the minimum.
+std::int64_t spread_above_min(const std::deque<std::int64_t>& samples, std::int64_t& min_out) {
+    if (samples.empty()) return min_out = 0;
+    min_out = *std::min_element(samples.begin(), samples.end());
+    std::vector<std::int64_t> v(samples.begin(), samples.end());
+    const auto k = static_cast<std::size_t>(kSpreadPercentile * static_cast<double>(v.size() - 1));
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+    return v[k] - min_out;
+}
+
 }  // namespace
 
 JitterBuffer::JitterBuffer(JitterBufferConfig config) : cfg_(config) {
@@ -46,20 +56,28 @@ std::int64_t JitterBuffer::unwrap_local(std::uint32_t t) {
 }
 
 void JitterBuffer::update_target() {
-    if (transits_.empty()) {
-        min_transit_ = 0;
-        spread_ms_ = 0;
-        target_ms_ = cfg_.min_delay_ms;
-        return;
+    spread_ms_ = clamp_int(spread_above_min(transits_, min_transit_));
+    // The margin grows with the spreads, up to one frame: the more a path jitters, the
+    // further its next second may stray from the last five. While packets are being lost
+    // it is one frame, so the next packet (whose FEC rebuilds a lost one) is here in time.
+    const int spreads = spread_ms_ + pop_spread_ms_;
+    const bool losing = pops_since_loss_ < static_cast<std::int64_t>(kWindow);
+    const int margin = losing ? kFrameMs : std::clamp(spreads, kMarginMs, kFrameMs);
+    target_ms_ = std::clamp(spreads + margin, cfg_.min_delay_ms, cfg_.max_delay_ms);
+}
+
+void JitterBuffer::note_pop_time(std::int64_t now) {
+    if (pop_offsets_.empty() || now - last_pop_ > kStopFrames * kFrameMs || now < last_pop_) {
+        pop_offsets_.clear();
+        grid_pops_ = 0;
     }
-    min_transit_ = *std::min_element(transits_.begin(), transits_.end());
-    std::vector<std::int64_t> v(transits_.begin(), transits_.end());
-    const auto k = static_cast<std::size_t>(kSpreadPercentile * static_cast<double>(v.size() - 1));
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-    spread_ms_ = clamp_int(v[k] - min_transit_);
-    // One frame on top: the estimate lags behind a network that is getting worse, and pops
-    // land anywhere within a frame relative to arrivals.
-    target_ms_ = std::clamp(spread_ms_ + kFrameMs, cfg_.min_delay_ms, cfg_.max_delay_ms);
+    last_pop_ = now;
+    pop_offsets_.push_back(now - grid_pops_++ * kFrameMs);
+    while (pop_offsets_.size() > kWindow) pop_offsets_.pop_front();
+    std::int64_t earliest = 0;
+    pop_spread_ms_ = clamp_int(spread_above_min(pop_offsets_, earliest));
+    ++pops_since_loss_;
+    update_target();
 }
 
 void JitterBuffer::push(std::uint16_t sequence, std::uint32_t timestamp_ms,
@@ -94,7 +112,9 @@ void JitterBuffer::push(std::uint16_t sequence, std::uint32_t timestamp_ms,
         return;
     }
     seen_[static_cast<std::size_t>(seq) & (kSeen - 1)] = seq;
-    unsure_lost_ = 0;  // the sender is alive: what was concealed meanwhile really was lost
+    // The sender is alive: what was concealed meanwhile really was lost.
+    if (unsure_lost_ > 0) pops_since_loss_ = 0;
+    unsure_lost_ = 0;
 
     // Transit time, late packets included: they are exactly what the target must cover.
     const std::int64_t transit = arrival - ts;
@@ -165,6 +185,7 @@ void JitterBuffer::stop() {
 
 Playout JitterBuffer::pop(std::uint32_t now_ms) {
     const std::int64_t now = unwrap_local(now_ms);
+    note_pop_time(now);
 
     if (playing_) {
         std::int64_t depth = now - next_ts_ - min_transit_;
@@ -213,7 +234,12 @@ Playout JitterBuffer::pop(std::uint32_t now_ms) {
                 return p;
             }
             ++stats_.lost;
-            if (packets_.empty()) ++unsure_lost_;
+            if (packets_.empty()) {
+                ++unsure_lost_;  // a loss, or the sender stopped: push() tells which
+            } else {
+                pops_since_loss_ = 0;
+                update_target();
+            }
             p.timestamp_ms = static_cast<std::uint32_t>(next_ts_);
             auto next = packets_.find(next_seq_ + 1);
             if (next != packets_.end()) {
@@ -241,7 +267,11 @@ Playout JitterBuffer::pop(std::uint32_t now_ms) {
         // where it resumes never arrived. (A paused sender keeps its numbers contiguous; a
         // jump larger than the buffer is a new numbering, not a loss.)
         const std::int64_t gap = first->first - floor_seq_;
-        if (gap > 0 && gap <= cfg_.max_packets) stats_.lost += static_cast<std::uint64_t>(gap);
+        if (gap > 0 && gap <= cfg_.max_packets) {
+            stats_.lost += static_cast<std::uint64_t>(gap);
+            pops_since_loss_ = 0;
+            update_target();
+        }
     }
     // After a stall the queue may hold packets long overdue: start with the newest one
     // that is due, so the delay starts at the target instead of the stall's length.
@@ -263,6 +293,8 @@ JitterStats JitterBuffer::stats() const {
     s.target_delay_ms = target_ms_;
     s.current_depth_ms = playing_ ? depth_ms_ : 0;
     s.jitter_ms = spread_ms_;
+    s.pop_jitter_ms = pop_spread_ms_;
+    s.min_transit_ms = clamp_int(min_transit_);
     s.buffered_packets = static_cast<int>(packets_.size());
     return s;
 }

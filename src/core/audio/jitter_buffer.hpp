@@ -11,8 +11,15 @@
 // may the u16 sequence numbers (everything is unwrapped to 64 bits internally). For each
 // packet the transit time (arrival - timestamp, meaningful only up to the unknown clock
 // offset) goes into a window of the last few seconds. Its minimum is the fastest path; the
-// spread above it is the jitter. The target delay is a high percentile of that spread plus
-// one frame, clamped to [min_delay_ms, max_delay_ms]. The delay actually applied
+// spread above it is the jitter. The pops' own timing is measured the same way: each pop's
+// offset from a steady 20 ms grid (a playback clock pulled by a busy thread comes early
+// or late, and an early pop needs its packet sooner). The target delay is a high
+// percentile of the arrival spread plus that of the pop spread plus a margin, clamped to
+// [min_delay_ms, max_delay_ms]. The margin covers the estimate lagging a network that is
+// getting worse: as large as the spreads, from kMarginMs on a steady path (loopback, a
+// LAN) up to one frame; and one frame while packets are being lost (in the last kWindow
+// pops), since a lost frame is rebuilt from the FEC in the packet after it, which must be
+// here by then. The delay actually applied
 // (current_depth_ms) is how long after the fastest possible arrival a frame is played:
 //   depth = now - (timestamp of the frame played) - min transit
 // It follows the target in whole frames: when it is short and the next packet has not
@@ -74,14 +81,19 @@ struct JitterStats {
     // Additions beyond the original interface:
     std::uint64_t dropped = 0;  // discarded unplayed: overflow, shrinking the delay, stale at start
     std::uint64_t restarts = 0;  // stream (re)starts, including the first
-    int jitter_ms = 0;           // the spread the target is derived from
+    int jitter_ms = 0;           // the arrival spread the target is derived from
+    int pop_jitter_ms = 0;       // the spread of the pops' timing, also covered by the target
+    // Fastest transit in the window: arrival minus the frame's first-sample time, so it
+    // holds the sender's framing, encode and the network (exact only when both clocks agree).
+    int min_transit_ms = 0;
     int buffered_packets = 0;
 };
 
 class JitterBuffer {
 public:
     static constexpr int kStopFrames = 5;        // 100 ms dry -> sender stopped
-    static constexpr std::size_t kWindow = 250;  // transit samples kept (5 s of packets)
+    static constexpr std::size_t kWindow = 250;  // transit and pop samples kept (5 s)
+    static constexpr int kMarginMs = 5;          // the least margin on top of the spreads
 
     explicit JitterBuffer(JitterBufferConfig config = {});
 
@@ -100,6 +112,7 @@ private:
 
     std::int64_t unwrap_local(std::uint32_t t);
     void update_target();
+    void note_pop_time(std::int64_t now);
     void stop();
     bool seen(std::int64_t seq) const {
         return seen_[static_cast<std::size_t>(seq) & (kSeen - 1)] == seq;
@@ -128,6 +141,15 @@ private:
     std::int64_t min_transit_ = 0;
     int spread_ms_ = 0;
     int target_ms_;
+
+    // Pop timing: offsets (pop time - 20 ms * pops since the grid began) of the last kWindow
+    // pops. A gap of more than kStopFrames frames between pops (a suspended page) starts a
+    // new grid: the caller skipped that playback rather than pulling it late.
+    std::deque<std::int64_t> pop_offsets_;
+    std::int64_t grid_pops_ = 0;
+    std::int64_t last_pop_ = 0;
+    int pop_spread_ms_ = 0;
+    std::int64_t pops_since_loss_ = static_cast<std::int64_t>(kWindow);
 
     bool playing_ = false;
     std::int64_t next_seq_ = 0;  // while playing: the frame the next pop plays
