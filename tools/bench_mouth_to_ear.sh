@@ -2,6 +2,8 @@
 # Mouth-to-ear latency of voice from one native bot to another through the server's relay
 # on loopback, and where each millisecond goes. A benchmark that prints figures, not a test.
 #   tools/bench_mouth_to_ear.sh [--seconds=20] [--runs=1]
+#   tools/bench_mouth_to_ear.sh --browsers [--seconds=30] [--fps=10] [--busy-ms=0]
+#     two browser pages peer to peer instead (tests/e2e/bench_voice_browsers.mjs)
 # Each run starts a fresh server (in-memory, a free port), a listening bot ("Ear") and a
 # speaking bot ("Talker", a 440 Hz tone WAV) in separate processes, lets them talk for
 # --seconds and reads Ear's last stats line (audio.remotes[talker]). Runs differ in the
@@ -12,13 +14,31 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JOBS="${POSEMEET_JOBS:-2}"
 SECONDS_PER_RUN=20
 RUNS=1
+BROWSERS=0
+BUSY_MS=0
+FPS=10
 for arg in "$@"; do
   case "$arg" in
-    --seconds=*) SECONDS_PER_RUN="${arg#*=}" ;;
+    --seconds=*) SECONDS_PER_RUN="${arg#*=}"; SECONDS_GIVEN=1 ;;
     --runs=*) RUNS="${arg#*=}" ;;
-    *) echo "usage: $0 [--seconds=20] [--runs=1]" >&2; exit 2 ;;
+    --browsers) BROWSERS=1 ;;
+    --busy-ms=*) BUSY_MS="${arg#*=}" ;;
+    --fps=*) FPS="${arg#*=}" ;;
+    *) echo "usage: $0 [--seconds=20] [--runs=1] [--browsers [--fps=10] [--busy-ms=0]]" >&2; exit 2 ;;
   esac
 done
+
+# --browsers: two browser pages peer to peer instead (tests/e2e/bench_voice_browsers.mjs).
+if [ "$BROWSERS" = 1 ]; then
+  # The pages' mouth-to-ear window is their last 30 s of frames: measure at least that long.
+  [ "${SECONDS_GIVEN:-0}" = 1 ] || SECONDS_PER_RUN=30
+  [ "${POSEMEET_BENCH_NO_BUILD:-0}" = 1 ] || POSEMEET_JOBS="$JOBS" "$ROOT/tools/build.sh" all >/dev/null
+  cd "$ROOT/tests/e2e"
+  for run in $(seq 1 "$RUNS"); do
+    node bench_voice_browsers.mjs --seconds "$SECONDS_PER_RUN" --fps "$FPS" --busy-ms "$BUSY_MS"
+  done
+  exit 0
+fi
 BIN="$ROOT/build/native"
 SERVER="$BIN/src/app/server/posemeet-server"
 BOT="$BIN/src/app/bot/posemeet-bot"

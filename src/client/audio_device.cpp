@@ -35,6 +35,7 @@ protocol::Json to_json(const AudioDeviceState& state) {
                           {"input_devices", std::move(devices)},
                           {"playback_running", state.playback_running},
                           {"speaker_queue_ms", state.speaker_queue_ms},
+                          {"output_latency_ms", state.output_latency_ms},
                           {"underruns", state.underruns}};
 }
 

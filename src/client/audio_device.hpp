@@ -63,11 +63,12 @@ struct AudioDeviceState {
     std::vector<AudioInputDevice> input_devices;
     bool playback_running = false;  // false: nothing reaches a speaker (yet)
     double speaker_queue_ms = 0;
+    double output_latency_ms = 0;  // the device's own buffering after our queue
     int underruns = 0;
 };
 
-// The mic_state, mic_message, input_device(s), playback_running, speaker_queue_ms and
-// underruns fields of the page API's state().audio.
+// The mic_state, mic_message, input_device(s), playback_running, speaker_queue_ms,
+// output_latency_ms and underruns fields of the page API's state().audio.
 protocol::Json to_json(const AudioDeviceState& state);
 
 class AudioDevice {

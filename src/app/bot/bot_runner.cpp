@@ -23,7 +23,8 @@ BotRunner::BotRunner(boost::asio::io_context& io, BotOptions options, std::vecto
     audio_config.test_jitter_ms = static_cast<int>(options_.test_jitter_ms);
     // No floor under the jitter buffer's delay: the bot's speaker pulls on a steady clock,
     // so the measured arrival and pull spreads (plus the margin) are all it needs. (The
-    // browser keeps the default floor while its main thread pulls playback in bursts.)
+    // served page's voice worker does the same; the file:// page, whose main thread pulls
+    // playback in bursts, keeps the default floor.)
     audio_config.jitter.min_delay_ms = 0;
     for (int i = 0; i < options_.count; ++i) {
         auto bot = std::make_unique<Bot>();

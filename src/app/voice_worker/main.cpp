@@ -49,6 +49,9 @@ EMSCRIPTEN_KEEPALIVE void pmv_init(double test_loss, int test_jitter_ms, int tes
     config.test_loss = test_loss;
     config.test_jitter_ms = test_jitter_ms;
     config.test_seed = static_cast<std::uint32_t>(test_seed);
+    // No fixed floor under the jitter buffer's target: the playback worklet pulls on the
+    // audio clock, and the target follows the spread of arrivals and of those pulls.
+    config.jitter.min_delay_ms = 0;
     g_voice = std::make_unique<posemeet::VoicePipeline>(
         config, [](const std::vector<std::uint8_t>& payload, std::uint32_t timestamp_ms) {
             posemeet::MediaHeader h;

@@ -61,6 +61,7 @@ AudioDeviceState WebAudioDevice::state() const {
     s.input_devices = devices_;
     s.playback_running = playback_running_;
     s.speaker_queue_ms = queue_ms_;
+    s.output_latency_ms = pm_audio_output_latency_ms();
     s.underruns = pm_audio_underruns();
     return s;
 }
