@@ -1,13 +1,14 @@
 // The page's voice worker: runs posemeet-voice.wasm (src/app/voice_worker: the Opus codec,
 // a jitter buffer per speaker, the mixer) off the page's main thread. Microphone blocks
 // come straight from the capture AudioWorklet and mixed frames go straight to the playback
-// AudioWorklet, each over a MessagePort the page handed over, and audio between peers
-// travels on each peer link's voice channel, which the page hands to this worker at its
-// creation: the voice keeps flowing while the page's main thread is busy. The page
-// (platform/web/worker_voice.cpp through library_audio.js) sends the room, the packets that
-// came another way (the server relay, a peer without a voice channel), volumes and the
-// clock; this worker posts back each packet with the members it has already reached, and a
-// report every 20 ms.
+// AudioWorklet, each over a MessagePort the page handed over; audio between peers travels
+// on each peer link's voice channel, which the page hands to this worker at its creation;
+// and this worker holds the page's WebSocket to the server (control messages pass through
+// to the page untouched, relayed audio stays here). So the voice keeps flowing while the
+// page's main thread is busy. The page (platform/web/worker_voice.cpp and
+// worker_signaling_socket.cpp, through library_audio.js) sends the room, volumes, the clock
+// and what it sends on the socket; this worker posts back the socket's events and messages
+// other than audio, what it sent, and a report every 20 ms.
 'use strict';
 importScripts('posemeet-voice.js');
 
@@ -22,7 +23,6 @@ var workletQueuedSamples = 0, underruns = 0;  // as the playback worklet last re
 var framesPosted = 0, framesInFlight = 0;   // to the worklet; in flight: not yet seen by it
 var reports = 0;
 var peers = {};             // user id -> their peer link's voice channel
-var roomMembers = {};       // user id -> true, everyone else in the room
 var MAX_BUFFERED_BYTES = 64 * 1024;  // as library_webrtc.js: beyond it a packet is dropped
 var TARGET_QUEUE_MS = 40;   // audio kept queued in the playback worklet
 var FRAME_MS = 20, FRAME_SAMPLES = 960;
@@ -41,24 +41,64 @@ function withBytes(bytes, fn) {
   try { return fn(ptr); } finally { M._free(ptr); }
 }
 
-// Called by the module for every packet we send: straight to the peers whose voice
-// channel is open, then to the page for everyone else.
-self.pmvSendPacket = function(bytes) {
-  var reached = [], bytesSent = 0;
-  for (var user in peers) {
-    var channel = peers[user];
-    if (channel.readyState !== 'open' || !roomMembers[user]) continue;
-    reached.push(user);  // backed up: dropped, not rerouted (late audio is worthless)
-    if (channel.bufferedAmount > MAX_BUFFERED_BYTES) continue;
-    try { channel.send(bytes); bytesSent += bytes.length; } catch (e) {}
-  }
-  postMessage({type: 'packet', bytes: bytes, reached: reached, bytesSent: bytesSent}, [bytes.buffer]);
+// The module's sends (src/app/voice_worker/main.cpp decides who gets what). A backed-up
+// channel drops the packet rather than queue it: late audio is worthless.
+self.pmvSendPeer = function(user, bytes) {
+  var channel = peers[user];
+  if (!channel || channel.readyState !== 'open' || channel.bufferedAmount > MAX_BUFFERED_BYTES) return false;
+  try { channel.send(bytes); return true; } catch (e) { return false; }
 };
+self.pmvSendRelay = function(bytes) {
+  if (!socket || socket.readyState !== WebSocket.OPEN) return false;
+  socket.send(bytes);
+  return true;
+};
+self.pmvNoteSent = function(bytes) { postMessage({type: 'sent', bytes: bytes}); };
+
+// The page's WebSocket to the server. Its events and every message that is not audio go
+// to the page in order; audio from a member goes into the voice here.
+var socket = null;
+function connectSocket(url, gen) {
+  closeSocket();
+  var ws;
+  try { ws = new WebSocket(url); } catch (e) {
+    postMessage({type: 'wsClose', gen: gen, code: 0, reason: '', opened: false, invalid: true});
+    return;
+  }
+  socket = ws;
+  ws.binaryType = 'arraybuffer';
+  var opened = false;
+  ws.onopen = function() { opened = true; postMessage({type: 'wsOpen', gen: gen}); };
+  ws.onmessage = function(e) {
+    if (typeof e.data === 'string') { postMessage({type: 'wsText', gen: gen, text: e.data}); return; }
+    var bytes = new Uint8Array(e.data);
+    var played = M && withBytes(bytes, function(p) { return M._pmv_relay_in(p, bytes.length, now(), Date.now()); });
+    if (!played) postMessage({type: 'wsBinary', gen: gen, bytes: bytes}, [bytes.buffer]);
+  };
+  ws.onclose = function(e) {
+    if (socket !== ws) return;
+    socket = null;
+    postMessage({type: 'wsClose', gen: gen, code: e.code, reason: e.reason, opened: opened});
+  };
+}
+// An explicit close reports nothing back.
+function closeSocket() {
+  if (!socket) return;
+  var ws = socket;
+  socket = null;
+  ws.onopen = ws.onmessage = ws.onclose = null;
+  ws.close(1000, 'bye');
+}
 
 function addPeer(user, channel) {
   if (peers[user] && peers[user] !== channel) peers[user].close();
   peers[user] = channel;
   channel.binaryType = 'arraybuffer';
+  var tellModule = function(open) {
+    if (M && peers[user] === channel) withString(user, function(u) { M._pmv_peer_state(u, open ? 1 : 0); });
+  };
+  channel.onopen = function() { tellModule(true); };
+  if (channel.readyState === 'open') tellModule(true);
   channel.onmessage = function(e) {
     if (!M || !(e.data instanceof ArrayBuffer)) return;
     var bytes = new Uint8Array(e.data);
@@ -66,7 +106,7 @@ function addPeer(user, channel) {
       withBytes(bytes, function(p) { M._pmv_receive(u, p, bytes.length, now(), Date.now()); });
     });
   };
-  channel.onclose = function() { if (peers[user] === channel) delete peers[user]; };
+  channel.onclose = function() { tellModule(false); if (peers[user] === channel) delete peers[user]; };
 }
 
 function queuedMs() { return (workletQueuedSamples + framesInFlight * FRAME_SAMPLES) / 48; }
@@ -128,8 +168,6 @@ function handle(msg) {
   switch (msg.type) {
     case 'room':
       withString(msg.json, function(p) { M._pmv_set_room(p); });
-      roomMembers = JSON.parse(msg.json).remotes || {};
-      for (var user in roomMembers) roomMembers[user] = true;
       break;
     case 'packet':
       withString(msg.user, function(u) {
@@ -153,6 +191,7 @@ onmessage = function(e) {
         M = module;
         M._pmv_init(msg.testLoss || 0, msg.testJitterMs || 0, 1);
         pending.forEach(handle); pending = [];
+        for (var user in peers) if (peers[user].readyState === 'open') withString(user, function(u) { M._pmv_peer_state(u, 1); });
         setInterval(report, 20);
         setInterval(idleTick, 10);
         postMessage({type: 'ready'});
@@ -165,6 +204,10 @@ onmessage = function(e) {
       return;
     case 'capturePort': connectCapture(msg.port); return;
     case 'peer': addPeer(msg.user, msg.channel); return;
+    case 'wsConnect': connectSocket(msg.url, msg.gen); return;
+    case 'wsText': if (socket && socket.readyState === WebSocket.OPEN) socket.send(msg.text); return;
+    case 'wsBinary': if (socket && socket.readyState === WebSocket.OPEN) socket.send(msg.bytes); return;
+    case 'wsClose': closeSocket(); return;
     case 'playbackPort': connectPlayback(msg.port); return;
   }
   if (M) handle(msg); else pending.push(msg);

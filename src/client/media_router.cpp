@@ -225,12 +225,10 @@ std::vector<std::uint16_t> MediaRouter::remote_media_ids() const {
     return ids;
 }
 
-std::size_t MediaRouter::send_to_all(const std::vector<std::uint8_t>& packet,
-                                     const std::vector<std::string>& already_reached) {
+std::size_t MediaRouter::send_to_all(const std::vector<std::uint8_t>& packet) {
     std::size_t bytes = 0;
     std::vector<std::uint16_t> relay_targets;
     for (auto& [id, r] : remotes_) {
-        if (std::find(already_reached.begin(), already_reached.end(), id) != already_reached.end()) continue;
         if (r.p2p_open()) {
             if (r.link->send(packet.data(), packet.size())) bytes += packet.size();
             else ++r.sends_dropped;  // open but its buffer is full

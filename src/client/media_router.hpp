@@ -109,7 +109,7 @@ public:
     void on_packet(const std::uint8_t* data, std::size_t size, MediaPath via, const std::string& link_user);
     // Sends a media packet to every remote: over its open peer link, else through the relay.
     // Returns the bytes put on the wire.
-    std::size_t send_to_all(const std::vector<std::uint8_t>& packet, const std::vector<std::string>& already_reached = {});
+    std::size_t send_to_all(const std::vector<std::uint8_t>& packet);
 
     const std::map<std::string, RemoteMedia>& remotes() const { return remotes_; }
     void set_heard_audio(HeardAudio heard) { heard_audio_ = std::move(heard); }

@@ -350,15 +350,6 @@ bool MeetingSession::send_audio(const std::vector<std::uint8_t>& payload, std::u
     return true;
 }
 
-bool MeetingSession::send_audio_packet(const std::vector<std::uint8_t>& packet,
-                                       const std::vector<std::string>& already_reached,
-                                       std::size_t bytes_already_sent) {
-    if (!mic_open()) return false;
-    audio_bytes_sent_ += bytes_already_sent + media_.send_to_all(packet, already_reached);
-    ++audio_packets_sent_;
-    return true;
-}
-
 std::optional<Pose> MeetingSession::local_pose() const {
     if (!pose_source_) return std::nullopt;
     return pose_source_->pose_at_media_time(clock_.media_time_ms());

@@ -96,11 +96,12 @@ public:
     // Sends one audio payload stamped with the capture time of its first sample; false
     // (nothing sent) when mic_open() is false.
     bool send_audio(const std::vector<std::uint8_t>& payload, std::uint32_t timestamp_ms);
-    // The same for a whole packet built elsewhere (the page's voice worker, which numbers
-    // its own packets and has already sent it over the peer links of `already_reached`,
-    // `bytes_already_sent` in all): the others get it here.
-    bool send_audio_packet(const std::vector<std::uint8_t>& packet, const std::vector<std::string>& already_reached,
-                           std::size_t bytes_already_sent);
+    // An audio packet sent elsewhere (the page's voice worker sends its own, over the peer
+    // links' voice channels and the relay socket it holds), for the counters below.
+    void note_audio_sent(std::size_t bytes) {
+        ++audio_packets_sent_;
+        audio_bytes_sent_ += bytes;
+    }
     std::uint64_t audio_packets_sent() const { return audio_packets_sent_; }
     std::uint64_t audio_bytes_sent() const { return audio_bytes_sent_; }
     // Audio packets that arrived from a member whose mic the room says is off (dropped).

@@ -2,9 +2,11 @@
 // module): a VoicePipeline (client/voice_pipeline.hpp) fed by the capture AudioWorklet and
 // feeding the playback AudioWorklet through MessagePorts that bypass the page's main
 // thread, so a page busy drawing, estimating a pose or running a long script never stalls
-// the voice. The main thread (platform/web/worker_voice.hpp) tells this module the room and
-// the audio packets it receives, and gets back the packets to send and a report of levels,
-// speakers, heard frames and statistics.
+// the voice. Audio packets come and go without the main thread too: over the peer links'
+// voice channels and over the server's WebSocket, which the worker script holds for the
+// page (platform/web/worker_signaling_socket.hpp). The main thread
+// (platform/web/worker_voice.hpp) tells this module the room, and gets back what it sent
+// and a report of levels, speakers, heard frames and statistics.
 //
 // The worker script calls these C functions; strings and buffers passed in are the caller's
 // (malloc'ed by the script, valid during the call); those returned stay valid until the next
@@ -15,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,7 @@ namespace {
 using posemeet::protocol::Json;
 std::unique_ptr<posemeet::VoicePipeline> g_voice;
 std::uint16_t g_sequence = 0;           // of the audio packets we send
+std::set<std::string> g_open_peers;     // members whose peer link's voice channel is open
 std::uint64_t g_dropped_muted = 0;      // packets over a peer link from a member the room has muted
 std::uint64_t g_rejected = 0;           // malformed, or not from the link's own peer
 
@@ -36,11 +40,36 @@ std::uint32_t media_ms(double wall_ms) {
 
 }  // namespace
 
-// A packet to send: the worker script sends it over the open peer links' voice channels
-// and posts it to the main thread for everyone else (web/posemeet-voice-worker.js).
-EM_JS(void, pmv_send_packet, (const std::uint8_t* data, int size), {
-    pmvSendPacket(HEAPU8.slice(data, data + size));
+// The worker script's sends (web/posemeet-voice-worker.js): over one peer's voice channel
+// (false: backed up, dropped), over the server socket (false: not open), and the count for
+// the main thread's statistics.
+EM_JS(int, pmv_send_peer, (const char* user_id, const std::uint8_t* data, int size), {
+    return pmvSendPeer(UTF8ToString(user_id), HEAPU8.subarray(data, data + size)) ? 1 : 0;
 });
+EM_JS(int, pmv_send_relay, (const std::uint8_t* data, int size), {
+    return pmvSendRelay(HEAPU8.slice(data, data + size)) ? 1 : 0;
+});
+EM_JS(void, pmv_note_sent, (double bytes), { pmvNoteSent(bytes); });
+
+// Every other member gets the packet: over their voice channel when it is open, else
+// through the relay (the server forwards a relay frame to the members it names).
+void send_to_room(const std::vector<std::uint8_t>& packet) {
+    const posemeet::VoiceRoom& room = g_voice->room();
+    std::size_t bytes = 0;
+    std::vector<std::uint16_t> relay_targets;
+    for (const auto& [media_id, user_id] : room.user_by_media_id) {
+        if (!g_open_peers.count(user_id)) relay_targets.push_back(media_id);
+        else if (pmv_send_peer(user_id.c_str(), packet.data(), static_cast<int>(packet.size())))
+            bytes += packet.size();
+    }
+    for (std::size_t first = 0; first < relay_targets.size(); first += posemeet::kMaxRelayTargets) {
+        const std::size_t last = std::min(relay_targets.size(), first + posemeet::kMaxRelayTargets);
+        const auto frame = posemeet::encode_relay_frame(
+            std::vector<std::uint16_t>(relay_targets.begin() + first, relay_targets.begin() + last), packet);
+        if (pmv_send_relay(frame.data(), static_cast<int>(frame.size()))) bytes += frame.size();
+    }
+    pmv_note_sent(static_cast<double>(bytes));
+}
 
 extern "C" {
 
@@ -59,8 +88,7 @@ EMSCRIPTEN_KEEPALIVE void pmv_init(double test_loss, int test_jitter_ms, int tes
             h.sender = g_voice->room().self_media_id;
             h.sequence = g_sequence++;
             h.timestamp_ms = timestamp_ms;
-            const auto packet = posemeet::encode_media_packet(h, payload);
-            pmv_send_packet(packet.data(), static_cast<int>(packet.size()));
+            send_to_room(posemeet::encode_media_packet(h, payload));
             return true;
         });
     g_voice->keep_heard_events();
@@ -88,6 +116,12 @@ EMSCRIPTEN_KEEPALIVE void pmv_packet(const char* user_id, int sequence, double t
     g_voice->on_packet(user_id, header, payload, static_cast<std::size_t>(size), now_ms, media_ms(wall_ms));
 }
 
+// Whether the voice channel of the peer link to `user_id` is open (the worker script says).
+EMSCRIPTEN_KEEPALIVE void pmv_peer_state(const char* user_id, int open) {
+    if (open) g_open_peers.insert(user_id);
+    else g_open_peers.erase(user_id);
+}
+
 // A whole packet from the voice channel of the peer link to `link_user` (untrusted bytes).
 EMSCRIPTEN_KEEPALIVE void pmv_receive(const char* link_user, const std::uint8_t* data, int size, double now_ms,
                                       double wall_ms) {
@@ -108,6 +142,21 @@ EMSCRIPTEN_KEEPALIVE void pmv_receive(const char* link_user, const std::uint8_t*
     }
     const posemeet::MediaPacketView& p = *parsed.packet;
     g_voice->on_packet(sender->second, p.header, p.payload, p.payload_size, now_ms, media_ms(wall_ms));
+}
+
+// A binary message from the server socket (untrusted bytes). Audio of a member is played
+// here (1); anything else is the main thread's (0: the script passes it on). The server
+// stamps the sender and applies the room's mic rule to what it relays; a packet from a
+// member this worker does not know yet also goes to the main thread, which hands it back.
+EMSCRIPTEN_KEEPALIVE int pmv_relay_in(const std::uint8_t* data, int size, double now_ms, double wall_ms) {
+    auto parsed = posemeet::parse_media_packet(data, static_cast<std::size_t>(std::max(0, size)));
+    if (!parsed.packet || parsed.packet->header.kind != posemeet::MediaKind::Audio) return 0;
+    const posemeet::VoiceRoom& room = g_voice->room();
+    auto sender = room.user_by_media_id.find(parsed.packet->header.sender);
+    if (sender == room.user_by_media_id.end()) return 0;
+    const posemeet::MediaPacketView& p = *parsed.packet;
+    g_voice->on_packet(sender->second, p.header, p.payload, p.payload_size, now_ms, media_ms(wall_ms));
+    return 1;
 }
 
 // The next 20 ms for the speaker (960 floats), first heard `playout_delay_ms` after `now_ms`.

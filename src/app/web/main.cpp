@@ -31,6 +31,7 @@
 #include "platform/web/web_clock.hpp"
 #include "platform/web/web_peer_link.hpp"
 #include "platform/web/web_signaling_socket.hpp"
+#include "platform/web/worker_signaling_socket.hpp"
 #include "platform/web/worker_voice.hpp"
 #include "render/skeleton_renderer.hpp"
 #include "ui/font_set.hpp"
@@ -48,7 +49,11 @@ struct App {
     web::PageConfig config;
     web::CanvasInput input{kCanvas};
     web::WebClock clock;
+#ifdef POSEMEET_VOICE_IN_WORKER
+    web::WorkerSignalingSocket socket;  // held by the voice worker (relayed voice stays there)
+#else
     web::WebSignalingSocket socket;
+#endif
     std::unique_ptr<web::WebPeerLinkFactory> peers;
     std::unique_ptr<MeetingSession> session;
     // The voice: in the voice worker for the served page (web::WorkerVoice, which is also

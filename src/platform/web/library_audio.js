@@ -113,7 +113,9 @@ var LibraryPoseMeetAudio = {
 
     // The voice worker (web/posemeet-voice-worker.js), when the voice runs there
     // (platform/web/worker_voice.cpp): the worklets then talk to it, not to this thread.
-    voice: null, voiceUd: 0, onVoiceReport: 0, onVoicePacket: 0,
+    voice: null, voiceUd: 0, onVoiceReport: 0, onVoiceSent: 0,
+    // The server socket the worker holds for this page (worker_signaling_socket.cpp).
+    socket: {ud: 0, gen: 0, onOpen: 0, onText: 0, onBinary: 0, onClose: 0},
     voiceQueuedMs: -1, clockSamples: [],
 
     // Hands `node` a port whose other end goes to the voice worker as `type`.
@@ -145,6 +147,27 @@ var LibraryPoseMeetAudio = {
       if (!PMAUDIO.voice) return false;
       PMAUDIO.voice.postMessage({type: 'peer', user: user, channel: channel}, [channel]);
       return true;
+    },
+
+    // An event of the worker's server socket, for the WorkerSignalingSocket.
+    socketEvent: function(d) {
+      var s = PMAUDIO.socket;
+      if (!s.ud || d.gen !== s.gen) return;  // an event of a connection closed since
+      if (d.type === 'wsOpen') {
+        {{{ makeDynCall('vi', 's.onOpen') }}}(s.ud);
+      } else if (d.type === 'wsText') {
+        PMAUDIO.withCString(d.text, function(p) { {{{ makeDynCall('vii', 's.onText') }}}(s.ud, p); });
+      } else if (d.type === 'wsBinary') {
+        var ptr = _malloc(d.bytes.length || 1);
+        HEAPU8.set(d.bytes, ptr);
+        try { {{{ makeDynCall('viii', 's.onBinary') }}}(s.ud, ptr, d.bytes.length); } finally { _free(ptr); }
+      } else if (d.type === 'wsClose') {
+        var ud = s.ud;
+        s.ud = 0;  // one close per connect; C++ may connect again from inside the call
+        PMAUDIO.withCString(d.reason || '', function(p) {
+          {{{ makeDynCall('viiii', 's.onClose') }}}(ud, d.code || 0, p, (d.opened ? 1 : 0) | (d.invalid ? 2 : 0));
+        });
+      }
     },
 
     listDevices: function() {
@@ -278,13 +301,13 @@ var LibraryPoseMeetAudio = {
   },
 
   // The voice runs in a worker from now on (platform/web/worker_voice.cpp).
-  // cb: onReport(ud, jsonPtr), onPacket(ud, bytesPtr, size, reachedJsonPtr, bytesSent)
+  // cb: onReport(ud, jsonPtr), onSent(ud, bytes)
   pm_voice_start__deps: ['$PMAUDIO', 'malloc', 'free'],
-  pm_voice_start: function(ud, urlPtr, testLoss, testJitterMs, onReport, onPacket) {
+  pm_voice_start: function(ud, urlPtr, testLoss, testJitterMs, onReport, onSent) {
     var voice = PMAUDIO.voice = new Worker(UTF8ToString(urlPtr));
     PMAUDIO.voiceUd = ud;
     PMAUDIO.onVoiceReport = onReport;
-    PMAUDIO.onVoicePacket = onPacket;
+    PMAUDIO.onVoiceSent = onSent;
     voice.onmessage = function(e) {
       var d = e.data;
       if (!PMAUDIO.voiceUd) return;
@@ -294,14 +317,10 @@ var LibraryPoseMeetAudio = {
         PMAUDIO.withCString(d.json, function(p) {
           {{{ makeDynCall('vii', 'PMAUDIO.onVoiceReport') }}}(PMAUDIO.voiceUd, p);
         });
-      } else if (d.type === 'packet') {
-        var ptr = _malloc(d.bytes.length);
-        HEAPU8.set(d.bytes, ptr);
-        try {
-          PMAUDIO.withCString(JSON.stringify(d.reached), function(reached) {
-            {{{ makeDynCall('viiiid', 'PMAUDIO.onVoicePacket') }}}(PMAUDIO.voiceUd, ptr, d.bytes.length, reached, d.bytesSent);
-          });
-        } finally { _free(ptr); }
+      } else if (d.type === 'sent') {
+        {{{ makeDynCall('vid', 'PMAUDIO.onVoiceSent') }}}(PMAUDIO.voiceUd, d.bytes);
+      } else if (d.type.lastIndexOf('ws', 0) === 0) {
+        PMAUDIO.socketEvent(d);
       } else if (d.type === 'failed') {
         console.warn('PoseMeet: the voice worker could not start (' + d.message + ')');
       }
@@ -312,6 +331,30 @@ var LibraryPoseMeetAudio = {
     if (PMAUDIO.capture) PMAUDIO.connectToVoice(PMAUDIO.capture, 'capturePort');
     setInterval(PMAUDIO.sendVoiceClock, 250);
     PMAUDIO.sendVoiceClock();
+  },
+
+  // The page's server socket, held by the voice worker. cb: onOpen(ud), onText(ud, textPtr),
+  // onBinary(ud, ptr, size), onClose(ud, code, reasonPtr, flags: 1 was open, 2 invalid url).
+  pm_voice_ws_connect__deps: ['$PMAUDIO', 'malloc', 'free'],
+  pm_voice_ws_connect: function(ud, urlPtr, onOpen, onText, onBinary, onClose) {
+    var gen = (PMAUDIO.socket.gen || 0) + 1;
+    PMAUDIO.socket = {ud: ud, gen: gen, onOpen: onOpen, onText: onText, onBinary: onBinary, onClose: onClose};
+    PMAUDIO.voice.postMessage({type: 'wsConnect', url: UTF8ToString(urlPtr), gen: gen});
+  },
+  pm_voice_ws_send_text__deps: ['$PMAUDIO'],
+  pm_voice_ws_send_text: function(textPtr) {
+    PMAUDIO.voice.postMessage({type: 'wsText', text: UTF8ToString(textPtr)});
+  },
+  pm_voice_ws_send_binary__deps: ['$PMAUDIO'],
+  pm_voice_ws_send_binary: function(ptr, size) {
+    var bytes = HEAPU8.slice(ptr, ptr + size);
+    PMAUDIO.voice.postMessage({type: 'wsBinary', bytes: bytes}, [bytes.buffer]);
+  },
+  // An explicit close: no event of this connection reaches C++ any more.
+  pm_voice_ws_close__deps: ['$PMAUDIO'],
+  pm_voice_ws_close: function() {
+    PMAUDIO.socket.ud = 0;
+    if (PMAUDIO.voice) PMAUDIO.voice.postMessage({type: 'wsClose'});
   },
 
   pm_voice_post_json__deps: ['$PMAUDIO'],

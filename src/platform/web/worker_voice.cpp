@@ -8,8 +8,7 @@
 
 extern "C" {
 void pm_voice_start(void* ud, const char* url, double test_loss, int test_jitter_ms,
-                    void (*on_report)(void*, const char*),
-                    void (*on_packet)(void*, const std::uint8_t*, int, const char*, double));
+                    void (*on_report)(void*, const char*), void (*on_sent)(void*, double));
 void pm_voice_post_json(const char* type, const char* json);
 void pm_voice_packet(const char* user_id, int sequence, double timestamp_ms, const std::uint8_t* payload, int size);
 void pm_voice_set_volume(const char* user_id, double gain);
@@ -23,7 +22,7 @@ using protocol::Json;
 WorkerVoice::WorkerVoice(MeetingSession& session, const AudioEngineConfig& config, const std::string& worker_url)
     : session_(session) {
     pm_voice_start(this, worker_url.c_str(), config.test_loss, config.test_jitter_ms, &WorkerVoice::on_report,
-                   &WorkerVoice::on_packet);
+                   &WorkerVoice::on_sent);
     session_.set_audio_listener([this](const std::string& user_id, const MediaHeader& h, const std::uint8_t* payload,
                                        std::size_t size) {
         tick();  // the worker must know the sender before their first packet
@@ -102,16 +101,8 @@ void WorkerVoice::on_report(void* self, const char* json) {
     if (report.is_object()) static_cast<WorkerVoice*>(self)->apply_report(report);
 }
 
-void WorkerVoice::on_packet(void* self, const std::uint8_t* bytes, int size, const char* reached_json,
-                            double bytes_sent) {
-    auto* v = static_cast<WorkerVoice*>(self);
-    std::vector<std::string> reached;
-    auto j = Json::parse(reached_json ? reached_json : "", nullptr, false);
-    if (j.is_array())
-        for (const auto& id : j)
-            if (id.is_string()) reached.push_back(id.get<std::string>());
-    v->session_.send_audio_packet(std::vector<std::uint8_t>(bytes, bytes + size), reached,
-                                  static_cast<std::size_t>(bytes_sent));
+void WorkerVoice::on_sent(void* self, double bytes) {
+    static_cast<WorkerVoice*>(self)->session_.note_audio_sent(static_cast<std::size_t>(bytes));
 }
 
 void WorkerVoice::apply_report(const Json& report) {

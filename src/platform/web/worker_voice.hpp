@@ -1,8 +1,10 @@
 // The served page's voice runs in a worker (src/app/voice_worker, web/posemeet-voice-worker.js)
 // so that a busy main thread cannot stall it: the AudioWorklets exchange samples with that
-// worker directly. This is the main thread's side of it, as the app's VoiceControl: it tells
-// the worker the room and every audio packet the session receives, sends the packets the
-// worker encodes, and answers the UI and the page API from the worker's latest report
+// worker directly, and it sends and receives audio itself (peer links' voice channels, the
+// server socket it holds: worker_signaling_socket.hpp). This is the main thread's side of
+// it, as the app's VoiceControl: it tells the worker the room and any audio packet that
+// still reaches the session, counts what the worker sent, and answers the UI and the page
+// API from the worker's latest report
 // (levels and speakers 50 times a second, the full state 10 times). It also keeps, for the
 // pose playout, a copy of which sender time of each remote is heard when.
 #pragma once
@@ -47,9 +49,8 @@ public:
 
 private:
     static void on_report(void* self, const char* json);
-    // A packet the worker built and has sent over the peer links' voice channels of the
-    // members in `reached_json` (a JSON array of user ids), `bytes_sent` in all.
-    static void on_packet(void* self, const std::uint8_t* bytes, int size, const char* reached_json, double bytes_sent);
+    // The worker sent one of our audio packets to the room, `bytes` in all on the wire.
+    static void on_sent(void* self, double bytes);
     void apply_report(const protocol::Json& report);
 
     MeetingSession& session_;
