@@ -247,17 +247,19 @@ export async function run(h, figures) {
     const blockTaps = await Promise.all([
       annTaps.until((f) => playedSince(f[bobId], block.end + 600).length > 0 &&
                            playedSince(f[talkerId], block.end + 600).length > 0, 20000),
-      bobTaps.until((f) => playedSince(f[annId], block.end + 600).length > 0, 20000)]);
+      bobTaps.until((f) => playedSince(f[annId], block.end + 600).length > 0 &&
+                           playedSince(f[talkerId], block.end + 600).length > 0, 20000)]);
     const longestGap = (fs) => {  // consecutive frames with nothing of the sender in them
       let run = 0, longest = 0;
       for (const f of fs) { run = (f.kind === 'packet' || f.kind === 'fec') ? 0 : run + 1; longest = Math.max(longest, run); }
       return longest;
     };
     const annDuring = around(blockTaps[0]?.[bobId]), bobDuring = around(blockTaps[1]?.[annId]);
-    const annBotDuring = around(blockTaps[0]?.[talkerId]);
+    const annBotDuring = around(blockTaps[0]?.[talkerId]), bobBotDuring = around(blockTaps[1]?.[talkerId]);
     const underrunsAfter = (await state(ann)).audio.underruns;
     figures.audio_blocked_main_thread = { loop_ms: block.end - block.start, ann_hears_bob_longest_gap_frames: longestGap(annDuring),
       bob_hears_ann_longest_gap_frames: longestGap(bobDuring), ann_hears_bot_relay_longest_gap_frames: longestGap(annBotDuring),
+      bob_hears_bot_relay_longest_gap_frames: longestGap(bobBotDuring),
       ann_speaker_underruns: underrunsAfter - underrunsBefore };
     // The speaker's underruns are 128-sample quanta (2.7 ms) it found its queue empty, over
     // the whole check (a few seconds on a busy machine): 7 is less than one frame of silence,
@@ -266,9 +268,11 @@ export async function run(h, figures) {
       annDuring.length >= 40 && longestGap(annDuring) <= 1 && underrunsAfter - underrunsBefore <= 7 &&
       withinDb(toneLevels(annDuring, annDuring.length)[BOB_HZ], AMP, LEVEL_TOLERANCE_DB),
       `${annDuring.length} frames, longest gap ${longestGap(annDuring)}, underruns +${underrunsAfter - underrunsBefore}, loop ${block.end - block.start} ms`);
-    h.check('... she hears the bot through the relay with no gap',
-      annBotDuring.length >= 40 && longestGap(annBotDuring) <= 1,
-      `${annBotDuring.length} frames, longest gap ${longestGap(annBotDuring)}`);
+    // The bot's voice reaches Bob too, whose main thread is free: a gap he hears as well
+    // is the bot's or the server's (a starved process on this 2-core machine), not Ann's.
+    h.check('... she hears the bot through the relay with no gap (beyond one Bob hears too)',
+      annBotDuring.length >= 40 && longestGap(annBotDuring) <= Math.max(1, longestGap(bobBotDuring) + 1),
+      `${annBotDuring.length} frames, longest gap ${longestGap(annBotDuring)} (Bob: ${longestGap(bobBotDuring)})`);
     h.check('... and her packets keep leaving on time: Bob hears her with no gap',
       bobDuring.length >= 40 && longestGap(bobDuring) <= 1,
       `${bobDuring.length} frames, longest gap ${longestGap(bobDuring)}`);
