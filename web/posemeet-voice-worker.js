@@ -24,7 +24,22 @@ var framesPosted = 0, framesInFlight = 0;   // to the worklet; in flight: not ye
 var reports = 0;
 var peers = {};             // user id -> their peer link's voice channel
 var MAX_BUFFERED_BYTES = 64 * 1024;  // as library_webrtc.js: beyond it a packet is dropped
-var TARGET_QUEUE_MS = 40;   // audio kept queued in the playback worklet
+// Audio kept queued in the playback worklet: 40 ms, more while this thread has been late
+// (a starved machine). Each time the worklet runs dry the target grows by a frame, up to
+// 160 ms; after 10 s without running dry it gives 5 ms back every second. A gap is heard,
+// a few ms more delay is not.
+var QUEUE_MIN_MS = 40, QUEUE_MAX_MS = 160;
+var targetQueueMs = QUEUE_MIN_MS, lastStarvedAt = -1e9, lastShrinkAt = 0;
+function adaptQueueTarget(newUnderruns) {
+  var t = now();
+  if (newUnderruns > 0) {
+    targetQueueMs = Math.min(QUEUE_MAX_MS, targetQueueMs + FRAME_MS);
+    lastStarvedAt = t;
+  } else if (t - lastStarvedAt > 10000 && t - lastShrinkAt > 1000 && targetQueueMs > QUEUE_MIN_MS) {
+    targetQueueMs = Math.max(QUEUE_MIN_MS, targetQueueMs - 5);
+    lastShrinkAt = t;
+  }
+}
 var FRAME_MS = 20, FRAME_SAMPLES = 960;
 
 function now() { return performance.timeOrigin + performance.now() - mainTimeOrigin; }
@@ -114,7 +129,7 @@ function queuedMs() { return (workletQueuedSamples + framesInFlight * FRAME_SAMP
 // Tops the playback worklet's queue up to the target.
 function feedPlayback() {
   if (!playbackPort) return;
-  for (var i = 0; i < 10 && queuedMs() < TARGET_QUEUE_MS; i++) {
+  for (var i = 0; i < 10 && queuedMs() < targetQueueMs; i++) {
     var ptr = M._pmv_render(now(), Date.now(), queuedMs() + outputLatencyMs);
     var frame = M.HEAPF32.slice(ptr >> 2, (ptr >> 2) + FRAME_SAMPLES);
     playbackPort.postMessage(frame, [frame.buffer]);
@@ -136,7 +151,8 @@ function report() {
   if (!M) return;
   var full = (reports++ % 5) === 0;  // the full state 10 times a second, the rest 50
   var json = M.UTF8ToString(M._pmv_report(full ? 1 : 0));
-  postMessage({type: 'report', json: json, underruns: underruns, queued_ms: queuedMs(), running: playbackRunning});
+  postMessage({type: 'report', json: json, underruns: underruns, queued_ms: queuedMs(), queue_target_ms: targetQueueMs,
+               running: playbackRunning});
 }
 
 function connectCapture(port) {
@@ -158,6 +174,7 @@ function connectPlayback(port) {
   workletQueuedSamples = 0; framesPosted = 0; framesInFlight = 0;
   port.onmessage = function(e) {
     workletQueuedSamples = e.data.queued;
+    adaptQueueTarget(e.data.underruns - underruns);
     underruns = e.data.underruns;
     framesInFlight = framesPosted - e.data.received;
     if (M) feedPlayback();

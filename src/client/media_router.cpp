@@ -71,7 +71,8 @@ Json RelayCongestion::to_json() const {
                 {"dropped_pose_ack", dropped_pose_ack},
                 {"dropped_audio", dropped_audio},
                 {"queued_ms", queued_ms},
-                {"notices", notices}};
+                {"notices", notices},
+                {"asked_pose_hz", asked_pose_hz}};
 }
 
 bool MediaRouter::on_relay_congestion(const Json& data) {

@@ -64,6 +64,9 @@ struct RelayCongestion {
     std::uint64_t dropped_pose = 0, dropped_pose_ack = 0, dropped_audio = 0;
     std::int64_t queued_ms = 0;  // how long the server's oldest queued message had waited
     std::uint64_t notices = 0;   // received on this connection
+    // What we asked the server for meanwhile (vcSetMediaReceive): relayed pose from each
+    // sender at most this often, 0 = every pose.
+    int asked_pose_hz = 0;
     protocol::Json to_json() const;
 };
 
@@ -129,6 +132,7 @@ public:
     // A vcOnMediaCongestion's data; returns true when it started or ended an episode.
     bool on_relay_congestion(const protocol::Json& data);
     const RelayCongestion& relay_congestion() const { return congestion_; }
+    void note_asked_pose_hz(int hz) { congestion_.asked_pose_hz = hz; }
     // The media fields of a participant in state(): path, link, packets, loss, latency, pose,
     // the pose rate and tier measured from its timestamps, and the pose playout.
     protocol::Json remote_json(const std::string& user_id) const;

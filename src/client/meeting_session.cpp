@@ -177,6 +177,17 @@ void MeetingSession::tick() {
     }
 }
 
+void MeetingSession::ask_for_less_while_congested() {
+    // Pose from each sender at the lowest tier's rate while the server drops media on its
+    // way to us, every pose again once it clears. Audio is never thinned: it is what a
+    // listener misses most, and the server's drop policy already keeps it last.
+    constexpr int kCongestedPoseHz = 10;
+    const int want = media_.relay_congestion().active ? kCongestedPoseHz : 0;
+    if (want == media_.relay_congestion().asked_pose_hz) return;
+    media_.note_asked_pose_hz(want);
+    send_request(Event::SetMediaReceive, Json{{"pose_hz", want}});
+}
+
 std::string MeetingSession::send_request(const std::string& event, Json content) {
     std::string id = event + "-" + std::to_string(next_request_id_++);
     Json req{{"v", protocol::kVersion}, {"event_name", event}, {"request_id", id}, {"content", std::move(content)}};
@@ -288,6 +299,7 @@ void MeetingSession::on_inform(const Json& msg) {
     if (event == Event::OnMediaCongestion) {
         // The server drops media on its way to us: say so (the UI's status line, the page).
         media_.on_relay_congestion(data);
+        ask_for_less_while_congested();
         emit("mediaCongestion", media_.relay_congestion().to_json());
     }
     const MembershipChange change = mirror_.apply(event, data, clock_.now_ms());

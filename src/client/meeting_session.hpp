@@ -130,6 +130,8 @@ private:
     void on_text(std::string_view text);
     void on_close(int close_code, const std::string& reason);
     void on_reply(const protocol::Json& msg);
+    // While the server says we read too slowly, asks it for fewer poses (vcSetMediaReceive).
+    void ask_for_less_while_congested();
     void on_inform(const protocol::Json& msg);
     void on_joined_reply(const protocol::Json& response, bool resumed);
     // Every request still waiting for its answer gets a "reply" with this code and message

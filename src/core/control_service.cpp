@@ -14,6 +14,8 @@ ControlService::ControlService(ServiceConfig config, IdGenerator new_user_id, Id
 
 namespace {
 
+constexpr int kMaxPoseHzWish = 30;  // the highest pose rate a sender sends (core/pose_tier.hpp)
+
 // Reads a required 0/1 enum (accepting 1 and "1"); sets `error` when missing or malformed.
 int required_flag(const Json& content, const char* field, std::string& error) {
     auto v = protocol::read_enum(content, field, 1, error);
@@ -170,6 +172,16 @@ void ControlService::dispatch(ConnectionState& conn, const protocol::Request& re
         }
     } else if (ev == Event::GetUserList) {
         o.response = Json{{"user_count", room->members().size()}, {"user_list", room->user_list_json()}};
+    } else if (ev == Event::SetMediaReceive) {
+        const auto hz = req.content.find("pose_hz");
+        if (hz == req.content.end() || !hz->is_number_integer() || hz->get<std::int64_t>() < 0 ||
+            hz->get<std::int64_t>() > kMaxPoseHzWish) {
+            o.code = ErrorCode::BadInput;
+            o.message = "pose_hz must be an integer from 0 (every pose) to " + std::to_string(kMaxPoseHzWish);
+        } else {
+            conn.max_pose_hz = hz->get<int>();
+            o.response = Json{{"pose_hz", conn.max_pose_hz}};
+        }
     } else if (ev == Event::Resync) {
         o.response = snapshot(*room, conn.user_id);
     } else if (ev == Event::Signal) {

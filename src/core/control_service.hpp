@@ -27,6 +27,10 @@ struct ConnectionState {
     // Which attachment of the member this connection holds: a member that resumed on
     // another connection leaves this one holding nothing (reset on its next request).
     std::uint64_t attachment = 0;
+    // The reader's wish (vcSetMediaReceive): relayed pose from each sender at most this
+    // many times a second, 0 = every pose. A client the server says is congested asks for
+    // less; it holds for this connection only.
+    int max_pose_hz = 0;
     bool joined() const { return !user_id.empty(); }
 };
 

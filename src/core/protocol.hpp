@@ -73,6 +73,7 @@ const char* default_message(ErrorCode code);
     X(LeaveRoom, "vcLeaveRoom", Request, Member, Changes)                            \
     X(GetUserList, "vcGetUserList", Request, Member, Reads)                          \
     X(Signal, "vcSignal", Request, Member, Reads) /* WebRTC offer/answer/candidate */ \
+    X(SetMediaReceive, "vcSetMediaReceive", Request, Member, Reads) /* a slow reader asks for less */ \
     X(OperateSelfCamera, "vcOperateSelfCamera", Request, Member, Changes)            \
     X(OperateSelfMic, "vcOperateSelfMic", Request, Member, Changes)                  \
     X(OperateSelfMicApply, "vcOperateSelfMicApply", Request, Member, Changes)        \

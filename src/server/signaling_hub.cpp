@@ -4,6 +4,8 @@
 #include <exception>
 #include <set>
 
+#include "core/media_packet.hpp"
+#include "core/pose_stream_codec.hpp"
 #include "core/protocol.hpp"
 #include "server/log.hpp"
 #include "server/sqlite_store.hpp"
@@ -313,6 +315,7 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
                      MediaKind kind) {
             auto s = session_of(user);
             if (!s) return false;
+            if (kind == MediaKind::Pose && !admit_pose(user, *packet, mono)) return true;  // it asked for less
             s->send(packet, outgoing_kind_of(kind));
             tell_congestion(*s, mono);
             return true;
@@ -320,6 +323,17 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
     // Not throttled by the 1/s rule: the media bucket already bounds it, and a client
     // debugging its framing wants every error.
     if (refusal) send_error(*peer, "", refusal->code, refusal->message, clock_.now_ms());
+}
+
+bool signaling_hub::admit_pose(const std::string& reader, const std::string& packet, std::int64_t mono_ms) {
+    const auto member = members_.find(reader);
+    Peer* peer = member == members_.end() ? nullptr : find(member->second.peer);
+    if (!peer || peer->conn.max_pose_hz <= 0) return true;
+    const auto parsed = parse_media_packet(reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size());
+    if (!parsed.packet || parsed.packet->payload_size == 0) return true;
+    // Bits 0-1 of a pose payload's first byte are its frame type (core/pose_stream_codec.hpp).
+    const bool keyframe = (parsed.packet->payload[0] & 3) == static_cast<std::uint8_t>(PoseFrameType::Keyframe);
+    return peer->pose_thinning.admit(parsed.packet->header.sender, keyframe, peer->conn.max_pose_hz, mono_ms);
 }
 
 void signaling_hub::on_oversized(std::uint64_t id, bool binary, std::size_t size) {

@@ -21,6 +21,7 @@
 #include "core/control_service.hpp"
 #include "server/control_call.hpp"
 #include "server/http_form.hpp"
+#include "server/pose_thinning.hpp"
 #include "server/media_relay.hpp"
 #include "server/room_state_sync.hpp"
 #include "server/server_clock.hpp"
@@ -88,6 +89,7 @@ private:
         TokenBucket control;
         TokenBucket media;
         std::int64_t last_media_limit_reply_ms = -1000000;
+        PoseThinning pose_thinning;  // relayed pose to this reader, at its conn.max_pose_hz
     };
     // What the hub keeps per member (the service keeps the rest).
     struct Member {
@@ -97,6 +99,8 @@ private:
     };
 
     Peer* find(std::uint64_t id);
+    // Whether a relayed pose packet goes to `reader` (false: it asked for fewer poses).
+    bool admit_pose(const std::string& reader, const std::string& packet, std::int64_t mono_ms);
     // The socket of the WebSocket holding `user_id`, if any.
     std::shared_ptr<websocket_session> session_of(const std::string& user_id);
     // Sends a control message (reply or inform) to a peer.

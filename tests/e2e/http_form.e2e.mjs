@@ -4,7 +4,7 @@
 // malformed or oversized bodies get a clear 400 / 413 while the server keeps serving.
 import WebSocket from 'ws';
 import { waitFor } from './lib/harness.mjs';
-import { startServer } from './lib/processes.mjs';
+import { startServer, startBot } from './lib/processes.mjs';
 
 const ROOM = 'http-form';
 const MAX_BODY = 4096;  // --max-message-bytes for this server
@@ -60,17 +60,21 @@ function httpMember(base, joined) {
 // matches (already received or still to come).
 function wsClient(url) {
   const ws = new WebSocket(url);
-  const replies = new Map(), informs = [], watchers = [];
+  const replies = new Map(), informs = [], watchers = [], media = [];
   let nextId = 1;
   ws.on('message', (data, isBinary) => {
-    if (isBinary) return;
+    if (isBinary) {  // relayed media: when it came and its kind (1 pose, 2 audio, 3 pose ack)
+      media.push({ at: performance.now(), kind: data[0] & 15 });
+      for (const w of [...watchers]) if (w.media && w.pred()) { watchers.splice(watchers.indexOf(w), 1); w.resolve(); }
+      return;
+    }
     const m = JSON.parse(String(data));
     if (m.message_type === 'return' && replies.has(m.request_id)) {
       replies.get(m.request_id)(m);
       replies.delete(m.request_id);
     } else if (m.message_type === 'inform') {
       informs.push(m);
-      for (const w of [...watchers]) if (w.pred(m)) { watchers.splice(watchers.indexOf(w), 1); w.resolve(m); }
+      for (const w of [...watchers]) if (!w.media && w.pred(m)) { watchers.splice(watchers.indexOf(w), 1); w.resolve(m); }
     }
   });
   const opened = new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
@@ -89,6 +93,13 @@ function wsClient(url) {
       const seen = informs.find(pred);
       if (seen) return Promise.resolve(seen);
       return within(new Promise((resolve) => watchers.push({ pred, resolve })), 'inform');
+    },
+    // Resolves with the arrival times (ms) of the next `n` pose packets relayed to us.
+    async nextPoses(n) {
+      const from = media.length;
+      const poses = () => media.slice(from).filter((m) => m.kind === 1);
+      await within(new Promise((resolve) => watchers.push({ media: true, pred: () => poses().length >= n, resolve })), `${n} poses`);
+      return poses().slice(0, n).map((m) => m.at);
     },
     close() { ws.close(); return closed; },
   };
@@ -193,6 +204,25 @@ export async function run(h) {
       .catch((e) => ({ status: 0, json: null, error: String(e) }));
     h.check(`a body over --max-message-bytes (${MAX_BODY}) gets 413`,
       big.status === 413 && big.json?.code === 413, big.error ?? big.json?.message);
+
+    // A slow reader asks for fewer poses (vcSetMediaReceive): the relay then forwards a
+    // sender's pose to it at that rate. Rates from the arrival times of 30 poses each.
+    const reader = wsClient(server.ws);
+    sockets.push(reader);
+    await reader.request('vcJoinRoom', { room_id: 'thin', user_name: 'Reader' });
+    const poser = startBot(server.ws, { room: 'thin', name: 'Poser' });
+    try {
+      const rate = (ts) => (ts.length - 1) * 1000 / (ts[ts.length - 1] - ts[0]);
+      const full = rate(await reader.nextPoses(30));
+      const wish = await reader.request('vcSetMediaReceive', { pose_hz: 10 });
+      const thinned = rate(await reader.nextPoses(30));
+      const refused = await reader.request('vcSetMediaReceive', { pose_hz: 99 });
+      h.check('a reader that asks for 10 poses/s gets about that from a 30/s sender (keyframes always pass)',
+        wish.code === 200 && full > 20 && thinned >= 5 && thinned <= 0.5 * full && refused.code === 400,
+        `${full.toFixed(1)}/s before, ${thinned.toFixed(1)}/s after; pose_hz 99: ${refused.code}`);
+    } finally {
+      await poser.stop();
+    }
 
     const after = await hana.send('vcSendMessage', { message: 'still here' });
     const health = await (await fetch(`${base}/healthz`)).json();

@@ -89,6 +89,27 @@ TEST_CASE("a second joiner is announced to the first with vcOnJoinRoom") {
     CHECK(joins[0]->message["timestamp"] == kNow);
 }
 
+TEST_CASE("vcSetMediaReceive: a member sets this connection's pose rate wish, within 0-30; nobody else hears of it") {
+    Service s;
+    ConnectionState a, b, outsider;
+    s.join(a, "r1", "Alice");
+    s.join(b, "r1", "Bob");
+    ControlResult r = s.svc.handle(a, make("vcSetMediaReceive", Json{{"pose_hz", 10}}), kNow);
+    CHECK(code_of(r) == 200);
+    CHECK(a.max_pose_hz == 10);
+    CHECK(b.max_pose_hz == 0);
+    CHECK(r.deliveries.empty());
+    for (const Json& bad : {Json{{"pose_hz", 31}}, Json{{"pose_hz", -1}}, Json{{"pose_hz", "10"}}, Json{{"pose_hz", 2.5}},
+                            Json::object()}) {
+        INFO(bad.dump());
+        CHECK(code_of(s.svc.handle(a, make("vcSetMediaReceive", bad), kNow)) == 400);
+    }
+    CHECK(a.max_pose_hz == 10);  // a refused wish changes nothing
+    CHECK(code_of(s.svc.handle(a, make("vcSetMediaReceive", Json{{"pose_hz", 0}}), kNow)) == 200);
+    CHECK(a.max_pose_hz == 0);
+    CHECK(code_of(s.svc.handle(outsider, make("vcSetMediaReceive", Json{{"pose_hz", 10}}), kNow)) == 420);
+}
+
 TEST_CASE("join with bad content is refused with 400 and leaves no trace") {
     Service s;
     const Json bad[] = {

@@ -627,4 +627,31 @@ TEST_CASE("vcOnMediaCongestion: state() shows it, a page event tells it, it clea
     CHECK(h.session.state_json()["congestion"]["active"] == false);
 }
 
+TEST_CASE("a congested reader asks the server for fewer poses, once, and for every pose again when it clears") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    auto congestion = [&](bool congested) {
+        h.socket.text(protocol::make_inform(protocol::Event::OnMediaCongestion,
+                                            Json{{"congested", congested}, {"dropped_pose", 3}}, h.server_ms));
+    };
+    auto wishes = [&] {
+        std::vector<Json> out;
+        for (const std::string& t : h.socket.sent_text) {
+            const Json j = Json::parse(t);
+            if (j["event_name"] == "vcSetMediaReceive") out.push_back(j["content"]);
+        }
+        return out;
+    };
+    congestion(true);
+    REQUIRE(wishes().size() == 1);
+    CHECK(wishes()[0]["pose_hz"] == 10);
+    CHECK(h.session.state_json()["congestion"]["asked_pose_hz"] == 10);
+    congestion(true);  // it goes on: no second request
+    CHECK(wishes().size() == 1);
+    congestion(false);
+    REQUIRE(wishes().size() == 2);
+    CHECK(wishes()[1]["pose_hz"] == 0);
+    CHECK(h.session.state_json()["congestion"]["asked_pose_hz"] == 0);
+}
+
 TEST_SUITE_END();
