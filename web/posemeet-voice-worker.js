@@ -25,18 +25,20 @@ var reports = 0;
 var peers = {};             // user id -> their peer link's voice channel
 var MAX_BUFFERED_BYTES = 64 * 1024;  // as library_webrtc.js: beyond it a packet is dropped
 // Audio kept queued in the playback worklet: 40 ms, more while this thread has been late
-// (a starved machine). Each time the worklet runs dry the target grows by a frame, up to
-// 160 ms; after 10 s without running dry it gives 5 ms back every second. A gap is heard,
-// a few ms more delay is not.
+// (a starved machine). When the worklet runs dry the target grows by a frame (at most
+// every 0.5 s, so one long stall counts once), up to 160 ms; after 5 s without running dry
+// it gives 10 ms back every second. A gap is heard, a few ms more delay is not. The first
+// 2 s of playback (the queue filling) do not count.
 var QUEUE_MIN_MS = 40, QUEUE_MAX_MS = 160;
-var targetQueueMs = QUEUE_MIN_MS, lastStarvedAt = -1e9, lastShrinkAt = 0;
+var targetQueueMs = QUEUE_MIN_MS, lastStarvedAt = -1e9, lastShrinkAt = 0, playbackSince = 0;
 function adaptQueueTarget(newUnderruns) {
   var t = now();
+  if (t - playbackSince < 2000) return;
   if (newUnderruns > 0) {
-    targetQueueMs = Math.min(QUEUE_MAX_MS, targetQueueMs + FRAME_MS);
+    if (t - lastStarvedAt >= 500) targetQueueMs = Math.min(QUEUE_MAX_MS, targetQueueMs + FRAME_MS);
     lastStarvedAt = t;
-  } else if (t - lastStarvedAt > 10000 && t - lastShrinkAt > 1000 && targetQueueMs > QUEUE_MIN_MS) {
-    targetQueueMs = Math.max(QUEUE_MIN_MS, targetQueueMs - 5);
+  } else if (t - lastStarvedAt > 5000 && t - lastShrinkAt > 1000 && targetQueueMs > QUEUE_MIN_MS) {
+    targetQueueMs = Math.max(QUEUE_MIN_MS, targetQueueMs - 10);
     lastShrinkAt = t;
   }
 }
@@ -172,6 +174,7 @@ function connectPlayback(port) {
   if (playbackPort) playbackPort.onmessage = null;
   playbackPort = port;
   workletQueuedSamples = 0; framesPosted = 0; framesInFlight = 0;
+  playbackSince = now();
   port.onmessage = function(e) {
     workletQueuedSamples = e.data.queued;
     adaptQueueTarget(e.data.underruns - underruns);

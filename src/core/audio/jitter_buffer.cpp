@@ -60,7 +60,10 @@ void JitterBuffer::update_target() {
     // The margin grows with the spreads, up to one frame: the more a path jitters, the
     // further its next second may stray from the last five. While packets are being lost
     // it is one frame, so the next packet (whose FEC rebuilds a lost one) is here in time.
-    const int spreads = spread_ms_ + pop_spread_ms_;
+    // The pulls' spread counts up to one frame: beyond that it is a starved player that
+    // stalls and then catches up in a burst, whose late pulls find their packets waiting
+    // anyway (on a loaded machine the whole stall length would otherwise become delay).
+    const int spreads = spread_ms_ + std::min(pop_spread_ms_, kFrameMs);
     const bool losing = pops_since_loss_ < static_cast<std::int64_t>(kWindow);
     const int margin = losing ? kFrameMs : std::clamp(spreads, kMarginMs, kFrameMs);
     target_ms_ = std::clamp(spreads + margin, cfg_.min_delay_ms, cfg_.max_delay_ms);
