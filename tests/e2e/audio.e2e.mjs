@@ -9,6 +9,7 @@ import { waitFor, percentile } from './lib/harness.mjs';
 import { stampedState } from './lib/page_clock.mjs';
 import { startServer, startBot, openParticipant, state, audioArgs, ARTIFACTS } from './lib/processes.mjs';
 import { decodePng, countColorPixels } from './lib/png.mjs';
+import { writeToneWav } from './lib/tone_wav.mjs';
 
 const ROOM = 'audio';
 const AMP = 0.3;            // every tone's peak amplitude
@@ -21,18 +22,6 @@ const LEVEL_TOLERANCE_DB = 3;
 // three bots and the server share two cores without starving
 // each other (the skeleton checks live in the meeting scenario).
 const FPS = Number(process.env.PM_FPS) || 4;
-
-// A mono 48 kHz PCM16 WAV of a tone, `seconds` long (Chromium loops it).
-function writeToneWav(file, hz, seconds = 10) {
-  const rate = 48000, n = rate * seconds;
-  const buf = Buffer.alloc(44 + n * 2);
-  buf.write('RIFF', 0); buf.writeUInt32LE(36 + n * 2, 4); buf.write('WAVE', 8);
-  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24); buf.writeUInt32LE(rate * 2, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
-  buf.write('data', 36); buf.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(AMP * 32767 * Math.sin(2 * Math.PI * hz * i / rate)), 44 + i * 2);
-  fs.writeFileSync(file, buf);
-}
 
 const db = (x) => 20 * Math.log10(Math.max(x, 1e-9));
 const withinDb = (x, ref, tol) => Math.abs(db(x) - db(ref)) <= tol;
@@ -101,7 +90,7 @@ export async function run(h, figures) {
   const dir = path.join(ARTIFACTS, 'audio');
   fs.mkdirSync(dir, { recursive: true });
   const wav = {};
-  for (const hz of FREQS) { wav[hz] = path.join(dir, `tone${hz}.wav`); writeToneWav(wav[hz], hz); }
+  for (const hz of FREQS) wav[hz] = writeToneWav(path.join(dir, `tone${hz}.wav`), hz, { amp: AMP });
   const earWav = path.join(dir, 'ear-heard.wav');
 
   const server = await startServer();

@@ -16,23 +16,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor } from './lib/harness.mjs';
 import { startServer, openParticipant, state, audioArgs, ARTIFACTS } from './lib/processes.mjs';
+import { writeToneWav } from './lib/tone_wav.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const SECONDS = arg('seconds', 30), FPS = arg('fps', 10), BUSY_MS = arg('busy-ms', 0);
-
-function writeToneWav(file, hz, seconds = 10) {
-  const rate = 48000, n = rate * seconds, buf = Buffer.alloc(44 + n * 2);
-  buf.write('RIFF', 0); buf.writeUInt32LE(36 + n * 2, 4); buf.write('WAVE', 8);
-  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24); buf.writeUInt32LE(rate * 2, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
-  buf.write('data', 36); buf.writeUInt32LE(n * 2, 40);
-  for (let i = 0; i < n; i++) buf.writeInt16LE(Math.round(0.3 * 32767 * Math.sin(2 * Math.PI * hz * i / rate)), 44 + i * 2);
-  fs.writeFileSync(file, buf);
-  return file;
-}
 
 const dir = path.join(ARTIFACTS, 'bench-voice');
 fs.mkdirSync(dir, { recursive: true });

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { waitFor } from './lib/harness.mjs';
 import { startServer, openParticipant, state, audioArgs, ARTIFACTS, BUILD } from './lib/processes.mjs';
+import { writeToneWav } from './lib/tone_wav.mjs';
 
 const i = process.argv.indexOf('--minutes');
 const MINUTES = i > 0 ? Number(process.argv[i + 1]) : 6;
@@ -22,21 +23,6 @@ const PERIOD_MS = 30000;
 const BOT_BIN = path.join(BUILD, 'src/app/bot/posemeet-bot');
 const dir = path.join(ARTIFACTS, 'soak');
 fs.mkdirSync(dir, { recursive: true });
-
-function writeToneWav(file, hz, seconds = 10) {
-  const rate = 48000, n = rate * seconds, buf = Buffer.alloc(44 + n * 2);
-  buf.write('RIFF', 0); buf.writeUInt32LE(36 + n * 2, 4); buf.write('WAVE', 8);
-  buf.write('fmt ', 12); buf.writeUInt32LE(16, 16); buf.writeUInt16LE(1, 20); buf.writeUInt16LE(1, 22);
-  buf.writeUInt32LE(rate, 24); buf.writeUInt32LE(rate * 2, 28); buf.writeUInt16LE(2, 32); buf.writeUInt16LE(16, 34);
-  buf.write('data', 36); buf.writeUInt32LE(n * 2, 40);
-  // A tone that comes and goes (1 s on, 1 s off), so voice activity and concealment see speech.
-  for (let k = 0; k < n; k++) {
-    const on = Math.floor(k / rate) % 2 === 0;
-    buf.writeInt16LE(on ? Math.round(0.2 * 32767 * Math.sin(2 * Math.PI * hz * k / rate)) : 0, 44 + k * 2);
-  }
-  fs.writeFileSync(file, buf);
-  return file;
-}
 
 // A bot process; quiet, no stats lines: the soak reads the pages and the server.
 function bot(url, room, name, count, extra = []) {
@@ -53,7 +39,7 @@ const httpBase = server.url;
 const bots = [];
 const pages = [];
 try {
-  const wav = writeToneWav(path.join(dir, 'speech-like.wav'), 500);
+  const wav = writeToneWav(path.join(dir, 'speech-like.wav'), 500, { amp: 0.2, onOffSeconds: 1 });
   bots.push(bot(server.ws, 'soak', 'Speaker', 6, ['--audio-in', wav]));
   for (let r = 0; r < 4; r++) bots.push(bot(server.ws, `soak-pose-${r}`, 'Pose', 10));
   for (const [name, hz] of [['Page A', 440], ['Page B', 660]]) {
