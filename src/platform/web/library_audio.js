@@ -2,6 +2,10 @@
 // capture AudioWorklet fed by getUserMedia that hands 20 ms blocks to C++, and a playback
 // AudioWorklet that plays the 20 ms frames C++ mixes. Codec, jitter buffer, mixing and every
 // word the user reads are in C++; this file only moves samples and reports device state.
+// On the served page the voice runs in the voice worker (pm_voice_*, worker_voice.cpp): the
+// worklets then exchange samples with that worker over ports handed to both, the worker
+// gets each peer link's voice channel and holds the server socket (worker_signaling_socket.cpp),
+// and this file passes the worker's reports and socket events to C++.
 //
 // Memory: samples passed to C++ live in a buffer malloc'ed once here (freed by
 // pm_audio_release); strings passed to C++ are malloc'ed and freed here around the
