@@ -216,7 +216,11 @@ export async function run(h, figures) {
       h.check(`${name} receives Cam's visible landmarks within the codec's error (< 0.5 % of the frame)`, err < 0.005,
         got ? `max |dx|,|dy| = ${err.toFixed(4)}` : 'no matching pose received');
       if (got) {
-        h.check(`${name} shows Cam's avatar moving`, got.pose_live === true && got.camera === 1);
+        // Live = a pose within the last 0.7 s; a loaded machine's estimator can pause longer
+        // than that now and then, so this waits for the avatar to be live, as a person would.
+        const live = (p) => p?.pose_live === true && p.camera === 1;
+        const shown = live(got) || await waitFor(async () => live(other(await state(rx), 'Cam')), 5000, 20);
+        h.check(`${name} shows Cam's avatar moving`, !!shown);
         // Capture to arrival (the stamp is the camera frame's capture time, so this includes
         // the estimate), and to the screen: plus the pose playout's delay behind arrival.
         figures[`camera_to_${name.toLowerCase()}_latency_ms_median`] = got.latency_ms.median;
@@ -240,8 +244,13 @@ export async function run(h, figures) {
       `foreign: ${JSON.stringify(foreignRequests.slice(0, 5))}; own: ${ownRequests.length}`);
 
     // Camera off: packets stop at once, the others show the idle avatar.
-    const before = (await state(cam)).pose_packets_sent;
-    await cam.page.evaluate(() => PoseMeet.setCamera(false));
+    // The count is read in the same task as the click: a packet sent between two round trips
+    // of the test would be counted as after it.
+    const before = await cam.page.evaluate(() => {
+      const sent = PoseMeet.state().pose_packets_sent;
+      PoseMeet.setCamera(false).catch(() => {});  // the room's answer is awaited below, as idle everywhere
+      return sent;
+    });
     const idleEverywhere = await waitFor(async () => {
       const [a, b] = await Promise.all([state(host), state(viewer)]);
       return [a, b].every((s) => other(s, 'Cam').camera === 0 && !other(s, 'Cam').pose_live);
