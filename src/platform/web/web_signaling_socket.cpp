@@ -2,6 +2,8 @@
 // we turn both into one on_close so the session sees exactly one "it's gone".
 #include "platform/web/web_signaling_socket.hpp"
 
+#include "platform/web/socket_close_reason.hpp"
+
 namespace posemeet::web {
 
 WebSignalingSocket::~WebSignalingSocket() { release(); }
@@ -77,14 +79,8 @@ EM_BOOL WebSignalingSocket::on_closed(int, const EmscriptenWebSocketCloseEvent* 
     const bool was_open = self->open_;
     auto on_close = self->handlers_.on_close;
     self->release();
-    // A close with a reason is the server's word (a limit, a restart); say it as the
-    // native client does. Without one the connection simply went.
-    std::string reason = "server unreachable";
-    if (was_open && e->reason[0] != '\0')
-        reason = "server closed the connection (" + std::to_string(e->code) + ": " +
-                 std::string(e->reason, strnlen(e->reason, sizeof e->reason)) + ")";
-    else if (was_open)
-        reason = "connection lost (code " + std::to_string(e->code) + ")";
+    const std::string reason =
+        socket_close_reason(was_open, e->code, std::string_view(e->reason, strnlen(e->reason, sizeof e->reason)));
     const int close_code = was_open ? e->code : 0;
     if (on_close) on_close(close_code, reason);  // may reconnect, which reuses this object
     return EM_TRUE;

@@ -1,6 +1,8 @@
 // See worker_signaling_socket.hpp. The JS half is in library_audio.js (pm_voice_ws_*).
 #include "platform/web/worker_signaling_socket.hpp"
 
+#include "platform/web/socket_close_reason.hpp"
+
 #include <cstring>
 #include <string>
 
@@ -65,12 +67,8 @@ void WorkerSignalingSocket::on_closed(void* p, int code, const char* reason, int
     const bool was_open = (flags & kWasOpen) != 0;
     auto on_close = self->handlers_.on_close;
     self->connected_ = self->open_ = false;
-    // The same words as WebSignalingSocket: a close with a reason is the server's word.
-    std::string text = (flags & kInvalidUrl) ? "invalid server address " + self->url_ : "server unreachable";
-    if (was_open && reason && reason[0] != '\0')
-        text = "server closed the connection (" + std::to_string(code) + ": " + reason + ")";
-    else if (was_open)
-        text = "connection lost (code " + std::to_string(code) + ")";
+    const std::string text = (flags & kInvalidUrl) ? "invalid server address " + self->url_
+                                                   : socket_close_reason(was_open, code, reason ? reason : "");
     if (on_close) on_close(was_open ? code : 0, text);  // may reconnect, which reuses this object
 }
 
