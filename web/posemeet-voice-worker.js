@@ -11,6 +11,7 @@
 // other than audio, what it sent, and a report every 20 ms.
 'use strict';
 importScripts('posemeet-voice.js');
+postMessage({type: 'hello'});  // the script runs: the page may leave its server socket to us
 
 var M = null;               // the wasm module, once loaded
 var pending = [];           // messages that arrived before it
@@ -153,6 +154,7 @@ function report() {
   if (!M) return;
   var full = (reports++ % 5) === 0;  // the full state 10 times a second, the rest 50
   var json = M.UTF8ToString(M._pmv_report(full ? 1 : 0));
+  if (!json) return;  // nothing changed
   postMessage({type: 'report', json: json, underruns: underruns, queued_ms: queuedMs(), queue_target_ms: targetQueueMs,
                running: playbackRunning});
 }

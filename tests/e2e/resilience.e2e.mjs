@@ -96,6 +96,26 @@ export async function run(h) {
     }, 10000);
     h.check('the other side receives the WebRTC-less participant through the relay', !!annSeesRelay);
 
+    // 2b. The voice worker cannot start (its script is missing): the meeting goes on without
+    //     sound on the page's own server socket, and the page says why.
+    const noVoice = await openParticipant(`${server.url}/?room=resilience&name=NoVoice`, {
+      initScript: () => {
+        const RealWorker = window.Worker;
+        window.Worker = function (url, options) {
+          if (String(url).includes('posemeet-voice-worker')) url = 'posemeet-voice-worker-missing.js';
+          return new RealWorker(url, options);
+        };
+      },
+    });
+    opened.push(noVoice);
+    const voiceless = await waitFor(async () => {
+      const s = await state(noVoice);
+      const annP = s && s.participants.find((p) => p.user_name === 'Ann');
+      return s?.status === 'joined' && annP && annP.packets_received > 10 && s.audio.voice_error ? s : null;
+    }, 15000);
+    h.check('without its voice worker a page still joins and receives poses, and says the sound could not start',
+      !!voiceless, voiceless ? voiceless.audio.voice_error : JSON.stringify((await state(noVoice))?.audio?.voice_error));
+
     // 3. No WebGL2: a clear message instead of a blank page.
     const noGl = await openParticipant(`${server.url}/?room=resilience&name=NoGl`, {
       initScript: () => {
@@ -243,7 +263,7 @@ export async function run(h) {
       const told = await waitFor(async () => {
         const s = await state(dee);
         return s && s.status === 'reconnecting' && /too many connections from your address/.test(s.error) ? s : null;
-      }, 10000);
+      }, 30000);  // the page's own load and first attempt, among the scenario's other open pages
       h.check('a participant over the limit is told why and keeps retrying', !!told, told ? told.error : JSON.stringify((await state(dee))?.error));
       await ann.page.evaluate(() => { for (const ws of window.__held) ws.close(); });
       const joined = await waitFor(async () => (await state(dee))?.status === 'joined', 12000);

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -177,21 +178,31 @@ EMSCRIPTEN_KEEPALIVE void pmv_tap_start(const char* frequencies_json) {
     g_voice->start_tap(std::move(freqs));
 }
 
-// What the main thread mirrors: levels and speakers always, the heard frames since the
-// last report, the tap frames since the last report, and the full state when `full`.
+// What the main thread mirrors: levels and speakers, the heard frames since the last report
+// (a run of silent frames only by its first: the page's copy of the timeline needs no more),
+// the tap frames since the last report, and the full state when `full`. "" when nothing
+// changed and `full` is 0: a quiet meeting costs the page no message then.
 EMSCRIPTEN_KEEPALIVE const char* pmv_report(int full) {
-    static std::string buffer;
+    static std::string buffer, last_light;
+    static std::map<std::string, bool> last_audible;  // per remote: was their last frame heard
     Json speaking = Json::object();
     for (const auto& [id, mic_on] : g_voice->room().remotes)
         if (g_voice->speaking(id)) speaking[id] = true;
     Json heard = Json::array();
-    for (const auto& e : g_voice->take_heard_events())
-        heard.push_back(Json::array({e.user_id, e.heard_at_ms, e.audible, e.sender_ms}));
-    Json report{{"level", g_voice->input_level_dbfs()},
+    for (const auto& e : g_voice->take_heard_events()) {
+        bool& was_audible = last_audible.try_emplace(e.user_id, true).first->second;
+        if (e.audible || was_audible)
+            heard.push_back(Json::array({e.user_id, e.heard_at_ms, e.audible, e.sender_ms}));
+        was_audible = e.audible;
+    }
+    Json report{{"level", std::round(g_voice->input_level_dbfs())},
                 {"self_speaking", g_voice->input_speaking()},
                 {"speaking", std::move(speaking)},
-                {"active", g_voice->active_speaker()},
-                {"heard", std::move(heard)}};
+                {"active", g_voice->active_speaker()}};
+    std::string light = report.dump();
+    if (!full && heard.empty() && !g_voice->tapping() && light == last_light) return "";
+    last_light = std::move(light);
+    report["heard"] = std::move(heard);
     if (g_voice->tapping()) report["tap"] = g_voice->take_tap();
     if (full) {
         report["state"] = g_voice->state_json();

@@ -115,6 +115,9 @@ ui::MeetingView build_view(App& app) {
     v.join_refused_meeting_ended = s.status() == ConnectionStatus::Failed &&
                                    s.join_refusal_code() == static_cast<int>(protocol::ErrorCode::RoomEnded);
     v.notice = app.notice;
+    if (app.worker_voice && !app.worker_voice->failure().empty() && v.notice.empty())
+        v.notice = "Sound could not start in this page (" + app.worker_voice->failure() +
+                   "): you can still see everyone and chat.";
     v.room_name = s.room() ? s.room()->room_name : app.room_name;
     v.server_url = app.config.server_url;
     v.default_name = app.config.name;

@@ -121,6 +121,60 @@ var LibraryPoseMeetAudio = {
     // The server socket the worker holds for this page (worker_signaling_socket.cpp).
     socket: {ud: 0, gen: 0, onOpen: 0, onText: 0, onBinary: 0, onClose: 0},
     voiceQueuedMs: -1, clockSamples: [],
+    voiceAlive: false,  // its script runs (it said hello)
+    voiceDead: false,   // its script never ran: the server socket is this thread's (mainSocket)
+    mainSocket: null,
+
+    // The server socket on this thread, when the worker cannot hold it: the same events.
+    mainSocketConnect: function(url, gen) {
+      var ws;
+      try { ws = new WebSocket(url); } catch (e) {
+        PMAUDIO.socketEvent({type: 'wsClose', gen: gen, code: 0, reason: '', opened: false, invalid: true});
+        return;
+      }
+      PMAUDIO.mainSocket = ws;
+      ws.binaryType = 'arraybuffer';
+      var opened = false;
+      ws.onopen = function() { opened = true; PMAUDIO.socketEvent({type: 'wsOpen', gen: gen}); };
+      ws.onmessage = function(e) {
+        if (typeof e.data === 'string') PMAUDIO.socketEvent({type: 'wsText', gen: gen, text: e.data});
+        else PMAUDIO.socketEvent({type: 'wsBinary', gen: gen, bytes: new Uint8Array(e.data)});
+      };
+      ws.onclose = function(e) {
+        if (PMAUDIO.mainSocket !== ws) return;
+        PMAUDIO.mainSocket = null;
+        PMAUDIO.socketEvent({type: 'wsClose', gen: gen, code: e.code, reason: e.reason, opened: opened});
+      };
+    },
+    mainSocketClose: function() {
+      var ws = PMAUDIO.mainSocket;
+      if (!ws) return;
+      PMAUDIO.mainSocket = null;
+      ws.onopen = ws.onmessage = ws.onclose = null;
+      ws.close(1000, 'bye');
+    },
+    // Sends on whichever thread holds the socket.
+    socketSend: function(msg, transfer) {
+      if (!PMAUDIO.voiceDead) { PMAUDIO.voice.postMessage(msg, transfer || []); return; }
+      var ws = PMAUDIO.mainSocket;
+      if (ws && ws.readyState === WebSocket.OPEN) ws.send(msg.type === 'wsText' ? msg.text : msg.bytes);
+    },
+
+    // The voice worker could not start or stopped: a report saying so reaches C++.
+    voiceFailed: function(message) {
+      console.warn('PoseMeet: no voice (' + message + ')');
+      // A worker whose script never ran holds no server socket either: the page's own takes
+      // over (the meeting goes on without sound).
+      if (!PMAUDIO.voiceAlive && !PMAUDIO.voiceDead) {
+        PMAUDIO.voiceDead = true;
+        var s = PMAUDIO.socket;
+        if (s.ud && s.url) PMAUDIO.mainSocketConnect(s.url, s.gen);
+      }
+      if (!PMAUDIO.voiceUd) return;
+      PMAUDIO.withCString(JSON.stringify({failed: String(message)}), function(p) {
+        {{{ makeDynCall('vii', 'PMAUDIO.onVoiceReport') }}}(PMAUDIO.voiceUd, p);
+      });
+    },
 
     // Hands `node` a port whose other end goes to the voice worker as `type`.
     connectToVoice: function(node, type) {
@@ -325,11 +379,14 @@ var LibraryPoseMeetAudio = {
         {{{ makeDynCall('vid', 'PMAUDIO.onVoiceSent') }}}(PMAUDIO.voiceUd, d.bytes);
       } else if (d.type.lastIndexOf('ws', 0) === 0) {
         PMAUDIO.socketEvent(d);
+      } else if (d.type === 'hello') {
+        PMAUDIO.voiceAlive = true;
       } else if (d.type === 'failed') {
-        console.warn('PoseMeet: the voice worker could not start (' + d.message + ')');
+        PMAUDIO.voiceFailed(d.message);
       }
     };
-    voice.onerror = function(e) { console.warn('PoseMeet: voice worker error: ' + (e.message || e)); };
+    // A worker script that cannot load (or throws) ends here: C++ tells the user.
+    voice.onerror = function(e) { PMAUDIO.voiceFailed(e.message || 'the voice worker did not start'); };
     voice.postMessage({type: 'init', timeOrigin: performance.timeOrigin, testLoss: testLoss, testJitterMs: testJitterMs});
     if (PMAUDIO.playback) PMAUDIO.connectToVoice(PMAUDIO.playback, 'playbackPort');
     if (PMAUDIO.capture) PMAUDIO.connectToVoice(PMAUDIO.capture, 'capturePort');
@@ -341,24 +398,26 @@ var LibraryPoseMeetAudio = {
   // onBinary(ud, ptr, size), onClose(ud, code, reasonPtr, flags: 1 was open, 2 invalid url).
   pm_voice_ws_connect__deps: ['$PMAUDIO', 'malloc', 'free'],
   pm_voice_ws_connect: function(ud, urlPtr, onOpen, onText, onBinary, onClose) {
-    var gen = (PMAUDIO.socket.gen || 0) + 1;
-    PMAUDIO.socket = {ud: ud, gen: gen, onOpen: onOpen, onText: onText, onBinary: onBinary, onClose: onClose};
-    PMAUDIO.voice.postMessage({type: 'wsConnect', url: UTF8ToString(urlPtr), gen: gen});
+    var gen = (PMAUDIO.socket.gen || 0) + 1, url = UTF8ToString(urlPtr);
+    PMAUDIO.socket = {ud: ud, gen: gen, url: url, onOpen: onOpen, onText: onText, onBinary: onBinary, onClose: onClose};
+    if (PMAUDIO.voiceDead) PMAUDIO.mainSocketConnect(url, gen);
+    else PMAUDIO.voice.postMessage({type: 'wsConnect', url: url, gen: gen});
   },
   pm_voice_ws_send_text__deps: ['$PMAUDIO'],
   pm_voice_ws_send_text: function(textPtr) {
-    PMAUDIO.voice.postMessage({type: 'wsText', text: UTF8ToString(textPtr)});
+    PMAUDIO.socketSend({type: 'wsText', text: UTF8ToString(textPtr)});
   },
   pm_voice_ws_send_binary__deps: ['$PMAUDIO'],
   pm_voice_ws_send_binary: function(ptr, size) {
     var bytes = HEAPU8.slice(ptr, ptr + size);
-    PMAUDIO.voice.postMessage({type: 'wsBinary', bytes: bytes}, [bytes.buffer]);
+    PMAUDIO.socketSend({type: 'wsBinary', bytes: bytes}, [bytes.buffer]);
   },
   // An explicit close: no event of this connection reaches C++ any more.
   pm_voice_ws_close__deps: ['$PMAUDIO'],
   pm_voice_ws_close: function() {
     PMAUDIO.socket.ud = 0;
-    if (PMAUDIO.voice) PMAUDIO.voice.postMessage({type: 'wsClose'});
+    PMAUDIO.mainSocketClose();
+    if (PMAUDIO.voice && !PMAUDIO.voiceDead) PMAUDIO.voice.postMessage({type: 'wsClose'});
   },
 
   pm_voice_post_json__deps: ['$PMAUDIO'],

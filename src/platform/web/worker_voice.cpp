@@ -80,6 +80,7 @@ Json WorkerVoice::state_json() const {
     Json j = with_session_audio_counters(state_, session_);
     // Audio over the peer links' voice channels is the worker's: its muted drops count too.
     j["dropped_muted"] = session_.audio_dropped_muted() + state_.value("p2p_dropped_muted", std::uint64_t{0});
+    if (!failure_.empty()) j["voice_error"] = failure_;
     return j;
 }
 
@@ -106,6 +107,10 @@ void WorkerVoice::on_sent(void* self, double bytes) {
 }
 
 void WorkerVoice::apply_report(const Json& report) {
+    if (auto it = report.find("failed"); it != report.end() && it->is_string()) {
+        failure_ = it->get<std::string>();
+        return;
+    }
     input_level_dbfs_ = report.value("level", -100.0f);
     self_speaking_ = report.value("self_speaking", false);
     active_speaker_ = report.value("active", std::string());

@@ -46,6 +46,8 @@ public:
 
     // "libopus 1.x" once the worker has reported; "" before.
     const std::string& codec_version() const { return codec_version_; }
+    // Why the voice worker could not start or stopped (the browser's words); "" while fine.
+    const std::string& failure() const { return failure_; }
 
 private:
     static void on_report(void* self, const char* json);
@@ -63,6 +65,7 @@ private:
     std::string active_speaker_;
     protocol::Json state_ = protocol::Json::object();
     std::string codec_version_;
+    std::string failure_;
     std::map<std::string, audio::HeardTimeline> heard_;
     std::size_t tap_max_frames_ = 0;
     protocol::Json tap_ = protocol::Json::object();  // frames reported since the last take
