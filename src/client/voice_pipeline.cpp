@@ -278,6 +278,14 @@ void VoicePipeline::tap(std::deque<TapFrame>& into, const au::AudioFrame& frame,
     if (into.size() > tap_max_frames_) into.pop_front();
 }
 
+std::vector<float> VoicePipeline::tap_frequencies(const Json& list) {
+    std::vector<float> freqs;
+    if (list.is_array())
+        for (const auto& f : list)
+            if (f.is_number()) freqs.push_back(f.get<float>());
+    return freqs;
+}
+
 void VoicePipeline::start_tap(std::vector<float> frequencies, std::size_t max_frames) {
     tap_frequencies_ = std::move(frequencies);
     tap_max_frames_ = std::max<std::size_t>(1, max_frames);

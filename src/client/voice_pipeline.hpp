@@ -111,6 +111,9 @@ public:
     // keeping the last `max_frames` per remote; take_tap() returns
     // { user_id: [{t, kind, rms, mag: [...]}, ...], "_mix": [...] } and clears it.
     void start_tap(std::vector<float> frequencies, std::size_t max_frames = 3000);
+    // The tap's frequencies from a JSON array of numbers, as the page API passes them (other
+    // entries are skipped).
+    static std::vector<float> tap_frequencies(const protocol::Json& list);
     bool tapping() const { return !tap_frequencies_.empty(); }
     protocol::Json take_tap();
 

@@ -24,20 +24,17 @@
 
 #include "client/voice_pipeline.hpp"
 #include "core/audio/audio_format.hpp"
+#include "platform/web/web_clock.hpp"
 
 namespace {
 
 using posemeet::protocol::Json;
+using posemeet::web::media_time_of_wall_ms;
 std::unique_ptr<posemeet::VoicePipeline> g_voice;
 std::uint16_t g_sequence = 0;           // of the audio packets we send
 std::set<std::string> g_open_peers;     // members whose peer link's voice channel is open
 std::uint64_t g_dropped_muted = 0;      // packets over a peer link from a member the room has muted
 std::uint64_t g_rejected = 0;           // malformed, or not from the link's own peer
-
-// The media clock of a wall time in ms: its low 32 bits, as web_clock.hpp stamps them.
-std::uint32_t media_ms(double wall_ms) {
-    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(std::floor(wall_ms)));
-}
 
 }  // namespace
 
@@ -102,7 +99,7 @@ EMSCRIPTEN_KEEPALIVE void pmv_set_room(const char* room_json) {
 
 // A block from the microphone; `end_wall_ms`: the wall-clock time of its last sample.
 EMSCRIPTEN_KEEPALIVE void pmv_capture(const float* samples, int count, double end_wall_ms) {
-    g_voice->on_capture(samples, static_cast<std::size_t>(count), media_ms(end_wall_ms));
+    g_voice->on_capture(samples, static_cast<std::size_t>(count), media_time_of_wall_ms(end_wall_ms));
 }
 
 EMSCRIPTEN_KEEPALIVE void pmv_capture_stopped() { g_voice->capture_stopped(); }
@@ -114,7 +111,7 @@ EMSCRIPTEN_KEEPALIVE void pmv_packet(const char* user_id, int sequence, double t
     header.kind = posemeet::MediaKind::Audio;
     header.sequence = static_cast<std::uint16_t>(sequence);
     header.timestamp_ms = static_cast<std::uint32_t>(timestamp_ms);
-    g_voice->on_packet(user_id, header, payload, static_cast<std::size_t>(size), now_ms, media_ms(wall_ms));
+    g_voice->on_packet(user_id, header, payload, static_cast<std::size_t>(size), now_ms, media_time_of_wall_ms(wall_ms));
 }
 
 // Whether the voice channel of the peer link to `user_id` is open (the worker script says).
@@ -142,7 +139,7 @@ EMSCRIPTEN_KEEPALIVE void pmv_receive(const char* link_user, const std::uint8_t*
         return;
     }
     const posemeet::MediaPacketView& p = *parsed.packet;
-    g_voice->on_packet(sender->second, p.header, p.payload, p.payload_size, now_ms, media_ms(wall_ms));
+    g_voice->on_packet(sender->second, p.header, p.payload, p.payload_size, now_ms, media_time_of_wall_ms(wall_ms));
 }
 
 // A binary message from the server socket (untrusted bytes). Audio of a member is played
@@ -156,13 +153,13 @@ EMSCRIPTEN_KEEPALIVE int pmv_relay_in(const std::uint8_t* data, int size, double
     auto sender = room.user_by_media_id.find(parsed.packet->header.sender);
     if (sender == room.user_by_media_id.end()) return 0;
     const posemeet::MediaPacketView& p = *parsed.packet;
-    g_voice->on_packet(sender->second, p.header, p.payload, p.payload_size, now_ms, media_ms(wall_ms));
+    g_voice->on_packet(sender->second, p.header, p.payload, p.payload_size, now_ms, media_time_of_wall_ms(wall_ms));
     return 1;
 }
 
 // The next 20 ms for the speaker (960 floats), first heard `playout_delay_ms` after `now_ms`.
 EMSCRIPTEN_KEEPALIVE const float* pmv_render(double now_ms, double wall_ms, double playout_delay_ms) {
-    return g_voice->next_playback_frame(now_ms, media_ms(wall_ms), playout_delay_ms).data();
+    return g_voice->next_playback_frame(now_ms, media_time_of_wall_ms(wall_ms), playout_delay_ms).data();
 }
 
 EMSCRIPTEN_KEEPALIVE void pmv_set_volume(const char* user_id, double gain) {
@@ -170,12 +167,7 @@ EMSCRIPTEN_KEEPALIVE void pmv_set_volume(const char* user_id, double gain) {
 }
 
 EMSCRIPTEN_KEEPALIVE void pmv_tap_start(const char* frequencies_json) {
-    auto j = Json::parse(frequencies_json, nullptr, false);
-    std::vector<float> freqs;
-    if (j.is_array())
-        for (const auto& f : j)
-            if (f.is_number()) freqs.push_back(f.get<float>());
-    g_voice->start_tap(std::move(freqs));
+    g_voice->start_tap(posemeet::VoicePipeline::tap_frequencies(Json::parse(frequencies_json, nullptr, false)));
 }
 
 // What the main thread mirrors: levels and speakers, the heard frames since the last report

@@ -236,7 +236,6 @@ bool note_texts(ui::FontSet& fonts, const ui::MeetingView& v) {
 void frame() {
     App& app = *g_app;
     app.session->tick();
-    if (app.worker_voice) app.worker_voice->tick();
     // Frame-rate cap: skip this animation frame if the last one was drawn too recently
     // (the 1.5 ms slack keeps a 30 fps cap on a 60 Hz display at every other frame).
     const double now = emscripten_get_now();
@@ -362,12 +361,8 @@ EMSCRIPTEN_KEEPALIVE void pm_api_audio_set_input(const char* device_id) {
 }
 // Test hook: analyse every played frame of every remote at these frequencies (JSON array).
 EMSCRIPTEN_KEEPALIVE void pm_api_audio_tap_start(const char* frequencies_json) {
-    auto j = posemeet::protocol::Json::parse(frequencies_json, nullptr, false);
-    std::vector<float> freqs;
-    if (j.is_array())
-        for (const auto& f : j)
-            if (f.is_number()) freqs.push_back(f.get<float>());
-    posemeet::g_app->audio->start_tap(std::move(freqs));
+    posemeet::g_app->audio->start_tap(
+        posemeet::VoicePipeline::tap_frequencies(posemeet::protocol::Json::parse(frequencies_json, nullptr, false)));
 }
 EMSCRIPTEN_KEEPALIVE const char* pm_api_audio_tap_take() {
     static std::string buffer;

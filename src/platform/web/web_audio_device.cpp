@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "core/audio/audio_format.hpp"
+#include "platform/web/web_clock.hpp"
 
 extern "C" {
 void pm_audio_init(void* ud, void (*on_capture)(void*, float*, int, double),
@@ -69,8 +70,9 @@ AudioDeviceState WebAudioDevice::state() const {
 void WebAudioDevice::pump() {
     if (!handlers_.next_playback_frame) {
         // The voice worker feeds the speaker (platform/web/worker_voice.hpp): only report it.
-        queue_ms_ = std::max(0.0, pm_voice_queued_ms());
-        playback_running_ = pm_voice_queued_ms() >= 0;
+        const double queued = pm_voice_queued_ms();  // -1 while nothing plays
+        playback_running_ = queued >= 0;
+        queue_ms_ = std::max(0.0, queued);
         return;
     }
     double queued = pm_audio_queued_ms();
@@ -98,8 +100,7 @@ void WebAudioDevice::pump() {
 
 void WebAudioDevice::on_capture(void* self, float* samples, int count, double end_wall_ms) {
     auto* d = static_cast<WebAudioDevice*>(self);
-    // The media clock is the wall clock in ms mod 2^32 (web_clock.hpp), as for poses.
-    const auto end_media = static_cast<std::uint32_t>(static_cast<std::uint64_t>(end_wall_ms));
+    const std::uint32_t end_media = media_time_of_wall_ms(end_wall_ms);
     if (d->handlers_.on_capture) d->handlers_.on_capture(samples, static_cast<std::size_t>(count), end_media);
 }
 

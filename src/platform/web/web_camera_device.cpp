@@ -1,4 +1,5 @@
 #include "platform/web/web_camera_device.hpp"
+#include "platform/web/web_clock.hpp"
 
 #include <emscripten.h>
 
@@ -16,10 +17,6 @@ namespace posemeet::web {
 namespace {
 
 WebCameraDevice* g_camera = nullptr;
-
-std::uint32_t media_ms(double ms) {
-    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(std::floor(ms)));
-}
 
 }  // namespace
 
@@ -58,11 +55,11 @@ void WebCameraDevice::on_pose(const float* landmarks, double capture_media_ms) {
         const float* l = landmarks + 4 * i;
         pose.landmarks[i] = {l[0], l[1], l[2], l[3]};
     }
-    source_.push(pose, media_ms(capture_media_ms));
+    source_.push(pose, media_time_of_wall_ms(capture_media_ms));
 }
 
 void WebCameraDevice::on_nobody(double capture_media_ms) {
-    if (running_) source_.push_nobody(media_ms(capture_media_ms));
+    if (running_) source_.push_nobody(media_time_of_wall_ms(capture_media_ms));
 }
 
 void WebCameraDevice::on_state(const std::string& state, const std::string& detail) {
