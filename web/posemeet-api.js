@@ -260,6 +260,9 @@
       audioTapTake: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_audio_tap_take())); },
       // The camera's recent landmark estimates [{timestamp, landmarks}] (what this page sent).
       cameraPoses: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_camera_recent())); },
+      // What the last frame drew that can be clicked or typed into: {name: [x, y, w, h]} in
+      // CSS pixels ("bar/Mute", "join/Your name", "chat/Message").
+      uiControls: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_ui_controls())); },
     },
     state: function () {
       if (!Module || !Module._pm_api_state) return null;

@@ -9,6 +9,9 @@
 //   - a key or button that already changed this frame (ImGui would miss the press), or
 //   - a key or button after text, or text after a key or button (the order matters: text
 //     typed after Tab belongs to the next field).
+// And text waits (a few frames at most) while no text field is active: after Enter sends a
+// chat line, or Tab moves to the next field, the field takes the keyboard a frame later,
+// and characters applied meanwhile would be dropped by ImGui.
 // This mirrors the "input trickling" that ImGui 1.87 later built in. It is pure, has no
 // ImGui dependency, and is unit-tested natively (tests/unit/input_event_queue_test.cpp).
 #pragma once
@@ -39,9 +42,20 @@ public:
     bool empty() const { return pending_.empty(); }
     std::size_t size() const { return pending_.size(); }
 
-    // The events for the next frame, oldest first (never empty while events are pending).
-    std::vector<InputEvent> take_frame() {
+    // How many frames text waits at most for a field to take it (then it goes in anyway and
+    // ImGui drops it: it was typed with no field to type into).
+    static constexpr int kMaxTextWaitFrames = 3;
+
+    // The events for the next frame, oldest first. `text_field_active`: a text field was
+    // active in the last frame (text applied now lands in it). Empty only while text waits.
+    std::vector<InputEvent> take_frame(bool text_field_active = true) {
         std::vector<InputEvent> frame;
+        if (!pending_.empty() && pending_.front().kind == InputEvent::Kind::kText && !text_field_active &&
+            text_waited_frames_ < kMaxTextWaitFrames) {
+            ++text_waited_frames_;
+            return frame;
+        }
+        text_waited_frames_ = 0;
         std::vector<std::pair<InputEvent::Kind, int>> changed;  // keys/buttons seen this frame
         bool text_taken = false;
         std::size_t i = 0;
@@ -65,6 +79,7 @@ public:
 
 private:
     std::vector<InputEvent> pending_;
+    int text_waited_frames_ = 0;
 };
 
 }  // namespace posemeet::ui

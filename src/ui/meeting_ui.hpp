@@ -26,6 +26,9 @@ public:
     // label ("bar/Mute", "bar/mute_all/Mute all", "people/<user id>/menu/Mute", "chat/Message"),
     // with its screen rectangle: tests click them, and can check each is on screen.
     const std::map<std::string, ImRect>& drawn_controls() const { return drawn_controls_; }
+    // What is in the UI's own text fields (name, room, chat), so the app can load the glyphs
+    // a person is typing.
+    std::string typed_text() const { return std::string(name_buf_) + room_buf_ + chat_buf_; }
 
 private:
     // Names the part being drawn for drawn_controls() while it lives (nested parts join with '/').
@@ -83,6 +86,7 @@ private:
     char room_buf_[64] = {};
     bool join_fields_initialised_ = false;
     char chat_buf_[2001] = {};
+    bool refocus_chat_ = false;      // a message was just sent: the field keeps the keyboard
     std::string chat_to_;            // user id for a private message, empty = everyone
     bool allow_self_unmute_ = true;  // the mute-all popup's choice
     bool confirm_end_ = false;

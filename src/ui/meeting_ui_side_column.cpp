@@ -196,6 +196,8 @@ void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const I
         ImGui::EndCombo();
     }
     ImGui::SetNextItemWidth(-60);
+    if (refocus_chat_) ImGui::SetKeyboardFocusHere();  // after a send: type the next message
+    refocus_chat_ = false;
     const bool enter =
         control("Message", ImGui::InputTextWithHint("##msg", "Message", chat_buf_, sizeof chat_buf_,
                                                     ImGuiInputTextFlags_EnterReturnsTrue));
@@ -203,7 +205,7 @@ void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const I
     if ((button("Send") || enter) && chat_buf_[0] != 0) {
         intents.room_actions.push_back(SendChat{chat_buf_, chat_to_});
         chat_buf_[0] = 0;
-        ImGui::SetKeyboardFocusHere(-1);
+        refocus_chat_ = true;
     }
     ImGui::End();
     ImGui::PopStyleColor();

@@ -168,4 +168,27 @@ TEST_SUITE("input_event_queue") {
         REQUIRE(f2.size() == 2);
         CHECK_FALSE(f2[1].mods.ctrl);
     }
+
+    TEST_CASE("text waits a few frames for a field to take it (Enter sent, the field comes back)") {
+        InputEventQueue q;
+        q.push(text("n"));
+        q.push(text("ext"));
+        q.push(key(kEnter, true));
+        CHECK(q.take_frame(false).empty());  // no field active: it waits
+        CHECK(q.take_frame(false).empty());
+        const auto frame = q.take_frame(true);  // the field took the keyboard
+        REQUIRE(frame.size() == 2);
+        CHECK(frame[0].text == "n");
+        CHECK(q.take_frame(false).size() == 1);  // a key does not wait
+    }
+
+    TEST_CASE("text typed with no field to type into goes on after the wait, and later events flow") {
+        InputEventQueue q;
+        q.push(text("x"));
+        q.push(key(kTab, true));
+        for (int i = 0; i < InputEventQueue::kMaxTextWaitFrames; ++i) CHECK(q.take_frame(false).empty());
+        CHECK(q.take_frame(false).size() == 1);  // released (ImGui drops it)
+        CHECK(q.take_frame(false).size() == 1);  // Tab
+        CHECK(q.empty());
+    }
 }

@@ -5,8 +5,11 @@
 #include <string>
 #include <variant>
 
+#include <imgui_internal.h>
+
 #include "meeting_ui_test_support.hpp"
 #include "ui/meeting_view.hpp"
+#include "ui/text_selection.hpp"
 
 using namespace posemeet::ui;
 using posemeet::ui::test::HeadlessUi;
@@ -201,6 +204,8 @@ TEST_CASE("chat: Enter sends to everyone, a private message goes to the chosen p
     CHECK(chat.text == "hello");
     CHECK(chat.to_user_id.empty());
     CHECK(ui.press_enter(v).room_actions.empty());  // the field was emptied
+    ui.type(v, "and again");  // the field keeps the keyboard after a send: no click needed
+    CHECK(only_action<SendChat>(ui.press_enter(v)).text == "and again");
 
     ui.click(v, "people/u2/...");
     ui.click(v, "people/u2/menu/Send a private message");
@@ -264,6 +269,20 @@ TEST_CASE("drawn controls are those of this frame only") {
     ui.frame(v);
     CHECK_FALSE(ui.drawn("bar/Unmute"));
     CHECK(ui.drawn("join/Join"));
+}
+
+TEST_CASE("copy and cut read the selection of the field being edited, in UTF-8") {
+    HeadlessUi ui;
+    const MeetingView v = meeting();
+    CHECK(active_text_selection().empty());  // no field active
+    ui.click(v, "chat/Message");
+    ui.type(v, "你好 world");
+    CHECK(active_text_selection().empty());  // nothing selected yet
+    ImGui::GetCurrentContext()->InputTextState.SelectAll();
+    CHECK(active_text_selection() == "你好 world");
+    ImGui::GetCurrentContext()->InputTextState.Stb.select_start = 1;
+    ImGui::GetCurrentContext()->InputTextState.Stb.select_end = 4;
+    CHECK(active_text_selection() == "好 w");
 }
 
 TEST_SUITE_END();

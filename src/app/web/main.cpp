@@ -216,12 +216,13 @@ ui::MeetingView build_view(App& app) {
 }
 
 // Feeds every text about to be shown to the font set; true if any needs the CJK font.
-bool note_texts(ui::FontSet& fonts, const ui::MeetingView& v) {
+bool note_texts(ui::FontSet& fonts, const ui::MeetingView& v, const std::string& typed) {
     bool cjk = false;
     auto note = [&](const std::string& text) {
         fonts.note_text(text);
         cjk = cjk || ui::FontSet::needs_cjk(text);
     };
+    note(typed);
     for (const auto& t : v.tiles) note(t.name);
     for (const auto& c : v.chat) {
         note(c.text);
@@ -250,7 +251,7 @@ void frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     const ui::MeetingView view = build_view(app);
-    if (note_texts(app.fonts, view) && !app.cjk_font_requested) {
+    if (note_texts(app.fonts, view, app.ui.typed_text()) && !app.cjk_font_requested) {
         app.cjk_font_requested = true;
         web::request_cjk_font();
     }
@@ -261,6 +262,7 @@ void frame() {
         },
         render_skeletons, nullptr);
     ImGui::Render();
+    app.input.end_frame();
 
     glViewport(0, 0, app.input.framebuffer_width(), app.input.framebuffer_height());
     glClearColor(0.07f, 0.08f, 0.10f, 1.0f);
@@ -342,6 +344,16 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_camera_recent() {
         arr.push_back({{"timestamp", tp.media_time_ms}, {"landmarks", std::move(landmarks)}});
     }
     buffer = arr.dump();
+    return buffer.c_str();
+}
+// Test hook: what the last frame drew that a person can click or type into, by name
+// ("bar/Mute", "chat/Message"), with its rectangle in CSS pixels: {name: [x, y, w, h]}.
+EMSCRIPTEN_KEEPALIVE const char* pm_api_ui_controls() {
+    static std::string buffer;
+    auto out = posemeet::protocol::Json::object();
+    for (const auto& [name, r] : posemeet::g_app->ui.drawn_controls())
+        out[name] = {r.Min.x, r.Min.y, r.GetWidth(), r.GetHeight()};
+    buffer = out.dump();
     return buffer.c_str();
 }
 // The demo avatar (synthetic motion, no camera) instead of the camera, or back.

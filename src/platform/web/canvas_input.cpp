@@ -4,12 +4,14 @@
 #include <emscripten.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
+#include <imgui_internal.h>  // ActiveId, InputTextState: is a text field taking text?
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
 
+#include "platform/web/text_field_bridge.hpp"
 #include "ui/input_event_queue.hpp"
 
 namespace posemeet::web {
@@ -21,21 +23,31 @@ enum DomKey : int {
     kPageUp = 33, kPageDown = 34, kEnd = 35, kHome = 36, kLeft = 37, kUp = 38, kRight = 39,
     kDown = 40, kInsert = 45, kDelete = 46, kBackspace = 8, kA = 65, kC = 67, kV = 86, kX = 88,
     kY = 89, kZ = 90, kMeta = 91,
+    kImeProcess = 229,  // a key the input method is handling
 };
 
 // Every key, button and text event waits here, in arrival order, and reaches ImGui a frame
 // at a time (see ui/input_event_queue.hpp for why and how).
 ui::InputEventQueue g_queue;
+TextFieldBridge g_text_field;  // IME, paste, copy and cut through a hidden DOM field
 std::vector<int> g_held_keys;  // keys whose press was queued and whose release was not yet
 
 bool is_held(int key) { return std::find(g_held_keys.begin(), g_held_keys.end(), key) != g_held_keys.end(); }
 
 void apply_queued_events() {
     ImGuiIO& io = ImGui::GetIO();
-    for (const ui::InputEvent& e : g_queue.take_frame()) {
+    const ImGuiContext& g = *ImGui::GetCurrentContext();
+    const bool text_field_active = g.ActiveId != 0 && g.ActiveId == g.InputTextState.ID;
+    for (const ui::InputEvent& e : g_queue.take_frame(text_field_active)) {
         switch (e.kind) {
             case ui::InputEvent::Kind::kButton: io.MouseDown[e.code] = e.down; break;
-            case ui::InputEvent::Kind::kText: io.AddInputCharactersUTF8(e.text.c_str()); break;
+            case ui::InputEvent::Kind::kText:
+                // Text is text, even while Ctrl is still held after Ctrl+V: ImGui ignores
+                // characters typed with Ctrl down (shortcuts), so release it for this frame
+                // (a frame that takes text takes no keys; the next key event sets it again).
+                io.KeyCtrl = io.KeySuper = false;
+                io.AddInputCharactersUTF8(e.text.c_str());
+                break;
             case ui::InputEvent::Kind::kKey:
                 io.KeysDown[e.code] = e.down;
                 io.KeyCtrl = e.mods.ctrl;
@@ -83,21 +95,32 @@ void queue_key(int key, bool down, ui::KeyModifiers mods) {
 EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
     ImGuiIO& io = ImGui::GetIO();
     const bool down = type == EMSCRIPTEN_EVENT_KEYDOWN;
-    // Printable characters arrive as `key` strings ("a", "中") and go in as text only (their
-    // key state is of no use to ImGui); everything else (Tab, Enter, arrows, Ctrl+A...) as a key.
-    if (down && !e->ctrlKey && !e->metaKey && std::strlen(e->key) > 0 &&
+    const TextFieldBridge::Focus focus = TextFieldBridge::focus();
+    // Keys typed into another element of the page are not ours; keys of an input method's
+    // composition (keyCode 229, "Process") are the IME's: Enter there picks a candidate,
+    // it does not send the message.
+    if (focus == TextFieldBridge::Focus::kOtherElement) return EM_FALSE;
+    if (e->keyCode == kImeProcess || TextFieldBridge::composing()) return EM_FALSE;
+    const bool shortcut = e->ctrlKey || e->metaKey;
+    // Printable characters ("a", "中") are text, not keys: the hidden field receives them
+    // (and sends them on as text) when it has the focus; otherwise they go in from here.
+    if (down && !shortcut && std::strlen(e->key) > 0 &&
         (static_cast<unsigned char>(e->key[0]) >= 0x80 || std::strlen(e->key) == 1)) {
+        if (focus == TextFieldBridge::Focus::kHiddenField) return EM_FALSE;
         ui::InputEvent event;
         event.kind = ui::InputEvent::Kind::kText;
         event.text = e->key;
         g_queue.push(std::move(event));
         return EM_TRUE;
     }
-    if (e->keyCode < 512)
+    // Paste is the browser's (Ctrl+V, Shift+Insert): the pasted text reaches the hidden
+    // field and comes on as text. ImGui's own paste would insert its private clipboard.
+    const bool paste = (shortcut && e->keyCode == kV) || (e->shiftKey && e->keyCode == kInsert);
+    if (!paste && e->keyCode < 512)
         queue_key(static_cast<int>(e->keyCode), down, {e->ctrlKey != 0, e->shiftKey != 0, e->altKey != 0, e->metaKey != 0});
-    // Swallow keys ImGui uses so the page does not scroll or lose focus; let the rest pass
-    // (e.g. Ctrl+V must reach the browser to produce the paste event).
-    return io.WantCaptureKeyboard && !(e->ctrlKey || e->metaKey) ? EM_TRUE : EM_FALSE;
+    // Swallow keys ImGui uses so the page does not scroll or lose focus; let shortcuts pass
+    // (Ctrl+C, X, V must reach the browser to produce its copy, cut and paste events).
+    return io.WantCaptureKeyboard && !shortcut && !paste ? EM_TRUE : EM_FALSE;
 }
 
 // Keys held when the window loses focus (Alt+Tab, a click into another frame) never send
@@ -145,7 +168,15 @@ void CanvasInput::install() {
     emscripten_set_keydown_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, EM_TRUE, on_key);
     emscripten_set_keyup_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, EM_TRUE, on_key);
     emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, EM_TRUE, on_blur);
+    g_text_field.install([](std::string text) {
+        ui::InputEvent event;
+        event.kind = ui::InputEvent::Kind::kText;
+        event.text = std::move(text);
+        g_queue.push(std::move(event));
+    });
 }
+
+void CanvasInput::end_frame() { g_text_field.after_frame(); }
 
 void CanvasInput::new_frame() {
     double w = 0, h = 0;

@@ -1,7 +1,8 @@
 // Dear ImGui platform backend for a full-page <canvas> via <emscripten/html5.h>:
 // keeps the canvas backing store at CSS size x devicePixelRatio (crisp on HiDPI, follows
-// resizes) and feeds mouse, wheel, keyboard and text input to ImGui. (Dear ImGui 1.86 uses
-// the io.MouseDown/KeysDown fields; 1.87 moved to AddXxxEvent.)
+// resizes) and feeds mouse, wheel, keyboard and text input to ImGui (text through a hidden
+// DOM field, text_field_bridge.hpp, so that input methods and the clipboard work).
+// (Dear ImGui 1.86 uses the io.MouseDown/KeysDown fields; 1.87 moved to AddXxxEvent.)
 #pragma once
 
 namespace posemeet::web {
@@ -11,6 +12,7 @@ public:
     explicit CanvasInput(const char* canvas_selector);
     void install();      // register html5 callbacks and ImGui key map
     void new_frame();    // update sizes and time before ImGui::NewFrame()
+    void end_frame();    // after ImGui::Render(): the hidden text field follows the caret
     float device_pixel_ratio() const { return dpr_; }
     int framebuffer_width() const { return fb_w_; }
     int framebuffer_height() const { return fb_h_; }

@@ -1,0 +1,95 @@
+// The canvas UI as a person uses it (issue 10), in one headless Chromium against the real
+// server: typing Chinese through an input method (the DevTools protocol's IME composition,
+// as an IME sends it), pasting from the clipboard, copying and cutting from a field, into
+// the join screen's name field and the chat. Each check reads what arrived at the server's
+// other end (the joined name, the chat line a bot received), i.e. exactly what was typed.
+import { waitFor } from './lib/harness.mjs';
+import { startServer, startBot, openParticipant, state } from './lib/processes.mjs';
+
+const ROOM = 'ui';
+
+const controls = (p) => p.page.evaluate(() => window.PoseMeet.test.uiControls());
+// Clicks the middle of a control the UI reports having drawn ("chat/Message").
+async function clickControl(p, name) {
+  const r = await waitFor(async () => (await controls(p))[name], 10000);
+  if (!r) throw new Error(`control not drawn: ${name}`);
+  await p.page.mouse.click(r[0] + r[2] / 2, r[1] + r[3] / 2);
+}
+// An input method's composition, as Chromium's DevTools protocol delivers one: the
+// composition text grows key by key (shown in the page), then the chosen characters commit.
+async function imeType(cdp, reading, chosen) {
+  for (let i = 1; i <= reading.length; i++)
+    await cdp.send('Input.imeSetComposition', { text: reading.slice(0, i), selectionStart: i, selectionEnd: i });
+  await cdp.send('Input.insertText', { text: chosen });
+}
+async function paste(p, text) {
+  await p.page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await p.page.keyboard.press('Control+V');
+}
+const clipboard = (p) => p.page.evaluate(() => navigator.clipboard.readText());
+// The chat lines a page holds (its own included), newest last.
+const chatLines = async (p) => ((await state(p))?.meeting?.chat || []).map((m) => m.message);
+
+export async function run(h) {
+  h.begin('ui: typing, input methods and the clipboard');
+  const server = await startServer();
+  const bot = startBot(server.ws, { room: ROOM, name: 'Listener' });
+  let page;
+  try {
+    // The join screen at 10 fps (a slow page: events between frames must keep their order).
+    page = await openParticipant(`${server.url}/?fps=10`, { viewport: { width: 900, height: 600 } });
+    await page.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const cdp = await page.page.context().newCDPSession(page.page);
+    await waitFor(async () => (await state(page))?.render.frames > 2 && (await controls(page))['join/Your name'], 10000);
+
+    // The name field has the focus: "陈" through the IME, then " Xiao" pasted, then "明".
+    await imeType(cdp, 'chen', '陈');
+    await paste(page, ' Xiao');
+    await imeType(cdp, 'ming', '明');
+    await page.page.keyboard.press('Tab');
+    await page.page.keyboard.press('Control+A');
+    await page.page.keyboard.type(ROOM);
+    await page.page.keyboard.press('Enter');
+    const joined = await waitFor(async () => {
+      const s = await state(page);
+      return s?.status === 'joined' ? s : null;
+    }, 15000);
+    h.check('join screen: a name typed through an input method and paste arrives exactly ("陈 Xiao明")',
+      joined?.self?.user_name === '陈 Xiao明' && joined?.room?.room_id === ROOM &&
+      !!(await waitFor(() => bot.log.includes('participantJoined 陈 Xiao明 (') || null, 10000)),
+      JSON.stringify({ name: joined?.self?.user_name, room: joined?.room?.room_id }));
+
+    // Chat: composition, paste (a line break in the clipboard becomes a space), Enter.
+    await clickControl(page, 'chat/Message');
+    await imeType(cdp, 'nihao', '你好');
+    await paste(page, ', world\nagain');
+    await imeType(cdp, 'shijie', '世界');
+    await page.page.keyboard.press('Enter');
+    const expected = '你好, world again世界';
+    const heard = await waitFor(() => bot.log.includes(expected) || null, 10000);
+    const sent = await chatLines(page);
+    h.check('chat: Chinese through an input method and pasted text reach the room exactly as typed',
+      !!heard && sent.includes(expected), JSON.stringify(sent));
+    h.check('the composition never reaches the field half-typed (no "nihao", "shijie" in any message)',
+      !sent.some((m) => /nihao|shijie|chen|ming/.test(m)), JSON.stringify(sent));
+
+    // Copy and cut: the field's selection goes to the system clipboard.
+    await page.page.keyboard.type('copy me');
+    await page.page.keyboard.press('Control+A');
+    await page.page.keyboard.press('Control+C');
+    const copied = await waitFor(async () => (await clipboard(page)) === 'copy me' || null, 5000);
+    h.check('Ctrl+C in a field puts its selection on the clipboard', !!copied, JSON.stringify(await clipboard(page)));
+    await page.page.evaluate(() => navigator.clipboard.writeText(''));
+    await page.page.keyboard.press('Control+X');
+    const cut = await waitFor(async () => (await clipboard(page)) === 'copy me' || null, 5000);
+    await page.page.keyboard.type('after cut');
+    await page.page.keyboard.press('Enter');
+    const afterCut = await waitFor(async () => (await chatLines(page)).includes('after cut') || null, 10000);
+    h.check('Ctrl+X puts the selection on the clipboard and removes it from the field',
+      !!cut && !!afterCut, JSON.stringify({ clipboard: await clipboard(page), sent: await chatLines(page) }));
+  } finally {
+    if (page) await page.close();
+    await bot.stop();
+    await server.stop();
+  }
+}
