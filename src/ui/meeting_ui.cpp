@@ -40,6 +40,13 @@ ImU32 transport_color(const std::string& t) {
     return IM_COL32(90, 90, 100, 230);
 }
 
+bool key_pressed(ImGuiKey key) {
+    const int index = ImGui::GetKeyIndex(key);
+    return index >= 0 && ImGui::IsKeyPressed(index, false);
+}
+
+ImRect last_item_rect() { return ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax()); }
+
 }  // namespace parts
 using namespace parts;
 
@@ -61,6 +68,25 @@ bool MeetingUi::control(const char* label, bool pressed) {
     drawn_controls_[control_scope_ + label] =
         ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
     return pressed;
+}
+
+// [SECTION] popups
+void MeetingUi::open_popup_below_item(const char* name) {
+    popup_anchor_ = last_item_rect();
+    ImGui::OpenPopup(name);
+}
+
+bool MeetingUi::begin_popup(const char* name) {
+    // Below the button that opened it (by default ImGui opens it at the mouse, over the
+    // button), right-aligned to it on the right half of the window so it stays on screen.
+    if (ImGui::IsPopupOpen(name)) {
+        const bool right_half = popup_anchor_.GetCenter().x > ImGui::GetIO().DisplaySize.x * 0.5f;
+        ImGui::SetNextWindowPos(ImVec2(right_half ? popup_anchor_.Max.x : popup_anchor_.Min.x, popup_anchor_.Max.y + 4),
+                                ImGuiCond_Appearing, ImVec2(right_half ? 1.0f : 0.0f, 0.0f));
+    }
+    if (!ImGui::BeginPopup(name)) return false;
+    if (key_pressed(ImGuiKey_Escape)) ImGui::CloseCurrentPopup();
+    return true;
 }
 
 bool MeetingUi::button(const char* label, const ImVec2& size) {

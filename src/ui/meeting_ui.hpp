@@ -50,6 +50,10 @@ private:
     bool button(const char* label, const ImVec2& size = ImVec2(0, 0));
     bool small_button(const char* label);
     bool menu_item(const char* label, bool selected = false);
+    // Popups open below the button that opened them and close on Escape (the caller still
+    // calls ImGui::EndPopup() when begin_popup() returns true).
+    void open_popup_below_item(const char* name);
+    bool begin_popup(const char* name);
 
     Intents draw_join_screen(const MeetingView& view);
     struct StatusLine {
@@ -79,6 +83,9 @@ private:
     void draw_asked_by_host(const MeetingView& view, Intents& intents);
     void draw_toasts(const MeetingView& view);
     void draw_end_confirmation(Intents& intents);
+    void mic_action(const MeetingView& view, std::vector<RoomAction>& actions);
+    void share_action(const MeetingView& view, std::vector<RoomAction>& actions);
+    void mute_all_action(const MeetingView& view, std::vector<RoomAction>& actions);
     void draw_audio_settings(const MeetingView& view, Intents& intents);
     void draw_camera_settings(const MeetingView& view, Intents& intents);
 
@@ -90,6 +97,8 @@ private:
     std::string chat_to_;            // user id for a private message, empty = everyone
     bool allow_self_unmute_ = true;  // the mute-all popup's choice
     bool confirm_end_ = false;
+    std::string open_popup_;  // a popup to open at the bar's level (asked for by a button or More)
+    ImRect popup_anchor_;     // the button the next popup opens under
     std::size_t chat_seen_ = 0;  // scroll to the bottom when new lines arrive
     bool side_open_ = false;     // narrow window: participants and chat shown over the tiles
     std::size_t chat_read_ = 0;  // chat lines the user has had on screen (for "N new")

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ImRect
 
 #include <string>
 
@@ -16,6 +17,10 @@ constexpr ImU32 kLabelBg = IM_COL32(0, 0, 0, 150);
 constexpr ImU32 kText = IM_COL32(235, 238, 245, 255);
 constexpr ImU32 kMuted = IM_COL32(150, 156, 170, 255);
 constexpr float kParticipantsWidth = 280.0f;
+// Buttons that end or remove something for others are red; their neighbours are not blue.
+inline const ImVec4 kDanger(0.80f, 0.24f, 0.24f, 1.0f);
+inline const ImVec4 kDangerHovered(0.90f, 0.30f, 0.30f, 1.0f);
+inline const ImVec4 kNeutralButton(0.26f, 0.29f, 0.36f, 1.0f);
 
 // The participant list and chat take the right-hand column on windows wide enough for it.
 inline float side_column_width(float display_w) {
@@ -34,5 +39,9 @@ void badge(ImDrawList* dl, ImVec2& cursor, const char* text, ImU32 bg);
 // A small horizontal input-level meter: -60..0 dBFS mapped to the bar, green to amber.
 void level_meter(float dbfs, const ImVec2& size);
 ImU32 transport_color(const std::string& transport);
+// True in the frame `key` (an ImGuiKey_) went down.
+bool key_pressed(ImGuiKey key);
+// The screen rectangle of the item just drawn.
+ImRect last_item_rect();
 
 }  // namespace posemeet::ui::parts

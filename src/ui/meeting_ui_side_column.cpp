@@ -73,8 +73,8 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
         const ControlScope row(*this, t.user_id);
         if (!t.is_self) {  // this participant's menu (volume; the host's controls), first on the
                            // row
-            if (small_button("...")) ImGui::OpenPopup("participant_menu");
-            if (ImGui::BeginPopup("participant_menu")) {
+            if (small_button("...")) open_popup_below_item("participant_menu");
+            if (begin_popup("participant_menu")) {
                 const ControlScope menu(*this, "menu");
                 ImGui::TextDisabled("%s", t.name.c_str());
                 float percent = t.volume * 100.0f;

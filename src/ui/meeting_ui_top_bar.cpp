@@ -47,6 +47,42 @@ void MeetingUi::draw_status_banner(const StatusLine& status, float top) {
                 ImGui::ColorConvertFloat4ToU32(status.color), status.text.c_str(), nullptr, wrap);
 }
 
+namespace {
+
+// What the top bar can show, in the order it is drawn. What does not fit goes into the
+// "More" menu (in the order of kFitFirst, the last ones first), so that every action stays
+// reachable at any width from 320 px up.
+enum class BarItem { RoomName, Mic, MicLevel, MicMenu, Camera, CameraMenu, Share, MuteAll, kCount };
+// Kept on the bar first: your microphone, camera, then the rest.
+constexpr BarItem kFitFirst[] = {BarItem::Mic,      BarItem::Camera,     BarItem::MicMenu,
+                                 BarItem::Share,    BarItem::MuteAll,    BarItem::CameraMenu,
+                                 BarItem::MicLevel, BarItem::RoomName};
+constexpr float kMicLevelWidth = 46.0f;
+
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
+struct BarLabels {
+    const char* mic;
+    const char* camera;
+    const char* share;
+    const char* mute_all;
+};
+
+BarLabels bar_labels(const MeetingView& view) {
+    BarLabels l{};
+    l.mic = view.my_mic ? "Mute" : view.mic_blocked ? (view.mic_applying ? "Asked to speak" : "Ask to speak") : "Unmute";
+    l.camera = view.my_camera ? "Camera off" : "Camera on";
+    l.share = view.i_am_sharing ? "Stop sharing"
+              : view.may_share  ? "Share"
+                                : (view.share_applying ? "Asked to share" : "Ask to share");
+    l.mute_all = view.all_muted ? "Allow mics" : "Mute all";
+    return l;
+}
+
+}  // namespace
+
 bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, Intents& intents,
                              float height) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
@@ -56,140 +92,227 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     ImGui::Begin("##topbar", nullptr, kPanelFlags);
     const ControlScope scope(*this, "bar");
     auto& actions = intents.room_actions;
-    ImGui::AlignTextToFramePadding();
-    ImGui::Text("%s", view.room_name.c_str());
-    ImGui::SameLine();
-    ImGui::TextDisabled("%zu", view.tiles.size());
-    ImGui::SameLine(0, 18);
+    const BarLabels labels = bar_labels(view);
+    const float pad = ImGui::GetStyle().WindowPadding.x, gap = ImGui::GetStyle().ItemSpacing.x;
 
-    // Own devices. While everyone is muted without self-unmute, "Unmute" becomes "Ask to speak".
-    if (view.my_mic) {
-        if (button("Mute")) actions.push_back(SetMyMic{false});
-    } else if (view.mic_blocked) {
-        ImGui::BeginDisabled(view.mic_applying);
-        if (button(view.mic_applying ? "Asked to speak" : "Ask to speak"))
-            actions.push_back(AskToSpeak{});
-        ImGui::EndDisabled();
-    } else if (button("Unmute")) {
-        actions.push_back(SetMyMic{true});
+    // [Layout] Each item's width; then as many as fit, most important first. End meeting
+    // shortens to "End" before anything moves into More.
+    bool on_bar[static_cast<int>(BarItem::kCount)] = {};
+    float width[static_cast<int>(BarItem::kCount)] = {};
+    auto w = [&](BarItem i) -> float& { return width[static_cast<int>(i)]; };
+    const std::string room_label = view.room_name + "  " + std::to_string(view.tiles.size());
+    w(BarItem::RoomName) = ImGui::CalcTextSize(room_label.c_str()).x;
+    w(BarItem::Mic) = button_width(labels.mic);
+    w(BarItem::MicLevel) = view.mic_state == "live" ? kMicLevelWidth : -1;  // -1: not there at all
+    w(BarItem::MicMenu) = ImGui::GetFrameHeight();
+    w(BarItem::Camera) = button_width(labels.camera);
+    w(BarItem::CameraMenu) = ImGui::GetFrameHeight();
+    w(BarItem::Share) = button_width(labels.share);
+    w(BarItem::MuteAll) = view.i_am_host ? button_width(labels.mute_all) : -1;
+    const float leave_w = button_width("Leave"), more_w = button_width("More");
+    const float end_w_full = button_width("End meeting"), end_w_short = button_width("End");
+    auto fit = [&](float end_w, bool with_more) {
+        float room = display.x - 2 * pad - leave_w - (view.i_am_host ? end_w + gap : 0.0f) -
+                     (with_more ? more_w + gap : 0.0f);
+        bool all = true;
+        for (BarItem i : kFitFirst) {
+            if (w(i) < 0) continue;
+            // A menu arrow or the level meter only next to its own button.
+            const BarItem owner = i == BarItem::CameraMenu                           ? BarItem::Camera
+                                  : i == BarItem::MicMenu || i == BarItem::MicLevel ? BarItem::Mic
+                                                                                     : i;
+            on_bar[static_cast<int>(i)] = w(i) + gap <= room && (owner == i || on_bar[static_cast<int>(owner)]);
+            if (on_bar[static_cast<int>(i)]) room -= w(i) + gap;
+            else all = false;
+        }
+        return all;
+    };
+    bool short_end = false, more = false;
+    if (!fit(end_w_full, false)) {
+        short_end = view.i_am_host;
+        if (!fit(end_w_short, false)) {
+            more = true;
+            fit(end_w_short, true);
+        }
     }
-    ImGui::SameLine(0, 6);
-    draw_audio_settings(view, intents);
-    ImGui::SameLine();
-    if (button(view.my_camera ? "Camera off" : "Camera on"))
-        actions.push_back(SetMyCamera{!view.my_camera});
-    if (ImGui::IsItemHovered())
-        ImGui::SetTooltip(view.demo_avatar ? "Demo avatar: your avatar moves by itself, no camera is used"
-                                           : "Your body moves your avatar. Your video stays on this device: "
-                                             "only body points are sent");
-    ImGui::SameLine(0, 6);
-    draw_camera_settings(view, intents);
-    ImGui::SameLine();
-    if (view.i_am_sharing) {
-        if (button("Stop sharing")) actions.push_back(StopShare{});
-    } else if (view.may_share) {
-        ImGui::BeginDisabled(!view.sharer_name.empty());
-        if (button("Share")) ImGui::OpenPopup("share_menu");
-        ImGui::EndDisabled();
-    } else {
-        ImGui::BeginDisabled(view.share_applying);
-        if (button(view.share_applying ? "Asked to share" : "Ask to share"))
-            actions.push_back(AskToShare{});
+    auto bar = [&](BarItem i) { return w(i) >= 0 && on_bar[static_cast<int>(i)]; };
+    // Left in More: everything that is an action (the level meter and the name are not).
+    auto in_more = [&](BarItem i) {
+        return w(i) >= 0 && !on_bar[static_cast<int>(i)] && i != BarItem::MicLevel && i != BarItem::RoomName;
+    };
+
+    // [Left] Own devices, sharing, the host's button. Each popup is drawn whether its button
+    // is on the bar or in More (which opens it through open_popup_).
+    bool first = true;
+    auto next = [&](float spacing) {
+        if (!first) ImGui::SameLine(0, spacing);
+        first = false;
+    };
+    ImGui::AlignTextToFramePadding();
+    if (bar(BarItem::RoomName)) {
+        next(gap);
+        ImGui::Text("%s", view.room_name.c_str());
+        ImGui::SameLine();
+        ImGui::TextDisabled("%zu", view.tiles.size());
+    }
+    if (bar(BarItem::Mic)) {
+        next(bar(BarItem::RoomName) ? 18.0f : gap);
+        ImGui::BeginDisabled(!view.my_mic && view.mic_blocked && view.mic_applying);
+        if (button(labels.mic)) mic_action(view, actions);
         ImGui::EndDisabled();
     }
-    if (ImGui::BeginPopup("share_menu")) {
+    if (bar(BarItem::MicLevel)) {
+        next(6);
+        level_meter(view.my_mic ? view.input_level_dbfs : -127.0f, ImVec2(kMicLevelWidth, 6));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip(view.my_mic ? "Your microphone level" : "You are muted");
+    }
+    if (bar(BarItem::MicMenu)) {
+        next(4);
+        if (control("Microphone settings", ImGui::ArrowButton("##audio", ImGuiDir_Down)))
+            open_popup_below_item("audio_menu");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Microphone settings");
+    }
+    if (bar(BarItem::Camera)) {
+        next(gap);
+        if (button(labels.camera)) actions.push_back(SetMyCamera{!view.my_camera});
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(view.demo_avatar ? "Demo avatar: your avatar moves by itself, no camera is used"
+                                               : "Your body moves your avatar. Your video stays on this device: "
+                                                 "only body points are sent");
+    }
+    if (bar(BarItem::CameraMenu)) {
+        next(4);
+        if (control("Camera settings", ImGui::ArrowButton("##camera", ImGuiDir_Down)))
+            open_popup_below_item("camera_menu");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Camera settings");
+    }
+    if (bar(BarItem::Share)) {
+        next(gap);
+        ImGui::BeginDisabled((view.may_share && !view.i_am_sharing && !view.sharer_name.empty()) ||
+                             (!view.may_share && !view.i_am_sharing && view.share_applying));
+        if (button(labels.share)) {
+            popup_anchor_ = last_item_rect();
+            share_action(view, actions);
+        }
+        ImGui::EndDisabled();
+    }
+    if (bar(BarItem::MuteAll)) {
+        next(18);
+        if (button(labels.mute_all)) {
+            popup_anchor_ = last_item_rect();
+            mute_all_action(view, actions);
+        }
+    }
+    const float left_end = first ? pad : ImGui::GetItemRectMax().x;
+
+    // [Middle] What is going on, right of the buttons while there is room before the right
+    // cluster. On a narrow window "X is sharing" and "Speaking: X" are left out (the tiles
+    // and the participant list show both), and the status line moves to a banner under the
+    // bar, so that it and the Leave button are never pushed off the screen.
+    const float end_w = short_end ? end_w_short : end_w_full;
+    const float right = pad + leave_w + (view.i_am_host ? end_w + gap : 0.0f) + (more ? more_w + gap : 0.0f);
+    const float room_end = display.x - right - 8;
+    float cursor = left_end;
+    auto fits = [&](const std::string& text, float spacing) {
+        return cursor + spacing + ImGui::CalcTextSize(text.c_str()).x <= room_end;
+    };
+    auto say = [&](const std::string& text, const ImVec4& color, float spacing) {
+        if (!fits(text, spacing)) return false;
+        next(spacing);
+        ImGui::TextColored(color, "%s", text.c_str());
+        cursor = ImGui::GetItemRectMax().x;
+        return true;
+    };
+    if (!view.sharer_name.empty())
+        say(view.sharer_name + " is sharing a " + (view.share_type == 1 ? "whiteboard" : "screen"),
+            ImVec4(0.55f, 0.85f, 0.6f, 1.0f), 18);
+    if (!view.active_speaker_name.empty() && view.tiles.size() > 1)
+        say("Speaking: " + view.active_speaker_name, ImVec4(0.45f, 0.9f, 0.6f, 1.0f), 18);
+    const bool status_in_bar = !status.text.empty() && say(status.text, status.color, gap);
+
+    // [Right] More, End meeting, Leave at the right edge.
+    const float right_x = std::max(display.x - right, cursor + 8);
+    if (first) ImGui::SetCursorPosX(right_x);
+    else ImGui::SameLine(right_x);
+    if (more) {
+        if (button("More")) open_popup_below_item("more");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("More actions");
+        ImGui::SameLine();
+    }
+    ImGui::PushStyleColor(ImGuiCol_Button, kDanger);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kDangerHovered);
+    if (view.i_am_host) {
+        if (control("End meeting", ImGui::Button(short_end ? "End" : "End meeting", ImVec2(end_w, 0))))
+            confirm_end_ = true;
+        if (short_end && ImGui::IsItemHovered()) ImGui::SetTooltip("End the meeting for everyone");
+        ImGui::SameLine();
+    }
+    if (button("Leave", ImVec2(leave_w, 0))) intents.leave = true;
+    ImGui::PopStyleColor(2);
+
+    // [Popups] More holds what did not fit; the others open from their button or from More.
+    if (begin_popup("more")) {
+        const ControlScope menu(*this, "more");
+        if (!bar(BarItem::RoomName)) ImGui::TextDisabled("%s", room_label.c_str());
+        if (in_more(BarItem::Mic) && menu_item(labels.mic)) mic_action(view, actions);
+        if (in_more(BarItem::MicMenu) && menu_item("Microphone settings")) open_popup_ = "audio_menu";
+        if (in_more(BarItem::Camera) && menu_item(labels.camera)) actions.push_back(SetMyCamera{!view.my_camera});
+        if (in_more(BarItem::CameraMenu) && menu_item("Camera settings")) open_popup_ = "camera_menu";
+        if (in_more(BarItem::Share) && menu_item(labels.share)) share_action(view, actions);
+        if (in_more(BarItem::MuteAll) && menu_item(labels.mute_all)) mute_all_action(view, actions);
+        ImGui::EndPopup();
+    }
+    if (!open_popup_.empty() && !ImGui::IsPopupOpen("more")) {
+        ImGui::OpenPopup(open_popup_.c_str());
+        open_popup_.clear();
+    }
+    if (begin_popup("share_menu")) {
         const ControlScope menu(*this, "share_menu");
         if (menu_item("Share screen")) actions.push_back(StartShare{ShareKind::Screen});
         if (menu_item("Share whiteboard")) actions.push_back(StartShare{ShareKind::Whiteboard});
         ImGui::EndPopup();
     }
-    if (view.i_am_host) {
-        ImGui::SameLine(0, 18);
-        if (button(view.all_muted ? "Allow mics" : "Mute all")) {
-            if (view.all_muted)
-                actions.push_back(AllowMics{});
-            else
-                ImGui::OpenPopup("mute_all");
+    if (begin_popup("mute_all")) {
+        const ControlScope menu(*this, "mute_all");
+        ImGui::Text("Mute everyone except you");
+        const char* allow = "Participants may unmute themselves";
+        control(allow, ImGui::Checkbox(allow, &allow_self_unmute_));
+        if (button("Mute all", ImVec2(-1, 0))) {
+            actions.push_back(MuteAll{allow_self_unmute_});
+            ImGui::CloseCurrentPopup();
         }
-        if (ImGui::BeginPopup("mute_all")) {
-            const ControlScope menu(*this, "mute_all");
-            ImGui::Text("Mute everyone except you");
-            const char* allow = "Participants may unmute themselves";
-            control(allow, ImGui::Checkbox(allow, &allow_self_unmute_));
-            if (button("Mute all", ImVec2(-1, 0))) {
-                actions.push_back(MuteAll{allow_self_unmute_});
-                ImGui::CloseCurrentPopup();
-            }
-            ImGui::EndPopup();
-        }
+        ImGui::EndPopup();
     }
-    // What is going on, right of the buttons while there is room before End meeting/Leave.
-    // On a narrow window "X is sharing" and "Speaking: X" are left out (the tiles and the
-    // participant list show both), and the status line moves to a banner under the bar, so
-    // that it and the Leave button are never pushed off the screen.
-    // End meeting / Leave sit at the right edge; when the buttons leave too little room
-    // (a host on a narrow window) "End meeting" shortens to "End".
-    const float pad = ImGui::GetStyle().WindowPadding.x, gap = ImGui::GetStyle().ItemSpacing.x;
-    const float leave_w = 76, end_w_full = 108, end_w_short = 56;
-    auto cluster = [&](float end_w) {
-        return pad + leave_w + (view.i_am_host ? end_w + gap : 0.0f);
-    };
-    const bool short_end = ImGui::GetItemRectMax().x + 8 > display.x - cluster(end_w_full);
-    const float end_w = short_end ? end_w_short : end_w_full;
-    const float right = cluster(end_w);
-    const float room_end = display.x - right - 8;
-    auto fits = [&](const std::string& text, float spacing) {
-        return ImGui::GetItemRectMax().x + spacing + ImGui::CalcTextSize(text.c_str()).x <=
-               room_end;
-    };
-    if (!view.sharer_name.empty()) {
-        const std::string sharing =
-            view.sharer_name + " is sharing a " + (view.share_type == 1 ? "whiteboard" : "screen");
-        if (fits(sharing, 18)) {
-            ImGui::SameLine(0, 18);
-            ImGui::TextColored(ImVec4(0.55f, 0.85f, 0.6f, 1.0f), "%s", sharing.c_str());
-        }
-    }
-    if (!view.active_speaker_name.empty() && view.tiles.size() > 1) {
-        const std::string speaking = "Speaking: " + view.active_speaker_name;
-        if (fits(speaking, 18)) {
-            ImGui::SameLine(0, 18);
-            ImGui::TextColored(ImVec4(0.45f, 0.9f, 0.6f, 1.0f), "%s", speaking.c_str());
-        }
-    }
-    const bool status_in_bar =
-        !status.text.empty() && fits(status.text, ImGui::GetStyle().ItemSpacing.x);
-    if (status_in_bar) {
-        ImGui::SameLine();
-        ImGui::TextColored(status.color, "%s", status.text.c_str());
-    }
-    ImGui::SameLine(std::max(display.x - right, ImGui::GetCursorPosX() + 8));
-    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.80f, 0.24f, 0.24f, 1.0f));
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.90f, 0.30f, 0.30f, 1.0f));
-    if (view.i_am_host) {
-        if (button(short_end ? "End" : "End meeting", ImVec2(end_w, 0))) confirm_end_ = true;
-        if (short_end && ImGui::IsItemHovered()) ImGui::SetTooltip("End the meeting for everyone");
-        ImGui::SameLine();
-    }
-    if (button("Leave", ImVec2(76, 0))) intents.leave = true;
-    ImGui::PopStyleColor(2);
+    draw_audio_settings(view, intents);
+    draw_camera_settings(view, intents);
     ImGui::End();
     ImGui::PopStyleColor();
     return !status.text.empty() && !status_in_bar;
 }
 
-// The mic's level next to the mute button, and a menu to pick the microphone.
+// The microphone button: mute, unmute, or (everyone muted without self-unmute) ask to speak.
+void MeetingUi::mic_action(const MeetingView& view, std::vector<RoomAction>& actions) {
+    if (view.my_mic) actions.push_back(SetMyMic{false});
+    else if (!view.mic_blocked) actions.push_back(SetMyMic{true});
+    else if (!view.mic_applying) actions.push_back(AskToSpeak{});
+}
+
+// Share: choose what to share, stop sharing, or ask the host for permission.
+void MeetingUi::share_action(const MeetingView& view, std::vector<RoomAction>& actions) {
+    if (view.i_am_sharing) actions.push_back(StopShare{});
+    else if (view.may_share) open_popup_ = "share_menu";
+    else if (!view.share_applying) actions.push_back(AskToShare{});
+}
+
+// Mute all asks first (may they unmute themselves?); Allow mics applies at once.
+void MeetingUi::mute_all_action(const MeetingView& view, std::vector<RoomAction>& actions) {
+    if (view.all_muted) actions.push_back(AllowMics{});
+    else open_popup_ = "mute_all";
+}
+
+// The microphone menu: pick the microphone, see its level (opened from the bar or More).
 void MeetingUi::draw_audio_settings(const MeetingView& view, Intents& intents) {
-    if (view.mic_state == "live") {
-        level_meter(view.my_mic ? view.input_level_dbfs : -127.0f, ImVec2(46, 6));
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(view.my_mic ? "Your microphone level" : "You are muted");
-        ImGui::SameLine(0, 4);
-    }
-    if (control("Microphone settings", ImGui::ArrowButton("##audio", ImGuiDir_Down)))
-        ImGui::OpenPopup("audio_menu");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Microphone settings");
-    if (ImGui::BeginPopup("audio_menu")) {
+    if (begin_popup("audio_menu")) {
         const ControlScope menu(*this, "audio_menu");
         ImGui::TextDisabled("Microphone");
         if (view.input_devices.empty()) ImGui::TextDisabled("(no microphone available)");
@@ -215,10 +338,7 @@ void MeetingUi::draw_audio_settings(const MeetingView& view, Intents& intents) {
 
 // A menu to pick the camera, switch to the demo avatar, and show or hide the self-view.
 void MeetingUi::draw_camera_settings(const MeetingView& view, Intents& intents) {
-    if (control("Camera settings", ImGui::ArrowButton("##camera", ImGuiDir_Down)))
-        ImGui::OpenPopup("camera_menu");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Camera settings");
-    if (!ImGui::BeginPopup("camera_menu")) return;
+    if (!begin_popup("camera_menu")) return;
     const ControlScope menu(*this, "camera_menu");
     ImGui::TextDisabled("Camera");
     if (view.camera_devices.empty()) ImGui::TextDisabled(view.my_camera ? "(no camera listed)" : "(turn the camera on to list cameras)");
@@ -238,6 +358,8 @@ void MeetingUi::draw_camera_settings(const MeetingView& view, Intents& intents) 
     ImGui::EndPopup();
 }
 
+// Ending is for everyone and cannot be undone: the button says so in red. Enter confirms
+// (the dialog asked exactly this), Escape cancels.
 void MeetingUi::draw_end_confirmation(Intents& intents) {
     if (confirm_end_) {
         ImGui::OpenPopup("End the meeting?");
@@ -249,12 +371,18 @@ void MeetingUi::draw_end_confirmation(Intents& intents) {
     if (ImGui::BeginPopupModal("End the meeting?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
         const ControlScope scope(*this, "end_meeting");
         ImGui::Text("Everyone will be removed and the room closes.");
-        if (button("End for everyone", ImVec2(160, 0))) {
+        ImGui::PushStyleColor(ImGuiCol_Button, kDanger);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kDangerHovered);
+        const bool end = button("End for everyone") || key_pressed(ImGuiKey_Enter);
+        ImGui::PopStyleColor(2);
+        if (end) {
             intents.room_actions.push_back(EndMeeting{});
             ImGui::CloseCurrentPopup();
         }
         ImGui::SameLine();
-        if (button("Cancel", ImVec2(100, 0))) ImGui::CloseCurrentPopup();
+        ImGui::PushStyleColor(ImGuiCol_Button, kNeutralButton);
+        if ((button("Cancel") || key_pressed(ImGuiKey_Escape)) && !end) ImGui::CloseCurrentPopup();
+        ImGui::PopStyleColor();
         ImGui::EndPopup();
     }
 }

@@ -3,8 +3,11 @@
 // as an IME sends it), pasting from the clipboard, copying and cutting from a field, into
 // the join screen's name field and the chat. Each check reads what arrived at the server's
 // other end (the joined name, the chat line a bot received), i.e. exactly what was typed.
+// Then the top bar at 320 to 1920 px: every control on screen, none over another, every
+// action on the bar or in More.
+import path from 'node:path';
 import { waitFor } from './lib/harness.mjs';
-import { startServer, startBot, openParticipant, state } from './lib/processes.mjs';
+import { startServer, startBot, openParticipant, state, ARTIFACTS } from './lib/processes.mjs';
 
 const ROOM = 'ui';
 
@@ -25,6 +28,13 @@ async function imeType(cdp, reading, chosen) {
 async function paste(p, text) {
   await p.page.evaluate((t) => navigator.clipboard.writeText(t), text);
   await p.page.keyboard.press('Control+V');
+}
+// The top bar's own controls (not its popups'): {name: [x, y, w, h]}.
+const barControls = (all) => Object.fromEntries(Object.entries(all)
+  .filter(([n]) => n.startsWith('bar/') && n.indexOf('/', 4) < 0).map(([n, r]) => [n.slice(4), r]));
+async function framesLater(p, n) {
+  const start = (await state(p)).render.frames;
+  await waitFor(async () => (await state(p)).render.frames >= start + n, 10000);
 }
 const clipboard = (p) => p.page.evaluate(() => navigator.clipboard.readText());
 // The chat lines a page holds (its own included), newest last.
@@ -87,6 +97,43 @@ export async function run(h) {
     const afterCut = await waitFor(async () => (await chatLines(page)).includes('after cut') || null, 10000);
     h.check('Ctrl+X puts the selection on the clipboard and removes it from the field',
       !!cut && !!afterCut, JSON.stringify({ clipboard: await clipboard(page), sent: await chatLines(page) }));
+
+    // The top bar at phone, tablet and desktop widths: no control overlaps another or leaves
+    // the window, and every action is on the bar or in its More menu. Screenshots are saved
+    // in build/e2e/ for a person to look at.
+    for (const width of [320, 400, 768, 1280, 1920]) {
+      await page.page.setViewportSize({ width, height: 640 });
+      await waitFor(async () => (await controls(page))['bar/Leave']?.[0] + 10 > width - 120, 10000);
+      await framesLater(page, 2);
+      const bar = barControls(await controls(page));
+      await page.page.screenshot({ path: path.join(ARTIFACTS, `ui-width-${width}.png`) });
+      const problems = [];
+      for (const [name, [x, y, w, h]] of Object.entries(bar)) {
+        if (x < 0 || x + w > width || y < 0 || y + h > 48) problems.push(`${name} outside the bar`);
+        for (const [other, o] of Object.entries(bar))
+          if (other < name && x < o[0] + o[2] && o[0] < x + w && y < o[1] + o[3] && o[1] < y + h) problems.push(`${name} overlaps ${other}`);
+      }
+      let inMore = [];
+      if (bar.More) {
+        await clickControl(page, 'bar/More');
+        inMore = await waitFor(async () => {
+          const names = Object.keys(await controls(page)).filter((n) => n.startsWith('bar/more/')).map((n) => n.slice(9));
+          return names.length ? names : null;
+        }, 5000) || [];
+        await page.page.screenshot({ path: path.join(ARTIFACTS, `ui-width-${width}-more.png`) });
+        await page.page.keyboard.press('Escape');
+        const closed = await waitFor(async () => !Object.keys(await controls(page)).some((n) => n.startsWith('bar/more/')), 5000);
+        h.check(`at ${width} px Escape closes the More menu`, !!closed);
+      }
+      const actions = ['Unmute', 'Mute', 'Microphone settings', 'Camera on', 'Camera off', 'Camera settings',
+                       'Share', 'Ask to share', 'Leave'];
+      const reachable = (a) => !!bar[a] || inMore.includes(a);
+      const missing = [['Unmute', 'Mute'], ['Microphone settings'], ['Camera on', 'Camera off'], ['Camera settings'],
+                       ['Share', 'Ask to share'], ['Leave']].filter((alts) => !alts.some(reachable)).map((a) => a[0]);
+      h.check(`at ${width} px the top bar's controls do not overlap or leave the window, and every action is reachable`,
+        !problems.length && !missing.length && actions.length > 0,
+        JSON.stringify({ problems, missing, bar: Object.keys(bar), more: inMore }));
+    }
   } finally {
     if (page) await page.close();
     await bot.stop();

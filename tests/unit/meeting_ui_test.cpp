@@ -2,8 +2,11 @@
 // view-model -> intents logic), driven headless through the controls the UI drew.
 #include <doctest/doctest.h>
 
+#include <map>
+#include <set>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <imgui_internal.h>
 
@@ -251,7 +254,7 @@ TEST_CASE("a narrow window opens People & chat over the tiles, and Close closes 
     ui.frame(v);
     CHECK(ui.drawn("chat/Send"));
     CHECK_FALSE(ui.drawn("side_toggle/People & chat"));
-    CHECK(ui.drawn("bar/End"));  // "End meeting" shortened to fit
+    CHECK(ui.drawn("bar/End meeting"));  // shortened to "End" to fit
     ui.click(v, "people/u2/...");
     CHECK(only_action<MakeHost>(ui.click(v, "people/u2/menu/Make host")).user_id == "u2");
     ui.click(v, "people/Close");
@@ -283,6 +286,106 @@ TEST_CASE("copy and cut read the selection of the field being edited, in UTF-8")
     ImGui::GetCurrentContext()->InputTextState.Stb.select_start = 1;
     ImGui::GetCurrentContext()->InputTextState.Stb.select_end = 4;
     CHECK(active_text_selection() == "好 w");
+}
+
+// The top bar's own controls (not those of its popups), by name, as the last frame drew them.
+std::map<std::string, ImRect> bar_controls(HeadlessUi& ui) {
+    std::map<std::string, ImRect> out;
+    for (const auto& [name, r] : ui.ui().drawn_controls())
+        if (name.rfind("bar/", 0) == 0 && name.find('/', 4) == std::string::npos) out[name.substr(4)] = r;
+    return out;
+}
+
+TEST_CASE("the top bar fits every width from 320 px: nothing overlaps or leaves it, every action is reachable") {
+    for (const float width : {320.0f, 400.0f, 768.0f, 1280.0f, 1920.0f}) {
+        for (const bool host : {false, true}) {
+            CAPTURE(width);
+            CAPTURE(host);
+            HeadlessUi ui(width, 700);
+            const MeetingView v = meeting(host);
+            ui.frames(v, 2);
+            const auto bar = bar_controls(ui);
+            for (const auto& [name, r] : bar) {
+                CAPTURE(name);
+                CHECK(r.Min.x >= 0);
+                CHECK(r.Max.x <= width);
+                CHECK(r.Max.y <= 48);
+                for (const auto& [other, o] : bar)
+                    if (other != name) CHECK_FALSE(r.Overlaps(o));
+            }
+            std::set<std::string> in_more;
+            if (bar.count("More")) {
+                ui.click(v, "bar/More");
+                for (const auto& [name, r] : ui.ui().drawn_controls())
+                    if (name.rfind("bar/more/", 0) == 0) in_more.insert(name.substr(9));
+            }
+            std::vector<std::string> actions = {"Unmute", "Microphone settings", "Camera on", "Camera settings",
+                                                "Ask to share", "Leave"};
+            if (host) actions.insert(actions.end(), {"Mute all", "End meeting"});
+            for (const auto& a : actions) {
+                CAPTURE(a);
+                CHECK((bar.count(a) + in_more.count(a)) == 1);
+            }
+            if (width >= 1280) CHECK(in_more.empty());  // a desktop window shows everything
+        }
+    }
+}
+
+TEST_CASE("on a phone-sized bar the actions in More do what their buttons do") {
+    HeadlessUi ui(320, 640);
+    MeetingView v = meeting(true);
+    v.may_share = true;
+    ui.click(v, "bar/More");
+    CHECK(only_action<SetMyCamera>(ui.click(v, "bar/more/Camera on")).on);
+    ui.click(v, "bar/More");
+    CHECK(ui.click(v, "bar/more/Mute all").room_actions.empty());  // asks first, as its button does
+    CHECK(only_action<MuteAll>(ui.click(v, "bar/mute_all/Mute all")).allow_self_unmute);
+    ui.click(v, "bar/More");
+    ui.click(v, "bar/more/Share");
+    CHECK(only_action<StartShare>(ui.click(v, "bar/share_menu/Share screen")).kind == ShareKind::Screen);
+}
+
+TEST_CASE("Escape closes every popup; a popup opens below its button, not over it") {
+    HeadlessUi ui;
+    MeetingView v = meeting(true);
+    v.may_share = true;
+    v.input_devices = {{"mic1", "Desk microphone"}};
+    const std::pair<const char*, const char*> popups[] = {
+        {"bar/Microphone settings", "bar/audio_menu/Desk microphone"},
+        {"bar/Camera settings", "bar/camera_menu/Show my camera"},
+        {"bar/Share", "bar/share_menu/Share screen"},
+        {"bar/Mute all", "bar/mute_all/Mute all"},
+        {"people/u2/...", "people/u2/menu/Volume"},
+    };
+    for (const auto& [opener_name, inside_name] : popups) {
+        const std::string opener = opener_name, inside = inside_name;
+        CAPTURE(opener);
+        ui.click(v, opener);
+        ui.frame(v);
+        REQUIRE(ui.drawn(inside));
+        const ImRect button = ui.ui().drawn_controls().at(opener);
+        const ImRect item = ui.ui().drawn_controls().at(inside);
+        CHECK(item.Min.y > button.Max.y);  // below: the button stays visible
+        ui.press_escape(v);
+        ui.frame(v);
+        CHECK_FALSE(ui.drawn(inside));
+    }
+}
+
+TEST_CASE("ending the meeting: a red button Enter confirms, Escape cancels") {
+    HeadlessUi ui;
+    const MeetingView v = meeting(true);
+    ui.click(v, "bar/End meeting");
+    ui.frame(v);
+    REQUIRE(ui.drawn("end_meeting/End for everyone"));
+    CHECK(ui.press_escape(v).room_actions.empty());
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("end_meeting/End for everyone"));
+    ui.click(v, "bar/End meeting");
+    ui.frame(v);
+    only_action<EndMeeting>(ui.press_enter(v));
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("end_meeting/End for everyone"));
 }
 
 TEST_SUITE_END();

@@ -21,6 +21,7 @@ public:
         io.DisplaySize = ImVec2(width, height);
         io.DeltaTime = 1.0f / 60.0f;
         io.KeyMap[ImGuiKey_Enter] = kEnterKey;
+        io.KeyMap[ImGuiKey_Escape] = kEscapeKey;
         unsigned char* pixels = nullptr;
         int w = 0, h = 0;
         io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);  // builds the default font
@@ -63,14 +64,8 @@ public:
         return frame(view);
     }
 
-    Intents press_enter(const MeetingView& view) {
-        ImGuiIO& io = ImGui::GetIO();
-        io.KeysDown[kEnterKey] = true;
-        Intents all = frame(view);
-        io.KeysDown[kEnterKey] = false;
-        merge(all, frame(view));
-        return all;
-    }
+    Intents press_enter(const MeetingView& view) { return press(view, kEnterKey); }
+    Intents press_escape(const MeetingView& view) { return press(view, kEscapeKey); }
 
     Intents frames(const MeetingView& view, int count) {
         Intents all;
@@ -79,7 +74,17 @@ public:
     }
 
 private:
-    static constexpr int kEnterKey = 13;  // any index into io.KeysDown: io.KeyMap names it
+    // Any indices into io.KeysDown: io.KeyMap names them.
+    static constexpr int kEnterKey = 13, kEscapeKey = 27;
+
+    Intents press(const MeetingView& view, int key) {
+        ImGuiIO& io = ImGui::GetIO();
+        io.KeysDown[key] = true;
+        Intents all = frame(view);
+        io.KeysDown[key] = false;
+        merge(all, frame(view));
+        return all;
+    }
 
     static void ignore_skeleton(const Pose&, float, float, float, float, const float[4]) {}
     static void ignore_draw_callback(const ImDrawList*, const ImDrawCmd*) {}

@@ -482,6 +482,7 @@ int main() {
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;  // Tab, arrows, Space, Escape
     app.input.install();
     app.input.new_frame();
     const float dpr = std::max(1.0f, app.input.device_pixel_ratio());
