@@ -54,8 +54,6 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
             dl->AddRect(ImVec2(mn.x - 3, mn.y - 3), ImVec2(mx.x + 3, mx.y + 3),
                         IM_COL32(70, 210, 120, 70), 13.0f, 0, 4.0f);
             dl->AddRect(mn, mx, kTileBorderSpeaking, 10.0f, 0, 3.0f);
-        } else if (t.active_speaker && n > 2) {
-            dl->AddRect(mn, mx, IM_COL32(70, 210, 120, 110), 10.0f, 0, 2.0f);
         } else if (t.is_self) {
             dl->AddRect(mn, mx, kTileBorderSelf, 10.0f, 0, 2.0f);
         }

@@ -226,8 +226,10 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     if (!view.sharer_name.empty())
         say(view.sharer_name + " is sharing a " + (view.share_type == 1 ? "whiteboard" : "screen"),
             ImVec4(0.55f, 0.85f, 0.6f, 1.0f), 18);
-    if (!view.active_speaker_name.empty() && view.tiles.size() > 1)
-        say("Speaking: " + view.active_speaker_name, ImVec4(0.45f, 0.9f, 0.6f, 1.0f), 18);
+    // Who is heard now: the active speaker while their voice comes through, nobody in silence.
+    for (const TileView& t : view.tiles)
+        if (t.active_speaker && t.speaking && view.tiles.size() > 1)
+            say("Speaking: " + t.name, ImVec4(0.45f, 0.9f, 0.6f, 1.0f), 18);
     const bool status_in_bar = !status.text.empty() && say(status.text, status.color, gap);
 
     // [Right] More, End meeting, Leave at the right edge.

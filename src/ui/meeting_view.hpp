@@ -81,7 +81,6 @@ struct MeetingView {
     std::string input_device;
     bool audio_waits_for_click = false;  // the browser holds sound until the user interacts
     bool slow_connection = false;  // the server drops media on its way to us (we read too slowly)
-    std::string active_speaker_name;
 
     // Camera (only landmarks leave the device; the self-view shows the picture locally).
     std::string camera_state;    // off, starting, on, denied, no-camera, busy, model-failed, needs-http, error

@@ -272,6 +272,15 @@ export async function run(h, figures) {
     // Frames from before the click stay (the stop is looked for from 0.5 s before it, so a
     // momentary dip just before the click is not taken for the stop).
     await annTaps.take();
+    // Meanwhile Ann's page is watched for Bob's speaking flag (what lights his ring and the
+    // "Speaking:" line) going off: Date.now() of the first state without it.
+    const speakingClearedAt = ann.page.evaluate((id) => new Promise((resolve) => {
+      const t0 = Date.now();
+      const poll = setInterval(() => {
+        const speaking = window.PoseMeet.state().audio.remotes[id]?.speaking;
+        if (!speaking || Date.now() - t0 > 15000) { clearInterval(poll); resolve(speaking ? null : Date.now()); }
+      }, 10);
+    }), bobId);
     const tMute = await bob.page.evaluate(() => { const t = Date.now(); window.PoseMeet.setMic(false); return t; });
     let tap = await annTaps.until((f) => playedSince(f[bobId], tMute).length >= 60 && playedSince(f[talkerId], tMute).length >= 60) ||
               annTaps.frames;
@@ -282,6 +291,10 @@ export async function run(h, figures) {
     h.check('Bob mutes: his tone is gone at Ann within 200 ms', muteMs <= 200,
       `${Math.round(muteMs)} ms (incl. ${Math.round(queueMs)} ms speaker queue)`);
     h.check('Ann keeps hearing the bot meanwhile', toneLevels(tap[talkerId], 25)[TALKER_HZ] > AMP / 2);
+    const cleared = await speakingClearedAt;
+    h.check('... and Bob stops showing as speaking at Ann within 300 ms of his voice stopping there',
+      cleared !== null && stopped !== null && cleared - stopped <= 300,
+      cleared === null || stopped === null ? `cleared ${cleared}, stopped ${stopped}` : `${cleared - stopped} ms`);
 
     // 4. Mute-all by the host silences every visitor, Bob and the bot alike; Ann still heard.
     await bob.page.evaluate(() => window.PoseMeet.setMic(true));

@@ -60,7 +60,7 @@ TEST_CASE("VoiceActivity: on at the threshold, kept on for the hangover, then of
 }
 
 TEST_CASE("VoiceActivity does not flicker across pauses between words") {
-    VoiceActivity vad;  // -50 dBFS, 15 frames (300 ms)
+    VoiceActivity vad;  // -50 dBFS, 10 frames (200 ms)
     // Words of 200 ms with 160 ms pauses: one continuous "speaking".
     int transitions = 0;
     bool prev = false;
@@ -84,6 +84,14 @@ TEST_CASE("VoiceActivity does not flicker across pauses between words") {
     vad.update(-10.0f);
     vad.reset();
     CHECK_FALSE(vad.active());
+}
+
+TEST_CASE("the default VoiceActivity lets go within 300 ms of silence (the UI's speaking ring)") {
+    VoiceActivity vad;
+    for (int i = 0; i < 20; ++i) vad.update(-20.0f);
+    int frames_on = 0;
+    while (vad.update(-90.0f)) ++frames_on;
+    CHECK(frames_on * 20 < 300);
 }
 
 TEST_CASE("VoiceActivity with no hangover follows the level frame by frame") {

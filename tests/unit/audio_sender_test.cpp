@@ -105,9 +105,9 @@ TEST_CASE("AudioSender: payload with level, VAD flag and a decodable Opus packet
     CHECK(s.voice_active());
     CHECK(s.last_level_dbfs() == doctest::Approx(-13.0f).epsilon(0.01));
 
-    // Silence: the flag stays on for the hangover (15 frames), then goes off.
+    // Silence: the flag stays on for the hangover (10 frames), then goes off.
     const AudioFrame quiet{};
-    for (int i = 0; i < 15; ++i) {
+    for (int i = 0; i < 10; ++i) {
         const auto p = s.encode_frame(quiet);
         REQUIRE(p.size() > 2);
         CHECK(p[0] == 1);

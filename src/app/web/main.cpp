@@ -148,7 +148,6 @@ ui::MeetingView build_view(App& app) {
         t.speaking = app.audio->speaking(u->user_id);
         t.active_speaker = app.audio->active_speaker() == u->user_id;
         t.volume = app.audio->volume(u->user_id);
-        if (t.active_speaker) v.active_speaker_name = u->user_name;
         if (s.self() && u->user_id == s.self()->user_id) {
             t.is_self = true;
             t.pose = s.local_pose();

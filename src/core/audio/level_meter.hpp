@@ -21,10 +21,11 @@ std::uint8_t level_to_dbov(float dbfs);
 
 // Speaking flag from frame levels: on as soon as a frame reaches the threshold, and kept on
 // for `hangover_frames` quieter frames after the last loud one, so the short dips between
-// words and syllables do not make the flag (and the UI ring) flicker.
+// words and syllables do not make the flag (and the UI ring) flicker. 10 frames (200 ms):
+// long enough for those dips, short enough that the ring goes out within 300 ms of silence.
 class VoiceActivity {
 public:
-    explicit VoiceActivity(float threshold_dbfs = -50.f, int hangover_frames = 15);
+    explicit VoiceActivity(float threshold_dbfs = -50.f, int hangover_frames = 10);
 
     // Feeds one frame's level; returns active().
     bool update(float frame_dbfs);
