@@ -35,6 +35,25 @@
     if (label && text) label.textContent = text;
   }
 
+  // Screen readers hear what the canvas cannot tell them (joins, leaves, chat, what happens
+  // to you) from this polite live region; the last few sentences stay in it.
+  function announce(text) {
+    var region = document.getElementById('pm-live');
+    if (!region) {
+      region = document.createElement('div');
+      region.id = 'pm-live';
+      region.className = 'pm-sr-only';
+      region.setAttribute('role', 'log');
+      region.setAttribute('aria-live', 'polite');
+      document.body.appendChild(region);
+    }
+    var line = document.createElement('div');
+    line.textContent = text;
+    region.appendChild(line);
+    while (region.childNodes.length > 5) region.removeChild(region.firstChild);
+    emit('announce', {text: text});
+  }
+
   function fatal(message) {
     var box = document.getElementById('pm-fatal');
     var loading = document.getElementById('pm-loading');
@@ -106,9 +125,11 @@
         posemeetConfig: config,
         posemeetOnEvent: function (name, json) { emit(name, JSON.parse(json)); },
         posemeetFatal: fatal,
+        posemeetAnnounce: announce,
         posemeetReady: function () {
           document.getElementById('pm-loading').classList.add('pm-hidden');
-          document.getElementById('canvas').focus();
+          // The keyboard goes to the hidden text field of the canvas UI (typing, input methods).
+          (document.getElementById('pm-text-input') || document.getElementById('canvas')).focus();
           readyResolve(PoseMeet);
           emit('ready', {});
         },

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "client/refusal_words.hpp"
 #include "core/pose_tier.hpp"
 #include "core/synthetic_pose.hpp"
 
@@ -97,7 +98,7 @@ void MeetingSession::leave() {
 
 void MeetingSession::connect() {
     set_status(reconnect_attempt_ > 0 ? ConnectionStatus::Reconnecting : ConnectionStatus::Connecting,
-               last_error_);
+               last_error_, last_error_detail_);
     std::weak_ptr<bool> alive = alive_;
     SignalingSocket::Handlers h;
     h.on_open = [this, alive] { if (!alive.expired()) on_open(); };
@@ -139,7 +140,7 @@ void MeetingSession::on_close(int close_code, const std::string& reason) {
         resume_user_id_.clear();
         resume_token_.clear();
         mirror_.forget_room();
-        set_status(ConnectionStatus::Failed, "you joined this meeting from another window; it continues there");
+        set_status(ConnectionStatus::Failed, "You joined this meeting from another window; it continues there.");
         emit("replaced", Json{{"reason", reason}});
         return;
     }
@@ -149,8 +150,8 @@ void MeetingSession::on_close(int close_code, const std::string& reason) {
     reconnect_at_ms_ = clock_.now_ms() + delay;
     char retry[32];
     std::snprintf(retry, sizeof retry, "%.1f s", delay / 1000.0);
-    set_status(ConnectionStatus::Reconnecting,
-               "cannot reach the server (" + reason + "); retrying in " + retry);
+    set_status(ConnectionStatus::Reconnecting, "Cannot reach the server: " + reason + ". Trying again in " + retry + ".",
+               "close code " + std::to_string(close_code));
     if (was_joined) emit("disconnected", Json{{"reason", reason}});
 }
 
@@ -211,10 +212,10 @@ void MeetingSession::on_reply(const Json& msg) {
         if (code != 200) {
             want_joined_ = false;
             join_refusal_code_ = code;
-            set_status(ConnectionStatus::Failed,
-                       "could not join: " + field_or(msg, "message", std::string("error")) + " (" +
-                           std::to_string(code) + ")");
-            emit("error", Json{{"code", code}, {"message", last_error_}});
+            const std::string server_message = field_or(msg, "message", std::string());
+            set_status(ConnectionStatus::Failed, join_refusal_in_words(code, server_message),
+                       refusal_detail(code, server_message));
+            emit("error", Json{{"code", code}, {"message", last_error_}, {"detail", last_error_detail_}});
             socket_.close();
             return;
         }
@@ -388,6 +389,7 @@ Json MeetingSession::state_json() const {
     }
     return Json{{"status", to_string(status_)},
                 {"error", last_error_},
+                {"error_detail", last_error_detail_},
                 {"room", room() ? room()->to_json() : Json(nullptr)},
                 {"self", self() ? self()->to_json() : Json(nullptr)},
                 {"pose_packets_sent", packets_sent_},
@@ -405,11 +407,12 @@ void MeetingSession::emit(const std::string& name, const Json& data) {
     if (listener_) listener_(name, data);
 }
 
-void MeetingSession::set_status(ConnectionStatus s, const std::string& error) {
+void MeetingSession::set_status(ConnectionStatus s, const std::string& error, const std::string& detail) {
     const bool changed = s != status_ || error != last_error_;
     status_ = s;
     last_error_ = error;
-    if (changed) emit("status", Json{{"status", to_string(s)}, {"error", error}});
+    last_error_detail_ = detail;
+    if (changed) emit("status", Json{{"status", to_string(s)}, {"error", error}, {"error_detail", detail}});
 }
 
 }  // namespace posemeet

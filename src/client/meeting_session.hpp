@@ -62,7 +62,10 @@ public:
     void set_pose_source_factory(PoseSourceFactory f) { pose_source_factory_ = std::move(f); }
 
     ConnectionStatus status() const { return status_; }
+    // What went wrong, in words for a person ("The host has ended this meeting."), and the
+    // technical detail ("code 422: the meeting has ended") for a Details line.
     const std::string& last_error() const { return last_error_; }
+    const std::string& last_error_detail() const { return last_error_detail_; }
     // The code of the last refused join (422: the room's meeting has ended), 0 after success.
     int join_refusal_code() const { return join_refusal_code_; }
     const std::optional<UserRecord>& self() const { return mirror_.self(); }
@@ -143,7 +146,7 @@ private:
     }
     void send_pose(std::uint32_t timestamp_ms);
     void emit(const std::string& name, const protocol::Json& data);
-    void set_status(ConnectionStatus s, const std::string& error = {});
+    void set_status(ConnectionStatus s, const std::string& error = {}, const std::string& detail = {});
 
     SessionConfig config_;
     SignalingSocket& socket_;
@@ -152,6 +155,7 @@ private:
 
     ConnectionStatus status_ = ConnectionStatus::Idle;
     std::string last_error_;
+    std::string last_error_detail_;
     int join_refusal_code_ = 0;
     bool new_meeting_ = false;  // this join may open a new meeting in an ended room
     std::string room_id_, user_name_;

@@ -127,6 +127,7 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
         draw_toasts(view);
         return intents;
     }
+    handle_shortcuts(view, intents);
     const float bar_h = 48.0f;
     const StatusLine status = status_line(view);
     const bool status_needs_banner = draw_top_bar(view, status, intents, bar_h);
@@ -153,6 +154,14 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
     draw_end_confirmation(intents);
     draw_toasts(view);
     return intents;
+}
+
+void MeetingUi::handle_shortcuts(const MeetingView& view, Intents& intents) {
+    const ImGuiIO& io = ImGui::GetIO();
+    if (!io.KeyCtrl || io.KeyShift || io.KeyAlt) return;
+    if (mic_key_ >= 0 && ImGui::IsKeyPressed(mic_key_, false)) mic_action(view, intents.room_actions);
+    if (camera_key_ >= 0 && ImGui::IsKeyPressed(camera_key_, false))
+        intents.room_actions.push_back(SetMyCamera{!view.my_camera});
 }
 
 // [SECTION] join screen
@@ -205,6 +214,7 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
         ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
         ImGui::TextWrapped("%s", view.error.c_str());
         ImGui::PopStyleColor();
+        if (!view.error_detail.empty()) ImGui::TextDisabled("Details: %s", view.error_detail.c_str());
     }
     // The meeting in this room was ended by its host: the room can host a new one.
     const char* new_meeting = "Start a new meeting in this room";

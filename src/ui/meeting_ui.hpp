@@ -17,6 +17,12 @@ namespace posemeet::ui {
 class MeetingUi {
 public:
     void apply_style(float dpr);
+    // Ctrl+<key> toggles your microphone / camera, as in other meeting apps (Ctrl+D, Ctrl+E).
+    // The keys are indices into io.KeysDown as the platform backend fills it.
+    void set_shortcut_keys(int mic_key, int camera_key) {
+        mic_key_ = mic_key;
+        camera_key_ = camera_key;
+    }
     // `draw_skeletons` is an ImGui draw callback that renders everything the sink queued
     // this frame; it is inserted after the tile backgrounds, before the labels.
     Intents draw(const MeetingView& view, const SkeletonSink& queue_skeleton,
@@ -59,6 +65,7 @@ private:
     struct StatusLine {
         std::string text;
         ImVec4 color;
+        std::string detail;  // shown on hover
     };
     static StatusLine status_line(const MeetingView& view);
     // Returns true when `status` did not fit in the bar (draw_status_banner shows it).
@@ -86,6 +93,7 @@ private:
     void mic_action(const MeetingView& view, std::vector<RoomAction>& actions);
     void share_action(const MeetingView& view, std::vector<RoomAction>& actions);
     void mute_all_action(const MeetingView& view, std::vector<RoomAction>& actions);
+    void handle_shortcuts(const MeetingView& view, Intents& intents);
     void draw_audio_settings(const MeetingView& view, Intents& intents);
     void draw_camera_settings(const MeetingView& view, Intents& intents);
 
@@ -97,6 +105,7 @@ private:
     std::string chat_to_;            // user id for a private message, empty = everyone
     bool allow_self_unmute_ = true;  // the mute-all popup's choice
     bool confirm_end_ = false;
+    int mic_key_ = -1, camera_key_ = -1;  // set_shortcut_keys()
     std::string open_popup_;  // a popup to open at the bar's level (asked for by a button or More)
     ImRect popup_anchor_;     // the button the next popup opens under
     std::size_t chat_seen_ = 0;  // scroll to the bottom when new lines arrive

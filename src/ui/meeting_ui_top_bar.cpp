@@ -14,7 +14,7 @@ MeetingUi::StatusLine MeetingUi::status_line(const MeetingView& view) {
     const ImVec4 warning(1.0f, 0.75f, 0.35f, 1.0f);
     if (view.status == "reconnecting" || !view.error.empty())
         return {view.error.empty() ? "Reconnecting..." : view.error,
-                ImVec4(1.0f, 0.55f, 0.35f, 1.0f)};
+                ImVec4(1.0f, 0.55f, 0.35f, 1.0f), view.error_detail};
     if (!view.mic_message.empty() && view.mic_state != "live") return {view.mic_message, warning};
     if (!view.camera_message.empty() && view.camera_state != "on" && view.camera_state != "starting")
         return {view.camera_message, warning};
@@ -159,6 +159,8 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         next(bar(BarItem::RoomName) ? 18.0f : gap);
         ImGui::BeginDisabled(!view.my_mic && view.mic_blocked && view.mic_applying);
         if (button(labels.mic)) mic_action(view, actions);
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+            ImGui::SetTooltip(view.my_mic ? "Mute your microphone (Ctrl+D)" : "Turn your microphone on (Ctrl+D)");
         ImGui::EndDisabled();
     }
     if (bar(BarItem::MicLevel)) {
@@ -176,9 +178,9 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         next(gap);
         if (button(labels.camera)) actions.push_back(SetMyCamera{!view.my_camera});
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(view.demo_avatar ? "Demo avatar: your avatar moves by itself, no camera is used"
+            ImGui::SetTooltip(view.demo_avatar ? "Demo avatar: your avatar moves by itself, no camera is used (Ctrl+E)"
                                                : "Your body moves your avatar. Your video stays on this device: "
-                                                 "only body points are sent");
+                                                 "only body points are sent (Ctrl+E)");
     }
     if (bar(BarItem::CameraMenu)) {
         next(4);
@@ -231,6 +233,8 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         if (t.active_speaker && t.speaking && view.tiles.size() > 1)
             say("Speaking: " + t.name, ImVec4(0.45f, 0.9f, 0.6f, 1.0f), 18);
     const bool status_in_bar = !status.text.empty() && say(status.text, status.color, gap);
+    if (status_in_bar && ImGui::IsItemHovered() && !status.detail.empty())
+        ImGui::SetTooltip("Details: %s", status.detail.c_str());
 
     // [Right] More, End meeting, Leave at the right edge.
     const float right_x = std::max(display.x - right, cursor + 8);

@@ -49,7 +49,8 @@ struct PendingRequest {
 
 struct MeetingView {
     std::string status;  // idle, connecting, joined, reconnecting, failed
-    std::string error;   // shown as a banner when not empty
+    std::string error;         // in words, shown as a banner when not empty
+    std::string error_detail;  // its code and the server's text, for a Details line
     bool join_refused_meeting_ended = false;  // the room's meeting has ended: offer a new one
     std::string notice;  // non-fatal, e.g. "WebRTC unavailable: media goes through the server"
     std::string room_name;

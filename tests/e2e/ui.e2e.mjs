@@ -3,8 +3,8 @@
 // as an IME sends it), pasting from the clipboard, copying and cutting from a field, into
 // the join screen's name field and the chat. Each check reads what arrived at the server's
 // other end (the joined name, the chat line a bot received), i.e. exactly what was typed.
-// Then the top bar at 320 to 1920 px: every control on screen, none over another, every
-// action on the bar or in More.
+// Then: the live region a screen reader hears, the tab's title, and the top bar at 320 to
+// 1920 px: every control on screen, none over another, every action on the bar or in More.
 import path from 'node:path';
 import { waitFor } from './lib/harness.mjs';
 import { startServer, startBot, openParticipant, state, ARTIFACTS } from './lib/processes.mjs';
@@ -47,7 +47,7 @@ export async function run(h) {
   let page;
   try {
     // The join screen at 10 fps (a slow page: events between frames must keep their order).
-    page = await openParticipant(`${server.url}/?fps=10`, { viewport: { width: 900, height: 600 } });
+    page = await openParticipant(`${server.url}/?fps=10`, { viewport: { width: 900, height: 600 }, pose: 'camera' });
     await page.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     const cdp = await page.page.context().newCDPSession(page.page);
     await waitFor(async () => (await state(page))?.render.frames > 2 && (await controls(page))['join/Your name'], 10000);
@@ -68,6 +68,29 @@ export async function run(h) {
       joined?.self?.user_name === '陈 Xiao明' && joined?.room?.room_id === ROOM &&
       !!(await waitFor(() => bot.log.includes('participantJoined 陈 Xiao明 (') || null, 10000)),
       JSON.stringify({ name: joined?.self?.user_name, room: joined?.room?.room_id }));
+
+    h.check('the page joins with the camera state that is true (no camera in use: camera 0)',
+      joined?.self?.camera === 0, JSON.stringify(joined?.self));
+    const titled = await waitFor(async () => (await page.page.title()) === `${ROOM} - PoseMeet`, 5000);
+    h.check('the tab\'s title names the room', !!titled, await page.page.title());
+
+    // Screen readers: someone joins (through the HTTP form of the API) and writes in the chat;
+    // the page's live region says both.
+    const post = async (body) => (await fetch(`${server.url}/api/v1/rts/message`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
+    const hana = await post({ event_name: 'vcJoinRoom', content: { room_id: ROOM, user_name: 'Hana' } });
+    await post({ event_name: 'vcSendMessage', content: { room_id: ROOM, user_id: hana.data.user.user_id,
+                                                          token: hana.data.token, message: 'hello from Hana' } });
+    const liveText = () => page.page.evaluate(() => {
+      const r = document.getElementById('pm-live');
+      return r && r.getAttribute('aria-live') === 'polite' ? r.textContent : '';
+    });
+    const announced = await waitFor(async () => {
+      const t = await liveText();
+      return /Hana joined\./.test(t) && /Hana says: hello from Hana/.test(t) ? t : null;
+    }, 10000);
+    h.check('the ARIA live region announces a join and a chat message', !!announced,
+      JSON.stringify({ live: await liveText(), hana: hana.code, people: (await state(page)).participants.map((x) => x.user_name) }));
 
     // Chat: composition, paste (a line break in the clipboard becomes a space), Enter.
     await clickControl(page, 'chat/Message');

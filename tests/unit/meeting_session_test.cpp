@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <set>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "client/meeting_session.hpp"
+#include "client/refusal_words.hpp"
 #include "core/media_packet.hpp"
 #include "core/pose_stream_codec.hpp"
 #include "core/room.hpp"
@@ -408,7 +410,7 @@ TEST_CASE("failed reconnects back off exponentially") {
     }
 }
 
-TEST_CASE("a join error reply gives status failed with the server's message") {
+TEST_CASE("a join error reply gives status failed, in words, with the server's message as detail") {
     Harness h;
     h.session.join("r1", "Me");
     h.socket.open();
@@ -417,9 +419,10 @@ TEST_CASE("a join error reply gives status failed with the server's message") {
                                        Json::object(), 1));
     const Json s = h.session.state_json();
     CHECK(s["status"] == "failed");
-    const std::string error = s["error"];
-    CHECK(error.find("the room is full (16 participants)") != std::string::npos);
-    CHECK(error.find("401") != std::string::npos);
+    CHECK(s["error"] == "This meeting is full. Try again when someone has left.");
+    const std::string detail = s["error_detail"];
+    CHECK(detail.find("the room is full (16 participants)") != std::string::npos);
+    CHECK(detail.find("401") != std::string::npos);
     CHECK(h.session.status() == ConnectionStatus::Failed);
     CHECK(h.socket.close_calls >= 1);
     bool saw_error = false;
@@ -441,6 +444,9 @@ TEST_CASE("a join refused because the meeting ended can open a new meeting in th
                                        Json::object(), 1));
     CHECK(h.session.status() == ConnectionStatus::Failed);
     CHECK(h.session.join_refusal_code() == 422);
+    // Said in words; the code and the server's text only as the detail.
+    CHECK(h.session.last_error() == "The host has ended this meeting.");
+    CHECK(h.session.last_error_detail() == "code 422: the meeting has ended");
 
     h.session.join("r1", "Me", /*new_meeting=*/true);
     CHECK(h.session.join_refusal_code() == 0);
@@ -652,6 +658,22 @@ TEST_CASE("a congested reader asks the server for fewer poses, once, and for eve
     REQUIRE(wishes().size() == 2);
     CHECK(wishes()[1]["pose_hz"] == 0);
     CHECK(h.session.state_json()["congestion"]["asked_pose_hz"] == 0);
+}
+
+TEST_CASE("every refusal of a join reads as a sentence without codes") {
+    const int codes[] = {
+#define POSEMEET_X(name, code, text) code,
+        POSEMEET_ERROR_CODES(POSEMEET_X)
+#undef POSEMEET_X
+        999};
+    for (const int code : codes) {
+        if (code == 200) continue;
+        CAPTURE(code);
+        const std::string words = join_refusal_in_words(code, "some server text");
+        CHECK(words.back() == '.');
+        CHECK(std::isupper(static_cast<unsigned char>(words[0])));
+        CHECK(words.find(std::to_string(code)) == std::string::npos);
+    }
 }
 
 TEST_SUITE_END();

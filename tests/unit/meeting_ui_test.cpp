@@ -388,4 +388,17 @@ TEST_CASE("ending the meeting: a red button Enter confirms, Escape cancels") {
     CHECK_FALSE(ui.drawn("end_meeting/End for everyone"));
 }
 
+TEST_CASE("Ctrl+D toggles your microphone and Ctrl+E your camera, as in other meeting apps") {
+    HeadlessUi ui;
+    constexpr int kD = 68, kE = 69;
+    ui.ui().set_shortcut_keys(kD, kE);
+    MeetingView v = meeting();
+    CHECK(only_action<SetMyMic>(ui.press_ctrl(v, kD)).on);
+    v.my_mic = true;
+    CHECK_FALSE(only_action<SetMyMic>(ui.press_ctrl(v, kD)).on);
+    CHECK(only_action<SetMyCamera>(ui.press_ctrl(v, kE)).on);
+    v.my_camera = true;
+    CHECK_FALSE(only_action<SetMyCamera>(ui.press_ctrl(v, kE)).on);
+}
+
 TEST_SUITE_END();

@@ -66,6 +66,12 @@ public:
 
     Intents press_enter(const MeetingView& view) { return press(view, kEnterKey); }
     Intents press_escape(const MeetingView& view) { return press(view, kEscapeKey); }
+    Intents press_ctrl(const MeetingView& view, int key) {
+        ImGui::GetIO().KeyCtrl = true;
+        Intents all = press(view, key);
+        ImGui::GetIO().KeyCtrl = false;
+        return all;
+    }
 
     Intents frames(const MeetingView& view, int count) {
         Intents all;

@@ -34,6 +34,7 @@
 #include "platform/web/worker_signaling_socket.hpp"
 #include "platform/web/worker_voice.hpp"
 #include "render/skeleton_renderer.hpp"
+#include "ui/announcements.hpp"
 #include "ui/font_set.hpp"
 #include "ui/meeting_ui.hpp"
 #include "ui/room_requests.hpp"
@@ -68,6 +69,8 @@ struct App {
     bool self_view = true;  // the camera's self-view box (hideable)
     render::SkeletonRenderer renderer;
     ui::MeetingUi ui;
+    ui::Announcements announcements;  // read out through the page's live region
+    std::string page_title_room;
     ui::FontSet fonts;
     bool cjk_font_requested = false;
     std::string room_name;
@@ -112,6 +115,7 @@ ui::MeetingView build_view(App& app) {
     const MeetingSession& s = *app.session;
     v.status = to_string(s.status());
     v.error = s.last_error();
+    v.error_detail = s.last_error_detail();
     v.join_refused_meeting_ended = s.status() == ConnectionStatus::Failed &&
                                    s.join_refusal_code() == static_cast<int>(protocol::ErrorCode::RoomEnded);
     v.notice = app.notice;
@@ -250,6 +254,9 @@ void frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     const ui::MeetingView view = build_view(app);
+    for (const std::string& sentence : app.announcements.update(view)) web::announce(sentence);
+    const std::string title_room = view.status == "joined" || view.status == "reconnecting" ? view.room_name : "";
+    if (title_room != app.page_title_room) web::set_page_title(app.page_title_room = title_room);
     if (note_texts(app.fonts, view, app.ui.typed_text()) && !app.cjk_font_requested) {
         app.cjk_font_requested = true;
         web::request_cjk_font();
@@ -487,6 +494,7 @@ int main() {
     const float dpr = std::max(1.0f, app.input.device_pixel_ratio());
     app.fonts.build(dpr);
     app.ui.apply_style(dpr);
+    app.ui.set_shortcut_keys(web::CanvasInput::kMicShortcutKey, web::CanvasInput::kCameraShortcutKey);
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
     std::string error;

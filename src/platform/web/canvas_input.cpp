@@ -118,6 +118,9 @@ EM_BOOL on_key(int type, const EmscriptenKeyboardEvent* e, void*) {
     const bool paste = (shortcut && e->keyCode == kV) || (e->shiftKey && e->keyCode == kInsert);
     if (!paste && e->keyCode < 512)
         queue_key(static_cast<int>(e->keyCode), down, {e->ctrlKey != 0, e->shiftKey != 0, e->altKey != 0, e->metaKey != 0});
+    // Our own shortcuts are ours, not the browser's.
+    if (shortcut && (e->keyCode == CanvasInput::kMicShortcutKey || e->keyCode == CanvasInput::kCameraShortcutKey))
+        return EM_TRUE;
     // Swallow keys ImGui uses so the page does not scroll or lose focus; let shortcuts pass
     // (Ctrl+C, X, V must reach the browser to produce its copy, cut and paste events).
     return io.WantCaptureKeyboard && !shortcut && !paste ? EM_TRUE : EM_FALSE;

@@ -9,6 +9,10 @@ namespace posemeet::web {
 
 class CanvasInput {
 public:
+    // Keys of the UI's Ctrl shortcuts (DOM keyCodes, the indices of io.KeysDown here): the
+    // browser's own meaning of Ctrl+D (bookmark) and Ctrl+E (search) is held back for them.
+    static constexpr int kMicShortcutKey = 68, kCameraShortcutKey = 69;
+
     explicit CanvasInput(const char* canvas_selector);
     void install();      // register html5 callbacks and ImGui key map
     void new_frame();    // update sizes and time before ImGui::NewFrame()

@@ -36,6 +36,14 @@ EM_JS(void, pm_js_update_url, (const char* room, const char* name), {
     if (Module['posemeetUpdateUrl']) Module['posemeetUpdateUrl'](UTF8ToString(room), UTF8ToString(name));
 });
 
+EM_JS(void, pm_js_announce, (const char* text), {
+    if (Module['posemeetAnnounce']) Module['posemeetAnnounce'](UTF8ToString(text));
+});
+EM_JS(void, pm_js_set_title, (const char* room), {
+    var r = UTF8ToString(room);
+    document.title = r ? r + ' - PoseMeet' : 'PoseMeet';
+});
+
 EM_JS(int, pm_js_software_gl, (), {
     var gl = GL.currentContext && GL.currentContext.GLctx;
     if (!gl) return 0;
@@ -79,6 +87,8 @@ PageConfig read_page_config() {
 void emit_event(const std::string& name, const std::string& json) { pm_js_emit(name.c_str(), json.c_str()); }
 void report_fatal(const std::string& message) { pm_js_fatal(message.c_str()); }
 void notify_ready() { pm_js_ready(); }
+void announce(const std::string& text) { pm_js_announce(text.c_str()); }
+void set_page_title(const std::string& room) { pm_js_set_title(room.c_str()); }
 void update_page_url(const std::string& room, const std::string& name) {
     pm_js_update_url(room.c_str(), name.c_str());
 }

@@ -24,6 +24,10 @@ PageConfig read_page_config();
 void emit_event(const std::string& name, const std::string& json);
 void report_fatal(const std::string& message);
 void notify_ready();
+// Read out to screen readers through the page's ARIA live region.
+void announce(const std::string& text);
+// The tab's title names the room ("standup - PoseMeet"); "" for none.
+void set_page_title(const std::string& room);
 // True when the current WebGL context renders in software (SwiftShader, llvmpipe): the
 // client then draws at a lower frame rate to leave CPU for the meeting itself.
 bool webgl_is_software_rendered();

@@ -8,11 +8,11 @@
 
 namespace posemeet::web {
 
-inline std::string socket_close_reason(bool was_open, int code, std::string_view reason) {
-    if (was_open && !reason.empty())
-        return "server closed the connection (" + std::to_string(code) + ": " + std::string(reason) + ")";
-    if (was_open) return "connection lost (code " + std::to_string(code) + ")";
-    return "server unreachable";
+inline std::string socket_close_reason(bool was_open, int /*code: the session keeps it as detail*/,
+                                       std::string_view reason) {
+    if (was_open && !reason.empty()) return "the server closed the connection (" + std::string(reason) + ")";
+    if (was_open) return "the connection was lost";
+    return "the server is unreachable";
 }
 
 }  // namespace posemeet::web
