@@ -23,6 +23,7 @@ APT_PACKAGES=(
   nlohmann-json3-dev libglm-dev doctest-dev
   chromium                                   # headless browser tests
   fonts-wqy-microhei                         # CJK glyphs, served to the client on demand
+  fonts-inter fonts-font-awesome python3-fonttools  # the UI's font and icons, subset into the client
 )
 
 log() { printf '[setup] %s\n' "$*"; }

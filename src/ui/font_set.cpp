@@ -9,17 +9,45 @@
 
 namespace posemeet::ui {
 
-constexpr float kFontSize = 15.0f;  // CSS pixels
+constexpr float kFontSize = 15.0f;  // UI pixels (CSS pixels at UI scale 1)
 
-void FontSet::build(float device_pixel_ratio) {
-    const float dpr = std::max(1.0f, device_pixel_ratio);
+namespace {
+// What the subset UI font holds (cmake/UiFonts.cmake): Latin, Latin-1, Latin Extended-A,
+// punctuation, arrows, the euro sign and the minus sign.
+const ImWchar kTextRanges[] = {0x0020, 0x017F, 0x2010, 0x2027, 0x2030, 0x203A, 0x20AC, 0x20AC,
+                               0x2122, 0x2122, 0x2190, 0x2193, 0x2212, 0x2212, 0};
+const ImWchar kIconRanges[] = {0xF000, 0xF2FF, 0};
+}  // namespace
+
+void FontSet::build(float raster_scale) {
+    const float scale = std::max(1.0f, raster_scale);
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
-    ImFontConfig base;
-    base.SizePixels = std::round(kFontSize * dpr);
-    base.OversampleH = base.OversampleV = 1;
-    base.PixelSnapH = true;
-    io.Fonts->AddFontDefault(&base);
+    const float size = std::round(kFontSize * scale);
+    if (ui_files_.text_size > 0) {
+        ImFontConfig text;
+        text.FontDataOwnedByAtlas = false;  // the bytes are the program's
+        text.OversampleH = 2;
+        text.OversampleV = 1;
+        io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(ui_files_.text), static_cast<int>(ui_files_.text_size),
+                                       size, &text, kTextRanges);
+    } else {
+        ImFontConfig base;
+        base.SizePixels = size;
+        base.OversampleH = base.OversampleV = 1;
+        base.PixelSnapH = true;
+        io.Fonts->AddFontDefault(&base);
+    }
+    if (ui_files_.icons_size > 0) {
+        ImFontConfig icons;
+        icons.MergeMode = true;
+        icons.FontDataOwnedByAtlas = false;
+        icons.PixelSnapH = true;
+        icons.GlyphMinAdvanceX = size;  // icons of one width line up in buttons and menus
+        icons.GlyphOffset.y = std::round(size * 0.06f);
+        io.Fonts->AddFontFromMemoryTTF(const_cast<unsigned char*>(ui_files_.icons), static_cast<int>(ui_files_.icons_size),
+                                       std::round(size * 0.95f), &icons, kIconRanges);
+    }
     if (!cjk_font_.empty()) {
         ImFontConfig cjk;
         cjk.MergeMode = true;
@@ -31,11 +59,12 @@ void FontSet::build(float device_pixel_ratio) {
         for (std::uint32_t c : extra_chars_) builder.AddChar(static_cast<ImWchar>(c));
         ranges_.clear();
         builder.BuildRanges(&ranges_);
-        io.Fonts->AddFontFromMemoryTTF(cjk_font_.data(), static_cast<int>(cjk_font_.size()), base.SizePixels, &cjk,
+        io.Fonts->AddFontFromMemoryTTF(cjk_font_.data(), static_cast<int>(cjk_font_.size()), size, &cjk,
                                        ranges_.Data);
     }
     io.Fonts->Build();
-    io.FontGlobalScale = 1.0f / dpr;
+    io.FontGlobalScale = 1.0f / scale;
+    built_scale_ = raster_scale;
     rebuild_pending_ = false;
 }
 
@@ -55,7 +84,7 @@ void FontSet::note_text(std::string_view utf8) {
         if (n <= 0) break;
         p += n;
         // ImWchar is 16-bit in this build: characters beyond the BMP cannot be added.
-        if (c < 0x2E80 || c > 0xFFFF || extra_chars_.count(c)) continue;
+        if (c < 0x2E80 || c > 0xFFFF || (c >= 0xE000 && c <= 0xF8FF) || extra_chars_.count(c)) continue;
         if (font && font->FindGlyphNoFallback(static_cast<ImWchar>(c))) continue;
         extra_chars_.insert(c);
         if (!cjk_font_.empty()) rebuild_pending_ = true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "ui/icons.hpp"
 #include "ui/meeting_ui.hpp"
 #include "ui/meeting_ui_parts.hpp"
 
@@ -59,26 +60,49 @@ constexpr BarItem kFitFirst[] = {BarItem::Mic,      BarItem::Camera,     BarItem
                                  BarItem::MicLevel, BarItem::RoomName};
 constexpr float kMicLevelWidth = 46.0f;
 
-float button_width(const char* label) {
-    return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+// A bar button's text: its icon and label, or the icon alone on a narrow window (the label
+// is then its tooltip). "###label" keeps its ImGui id the same either way.
+struct BarText {
+    std::string shown;
+    const char* label;
+};
+BarText bar_text(const char* icon, const char* label, bool compact) {
+    return {(compact ? std::string(icon) : std::string(icon) + "  " + label) + "###" + label, label};
+}
+
+float button_width(const BarText& t) {
+    return ImGui::CalcTextSize(t.shown.c_str(), nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
 }
 
 struct BarLabels {
-    const char* mic;
-    const char* camera;
-    const char* share;
-    const char* mute_all;
+    BarText mic, camera, share, mute_all, more, leave, end, end_short;
 };
 
-BarLabels bar_labels(const MeetingView& view) {
-    BarLabels l{};
-    l.mic = view.my_mic ? "Mute" : view.mic_blocked ? (view.mic_applying ? "Asked to speak" : "Ask to speak") : "Unmute";
-    l.camera = view.my_camera ? "Camera off" : "Camera on";
-    l.share = view.i_am_sharing ? "Stop sharing"
-              : view.may_share  ? "Share"
-                                : (view.share_applying ? "Asked to share" : "Ask to share");
-    l.mute_all = view.all_muted ? "Allow mics" : "Mute all";
+BarLabels bar_labels(const MeetingView& view, bool compact) {
+    using namespace icons;
+    BarLabels l;
+    l.mic = bar_text(view.my_mic ? kMic : view.mic_blocked ? kHand : kMicOff,
+                     view.my_mic ? "Mute" : view.mic_blocked ? (view.mic_applying ? "Asked to speak" : "Ask to speak") : "Unmute",
+                     compact);
+    l.camera = bar_text(kCamera, view.my_camera ? "Camera off" : "Camera on", compact);
+    l.share = bar_text(view.i_am_sharing ? kStop : kScreen,
+                       view.i_am_sharing ? "Stop sharing"
+                       : view.may_share  ? "Share"
+                                         : (view.share_applying ? "Asked to share" : "Ask to share"),
+                       compact);
+    l.mute_all = bar_text(view.all_muted ? kMic : kMicOff, view.all_muted ? "Allow mics" : "Mute all", compact);
+    l.more = bar_text(kMore, "More", compact);
+    l.leave = bar_text(kLeave, "Leave", compact);
+    l.end = bar_text(kClose, "End meeting", false);
+    l.end_short = bar_text(kClose, "End meeting", true);
     return l;
+}
+
+// Hovering a button whose label is hidden (compact) or that has a shortcut says what it does.
+void bar_tooltip(const BarText& t, bool compact, const char* more = nullptr) {
+    if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+    if (more) ImGui::SetTooltip("%s", more);
+    else if (compact) ImGui::SetTooltip("%s", t.label);
 }
 
 }  // namespace
@@ -92,7 +116,9 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     ImGui::Begin("##topbar", nullptr, kPanelFlags);
     const ControlScope scope(*this, "bar");
     auto& actions = intents.room_actions;
-    const BarLabels labels = bar_labels(view);
+    // Narrow windows (phones, a small embedded widget) show icons, their labels as tooltips.
+    const bool compact = display.x < 560;
+    const BarLabels labels = bar_labels(view, compact);
     const float pad = ImGui::GetStyle().WindowPadding.x, gap = ImGui::GetStyle().ItemSpacing.x;
 
     // [Layout] Each item's width; then as many as fit, most important first. End meeting
@@ -109,8 +135,8 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     w(BarItem::CameraMenu) = ImGui::GetFrameHeight();
     w(BarItem::Share) = button_width(labels.share);
     w(BarItem::MuteAll) = view.i_am_host ? button_width(labels.mute_all) : -1;
-    const float leave_w = button_width("Leave"), more_w = button_width("More");
-    const float end_w_full = button_width("End meeting"), end_w_short = button_width("End");
+    const float leave_w = button_width(labels.leave), more_w = button_width(labels.more);
+    const float end_w_full = button_width(labels.end), end_w_short = button_width(labels.end_short);
     auto fit = [&](float end_w, bool with_more) {
         float room = display.x - 2 * pad - leave_w - (view.i_am_host ? end_w + gap : 0.0f) -
                      (with_more ? more_w + gap : 0.0f);
@@ -123,7 +149,7 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
                                                                                      : i;
             on_bar[static_cast<int>(i)] = w(i) + gap <= room && (owner == i || on_bar[static_cast<int>(owner)]);
             if (on_bar[static_cast<int>(i)]) room -= w(i) + gap;
-            else all = false;
+            else if (i != BarItem::MicLevel && i != BarItem::RoomName) all = false;  // an action for More
         }
         return all;
     };
@@ -158,9 +184,10 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     if (bar(BarItem::Mic)) {
         next(bar(BarItem::RoomName) ? 18.0f : gap);
         ImGui::BeginDisabled(!view.my_mic && view.mic_blocked && view.mic_applying);
-        if (button(labels.mic)) mic_action(view, actions);
-        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
-            ImGui::SetTooltip(view.my_mic ? "Mute your microphone (Ctrl+D)" : "Turn your microphone on (Ctrl+D)");
+        if (control(labels.mic.label, ImGui::Button(labels.mic.shown.c_str()))) mic_action(view, actions);
+        bar_tooltip(labels.mic, compact,
+                    view.my_mic ? "Mute your microphone (Ctrl+D)"
+                    : view.mic_blocked ? labels.mic.label : "Turn your microphone on (Ctrl+D)");
         ImGui::EndDisabled();
     }
     if (bar(BarItem::MicLevel)) {
@@ -176,7 +203,8 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     }
     if (bar(BarItem::Camera)) {
         next(gap);
-        if (button(labels.camera)) actions.push_back(SetMyCamera{!view.my_camera});
+        if (control(labels.camera.label, ImGui::Button(labels.camera.shown.c_str())))
+            actions.push_back(SetMyCamera{!view.my_camera});
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip(view.demo_avatar ? "Demo avatar: your avatar moves by itself, no camera is used (Ctrl+E)"
                                                : "Your body moves your avatar. Your video stays on this device: "
@@ -192,18 +220,20 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         next(gap);
         ImGui::BeginDisabled((view.may_share && !view.i_am_sharing && !view.sharer_name.empty()) ||
                              (!view.may_share && !view.i_am_sharing && view.share_applying));
-        if (button(labels.share)) {
+        if (control(labels.share.label, ImGui::Button(labels.share.shown.c_str()))) {
             popup_anchor_ = last_item_rect();
             share_action(view, actions);
         }
+        bar_tooltip(labels.share, compact);
         ImGui::EndDisabled();
     }
     if (bar(BarItem::MuteAll)) {
         next(18);
-        if (button(labels.mute_all)) {
+        if (control(labels.mute_all.label, ImGui::Button(labels.mute_all.shown.c_str()))) {
             popup_anchor_ = last_item_rect();
             mute_all_action(view, actions);
         }
+        bar_tooltip(labels.mute_all, compact);
     }
     const float left_end = first ? pad : ImGui::GetItemRectMax().x;
 
@@ -241,31 +271,32 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     if (first) ImGui::SetCursorPosX(right_x);
     else ImGui::SameLine(right_x);
     if (more) {
-        if (button("More")) open_popup_below_item("more");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("More actions");
+        if (control(labels.more.label, ImGui::Button(labels.more.shown.c_str()))) open_popup_below_item("more");
+        bar_tooltip(labels.more, compact, "More actions");
         ImGui::SameLine();
     }
     ImGui::PushStyleColor(ImGuiCol_Button, kDanger);
     ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kDangerHovered);
     if (view.i_am_host) {
-        if (control("End meeting", ImGui::Button(short_end ? "End" : "End meeting", ImVec2(end_w, 0))))
-            confirm_end_ = true;
-        if (short_end && ImGui::IsItemHovered()) ImGui::SetTooltip("End the meeting for everyone");
+        const BarText& end = short_end ? labels.end_short : labels.end;
+        if (control(end.label, ImGui::Button(end.shown.c_str(), ImVec2(end_w, 0)))) confirm_end_ = true;
+        bar_tooltip(end, true, "End the meeting for everyone");
         ImGui::SameLine();
     }
-    if (button("Leave", ImVec2(leave_w, 0))) intents.leave = true;
+    if (control(labels.leave.label, ImGui::Button(labels.leave.shown.c_str(), ImVec2(leave_w, 0)))) intents.leave = true;
+    bar_tooltip(labels.leave, compact, "Leave the meeting");
     ImGui::PopStyleColor(2);
 
     // [Popups] More holds what did not fit; the others open from their button or from More.
     if (begin_popup("more")) {
         const ControlScope menu(*this, "more");
         if (!bar(BarItem::RoomName)) ImGui::TextDisabled("%s", room_label.c_str());
-        if (in_more(BarItem::Mic) && menu_item(labels.mic)) mic_action(view, actions);
+        if (in_more(BarItem::Mic) && menu_item(labels.mic.label)) mic_action(view, actions);
         if (in_more(BarItem::MicMenu) && menu_item("Microphone settings")) open_popup_ = "audio_menu";
-        if (in_more(BarItem::Camera) && menu_item(labels.camera)) actions.push_back(SetMyCamera{!view.my_camera});
+        if (in_more(BarItem::Camera) && menu_item(labels.camera.label)) actions.push_back(SetMyCamera{!view.my_camera});
         if (in_more(BarItem::CameraMenu) && menu_item("Camera settings")) open_popup_ = "camera_menu";
-        if (in_more(BarItem::Share) && menu_item(labels.share)) share_action(view, actions);
-        if (in_more(BarItem::MuteAll) && menu_item(labels.mute_all)) mute_all_action(view, actions);
+        if (in_more(BarItem::Share) && menu_item(labels.share.label)) share_action(view, actions);
+        if (in_more(BarItem::MuteAll) && menu_item(labels.mute_all.label)) mute_all_action(view, actions);
         ImGui::EndPopup();
     }
     if (!open_popup_.empty() && !ImGui::IsPopupOpen("more")) {

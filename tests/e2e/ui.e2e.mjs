@@ -129,10 +129,11 @@ export async function run(h) {
       await waitFor(async () => (await controls(page))['bar/Leave']?.[0] + 10 > width - 120, 10000);
       await framesLater(page, 2);
       const bar = barControls(await controls(page));
+      const barHeight = 48 * (await state(page)).render.ui_scale;  // the UI grows on large windows
       await page.page.screenshot({ path: path.join(ARTIFACTS, `ui-width-${width}.png`) });
       const problems = [];
       for (const [name, [x, y, w, h]] of Object.entries(bar)) {
-        if (x < 0 || x + w > width || y < 0 || y + h > 48) problems.push(`${name} outside the bar`);
+        if (x < 0 || x + w > width || y < 0 || y + h > barHeight) problems.push(`${name} outside the bar`);
         for (const [other, o] of Object.entries(bar))
           if (other < name && x < o[0] + o[2] && o[0] < x + w && y < o[1] + o[3] && o[1] < y + h) problems.push(`${name} overlaps ${other}`);
       }

@@ -36,6 +36,7 @@
 #include "render/skeleton_renderer.hpp"
 #include "ui/announcements.hpp"
 #include "ui/font_set.hpp"
+#include "ui/ui_fonts.hpp"
 #include "ui/meeting_ui.hpp"
 #include "ui/room_requests.hpp"
 
@@ -246,8 +247,8 @@ void frame() {
     if (now - app.last_frame_ms < app.min_frame_interval_ms - 1.5) return;
     app.last_frame_ms = now;
     app.input.new_frame();
-    if (app.fonts.rebuild_pending()) {
-        app.fonts.build(app.input.device_pixel_ratio());
+    if (app.fonts.rebuild_pending() || app.fonts.built_scale() != app.input.raster_scale()) {
+        app.fonts.build(app.input.raster_scale());
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
     }
@@ -330,7 +331,8 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
                    {"first_remote_pose_rendered_ms", app.first_remote_pose_rendered_ms},
                    {"bone_instances", app.renderer.last_bone_instances()},
                    {"joint_instances", app.renderer.last_joint_instances()},
-                   {"draw_calls", app.renderer.last_draw_calls()}};
+                   {"draw_calls", app.renderer.last_draw_calls()},
+                   {"ui_scale", app.input.ui_scale()}};  // CSS pixels per UI pixel
     j["server_url"] = app.config.server_url;
     j["audio"] = app.audio->state_json();
     j["audio"].update(posemeet::to_json(app.audio_device->state()));
@@ -357,8 +359,9 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_camera_recent() {
 EMSCRIPTEN_KEEPALIVE const char* pm_api_ui_controls() {
     static std::string buffer;
     auto out = posemeet::protocol::Json::object();
+    const float s = posemeet::g_app->input.ui_scale();  // UI pixels -> CSS pixels
     for (const auto& [name, r] : posemeet::g_app->ui.drawn_controls())
-        out[name] = {r.Min.x, r.Min.y, r.GetWidth(), r.GetHeight()};
+        out[name] = {r.Min.x * s, r.Min.y * s, r.GetWidth() * s, r.GetHeight() * s};
     buffer = out.dump();
     return buffer.c_str();
 }
@@ -492,7 +495,8 @@ int main() {
     app.input.install();
     app.input.new_frame();
     const float dpr = std::max(1.0f, app.input.device_pixel_ratio());
-    app.fonts.build(dpr);
+    app.fonts.set_ui_fonts(ui::kUiFontFiles);
+    app.fonts.build(app.input.raster_scale());
     app.ui.apply_style(dpr);
     app.ui.set_shortcut_keys(web::CanvasInput::kMicShortcutKey, web::CanvasInput::kCameraShortcutKey);
     ImGui_ImplOpenGL3_Init("#version 300 es");

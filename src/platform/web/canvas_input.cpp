@@ -29,6 +29,7 @@ enum DomKey : int {
 // Every key, button and text event waits here, in arrival order, and reaches ImGui a frame
 // at a time (see ui/input_event_queue.hpp for why and how).
 ui::InputEventQueue g_queue;
+float g_ui_scale = 1.0f;  // CSS pixels per UI pixel (CanvasInput::ui_scale)
 TextFieldBridge g_text_field;  // IME, paste, copy and cut through a hidden DOM field
 std::vector<int> g_held_keys;  // keys whose press was queued and whose release was not yet
 
@@ -61,7 +62,7 @@ void apply_queued_events() {
 
 EM_BOOL on_mouse(int type, const EmscriptenMouseEvent* e, void*) {
     ImGuiIO& io = ImGui::GetIO();
-    io.MousePos = ImVec2(static_cast<float>(e->targetX), static_cast<float>(e->targetY));
+    io.MousePos = ImVec2(static_cast<float>(e->targetX) / g_ui_scale, static_cast<float>(e->targetY) / g_ui_scale);
     if (e->button < 3 && type != EMSCRIPTEN_EVENT_MOUSEMOVE) {
         ui::InputEvent event;
         event.kind = ui::InputEvent::Kind::kButton;
@@ -179,7 +180,7 @@ void CanvasInput::install() {
     });
 }
 
-void CanvasInput::end_frame() { g_text_field.after_frame(); }
+void CanvasInput::end_frame() { g_text_field.after_frame(ui_scale_); }
 
 void CanvasInput::new_frame() {
     double w = 0, h = 0;
@@ -195,9 +196,15 @@ void CanvasInput::new_frame() {
         emscripten_set_canvas_element_size(selector_, fb_w_, fb_h_);
     }
     apply_queued_events();
+    // The UI grows a little on large windows (up to 1.25x at 1920 CSS px and beyond), so text
+    // is not the same 15 px on a 27" screen as on a laptop. ImGui works in UI pixels: the
+    // display is the CSS size over the scale, each UI pixel is dpr x scale device pixels.
+    // (The browser's zoom already changes the CSS size and dpr, so the UI follows it too.)
+    const float grow = std::clamp((css_w_ - 1280.0f) / 640.0f, 0.0f, 1.0f);
+    ui_scale_ = g_ui_scale = std::round((1.0f + 0.25f * grow) * 16.0f) / 16.0f;  // steps: fewer font rebuilds
     ImGuiIO& io = ImGui::GetIO();
-    io.DisplaySize = ImVec2(css_w_, css_h_);
-    io.DisplayFramebufferScale = ImVec2(dpr_, dpr_);
+    io.DisplaySize = ImVec2(css_w_ / ui_scale_, css_h_ / ui_scale_);
+    io.DisplayFramebufferScale = ImVec2(dpr_ * ui_scale_, dpr_ * ui_scale_);
     const double now = emscripten_get_now() / 1000.0;
     io.DeltaTime = last_time_ > 0 ? static_cast<float>(std::max(now - last_time_, 1e-4)) : 1.0f / 60.0f;
     last_time_ = now;

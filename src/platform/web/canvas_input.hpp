@@ -22,10 +22,14 @@ public:
     int framebuffer_height() const { return fb_h_; }
     float css_width() const { return css_w_; }
     float css_height() const { return css_h_; }
+    // CSS pixels per UI pixel: ImGui's display is the canvas's CSS size divided by it.
+    float ui_scale() const { return ui_scale_; }
+    // Device pixels per UI pixel: what fonts are rasterized for.
+    float raster_scale() const { return dpr_ * ui_scale_; }
 
 private:
     const char* selector_;
-    float dpr_ = 1, css_w_ = 0, css_h_ = 0;
+    float dpr_ = 1, css_w_ = 0, css_h_ = 0, ui_scale_ = 1;
     int fb_w_ = 0, fb_h_ = 0;
     double last_time_ = 0;
 };

@@ -27,11 +27,12 @@ void TextFieldBridge::install(std::function<void(std::string)> on_text) {
     io.GetClipboardTextFn = [](void*) -> const char* { return ""; };
 }
 
-void TextFieldBridge::after_frame() {
+void TextFieldBridge::after_frame(float ui_scale) {
     const ImGuiContext& g = *ImGui::GetCurrentContext();
     const bool editing = ImGui::GetIO().WantTextInput;
-    // ImGui puts the IME position at the top-left of the caret's line (CSS pixels).
-    pm_text_input_place(editing ? 1 : 0, g.PlatformImePos.x, g.PlatformImePos.y, g.FontSize);
+    // ImGui puts the IME position at the top-left of the caret's line (UI pixels).
+    pm_text_input_place(editing ? 1 : 0, g.PlatformImePos.x * ui_scale, g.PlatformImePos.y * ui_scale,
+                        g.FontSize * ui_scale);
 }
 
 bool TextFieldBridge::composing() { return pm_text_input_composing() != 0; }

@@ -17,8 +17,9 @@ public:
 
     // `on_text`: committed text, in the order typed (goes into the same queue as the keys).
     void install(std::function<void(std::string)> on_text);
-    // After each frame: whether an ImGui text field is active and where its caret is.
-    void after_frame();
+    // After each frame: whether an ImGui text field is active and where its caret is
+    // (`ui_scale`: CSS pixels per ImGui pixel).
+    void after_frame(float ui_scale);
     // True while an input method is composing: its keys are the IME's, not ours.
     static bool composing();
     static Focus focus();
