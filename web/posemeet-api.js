@@ -54,6 +54,11 @@
     emit('announce', {text: text});
   }
 
+  // Settings the user chose in the UI (theme), kept for the next visit.
+  function storedSetting(name) {
+    try { return window.localStorage.getItem('posemeet.' + name); } catch (e) { return null; }
+  }
+
   function fatal(message) {
     var box = document.getElementById('pm-fatal');
     var loading = document.getElementById('pm-loading');
@@ -117,6 +122,8 @@
         testJitterMs: Number(options.testJitterMs || q.get('testJitterMs')) || 0,
         // 'camera' (your body moves your avatar once the camera is on) or 'synthetic' (the demo avatar).
         pose: options.pose || q.get('pose') || 'camera',
+        // 'system' (the browser's light/dark setting), 'dark' or 'light'; the user's last choice.
+        theme: options.theme || q.get('theme') || storedSetting('theme') || 'system',
       };
       if (typeof WebAssembly !== 'object') { fatal('This browser does not support WebAssembly.'); return readyPromise; }
       var fromDisk = location.protocol === 'file:';
@@ -251,6 +258,12 @@
     // Audio: output volume per participant (0 silent .. 1 normal .. 2 double) and the
     // microphone to use (ids from state().audio.input_devices; '' = the default).
     // The demo avatar (moves by itself, no camera) instead of your camera, or back.
+    // The look: 'system' (follows the browser's light/dark setting), 'dark' or 'light'.
+    setTheme: function (theme) {
+      return readyPromise.then(function () {
+        withStrings([String(theme)], function (p) { Module._pm_api_set_theme(p[0]); });
+      });
+    },
     setDemoAvatar: function (on) {
       return readyPromise.then(function () { Module._pm_api_set_demo_avatar(on ? 1 : 0); });
     },

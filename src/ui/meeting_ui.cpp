@@ -17,7 +17,7 @@ void badge(ImDrawList* dl, ImVec2& cursor, const char* text, ImU32 bg) {
     const ImVec2 pad(6, 2);
     dl->AddRectFilled(cursor, ImVec2(cursor.x + size.x + 2 * pad.x, cursor.y + size.y + 2 * pad.y),
                       bg, 4.0f);
-    dl->AddText(ImVec2(cursor.x + pad.x, cursor.y + pad.y), kText, text);
+    dl->AddText(ImVec2(cursor.x + pad.x, cursor.y + pad.y), u32(theme().text_on_color), text);
     cursor.x += size.x + 2 * pad.x + 4;
 }
 
@@ -26,18 +26,17 @@ void level_meter(float dbfs, const ImVec2& size) {
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float y = p.y + (ImGui::GetFrameHeight() - size.y) * 0.5f;
-    dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + size.x, y + size.y), IM_COL32(50, 54, 66, 255),
-                      3.0f);
+    dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + size.x, y + size.y), u32(theme().meter_bg), 3.0f);
     dl->AddRectFilled(ImVec2(p.x, y), ImVec2(p.x + size.x * fraction, y + size.y),
-                      fraction > 0.85f ? IM_COL32(230, 170, 50, 255) : IM_COL32(70, 200, 110, 255),
+                      u32(fraction > 0.85f ? theme().meter_hot : theme().meter_ok),
                       3.0f);
     ImGui::Dummy(ImVec2(size.x, ImGui::GetFrameHeight()));
 }
 
 ImU32 transport_color(const std::string& t) {
-    if (t == "p2p") return IM_COL32(40, 140, 90, 230);
-    if (t == "relay") return IM_COL32(170, 110, 30, 230);
-    return IM_COL32(90, 90, 100, 230);
+    if (t == "p2p") return u32(theme().badge_p2p);
+    if (t == "relay") return u32(theme().badge_relay);
+    return u32(theme().badge_connecting);
 }
 
 bool key_pressed(ImGuiKey key) {
@@ -109,10 +108,7 @@ void MeetingUi::apply_style(float dpr) {
     style.FramePadding = ImVec2(10, 6);
     style.ItemSpacing = ImVec2(8, 8);
     style.WindowPadding = ImVec2(14, 12);
-    style.Colors[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(kBackground);
-    style.Colors[ImGuiCol_Button] = ImVec4(0.25f, 0.42f, 0.85f, 1.0f);
-    style.Colors[ImGuiCol_ButtonHovered] = ImVec4(0.32f, 0.50f, 0.95f, 1.0f);
-    style.Colors[ImGuiCol_ButtonActive] = ImVec4(0.20f, 0.36f, 0.75f, 1.0f);
+    apply_theme(theme());
     (void)dpr;  // sizes are in CSS pixels; the framebuffer scale handles density
 }
 
@@ -185,7 +181,7 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
     ImGui::Begin("Join a meeting", nullptr,
                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                      ImGuiWindowFlags_NoSavedSettings);
-    ImGui::TextColored(ImVec4(0.6f, 0.75f, 1.0f, 1.0f), "PoseMeet");
+    ImGui::TextColored(theme().accent, "PoseMeet");
     ImGui::TextWrapped(
         "Meet as live avatar skeletons. Enter your name and a room; everyone in the same room sees "
         "each other.");
@@ -211,7 +207,7 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
     }
     ImGui::EndDisabled();
     if (!view.error.empty()) {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.4f, 1.0f));
+        ImGui::PushStyleColor(ImGuiCol_Text, theme().error);
         ImGui::TextWrapped("%s", view.error.c_str());
         ImGui::PopStyleColor();
         if (!view.error_detail.empty()) ImGui::TextDisabled("Details: %s", view.error_detail.c_str());

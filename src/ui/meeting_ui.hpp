@@ -96,6 +96,7 @@ private:
     void handle_shortcuts(const MeetingView& view, Intents& intents);
     void draw_audio_settings(const MeetingView& view, Intents& intents);
     void draw_camera_settings(const MeetingView& view, Intents& intents);
+    void draw_settings(const MeetingView& view, Intents& intents);
 
     char name_buf_[128] = {};
     char room_buf_[64] = {};

@@ -1,5 +1,5 @@
-// What the parts of the meeting UI share (meeting_ui*.cpp only): colours, window flags,
-// the side column's width rule and small drawing helpers.
+// What the parts of the meeting UI share (meeting_ui*.cpp only): window flags, the side
+// column's width rule and small drawing helpers. Colours come from the theme (theme.hpp).
 #pragma once
 
 #include <imgui.h>
@@ -7,20 +7,11 @@
 
 #include <string>
 
+#include "ui/theme.hpp"
+
 namespace posemeet::ui::parts {
 
-constexpr ImU32 kBackground = IM_COL32(18, 20, 26, 255);
-constexpr ImU32 kTileColor = IM_COL32(32, 36, 46, 255);
-constexpr ImU32 kTileBorderSelf = IM_COL32(90, 140, 255, 255);
-constexpr ImU32 kTileBorderSpeaking = IM_COL32(70, 210, 120, 255);
-constexpr ImU32 kLabelBg = IM_COL32(0, 0, 0, 150);
-constexpr ImU32 kText = IM_COL32(235, 238, 245, 255);
-constexpr ImU32 kMuted = IM_COL32(150, 156, 170, 255);
 constexpr float kParticipantsWidth = 280.0f;
-// Buttons that end or remove something for others are red; their neighbours are not blue.
-inline const ImVec4 kDanger(0.80f, 0.24f, 0.24f, 1.0f);
-inline const ImVec4 kDangerHovered(0.90f, 0.30f, 0.30f, 1.0f);
-inline const ImVec4 kNeutralButton(0.26f, 0.29f, 0.36f, 1.0f);
 
 // The participant list and chat take the right-hand column on windows wide enough for it.
 inline float side_column_width(float display_w) {

@@ -74,8 +74,9 @@ void MeetingUi::draw_toasts(const MeetingView& view) {
         const float x = std::max(12.0f, (display.x - side_column_width(display.x) - ts.x) * 0.5f);
         y -= ts.y + 16;
         dl->AddRectFilled(ImVec2(x - 12, y - 6), ImVec2(x + ts.x + 12, y + ts.y + 6),
-                          IM_COL32(40, 44, 56, 240), 8.0f);
-        dl->AddText(ImVec2(x, y), kText, it->c_str());
+                          u32(theme().toast_bg), 8.0f);
+        dl->AddRect(ImVec2(x - 12, y - 6), ImVec2(x + ts.x + 12, y + ts.y + 6), u32(theme().frame_border), 8.0f);
+        dl->AddText(ImVec2(x, y), u32(theme().text), it->c_str());
     }
 }
 

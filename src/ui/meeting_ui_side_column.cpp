@@ -48,17 +48,20 @@ void MeetingUi::draw_side_toggle(const MeetingView& view, const ImVec2& tiles_ma
     ImGui::SetNextWindowSize(size);
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
     ImGui::Begin("##side_toggle", nullptr, kOverlayFlags | ImGuiWindowFlags_NoBackground);
-    if (unread > 0) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.85f, 0.55f, 0.15f, 1.0f));
+    if (unread > 0) {
+        ImGui::PushStyleColor(ImGuiCol_Button, theme().attention_button);
+        ImGui::PushStyleColor(ImGuiCol_Text, theme().text_on_attention);
+    }
     const ControlScope scope(*this, "side_toggle");
     if (control("People & chat", ImGui::Button(label, size))) side_open_ = true;
-    if (unread > 0) ImGui::PopStyleColor();
+    if (unread > 0) ImGui::PopStyleColor(2);
     ImGui::End();
     ImGui::PopStyleVar();
 }
 
 void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
                                   Intents& intents, bool overlay) {
-    begin_side_panel("##participants", origin, size, ImVec4(0.11f, 0.12f, 0.16f, 1.0f), overlay,
+    begin_side_panel("##participants", origin, size, theme().panel_bg, overlay,
                      ImGuiWindowFlags_NoScrollbar);
     const ControlScope scope(*this, "people");
     ImGui::Text("Participants (%zu)", view.tiles.size());
@@ -101,14 +104,14 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
         ImGui::Text("%s%s", t.name.c_str(), t.is_self ? " (you)" : "");
         if (t.is_host) {
             ImGui::SameLine();
-            ImGui::TextColored(ImVec4(0.5f, 0.65f, 1.0f, 1.0f), "host");
+            ImGui::TextColored(theme().accent, "host");
         }
         ImGui::SameLine();
         if (t.speaking)
-            ImGui::TextColored(ImVec4(0.35f, 0.95f, 0.55f, 1), "speaking");
+            ImGui::TextColored(theme().good, "speaking");
         else
             ImGui::TextColored(
-                t.mic ? ImVec4(0.45f, 0.85f, 0.55f, 1) : ImVec4(0.8f, 0.45f, 0.45f, 1),
+                t.mic ? theme().good : theme().error,
                 t.mic ? "mic" : "muted");
         if (!t.is_self && t.volume != 1.0f) {
             ImGui::SameLine();
@@ -120,11 +123,11 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
         }
         if (t.sharing) {
             ImGui::SameLine();
-            ImGui::TextColored(ImVec4(0.75f, 0.6f, 1.0f, 1.0f), "sharing");
+            ImGui::TextColored(theme().sharing, "sharing");
         }
         if (t.wants_to_speak || t.wants_to_share) {
             ImGui::SameLine();
-            ImGui::TextColored(ImVec4(1.0f, 0.8f, 0.3f, 1.0f),
+            ImGui::TextColored(theme().warning,
                                t.wants_to_speak ? "wants to speak" : "wants to share");
         }
         ImGui::PopID();
@@ -154,15 +157,14 @@ void MeetingUi::draw_host_menu(const MeetingView&, const TileView& who, Intents&
 // [SECTION] chat
 void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
                           Intents& intents, bool overlay) {
-    begin_side_panel("##chat", origin, size, ImVec4(0.10f, 0.11f, 0.14f, 1.0f), overlay);
+    begin_side_panel("##chat", origin, size, theme().chat_bg, overlay);
     const ControlScope scope(*this, "chat");
     ImGui::Text("Chat");
     ImGui::Separator();
     const float input_h = ImGui::GetFrameHeightWithSpacing() * 2 + 4;
     ImGui::BeginChild("##lines", ImVec2(0, -input_h));
     for (const auto& line : view.chat) {
-        ImGui::PushStyleColor(ImGuiCol_Text, line.mine ? ImVec4(0.6f, 0.75f, 1.0f, 1.0f)
-                                                       : ImVec4(0.85f, 0.87f, 0.92f, 1.0f));
+        ImGui::PushStyleColor(ImGuiCol_Text, line.mine ? theme().accent : theme().text);
         if (line.to.empty())
             ImGui::TextWrapped("%s: %s", line.from.c_str(), line.text.c_str());
         else

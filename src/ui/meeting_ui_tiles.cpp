@@ -47,15 +47,16 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
         const ImVec2 mn(origin.x + gap + c * (tile_w + gap), origin.y + gap + r * (tile_h + gap));
         const ImVec2 mx(mn.x + tile_w, mn.y + tile_h);
         placed.push_back({&view.tiles[i], mn, mx});
-        dl->AddRectFilled(mn, mx, kTileColor, 10.0f);
+        dl->AddRectFilled(mn, mx, u32(theme().tile_bg), 10.0f);
         const TileView& t = view.tiles[i];
         if (t.speaking) {
             // A green glow while their voice comes through: two soft outer rings and a line.
             dl->AddRect(ImVec2(mn.x - 3, mn.y - 3), ImVec2(mx.x + 3, mx.y + 3),
-                        IM_COL32(70, 210, 120, 70), 13.0f, 0, 4.0f);
-            dl->AddRect(mn, mx, kTileBorderSpeaking, 10.0f, 0, 3.0f);
+                        u32(ImVec4(theme().speaking_outline.x, theme().speaking_outline.y, theme().speaking_outline.z, 0.27f)),
+                        13.0f, 0, 4.0f);
+            dl->AddRect(mn, mx, u32(theme().speaking_outline), 10.0f, 0, 3.0f);
         } else if (t.is_self) {
-            dl->AddRect(mn, mx, kTileBorderSelf, 10.0f, 0, 2.0f);
+            dl->AddRect(mn, mx, u32(theme().self_outline), 10.0f, 0, 2.0f);
         }
         if (view.tiles[i].pose) {
             float rgba[4];
@@ -76,21 +77,21 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
             const ImVec2 ts = ImGui::CalcTextSize(waiting);
             dl->AddText(
                 ImVec2((p.min.x + p.max.x - ts.x) * 0.5f, (p.min.y + p.max.y - ts.y) * 0.5f),
-                kMuted, waiting);
+                u32(theme().text_secondary), waiting);
         }
         std::string label = t.name + (t.is_self ? " (you)" : "");
         const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
         const ImVec2 lp(p.min.x + 10, p.max.y - ls.y - 14);
         dl->AddRectFilled(ImVec2(lp.x - 6, lp.y - 4), ImVec2(lp.x + ls.x + 6, lp.y + ls.y + 4),
-                          kLabelBg, 6.0f);
-        dl->AddText(lp, kText, label.c_str());
+                          u32(theme().label_bg), 6.0f);
+        dl->AddText(lp, u32(theme().text), label.c_str());
         ImVec2 cursor(p.min.x + 10, p.min.y + 10);
-        if (t.is_host) badge(dl, cursor, "HOST", IM_COL32(60, 100, 220, 230));
+        if (t.is_host) badge(dl, cursor, "HOST", u32(theme().badge_host));
         badge(dl, cursor, t.mic ? "MIC ON" : "MUTED",
-              t.mic ? IM_COL32(40, 140, 90, 230) : IM_COL32(120, 50, 50, 230));
-        if (!t.camera) badge(dl, cursor, "CAMERA OFF", IM_COL32(90, 94, 108, 230));
-        if (t.sharing) badge(dl, cursor, "SHARING", IM_COL32(130, 80, 190, 230));
-        if (!t.online) badge(dl, cursor, "RECONNECTING", IM_COL32(170, 110, 30, 230));
+              u32(t.mic ? theme().badge_mic_on : theme().badge_muted));
+        if (!t.camera) badge(dl, cursor, "CAMERA OFF", u32(theme().badge_camera_off));
+        if (t.sharing) badge(dl, cursor, "SHARING", u32(theme().badge_sharing));
+        if (!t.online) badge(dl, cursor, "RECONNECTING", u32(theme().badge_reconnecting));
         if (!t.is_self) {
             const char* tr = t.transport == "p2p"     ? "P2P"
                              : t.transport == "relay" ? "RELAY"

@@ -12,10 +12,10 @@ using namespace parts;
 
 // The one line of "what is going on" the top bar shows, most urgent first.
 MeetingUi::StatusLine MeetingUi::status_line(const MeetingView& view) {
-    const ImVec4 warning(1.0f, 0.75f, 0.35f, 1.0f);
+    const ImVec4 warning = theme().warning;
     if (view.status == "reconnecting" || !view.error.empty())
         return {view.error.empty() ? "Reconnecting..." : view.error,
-                ImVec4(1.0f, 0.55f, 0.35f, 1.0f), view.error_detail};
+                theme().error, view.error_detail};
     if (!view.mic_message.empty() && view.mic_state != "live") return {view.mic_message, warning};
     if (!view.camera_message.empty() && view.camera_state != "on" && view.camera_state != "starting")
         return {view.camera_message, warning};
@@ -43,7 +43,7 @@ void MeetingUi::draw_status_banner(const StatusLine& status, float top) {
     const float wrap = banner_wrap_width();
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     dl->AddRectFilled(ImVec2(0, top), ImVec2(display.x, top + status_banner_height(status)),
-                      IM_COL32(42, 34, 26, 245));
+                      u32(theme().banner_bg));
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(padding.x, top + padding.y),
                 ImGui::ColorConvertFloat4ToU32(status.color), status.text.c_str(), nullptr, wrap);
 }
@@ -53,11 +53,11 @@ namespace {
 // What the top bar can show, in the order it is drawn. What does not fit goes into the
 // "More" menu (in the order of kFitFirst, the last ones first), so that every action stays
 // reachable at any width from 320 px up.
-enum class BarItem { RoomName, Mic, MicLevel, MicMenu, Camera, CameraMenu, Share, MuteAll, kCount };
+enum class BarItem { RoomName, Mic, MicLevel, MicMenu, Camera, CameraMenu, Share, MuteAll, Settings, kCount };
 // Kept on the bar first: your microphone, camera, then the rest.
-constexpr BarItem kFitFirst[] = {BarItem::Mic,      BarItem::Camera,     BarItem::MicMenu,
-                                 BarItem::Share,    BarItem::MuteAll,    BarItem::CameraMenu,
-                                 BarItem::MicLevel, BarItem::RoomName};
+constexpr BarItem kFitFirst[] = {BarItem::Mic,        BarItem::Camera,   BarItem::MicMenu,
+                                 BarItem::Share,      BarItem::MuteAll,  BarItem::CameraMenu,
+                                 BarItem::Settings,   BarItem::MicLevel, BarItem::RoomName};
 constexpr float kMicLevelWidth = 46.0f;
 
 // A bar button's text: its icon and label, or the icon alone on a narrow window (the label
@@ -75,7 +75,7 @@ float button_width(const BarText& t) {
 }
 
 struct BarLabels {
-    BarText mic, camera, share, mute_all, more, leave, end, end_short;
+    BarText mic, camera, share, mute_all, settings, more, leave, end, end_short;
 };
 
 BarLabels bar_labels(const MeetingView& view, bool compact) {
@@ -91,6 +91,7 @@ BarLabels bar_labels(const MeetingView& view, bool compact) {
                                          : (view.share_applying ? "Asked to share" : "Ask to share"),
                        compact);
     l.mute_all = bar_text(view.all_muted ? kMic : kMicOff, view.all_muted ? "Allow mics" : "Mute all", compact);
+    l.settings = bar_text(kSettings, "Settings", true);  // an icon everywhere: it is not an action of the meeting
     l.more = bar_text(kMore, "More", compact);
     l.leave = bar_text(kLeave, "Leave", compact);
     l.end = bar_text(kClose, "End meeting", false);
@@ -112,7 +113,7 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(ImVec2(display.x, height));
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.09f, 0.10f, 0.13f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, theme().bar_bg);
     ImGui::Begin("##topbar", nullptr, kPanelFlags);
     const ControlScope scope(*this, "bar");
     auto& actions = intents.room_actions;
@@ -135,6 +136,7 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     w(BarItem::CameraMenu) = ImGui::GetFrameHeight();
     w(BarItem::Share) = button_width(labels.share);
     w(BarItem::MuteAll) = view.i_am_host ? button_width(labels.mute_all) : -1;
+    w(BarItem::Settings) = button_width(labels.settings);
     const float leave_w = button_width(labels.leave), more_w = button_width(labels.more);
     const float end_w_full = button_width(labels.end), end_w_short = button_width(labels.end_short);
     auto fit = [&](float end_w, bool with_more) {
@@ -235,6 +237,11 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         }
         bar_tooltip(labels.mute_all, compact);
     }
+    if (bar(BarItem::Settings)) {
+        next(gap);
+        if (control(labels.settings.label, ImGui::Button(labels.settings.shown.c_str()))) open_popup_below_item("settings");
+        bar_tooltip(labels.settings, true, "Settings: theme");
+    }
     const float left_end = first ? pad : ImGui::GetItemRectMax().x;
 
     // [Middle] What is going on, right of the buttons while there is room before the right
@@ -257,11 +264,11 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     };
     if (!view.sharer_name.empty())
         say(view.sharer_name + " is sharing a " + (view.share_type == 1 ? "whiteboard" : "screen"),
-            ImVec4(0.55f, 0.85f, 0.6f, 1.0f), 18);
+            theme().sharing, 18);
     // Who is heard now: the active speaker while their voice comes through, nobody in silence.
     for (const TileView& t : view.tiles)
         if (t.active_speaker && t.speaking && view.tiles.size() > 1)
-            say("Speaking: " + t.name, ImVec4(0.45f, 0.9f, 0.6f, 1.0f), 18);
+            say("Speaking: " + t.name, theme().good, 18);
     const bool status_in_bar = !status.text.empty() && say(status.text, status.color, gap);
     if (status_in_bar && ImGui::IsItemHovered() && !status.detail.empty())
         ImGui::SetTooltip("Details: %s", status.detail.c_str());
@@ -275,8 +282,8 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         bar_tooltip(labels.more, compact, "More actions");
         ImGui::SameLine();
     }
-    ImGui::PushStyleColor(ImGuiCol_Button, kDanger);
-    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kDangerHovered);
+    ImGui::PushStyleColor(ImGuiCol_Button, theme().danger);
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, theme().danger_hovered);
     if (view.i_am_host) {
         const BarText& end = short_end ? labels.end_short : labels.end;
         if (control(end.label, ImGui::Button(end.shown.c_str(), ImVec2(end_w, 0)))) confirm_end_ = true;
@@ -297,6 +304,7 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         if (in_more(BarItem::CameraMenu) && menu_item("Camera settings")) open_popup_ = "camera_menu";
         if (in_more(BarItem::Share) && menu_item(labels.share.label)) share_action(view, actions);
         if (in_more(BarItem::MuteAll) && menu_item(labels.mute_all.label)) mute_all_action(view, actions);
+        if (in_more(BarItem::Settings) && menu_item(labels.settings.label)) open_popup_ = "settings";
         ImGui::EndPopup();
     }
     if (!open_popup_.empty() && !ImGui::IsPopupOpen("more")) {
@@ -322,6 +330,7 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     }
     draw_audio_settings(view, intents);
     draw_camera_settings(view, intents);
+    draw_settings(view, intents);
     ImGui::End();
     ImGui::PopStyleColor();
     return !status.text.empty() && !status_in_bar;
@@ -395,6 +404,18 @@ void MeetingUi::draw_camera_settings(const MeetingView& view, Intents& intents) 
     ImGui::EndPopup();
 }
 
+// The look of the UI: follow the browser's light/dark setting, or always dark or light.
+void MeetingUi::draw_settings(const MeetingView& view, Intents& intents) {
+    if (!begin_popup("settings")) return;
+    const ControlScope menu(*this, "settings");
+    ImGui::TextDisabled("Theme");
+    const std::pair<const char*, const char*> choices[] = {
+        {"system", "Follow the system"}, {"dark", "Dark"}, {"light", "Light"}};
+    for (const auto& [id, label] : choices)
+        if (menu_item(label, view.theme_choice == id)) intents.theme = id;
+    ImGui::EndPopup();
+}
+
 // Ending is for everyone and cannot be undone: the button says so in red. Enter confirms
 // (the dialog asked exactly this), Escape cancels.
 void MeetingUi::draw_end_confirmation(Intents& intents) {
@@ -408,8 +429,8 @@ void MeetingUi::draw_end_confirmation(Intents& intents) {
     if (ImGui::BeginPopupModal("End the meeting?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
         const ControlScope scope(*this, "end_meeting");
         ImGui::Text("Everyone will be removed and the room closes.");
-        ImGui::PushStyleColor(ImGuiCol_Button, kDanger);
-        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kDangerHovered);
+        ImGui::PushStyleColor(ImGuiCol_Button, theme().danger);
+        ImGui::PushStyleColor(ImGuiCol_ButtonHovered, theme().danger_hovered);
         const bool end = button("End for everyone") || key_pressed(ImGuiKey_Enter);
         ImGui::PopStyleColor(2);
         if (end) {
@@ -417,7 +438,7 @@ void MeetingUi::draw_end_confirmation(Intents& intents) {
             ImGui::CloseCurrentPopup();
         }
         ImGui::SameLine();
-        ImGui::PushStyleColor(ImGuiCol_Button, kNeutralButton);
+        ImGui::PushStyleColor(ImGuiCol_Button, theme().neutral_button);
         if ((button("Cancel") || key_pressed(ImGuiKey_Escape)) && !end) ImGui::CloseCurrentPopup();
         ImGui::PopStyleColor();
         ImGui::EndPopup();

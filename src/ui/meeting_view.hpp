@@ -52,6 +52,7 @@ struct MeetingView {
     std::string error;         // in words, shown as a banner when not empty
     std::string error_detail;  // its code and the server's text, for a Details line
     bool join_refused_meeting_ended = false;  // the room's meeting has ended: offer a new one
+    std::string theme_choice = "system";      // system, dark or light (Settings)
     std::string notice;  // non-fatal, e.g. "WebRTC unavailable: media goes through the server"
     std::string room_name;
     std::string server_url;
@@ -171,6 +172,8 @@ struct Intents {
     std::optional<std::string> camera_device;  // switch camera ("" = default)
     std::optional<bool> demo_avatar;           // use the demo avatar instead of the camera
     std::optional<bool> self_view;             // show or hide the self-view box
+    // Look (local): "system" (follow the browser's light/dark setting), "dark" or "light".
+    std::optional<std::string> theme;
 };
 
 // Receives a skeleton to draw: pose, tile rectangle (CSS px) and RGBA colour.

@@ -26,7 +26,7 @@ const FPS = Number(process.env.PM_FPS) || 4;
 const db = (x) => 20 * Math.log10(Math.max(x, 1e-9));
 const withinDb = (x, ref, tol) => Math.abs(db(x) - db(ref)) <= tol;
 const median = (xs) => percentile(xs, 0.5);
-const SPEAKING_GLOW = [70, 210, 120];  // kTileBorderSpeaking in src/ui/meeting_ui.cpp
+const SPEAKING_GLOW = [70, 210, 120];  // speaking_outline of the dark theme (src/ui/theme.cpp)
 
 // Pixels of the green "speaking" ring in a screenshot of the page (saved for a look).
 async function glowPixels(p, file) {

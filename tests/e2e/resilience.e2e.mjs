@@ -9,7 +9,7 @@ import { decodePng, cropPng, countColorPixels } from './lib/png.mjs';
 // Colours of the UI (src/ui/meeting_ui.cpp): the Leave button, the status banner.
 const LEAVE_RED = [204, 61, 61];
 const BANNER_BG = [42, 34, 26];
-const PANEL_BG = [28, 31, 41];       // participant list
+const PANEL_BG = [28, 31, 41];       // participant list (panel_bg of the dark theme, src/ui/theme.cpp)
 const UNREAD_ORANGE = [217, 140, 38];  // "People & chat (N new)"
 
 // Waits until the page has drawn `n` frames after the snapshot `since` was taken (a frame

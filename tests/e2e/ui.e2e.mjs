@@ -7,6 +7,7 @@
 // 1920 px: every control on screen, none over another, every action on the bar or in More.
 import path from 'node:path';
 import { waitFor } from './lib/harness.mjs';
+import { decodePng, cropPng, countColorPixels } from './lib/png.mjs';
 import { startServer, startBot, openParticipant, state, ARTIFACTS } from './lib/processes.mjs';
 
 const ROOM = 'ui';
@@ -158,6 +159,23 @@ export async function run(h) {
         !problems.length && !missing.length && actions.length > 0,
         JSON.stringify({ problems, missing, bar: Object.keys(bar), more: inMore }));
     }
+
+    // Light and dark: the page follows the browser's setting, and the user's choice wins.
+    await page.page.setViewportSize({ width: 1280, height: 640 });
+    await page.page.emulateMedia({ colorScheme: 'light' });
+    const light = await waitFor(async () => (await state(page)).ui.theme === 'light', 10000);
+    await framesLater(page, 2);
+    const lightShot = decodePng(await page.page.screenshot({ path: path.join(ARTIFACTS, 'ui-light-1280.png') }));
+    const lightBar = countColorPixels(cropPng(lightShot, 0, 0, 1280, 48), [250, 251, 253], 2);
+    h.check('with the system set to light the UI turns light (the bar is light)', !!light && lightBar > 20000,
+      `${lightBar} light px in the bar`);
+    await page.page.evaluate(() => window.PoseMeet.setTheme('dark'));
+    const dark = await waitFor(async () => {
+      const s = await state(page);
+      return s.ui.theme === 'dark' && s.ui.theme_choice === 'dark';
+    }, 10000);
+    h.check('... and PoseMeet.setTheme("dark") makes it dark again', !!dark, JSON.stringify((await state(page)).ui));
+    await page.page.emulateMedia({ colorScheme: 'dark' });
   } finally {
     if (page) await page.close();
     await bot.stop();

@@ -320,7 +320,7 @@ TEST_CASE("the top bar fits every width from 320 px: nothing overlaps or leaves 
                     if (name.rfind("bar/more/", 0) == 0) in_more.insert(name.substr(9));
             }
             std::vector<std::string> actions = {"Unmute", "Microphone settings", "Camera on", "Camera settings",
-                                                "Ask to share", "Leave"};
+                                                "Ask to share", "Settings", "Leave"};
             if (host) actions.insert(actions.end(), {"Mute all", "End meeting"});
             for (const auto& a : actions) {
                 CAPTURE(a);
@@ -373,6 +373,7 @@ TEST_CASE("Escape closes every popup; a popup opens below its button, not over i
     const std::pair<const char*, const char*> popups[] = {
         {"bar/Microphone settings", "bar/audio_menu/Desk microphone"},
         {"bar/Camera settings", "bar/camera_menu/Show my camera"},
+        {"bar/Settings", "bar/settings/Light"},
         {"bar/Share", "bar/share_menu/Share screen"},
         {"bar/Mute all", "bar/mute_all/Mute all"},
         {"people/u2/...", "people/u2/menu/Volume"},
@@ -419,6 +420,16 @@ TEST_CASE("Ctrl+D toggles your microphone and Ctrl+E your camera, as in other me
     CHECK(only_action<SetMyCamera>(ui.press_ctrl(v, kE)).on);
     v.my_camera = true;
     CHECK_FALSE(only_action<SetMyCamera>(ui.press_ctrl(v, kE)).on);
+}
+
+TEST_CASE("Settings: the theme follows the system, or is always dark or light") {
+    HeadlessUi ui;
+    MeetingView v = meeting();
+    ui.click(v, "bar/Settings");
+    CHECK(ui.click(v, "bar/settings/Light").theme == std::optional<std::string>("light"));
+    v.theme_choice = "light";
+    ui.click(v, "bar/Settings");
+    CHECK(ui.click(v, "bar/settings/Follow the system").theme == std::optional<std::string>("system"));
 }
 
 TEST_SUITE_END();

@@ -103,6 +103,7 @@ private:
         for (auto& a : from.room_actions) into.room_actions.push_back(std::move(a));
         for (auto& v : from.volumes) into.volumes.push_back(std::move(v));
         if (from.input_device) into.input_device = std::move(from.input_device);
+        if (from.theme) into.theme = std::move(from.theme);
     }
 
     ImGuiContext* context_;

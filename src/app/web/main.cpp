@@ -36,9 +36,10 @@
 #include "render/skeleton_renderer.hpp"
 #include "ui/announcements.hpp"
 #include "ui/font_set.hpp"
-#include "ui/ui_fonts.hpp"
 #include "ui/meeting_ui.hpp"
 #include "ui/room_requests.hpp"
+#include "ui/theme.hpp"
+#include "ui/ui_fonts.hpp"
 
 namespace posemeet {
 namespace {
@@ -73,6 +74,8 @@ struct App {
     ui::Announcements announcements;  // read out through the page's live region
     std::string page_title_room;
     ui::FontSet fonts;
+    std::string theme_choice = "system";  // system, dark or light
+    bool theme_shown = false;             // the page's own elements have the theme too
     bool cjk_font_requested = false;
     std::string room_name;
     std::string notice;
@@ -120,6 +123,7 @@ ui::MeetingView build_view(App& app) {
     v.join_refused_meeting_ended = s.status() == ConnectionStatus::Failed &&
                                    s.join_refusal_code() == static_cast<int>(protocol::ErrorCode::RoomEnded);
     v.notice = app.notice;
+    v.theme_choice = app.theme_choice;
     if (app.worker_voice && !app.worker_voice->failure().empty() && v.notice.empty())
         v.notice = "Sound could not start in this page (" + app.worker_voice->failure() +
                    "): you can still see everyone and chat.";
@@ -238,6 +242,23 @@ bool note_texts(ui::FontSet& fonts, const ui::MeetingView& v, const std::string&
     return cjk;
 }
 
+// The theme in use follows the choice, and for "system" the browser's setting (which can
+// change while the page is open).
+void update_theme(App& app) {
+    const bool light = app.theme_choice == "light" || (app.theme_choice == "system" && web::system_prefers_light());
+    const ui::Theme& wanted = light ? ui::light_theme() : ui::dark_theme();
+    if (&ui::theme() == &wanted && app.theme_shown) return;
+    app.theme_shown = true;
+    ui::apply_theme(wanted);
+    web::show_theme_on_page(wanted.name);
+}
+
+void set_theme_choice(App& app, const std::string& choice) {
+    if (choice != "system" && choice != "dark" && choice != "light") return;
+    app.theme_choice = choice;
+    update_theme(app);
+}
+
 void frame() {
     App& app = *g_app;
     app.session->tick();
@@ -252,6 +273,7 @@ void frame() {
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
     }
+    update_theme(app);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     const ui::MeetingView view = build_view(app);
@@ -272,7 +294,8 @@ void frame() {
     app.input.end_frame();
 
     glViewport(0, 0, app.input.framebuffer_width(), app.input.framebuffer_height());
-    glClearColor(0.07f, 0.08f, 0.10f, 1.0f);
+    const ImVec4 bg = ui::theme().window_bg;
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     ++app.frames;
@@ -292,6 +315,10 @@ void frame() {
     if (intents.camera_device) app.camera->choose_device(*intents.camera_device);
     if (intents.demo_avatar) app.camera->set_demo_avatar(*intents.demo_avatar);
     if (intents.self_view) set_self_view(app, *intents.self_view);
+    if (intents.theme) {
+        set_theme_choice(app, *intents.theme);
+        web::store_setting("theme", app.theme_choice);
+    }
     // The camera estimates no faster than the room's tier sends.
     app.camera->set_rate(app.session->pose_rate_hz());
     app.camera->tick();
@@ -334,6 +361,7 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
                    {"draw_calls", app.renderer.last_draw_calls()},
                    {"ui_scale", app.input.ui_scale()}};  // CSS pixels per UI pixel
     j["server_url"] = app.config.server_url;
+    j["ui"] = {{"theme", posemeet::ui::theme().name}, {"theme_choice", app.theme_choice}};
     j["audio"] = app.audio->state_json();
     j["audio"].update(posemeet::to_json(app.audio_device->state()));
     j["camera"] = posemeet::to_json(app.camera->state());
@@ -365,6 +393,8 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_ui_controls() {
     buffer = out.dump();
     return buffer.c_str();
 }
+// The look: "system", "dark" or "light".
+EMSCRIPTEN_KEEPALIVE void pm_api_set_theme(const char* theme) { posemeet::set_theme_choice(*posemeet::g_app, theme); }
 // The demo avatar (synthetic motion, no camera) instead of the camera, or back.
 EMSCRIPTEN_KEEPALIVE void pm_api_set_demo_avatar(int on) { posemeet::g_app->camera->set_demo_avatar(on != 0); }
 // Which camera to use ("" = the browser's default).
@@ -498,6 +528,8 @@ int main() {
     app.fonts.set_ui_fonts(ui::kUiFontFiles);
     app.fonts.build(app.input.raster_scale());
     app.ui.apply_style(dpr);
+    set_theme_choice(app, app.config.theme);
+    update_theme(app);
     app.ui.set_shortcut_keys(web::CanvasInput::kMicShortcutKey, web::CanvasInput::kCameraShortcutKey);
     ImGui_ImplOpenGL3_Init("#version 300 es");
 

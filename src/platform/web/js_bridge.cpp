@@ -17,7 +17,7 @@ EM_JS(char*, pm_js_page_config, (), {
                                maxFps: Number(cfg.maxFps) || 0, audio: cfg.audio !== false,
                                audioProcessing: cfg.audioProcessing !== false,
                                testLoss: Number(cfg.testLoss) || 0, testJitterMs: Number(cfg.testJitterMs) || 0,
-                               pose: String(cfg.pose || "camera")});
+                               pose: String(cfg.pose || "camera"), theme: String(cfg.theme || "system")});
     var len = lengthBytesUTF8(json) + 1;
     var ptr = _malloc(len);
     stringToUTF8(json, ptr, len);
@@ -42,6 +42,18 @@ EM_JS(void, pm_js_announce, (const char* text), {
 EM_JS(void, pm_js_set_title, (const char* room), {
     var r = UTF8ToString(room);
     document.title = r ? r + ' - PoseMeet' : 'PoseMeet';
+});
+
+EM_JS(int, pm_js_prefers_light, (), {
+    if (!window.matchMedia) return 0;
+    Module.pmLightQuery = Module.pmLightQuery || window.matchMedia('(prefers-color-scheme: light)');
+    return Module.pmLightQuery.matches ? 1 : 0;
+});
+EM_JS(void, pm_js_show_theme, (const char* name), {
+    document.documentElement.dataset.theme = UTF8ToString(name);
+});
+EM_JS(void, pm_js_store_setting, (const char* name, const char* value), {
+    try { window.localStorage.setItem('posemeet.' + UTF8ToString(name), UTF8ToString(value)); } catch (e) {}
 });
 
 EM_JS(int, pm_js_software_gl, (), {
@@ -79,6 +91,7 @@ PageConfig read_page_config() {
         c.test_loss = j.value("testLoss", 0.0);
         c.test_jitter_ms = j.value("testJitterMs", 0.0);
         c.demo_avatar = j.value("pose", "camera") == "synthetic";
+        c.theme = j.value("theme", "system");
     }
     if (c.server_url.empty()) c.server_url = "ws://127.0.0.1:8080/ws";
     return c;
@@ -88,6 +101,11 @@ void emit_event(const std::string& name, const std::string& json) { pm_js_emit(n
 void report_fatal(const std::string& message) { pm_js_fatal(message.c_str()); }
 void notify_ready() { pm_js_ready(); }
 void announce(const std::string& text) { pm_js_announce(text.c_str()); }
+bool system_prefers_light() { return pm_js_prefers_light() != 0; }
+void show_theme_on_page(const std::string& name) { pm_js_show_theme(name.c_str()); }
+void store_setting(const std::string& name, const std::string& value) {
+    pm_js_store_setting(name.c_str(), value.c_str());
+}
 void set_page_title(const std::string& room) { pm_js_set_title(room.c_str()); }
 void update_page_url(const std::string& room, const std::string& name) {
     pm_js_update_url(room.c_str(), name.c_str());

@@ -18,6 +18,7 @@ struct PageConfig {
     double test_loss = 0, test_jitter_ms = 0;  // test only: impair received audio
     // The demo avatar (synthetic motion, no camera) instead of the camera: ?pose=synthetic.
     bool demo_avatar = false;
+    std::string theme = "system";  // system, dark or light
 };
 
 PageConfig read_page_config();
@@ -26,6 +27,12 @@ void report_fatal(const std::string& message);
 void notify_ready();
 // Read out to screen readers through the page's ARIA live region.
 void announce(const std::string& text);
+// The browser's colour scheme is light (prefers-color-scheme).
+bool system_prefers_light();
+// The page's own elements (loading screen, self-view) take the theme: <html data-theme=...>.
+void show_theme_on_page(const std::string& name);
+// Remembers a setting the user chose for the next visit (localStorage "posemeet.<name>").
+void store_setting(const std::string& name, const std::string& value);
 // The tab's title names the room ("standup - PoseMeet"); "" for none.
 void set_page_title(const std::string& room);
 // True when the current WebGL context renders in software (SwiftShader, llvmpipe): the
