@@ -46,6 +46,20 @@ bool key_pressed(ImGuiKey key) {
 
 ImRect last_item_rect() { return ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax()); }
 
+std::string ellipsize(const std::string& text, float max_width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= max_width) return text;
+    const char* dots = "...";
+    const float budget = max_width - ImGui::CalcTextSize(dots).x;
+    std::size_t end = 0;  // bytes that fit, on a character boundary
+    for (std::size_t i = 0; i < text.size();) {
+        std::size_t next = i + 1;
+        while (next < text.size() && (static_cast<unsigned char>(text[next]) & 0xC0) == 0x80) ++next;
+        if (ImGui::CalcTextSize(text.c_str(), text.c_str() + next).x > budget) break;
+        end = i = next;
+    }
+    return text.substr(0, end) + dots;
+}
+
 }  // namespace parts
 using namespace parts;
 

@@ -30,6 +30,8 @@ void badge(ImDrawList* dl, ImVec2& cursor, const char* text, ImU32 bg);
 // A small horizontal input-level meter: -60..0 dBFS mapped to the bar, green to amber.
 void level_meter(float dbfs, const ImVec2& size);
 ImU32 transport_color(const std::string& transport);
+// `text` cut to fit `max_width` with "..." at the end (whole UTF-8 characters), or as is.
+std::string ellipsize(const std::string& text, float max_width);
 // True in the frame `key` (an ImGuiKey_) went down.
 bool key_pressed(ImGuiKey key);
 // The screen rectangle of the item just drawn.

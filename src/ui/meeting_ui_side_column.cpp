@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <string>
 
+#include "ui/icons.hpp"
 #include "ui/meeting_ui.hpp"
 #include "ui/meeting_ui_parts.hpp"
 
@@ -71,69 +72,90 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
         if (small_button("Close")) side_open_ = false;
     }
     ImGui::Separator();
-    for (const auto& t : view.tiles) {
-        ImGui::PushID(t.user_id.c_str());
-        const ControlScope row(*this, t.user_id);
-        if (!t.is_self) {  // this participant's menu (volume; the host's controls), first on the
-                           // row
-            if (small_button("...")) open_popup_below_item("participant_menu");
-            if (begin_popup("participant_menu")) {
-                const ControlScope menu(*this, "menu");
-                ImGui::TextDisabled("%s", t.name.c_str());
-                float percent = t.volume * 100.0f;
-                ImGui::SetNextItemWidth(180);
-                if (control("Volume",
-                            ImGui::SliderFloat("Volume", &percent, 0.0f, 200.0f, "%.0f%%")))
-                    intents.volumes.emplace_back(t.user_id, percent / 100.0f);
-                if (view.i_am_host) {
-                    ImGui::Separator();
-                    draw_host_menu(view, t, intents);
-                } else if (menu_item("Send a private message")) {
-                    chat_to_ = t.user_id;
-                }
-                ImGui::EndPopup();
-            }
-            ImGui::SameLine();
-        }
-        float rgba[4];
-        participant_color(t.color_seed, rgba);
-        ImGui::ColorButton("##c", ImVec4(rgba[0], rgba[1], rgba[2], 1.0f),
-                           ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoBorder,
-                           ImVec2(10, 10));
-        ImGui::SameLine();
-        ImGui::Text("%s%s", t.name.c_str(), t.is_self ? " (you)" : "");
-        if (t.is_host) {
-            ImGui::SameLine();
-            ImGui::TextColored(theme().accent, "host");
-        }
-        ImGui::SameLine();
-        if (t.speaking)
-            ImGui::TextColored(theme().good, "speaking");
-        else
-            ImGui::TextColored(
-                t.mic ? theme().good : theme().error,
-                t.mic ? "mic" : "muted");
-        if (!t.is_self && t.volume != 1.0f) {
-            ImGui::SameLine();
-            ImGui::TextDisabled("vol %.0f%%", t.volume * 100.0f);
-        }
-        if (t.camera) {
-            ImGui::SameLine();
-            ImGui::TextDisabled("cam");
-        }
-        if (t.sharing) {
-            ImGui::SameLine();
-            ImGui::TextColored(theme().sharing, "sharing");
-        }
-        if (t.wants_to_speak || t.wants_to_share) {
-            ImGui::SameLine();
-            ImGui::TextColored(theme().warning,
-                               t.wants_to_speak ? "wants to speak" : "wants to share");
-        }
-        ImGui::PopID();
-    }
+    for (const auto& t : view.tiles) draw_participant_row(view, t, intents);
     ImGui::End();
     ImGui::PopStyleColor();
+}
+
+// One row: colour, name (shortened with "..." when long: the full row is in a tooltip), what
+// they are doing as icons, and their menu (the "..." button, or a right-click on the row).
+void MeetingUi::draw_participant_row(const MeetingView& view, const TileView& t, Intents& intents) {
+    ImGui::PushID(t.user_id.c_str());
+    const ControlScope row(*this, t.user_id);
+    const float row_left = ImGui::GetCursorScreenPos().x;
+    const float row_right = row_left + ImGui::GetContentRegionAvail().x;
+    const float row_top = ImGui::GetCursorScreenPos().y;
+    // Status, in icons with their colours (and in words in the tooltip).
+    struct Mark {
+        const char* icon;
+        ImVec4 color;
+        const char* words;
+    };
+    std::vector<Mark> marks;
+    if (t.is_host) marks.push_back({icons::kPeople, theme().accent, "host"});
+    if (t.speaking) marks.push_back({icons::kMic, theme().good, "speaking"});
+    else marks.push_back({t.mic ? icons::kMic : icons::kMicOff, t.mic ? theme().text_secondary : theme().error,
+                          t.mic ? "microphone on" : "muted"});
+    if (t.camera) marks.push_back({icons::kCamera, theme().text_secondary, "camera on"});
+    if (t.sharing) marks.push_back({icons::kScreen, theme().sharing, "sharing"});
+    if (t.wants_to_speak) marks.push_back({icons::kHand, theme().warning, "wants to speak"});
+    if (t.wants_to_share) marks.push_back({icons::kScreen, theme().warning, "wants to share"});
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    float marks_w = 0;
+    for (const Mark& m : marks) marks_w += ImGui::CalcTextSize(m.icon).x + spacing;
+    const float menu_w = t.is_self ? 0.0f : ImGui::CalcTextSize("...").x + 2 * ImGui::GetStyle().FramePadding.x + spacing;
+
+    float rgba[4];
+    participant_color(t.color_seed, rgba);
+    ImGui::ColorButton("##c", ImVec4(rgba[0], rgba[1], rgba[2], 1.0f),
+                       ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoBorder, ImVec2(10, 10));
+    ImGui::SameLine();
+    const std::string name = t.name + (t.is_self ? " (you)" : "");
+    const float name_room = row_right - ImGui::GetCursorScreenPos().x - marks_w - menu_w;
+    const std::string shown = ellipsize(name, name_room);
+    ImGui::TextUnformatted(shown.c_str());
+    for (const Mark& m : marks) {
+        ImGui::SameLine();
+        ImGui::TextColored(m.color, "%s", m.icon);
+    }
+    if (!t.is_self && t.volume != 1.0f) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%.0f%%", t.volume * 100.0f);
+    }
+    const ImRect row_rect(ImVec2(row_left, row_top), ImVec2(row_right, ImGui::GetItemRectMax().y));
+    drawn_controls_[control_scope_ + "row"] = row_rect;
+    const bool hovered = ImGui::IsMouseHoveringRect(row_rect.Min, row_rect.Max) && ImGui::IsWindowHovered();
+    if (hovered) {
+        std::string words = name;
+        for (const Mark& m : marks) words += std::string(", ") + m.words;
+        ImGui::SetTooltip("%s", words.c_str());
+    }
+    if (!t.is_self) {
+        ImGui::SameLine(row_right - menu_w + spacing - ImGui::GetWindowPos().x);
+        if (small_button("...") || (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right)))
+            open_popup_below_item("participant_menu");
+        if (begin_popup("participant_menu")) {
+            const ControlScope menu(*this, "menu");
+            draw_participant_menu(view, t, intents);
+            ImGui::EndPopup();
+        }
+    }
+    ImGui::PopID();
+}
+
+// What you can do about one participant: their volume for you; the host's controls.
+void MeetingUi::draw_participant_menu(const MeetingView& view, const TileView& t, Intents& intents) {
+    ImGui::TextDisabled("%s", t.name.c_str());
+    float percent = t.volume * 100.0f;
+    ImGui::SetNextItemWidth(180);
+    if (control("Volume", ImGui::SliderFloat("Volume", &percent, 0.0f, 200.0f, "%.0f%%")))
+        intents.volumes.emplace_back(t.user_id, percent / 100.0f);
+    if (view.i_am_host) {
+        ImGui::Separator();
+        draw_host_menu(view, t, intents);
+    } else if (menu_item("Send a private message")) {
+        chat_to_ = t.user_id;
+    }
 }
 
 void MeetingUi::draw_host_menu(const MeetingView&, const TileView& who, Intents& intents) {

@@ -432,4 +432,20 @@ TEST_CASE("Settings: the theme follows the system, or is always dark or light") 
     CHECK(ui.click(v, "bar/settings/Follow the system").theme == std::optional<std::string>("system"));
 }
 
+TEST_CASE("a long name is shortened to fit its row, and a right-click on a row opens that person's menu") {
+    HeadlessUi ui;
+    MeetingView v = meeting(true);
+    v.tiles[1].name = "Bartholomew Fitzgerald-Montgomery the Third, Head of Everything";
+    v.tiles[1].wants_to_speak = true;
+    ui.frames(v, 2);
+    const ImRect row = ui.ui().drawn_controls().at("people/u2/row");
+    const ImRect menu = ui.ui().drawn_controls().at("people/u2/...");
+    CHECK(row.Max.x <= 1280);
+    CHECK(menu.Max.x <= 1280);
+    CHECK(menu.Min.x > row.Min.x + 100);  // the menu button is at the end of the row, not pushed off it
+    ui.click(v, "people/u2/row", /*right button*/ 1);
+    ui.frame(v);
+    CHECK(ui.drawn("people/u2/menu/Mute") != ui.drawn("people/u2/menu/Ask to unmute"));
+}
+
 TEST_SUITE_END();

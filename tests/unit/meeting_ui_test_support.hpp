@@ -44,16 +44,16 @@ public:
 
     // Lets the layout settle (a popup opened last frame is placed on its second), then moves
     // the mouse onto `control`, presses and releases. Returns all the UI asked for meanwhile.
-    Intents click(const MeetingView& view, const std::string& control) {
+    Intents click(const MeetingView& view, const std::string& control, int button = 0) {
         Intents all = frames(view, 2);
         const auto it = ui_.drawn_controls().find(control);
         if (it == ui_.drawn_controls().end()) throw std::runtime_error("not drawn: " + control);
         ImGuiIO& io = ImGui::GetIO();
         io.MousePos = it->second.GetCenter();
         merge(all, frame(view));
-        io.MouseDown[0] = true;
+        io.MouseDown[button] = true;
         merge(all, frame(view));
-        io.MouseDown[0] = false;
+        io.MouseDown[button] = false;
         merge(all, frame(view));
         return all;
     }
