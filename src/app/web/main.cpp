@@ -329,7 +329,7 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
     j["render"] = {{"frames", app.frames},
                    {"first_remote_pose_rendered_ms", app.first_remote_pose_rendered_ms},
                    {"bone_instances", app.renderer.last_bone_instances()},
-                   {"joint_instances", app.renderer.last_joint_instances()},
+                   {"head_instances", app.renderer.last_head_instances()},
                    {"draw_calls", app.renderer.last_draw_calls()}};
     j["server_url"] = app.config.server_url;
     j["audio"] = app.audio->state_json();
