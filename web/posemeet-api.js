@@ -282,8 +282,10 @@
       // The camera's recent landmark estimates [{timestamp, landmarks}] (what this page sent).
       cameraPoses: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_camera_recent())); },
       // What the last frame drew that can be clicked or typed into: {name: [x, y, w, h]} in
-      // CSS pixels ("bar/Mute", "join/Your name", "chat/Message").
+      // CSS pixels ("bar/Mute", "join/Your name", "chat/Message"), and the tiles ("tile/<user id>").
       uiControls: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_ui_controls())); },
+      // The colour each participant's avatar was drawn in last frame: {user_id: [r, g, b]}.
+      participantColors: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_ui_participant_colors())); },
     },
     state: function () {
       if (!Module || !Module._pm_api_state) return null;

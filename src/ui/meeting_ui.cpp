@@ -50,9 +50,21 @@ ImRect last_item_rect() { return ImRect(ImGui::GetItemRectMin(), ImGui::GetItemR
 }  // namespace parts
 using namespace parts;
 
-void participant_color(std::uint32_t seed, float rgba[4]) {
-    const float hue = static_cast<float>(seed % 360u) / 360.0f;
-    ImGui::ColorConvertHSVtoRGB(hue, 0.55f, 1.0f, rgba[0], rgba[1], rgba[2]);
+// [SECTION] participant colours
+void MeetingUi::assign_colors(const MeetingView& view) {
+    std::vector<std::string> ids;
+    for (const TileView& t : view.tiles) ids.push_back(t.user_id);
+    const std::vector<std::size_t> slots = assign_palette_slots(ids);
+    colors_.clear();
+    for (std::size_t i = 0; i < ids.size(); ++i) colors_[ids[i]] = kParticipantPalette[slots[i]];
+}
+
+void MeetingUi::participant_color(const TileView& t, float rgba[4]) const {
+    const auto it = colors_.find(t.user_id);
+    const Rgb8 c = it != colors_.end() ? it->second : kParticipantPalette[0];
+    rgba[0] = c.r / 255.0f;
+    rgba[1] = c.g / 255.0f;
+    rgba[2] = c.b / 255.0f;
     rgba[3] = 1.0f;
 }
 
@@ -128,6 +140,7 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
         return intents;
     }
     handle_shortcuts(view, intents);
+    assign_colors(view);
     const float bar_h = 48.0f;
     const StatusLine status = status_line(view);
     const bool status_needs_banner = draw_top_bar(view, status, intents, bar_h);

@@ -93,7 +93,7 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
             ImGui::SameLine();
         }
         float rgba[4];
-        participant_color(t.color_seed, rgba);
+        participant_color(t, rgba);
         ImGui::ColorButton("##c", ImVec4(rgba[0], rgba[1], rgba[2], 1.0f),
                            ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoBorder,
                            ImVec2(10, 10));

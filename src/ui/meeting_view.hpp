@@ -20,7 +20,6 @@ struct TileView {
     bool is_host = false;
     std::string transport;  // "p2p", "relay", "none" (remote) or "" (self)
     std::uint64_t packets_received = 0;
-    std::uint32_t color_seed = 0;
     std::optional<Pose> pose;  // what to draw now
     bool idle = false;         // `pose` is the idle figure: nothing drives this avatar now
     bool mic = false, camera = false, sharing = false, may_share = false, online = true;
@@ -55,7 +54,7 @@ struct MeetingView {
     std::string notice;  // non-fatal, e.g. "WebRTC unavailable: media goes through the server"
     std::string room_name;
     std::string server_url;
-    std::vector<TileView> tiles;  // join order
+    std::vector<TileView> tiles;  // join order (the same on every page: colours follow it)
     std::string default_name, default_room;
     std::string about;  // build info line for the footer
 

@@ -36,6 +36,7 @@
 #include "render/skeleton_renderer.hpp"
 #include "ui/announcements.hpp"
 #include "ui/font_set.hpp"
+#include "ui/initials.hpp"
 #include "ui/meeting_ui.hpp"
 #include "ui/room_requests.hpp"
 
@@ -148,7 +149,6 @@ ui::MeetingView build_view(App& app) {
         t.wants_to_share = contains(c.share_applications, u->user_id);
         if (t.wants_to_speak) v.requests.push_back({u->user_id, u->user_name, /*share=*/false});
         if (t.wants_to_share) v.requests.push_back({u->user_id, u->user_name, /*share=*/true});
-        t.color_seed = pose_seed_for_user(u->user_id);
         t.speaking = app.audio->speaking(u->user_id);
         t.active_speaker = app.audio->active_speaker() == u->user_id;
         t.volume = app.audio->volume(u->user_id);
@@ -226,7 +226,10 @@ bool note_texts(ui::FontSet& fonts, const ui::MeetingView& v, const std::string&
         cjk = cjk || ui::FontSet::needs_cjk(text);
     };
     note(typed);
-    for (const auto& t : v.tiles) note(t.name);
+    for (const auto& t : v.tiles) {
+        note(t.name);
+        note(ui::initials(t.name));  // drawn on the avatar's head (upper-cased: not always in the name)
+    }
     for (const auto& c : v.chat) {
         note(c.text);
         note(c.from);
@@ -359,6 +362,14 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_ui_controls() {
     auto out = posemeet::protocol::Json::object();
     for (const auto& [name, r] : posemeet::g_app->ui.drawn_controls())
         out[name] = {r.Min.x, r.Min.y, r.GetWidth(), r.GetHeight()};
+    buffer = out.dump();
+    return buffer.c_str();
+}
+// Test hook: the colour each participant was drawn in last frame: {user id: [r, g, b]}.
+EMSCRIPTEN_KEEPALIVE const char* pm_api_ui_participant_colors() {
+    static std::string buffer;
+    auto out = posemeet::protocol::Json::object();
+    for (const auto& [id, c] : posemeet::g_app->ui.participant_colors()) out[id] = {c.r, c.g, c.b};
     buffer = out.dump();
     return buffer.c_str();
 }
