@@ -124,6 +124,8 @@
         pose: options.pose || q.get('pose') || 'camera',
         // 'system' (the browser's light/dark setting), 'dark' or 'light'; the user's last choice.
         theme: options.theme || q.get('theme') || storedSetting('theme') || 'system',
+        // 'en' or 'zh': the page's choice, the user's last one, else the browser's language.
+        language: options.language || q.get('lang') || storedSetting('language') || navigator.language || 'en',
       };
       if (typeof WebAssembly !== 'object') { fatal('This browser does not support WebAssembly.'); return readyPromise; }
       var fromDisk = location.protocol === 'file:';
@@ -264,6 +266,12 @@
         withStrings([String(theme)], function (p) { Module._pm_api_set_theme(p[0]); });
       });
     },
+    // The UI's language: 'en' or 'zh'.
+    setLanguage: function (language) {
+      return readyPromise.then(function () {
+        withStrings([String(language)], function (p) { Module._pm_api_set_language(p[0]); });
+      });
+    },
     setDemoAvatar: function (on) {
       return readyPromise.then(function () { Module._pm_api_set_demo_avatar(on ? 1 : 0); });
     },
@@ -295,8 +303,10 @@
       // The camera's recent landmark estimates [{timestamp, landmarks}] (what this page sent).
       cameraPoses: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_camera_recent())); },
       // What the last frame drew that can be clicked or typed into: {name: [x, y, w, h]} in
-      // CSS pixels ("bar/Mute", "join/Your name", "chat/Message").
+      // CSS pixels ("bar/Mute", "join/Your name", "chat/Message"), and the tiles ("tile/<user id>").
       uiControls: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_ui_controls())); },
+      // The colour each participant's avatar was drawn in last frame: {user_id: [r, g, b]}.
+      participantColors: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_ui_participant_colors())); },
     },
     state: function () {
       if (!Module || !Module._pm_api_state) return null;

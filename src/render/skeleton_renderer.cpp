@@ -71,102 +71,83 @@ GLuint quad_vao_with_instances(const float* quad, GLsizeiptr quad_bytes, GLuint 
 
 }  // namespace
 
-void map_to_tile(const Rect& tile, float nx, float ny, float& out_x, float& out_y) {
-    const float side = std::min(tile.w, tile.h) * 0.92f;
-    const float ox = tile.x + (tile.w - side) * 0.5f;
-    const float oy = tile.y + (tile.h - side) * 0.5f;
-    out_x = ox + nx * side;
-    out_y = oy + ny * side;
-}
-
 bool SkeletonRenderer::init(std::string& error) {
     bone_program_ = link(shaders::skeleton_bone_vs, shaders::skeleton_bone_fs, error);
     if (!bone_program_) return false;
-    joint_program_ = link(shaders::skeleton_joint_vs, shaders::skeleton_joint_fs, error);
-    if (!joint_program_) return false;
+    head_program_ = link(shaders::skeleton_head_vs, shaders::skeleton_head_fs, error);
+    if (!head_program_) return false;
     bone_viewport_ = glGetUniformLocation(bone_program_, "u_viewport");
     bone_pixel_ = glGetUniformLocation(bone_program_, "u_pixel");
-    joint_viewport_ = glGetUniformLocation(joint_program_, "u_viewport");
-    joint_pixel_ = glGetUniformLocation(joint_program_, "u_pixel");
+    head_viewport_ = glGetUniformLocation(head_program_, "u_viewport");
+    head_pixel_ = glGetUniformLocation(head_program_, "u_pixel");
 
-    // One unit quad per kind, as a triangle strip: bones read it as (along, across), joints
+    // One unit quad per kind, as a triangle strip: bones read it as (along, across), heads
     // as (x, y). Each VAO pairs its quad (attribute 0) with its per-instance buffer.
     const float bone_quad[] = {0, -1, 1, -1, 0, 1, 1, 1};
-    const float joint_quad[] = {-1, -1, 1, -1, -1, 1, 1, 1};
+    const float head_quad[] = {-1, -1, 1, -1, -1, 1, 1, 1};
     glGenBuffers(1, &bone_vbo_);
-    glGenBuffers(1, &joint_vbo_);
+    glGenBuffers(1, &head_vbo_);
 
     bone_vao_ = quad_vao_with_instances(bone_quad, sizeof bone_quad, bone_vbo_, bone_quad_vbo_);
     constexpr GLsizei bs = sizeof(BoneInstance);
     instanced_attrib(1, 2, bs, offsetof(BoneInstance, from));
     instanced_attrib(2, 2, bs, offsetof(BoneInstance, to));
-    instanced_attrib(3, 4, bs, offsetof(BoneInstance, color));
-    instanced_attrib(4, 1, bs, offsetof(BoneInstance, half_width));
+    instanced_attrib(3, 2, bs, offsetof(BoneInstance, radii));
+    instanced_attrib(4, 4, bs, offsetof(BoneInstance, fill));
+    instanced_attrib(5, 4, bs, offsetof(BoneInstance, edge));
 
-    joint_vao_ = quad_vao_with_instances(joint_quad, sizeof joint_quad, joint_vbo_, joint_quad_vbo_);
-    constexpr GLsizei js = sizeof(JointInstance);
-    instanced_attrib(1, 2, js, offsetof(JointInstance, center));
-    instanced_attrib(2, 1, js, offsetof(JointInstance, radius));
-    instanced_attrib(3, 4, js, offsetof(JointInstance, color));
+    head_vao_ = quad_vao_with_instances(head_quad, sizeof head_quad, head_vbo_, head_quad_vbo_);
+    constexpr GLsizei hs = sizeof(HeadInstance);
+    instanced_attrib(1, 2, hs, offsetof(HeadInstance, center));
+    instanced_attrib(2, 1, hs, offsetof(HeadInstance, radius));
+    instanced_attrib(3, 2, hs, offsetof(HeadInstance, facing));
+    instanced_attrib(4, 4, hs, offsetof(HeadInstance, fill));
+    instanced_attrib(5, 4, hs, offsetof(HeadInstance, rim));
     glBindVertexArray(0);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     return true;
 }
 
 void SkeletonRenderer::queue(const Pose& pose, const Rect& tile, const Rgba& color) {
-    const float scale = std::min(tile.w, tile.h);
-    const float half_width = std::clamp(scale * 0.012f, 1.5f, 7.0f);
-    const float radius = std::clamp(scale * 0.014f, 2.0f, 8.0f);
-    auto fade = [](float visibility) { return std::clamp((visibility - 0.3f) / 0.4f, 0.0f, 1.0f); };
-    for (const auto& [a, b] : kBones) {
-        const auto& p = pose.landmarks[a];
-        const auto& q = pose.landmarks[b];
-        BoneInstance bi;
-        map_to_tile(tile, p.x, p.y, bi.from[0], bi.from[1]);
-        map_to_tile(tile, q.x, q.y, bi.to[0], bi.to[1]);
-        const float alpha = color.a * std::min(fade(p.visibility), fade(q.visibility));
-        if (alpha <= 0.01f) continue;
-        bi.color[0] = color.r;
-        bi.color[1] = color.g;
-        bi.color[2] = color.b;
-        bi.color[3] = alpha;
-        bi.half_width = half_width;
-        bones_.push_back(bi);
+    const AvatarFigure figure = avatar_figure(pose, tile);
+    auto shade = [&](float brightness, float opacity, float out[4]) {
+        out[0] = color.r * brightness;
+        out[1] = color.g * brightness;
+        out[2] = color.b * brightness;
+        out[3] = color.a * opacity;
+    };
+    for (const FigureLimb& l : figure.limbs) {
+        BoneInstance b;
+        std::copy(l.from, l.from + 2, b.from);
+        std::copy(l.to, l.to + 2, b.to);
+        b.radii[0] = l.r_from;
+        b.radii[1] = l.r_to;
+        shade(FigureLimb::brightness(l.shade), l.opacity, b.fill);
+        // Limbs get a dark outline where they are thick enough for one, so an arm across the
+        // torso (or the other arm) keeps its shape; the torso is one flat silhouette.
+        shade(0.4f, 1.0f, b.edge);
+        const bool outlined = l.shade != FigureLimb::Shade::Body && std::min(l.r_from, l.r_to) >= 3.0f;
+        b.edge[3] = outlined ? 1.25f : 0.0f;
+        bones_.push_back(b);
     }
-    for (int i = 11; i < kLandmarkCount; ++i) {  // body joints; the face reads better without dots
-        const auto& p = pose.landmarks[i];
-        JointInstance ji;
-        map_to_tile(tile, p.x, p.y, ji.center[0], ji.center[1]);
-        ji.radius = (i >= 17 && i <= 22) || i >= 29 ? radius * 0.6f : radius;
-        ji.color[0] = color.r;
-        ji.color[1] = color.g;
-        ji.color[2] = color.b;
-        ji.color[3] = color.a * fade(p.visibility);
-        if (ji.color[3] > 0.01f) joints_.push_back(ji);
+    const FigureHead& h = figure.head;
+    if (h.opacity > 0.01f && h.radius > 1.0f) {
+        HeadInstance hi;
+        std::copy(h.center, h.center + 2, hi.center);
+        hi.radius = h.radius;
+        std::copy(h.facing, h.facing + 2, hi.facing);
+        shade(kHeadFillBrightness, h.opacity, hi.fill);
+        shade(1.0f, h.opacity, hi.rim);
+        heads_.push_back(hi);
     }
-    // The head: a translucent disc through the ears, so the face bones read as a face.
-    const auto& le = pose.landmarks[static_cast<int>(Landmark::LeftEar)];
-    const auto& re = pose.landmarks[static_cast<int>(Landmark::RightEar)];
-    JointInstance head;
-    float lx, ly, rx, ry;
-    map_to_tile(tile, le.x, le.y, lx, ly);
-    map_to_tile(tile, re.x, re.y, rx, ry);
-    head.center[0] = (lx + rx) * 0.5f;
-    head.center[1] = (ly + ry) * 0.5f;
-    head.radius = 0.75f * std::hypot(lx - rx, ly - ry);
-    head.color[0] = color.r;
-    head.color[1] = color.g;
-    head.color[2] = color.b;
-    head.color[3] = 0.35f * color.a * std::min(fade(le.visibility), fade(re.visibility));
-    if (head.color[3] > 0.01f && head.radius > 1.0f) joints_.push_back(head);
     ++skeletons_total_;
 }
 
 void SkeletonRenderer::draw(float viewport_w, float viewport_h, float dpr) {
     last_bones_ = static_cast<int>(bones_.size());
-    last_joints_ = static_cast<int>(joints_.size());
+    last_heads_ = static_cast<int>(heads_.size());
     last_draws_ = 0;
-    if (bones_.empty() && joints_.empty()) return;
+    if (bones_.empty() && heads_.empty()) return;
     glEnable(GL_BLEND);
     glBlendEquation(GL_FUNC_ADD);
     glBlendFuncSeparate(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA, GL_ONE, GL_ONE_MINUS_SRC_ALPHA);
@@ -185,21 +166,21 @@ void SkeletonRenderer::draw(float viewport_w, float viewport_h, float dpr) {
         glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(bones_.size()));
         ++last_draws_;
     }
-    if (!joints_.empty()) {
-        glUseProgram(joint_program_);
-        glUniform2f(joint_viewport_, viewport_w, viewport_h);
-        glUniform1f(joint_pixel_, pixel);
-        glBindVertexArray(joint_vao_);
-        glBindBuffer(GL_ARRAY_BUFFER, joint_vbo_);
-        glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(joints_.size() * sizeof(JointInstance)),
-                     joints_.data(), GL_STREAM_DRAW);
-        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(joints_.size()));
+    if (!heads_.empty()) {
+        glUseProgram(head_program_);
+        glUniform2f(head_viewport_, viewport_w, viewport_h);
+        glUniform1f(head_pixel_, pixel);
+        glBindVertexArray(head_vao_);
+        glBindBuffer(GL_ARRAY_BUFFER, head_vbo_);
+        glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(heads_.size() * sizeof(HeadInstance)),
+                     heads_.data(), GL_STREAM_DRAW);
+        glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(heads_.size()));
         ++last_draws_;
     }
     glBindVertexArray(0);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
     bones_.clear();
-    joints_.clear();
+    heads_.clear();
 }
 
 }  // namespace posemeet::render

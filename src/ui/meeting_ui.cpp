@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "ui/meeting_ui_parts.hpp"
+#include "ui/strings.hpp"
 
 namespace posemeet::ui {
 namespace parts {
@@ -63,9 +64,24 @@ std::string ellipsize(const std::string& text, float max_width) {
 }  // namespace parts
 using namespace parts;
 
-void participant_color(std::uint32_t seed, float rgba[4]) {
-    const float hue = static_cast<float>(seed % 360u) / 360.0f;
-    ImGui::ColorConvertHSVtoRGB(hue, 0.55f, 1.0f, rgba[0], rgba[1], rgba[2]);
+// [SECTION] participant colours
+void MeetingUi::assign_colors(const MeetingView& view) {
+    std::vector<std::string> ids;
+    for (const TileView& t : view.tiles) ids.push_back(t.user_id);
+    const std::vector<std::size_t> slots = assign_palette_slots(ids);
+    colors_.clear();
+    for (std::size_t i = 0; i < ids.size(); ++i) colors_[ids[i]] = kParticipantPalette[slots[i]];
+}
+
+void MeetingUi::participant_color(const TileView& t, float rgba[4]) const {
+    const auto it = colors_.find(t.user_id);
+    const ImVec4 bg = theme().tile_bg;
+    const Rgb8 tile{static_cast<std::uint8_t>(bg.x * 255 + 0.5f), static_cast<std::uint8_t>(bg.y * 255 + 0.5f),
+                    static_cast<std::uint8_t>(bg.z * 255 + 0.5f)};
+    const Rgb8 c = shade_for_tile(it != colors_.end() ? it->second : kParticipantPalette[0], tile);
+    rgba[0] = c.r / 255.0f;
+    rgba[1] = c.g / 255.0f;
+    rgba[2] = c.b / 255.0f;
     rgba[3] = 1.0f;
 }
 
@@ -102,14 +118,17 @@ bool MeetingUi::begin_popup(const char* name) {
     return true;
 }
 
+// Shown in the UI's language; named (for drawn_controls and ImGui's ids) in English.
+std::string MeetingUi::shown(const char* label) { return std::string(tr(label)) + "###" + label; }
+
 bool MeetingUi::button(const char* label, const ImVec2& size) {
-    return control(label, ImGui::Button(label, size));
+    return control(label, ImGui::Button(shown(label).c_str(), size));
 }
 bool MeetingUi::small_button(const char* label) {
-    return control(label, ImGui::SmallButton(label));
+    return control(label, ImGui::SmallButton(shown(label).c_str()));
 }
 bool MeetingUi::menu_item(const char* label, bool selected) {
-    return control(label, ImGui::Selectable(label, selected));
+    return control(label, ImGui::Selectable(shown(label).c_str(), selected));
 }
 
 // [SECTION] style
@@ -138,6 +157,7 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
         return intents;
     }
     handle_shortcuts(view, intents);
+    assign_colors(view);
     const float bar_h = 48.0f;
     const StatusLine status = status_line(view);
     const bool status_needs_banner = draw_top_bar(view, status, intents, bar_h);
@@ -145,7 +165,7 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
     const float top = bar_h + (status_needs_banner ? status_banner_height(status) : 0.0f);
     const float list_w = side_column_width(display.x);
     draw_tiles(view, ImVec2(0, top), ImVec2(display.x - list_w, display.y - top), queue_skeleton,
-               draw_skeletons, callback_data);
+               draw_skeletons, callback_data, intents);
     if (list_w > 0) {
         draw_side_column(view, ImVec2(display.x - list_w, top), ImVec2(list_w, display.y - top),
                          intents, false);
@@ -192,23 +212,22 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
     ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.42f), ImGuiCond_Always,
                             ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(size);
-    ImGui::Begin("Join a meeting", nullptr,
+    ImGui::Begin(shown("Join a meeting").c_str(), nullptr,
                  ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                      ImGuiWindowFlags_NoSavedSettings);
     ImGui::TextColored(theme().accent, "PoseMeet");
-    ImGui::TextWrapped(
-        "Meet as live avatar skeletons. Enter your name and a room; everyone in the same room sees "
-        "each other.");
+    ImGui::TextWrapped("%s", tr("Meet as live avatar skeletons. Enter your name and a room; everyone in the same room sees "
+                                "each other."));
     ImGui::Spacing();
     const ControlScope scope(*this, "join");
     ImGui::SetNextItemWidth(-1);
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();  // type your name right away
     const bool enter1 = control(
-        "Your name", ImGui::InputTextWithHint("##name", "Your name", name_buf_, sizeof name_buf_,
+        "Your name", ImGui::InputTextWithHint("##name", tr("Your name"), name_buf_, sizeof name_buf_,
                                               ImGuiInputTextFlags_EnterReturnsTrue));
     ImGui::SetNextItemWidth(-1);
     const bool enter2 =
-        control("Room", ImGui::InputTextWithHint("##room", "Room", room_buf_, sizeof room_buf_,
+        control("Room", ImGui::InputTextWithHint("##room", tr("Room"), room_buf_, sizeof room_buf_,
                                                  ImGuiInputTextFlags_EnterReturnsTrue));
     const bool ready = std::strlen(name_buf_) > 0 && std::strlen(room_buf_) > 0;
     const bool busy = view.status == "connecting";
@@ -222,9 +241,9 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
     ImGui::EndDisabled();
     if (!view.error.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, theme().error);
-        ImGui::TextWrapped("%s", view.error.c_str());
+        ImGui::TextWrapped("%s", translate_sentence(view.error).c_str());
         ImGui::PopStyleColor();
-        if (!view.error_detail.empty()) ImGui::TextDisabled("Details: %s", view.error_detail.c_str());
+        if (!view.error_detail.empty()) ImGui::TextDisabled("%s", trf("Details: %s", view.error_detail.c_str()).c_str());
     }
     // The meeting in this room was ended by its host: the room can host a new one.
     const char* new_meeting = "Start a new meeting in this room";
@@ -234,8 +253,8 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
         intents.join_name = name_buf_;
         intents.join_room = room_buf_;
     }
-    if (!view.notice.empty()) ImGui::TextDisabled("%s", view.notice.c_str());
-    ImGui::TextDisabled("Server: %s", view.server_url.c_str());
+    if (!view.notice.empty()) ImGui::TextDisabled("%s", translate_sentence(view.notice).c_str());
+    ImGui::TextDisabled("%s", trf("Server: %s", view.server_url.c_str()).c_str());
     ImGui::End();
     return intents;
 }

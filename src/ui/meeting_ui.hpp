@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ui/meeting_view.hpp"
+#include "ui/participant_colors.hpp"
 
 namespace posemeet::ui {
 
@@ -30,8 +31,11 @@ public:
 
     // What the last frame drew that a person can click or type into, by where it is and its
     // label ("bar/Mute", "bar/mute_all/Mute all", "people/<user id>/menu/Mute", "chat/Message"),
-    // with its screen rectangle: tests click them, and can check each is on screen.
+    // with its screen rectangle: tests click them, and can check each is on screen. The
+    // participants' tiles are there too ("tile/<user id>"), so tests can find an avatar.
     const std::map<std::string, ImRect>& drawn_controls() const { return drawn_controls_; }
+    // The colour each participant was drawn in last frame, by user id (participant_colors.hpp).
+    const std::map<std::string, Rgb8>& participant_colors() const { return colors_; }
     // What is in the UI's own text fields (name, room, chat), so the app can load the glyphs
     // a person is typing.
     std::string typed_text() const { return std::string(name_buf_) + room_buf_ + chat_buf_; }
@@ -56,6 +60,7 @@ private:
     bool button(const char* label, const ImVec2& size = ImVec2(0, 0));
     bool small_button(const char* label);
     bool menu_item(const char* label, bool selected = false);
+    static std::string shown(const char* label);  // "<label in the UI's language>###<label>"
     // Popups open below the button that opened them and close on Escape (the caller still
     // calls ImGui::EndPopup() when begin_popup() returns true).
     void open_popup_below_item(const char* name);
@@ -74,7 +79,20 @@ private:
     static float status_banner_height(const StatusLine& status);
     void draw_status_banner(const StatusLine& status, float top);
     void draw_tiles(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
-                    const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons, void* data);
+                    const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons, void* data,
+                    Intents& intents);
+    void draw_tile_menu(const MeetingView& view, const TileView& t, const ImRect& tile, Intents& intents);
+    // One tile's parts, each given the tile's rectangle: under the avatar, the avatar itself
+    // (queued for the renderer), over it (initials, name, badges).
+    void draw_tile_background(ImDrawList* dl, const TileView& t, const ImRect& tile);
+    void queue_avatar(const TileView& t, const ImRect& tile, const SkeletonSink& queue_skeleton) const;
+    void draw_tile_overlay(ImDrawList* dl, const TileView& t, const ImRect& tile) const;
+    // Gives everyone in the room their colour for this frame (participant_colors.hpp).
+    void assign_colors(const MeetingView& view);
+    // A participant's colour as RGBA floats (their avatar, name label and list entry).
+    void participant_color(const TileView& t, float rgba[4]) const;
+    // Their avatar's colour: faded towards the tile while nothing drives the avatar.
+    void avatar_color(const TileView& t, float rgba[4]) const;
     // `overlay`: drawn over the tiles on a narrow window (People & chat opened) rather than
     // as the fixed right-hand column.
     void draw_participants(const MeetingView& view, const ImVec2& origin, const ImVec2& size,
@@ -112,13 +130,13 @@ private:
     std::string open_popup_;  // a popup to open at the bar's level (asked for by a button or More)
     ImRect popup_anchor_;     // the button the next popup opens under
     std::size_t chat_seen_ = 0;  // scroll to the bottom when new lines arrive
+    bool speaker_view_ = false;  // one tile large (Settings: Layout), else the grid
+    std::string pinned_;         // user id kept large in the speaker view
     bool side_open_ = false;     // narrow window: participants and chat shown over the tiles
     std::size_t chat_read_ = 0;  // chat lines the user has had on screen (for "N new")
     std::map<std::string, ImRect> drawn_controls_;
+    std::map<std::string, Rgb8> colors_;  // this frame's colours, by user id
     std::string control_scope_;
 };
-
-// A participant's colour, stable for their id (hue from the seed).
-void participant_color(std::uint32_t seed, float rgba[4]);
 
 }  // namespace posemeet::ui

@@ -5,6 +5,7 @@
 
 #include "ui/meeting_ui.hpp"
 #include "ui/meeting_ui_parts.hpp"
+#include "ui/strings.hpp"
 
 namespace posemeet::ui {
 using namespace parts;
@@ -15,7 +16,7 @@ void MeetingUi::draw_requests(const MeetingView& view, Intents& intents) {
     ImGui::SetNextWindowPos(ImVec2(display.x - side_column_width(display.x) - 16, 60),
                             ImGuiCond_Always, ImVec2(1.0f, 0.0f));
     ImGui::SetNextWindowBgAlpha(0.95f);
-    ImGui::Begin("Requests", nullptr,
+    ImGui::Begin(shown("Requests").c_str(), nullptr,
                  ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
     const ControlScope scope(*this, "requests");
@@ -29,7 +30,7 @@ void MeetingUi::draw_requests(const MeetingView& view, Intents& intents) {
         const std::string what = r.share ? "share" : "speak";
         ImGui::PushID((r.user_id + what).c_str());
         const ControlScope request(*this, r.user_id + "/" + what);
-        ImGui::Text("%s asks to %s", r.user_name.c_str(), what.c_str());
+        ImGui::TextUnformatted(trf(r.share ? "%s asks to share" : "%s asks to speak", r.user_name.c_str()).c_str());
         ImGui::SameLine();
         if (small_button("Accept")) answer(r, true);
         ImGui::SameLine();
@@ -44,7 +45,7 @@ void MeetingUi::draw_asked_by_host(const MeetingView& view, Intents& intents) {
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(display.x * 0.4f, display.y * 0.3f), ImGuiCond_Always,
                             ImVec2(0.5f, 0.5f));
-    ImGui::Begin("The host asks you", nullptr,
+    ImGui::Begin(shown("The host asks you").c_str(), nullptr,
                  ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoMove |
                      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
     const ControlScope scope(*this, "host_asks");
@@ -54,7 +55,7 @@ void MeetingUi::draw_asked_by_host(const MeetingView& view, Intents& intents) {
         const char* name = mic ? "mic" : "camera";
         ImGui::PushID(name);
         const ControlScope asked(*this, name);
-        ImGui::Text(mic ? "to unmute your microphone" : "to turn on your camera");
+        ImGui::TextUnformatted(tr(mic ? "The host asks you to unmute" : "The host asks you to turn on your camera"));
         if (button(mic ? "Unmute" : "Turn on"))
             intents.room_actions.push_back(AnswerHostAsk{device, true});
         ImGui::SameLine();
@@ -70,13 +71,14 @@ void MeetingUi::draw_toasts(const MeetingView& view) {
     ImDrawList* dl = ImGui::GetForegroundDrawList();
     float y = display.y - 24;
     for (auto it = view.toasts.rbegin(); it != view.toasts.rend(); ++it) {
-        const ImVec2 ts = ImGui::CalcTextSize(it->c_str());
+        const std::string text = translate_sentence(*it);
+        const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
         const float x = std::max(12.0f, (display.x - side_column_width(display.x) - ts.x) * 0.5f);
         y -= ts.y + 16;
         dl->AddRectFilled(ImVec2(x - 12, y - 6), ImVec2(x + ts.x + 12, y + ts.y + 6),
                           u32(theme().toast_bg), 8.0f);
         dl->AddRect(ImVec2(x - 12, y - 6), ImVec2(x + ts.x + 12, y + ts.y + 6), u32(theme().frame_border), 8.0f);
-        dl->AddText(ImVec2(x, y), u32(theme().text), it->c_str());
+        dl->AddText(ImVec2(x, y), u32(theme().text), text.c_str());
     }
 }
 

@@ -7,6 +7,7 @@
 #include "ui/icons.hpp"
 #include "ui/meeting_ui.hpp"
 #include "ui/meeting_ui_parts.hpp"
+#include "ui/strings.hpp"
 
 namespace posemeet::ui {
 using namespace parts;
@@ -40,9 +41,9 @@ void MeetingUi::draw_side_toggle(const MeetingView& view, const ImVec2& tiles_ma
     if (side_open_) return;  // the column has its own Close
     char label[64];
     if (unread > 0)
-        std::snprintf(label, sizeof label, "People & chat (%zu new)", unread);
+        std::snprintf(label, sizeof label, "%s###People & chat", trf("People & chat (%zu new)", unread).c_str());
     else
-        std::snprintf(label, sizeof label, "People & chat");
+        std::snprintf(label, sizeof label, "%s###People & chat", tr("People & chat"));
     const ImVec2 pad = ImGui::GetStyle().FramePadding;
     const ImVec2 size(ImGui::CalcTextSize(label).x + 2 * pad.x, ImGui::GetFrameHeight());
     ImGui::SetNextWindowPos(ImVec2(tiles_max.x - size.x - 16, tiles_max.y - size.y - 16));
@@ -65,9 +66,9 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
     begin_side_panel("##participants", origin, size, theme().panel_bg, overlay,
                      ImGuiWindowFlags_NoScrollbar);
     const ControlScope scope(*this, "people");
-    ImGui::Text("Participants (%zu)", view.tiles.size());
+    ImGui::TextUnformatted(trf("Participants (%zu)", view.tiles.size()).c_str());
     if (overlay) {
-        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize("Close").x -
+        ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - ImGui::CalcTextSize(tr("Close")).x -
                         2 * ImGui::GetStyle().FramePadding.x);
         if (small_button("Close")) side_open_ = false;
     }
@@ -106,11 +107,11 @@ void MeetingUi::draw_participant_row(const MeetingView& view, const TileView& t,
     const float menu_w = t.is_self ? 0.0f : ImGui::CalcTextSize("...").x + 2 * ImGui::GetStyle().FramePadding.x + spacing;
 
     float rgba[4];
-    participant_color(t.color_seed, rgba);
+    participant_color(t, rgba);
     ImGui::ColorButton("##c", ImVec4(rgba[0], rgba[1], rgba[2], 1.0f),
                        ImGuiColorEditFlags_NoTooltip | ImGuiColorEditFlags_NoBorder, ImVec2(10, 10));
     ImGui::SameLine();
-    const std::string name = t.name + (t.is_self ? " (you)" : "");
+    const std::string name = t.is_self ? trf("%s (you)", t.name.c_str()) : t.name;
     const float name_room = row_right - ImGui::GetCursorScreenPos().x - marks_w - menu_w;
     const std::string shown = ellipsize(name, name_room);
     ImGui::TextUnformatted(shown.c_str());
@@ -127,7 +128,7 @@ void MeetingUi::draw_participant_row(const MeetingView& view, const TileView& t,
     const bool hovered = ImGui::IsMouseHoveringRect(row_rect.Min, row_rect.Max) && ImGui::IsWindowHovered();
     if (hovered) {
         std::string words = name;
-        for (const Mark& m : marks) words += std::string(", ") + m.words;
+        for (const Mark& m : marks) words += std::string(language() == Language::Chinese ? "，" : ", ") + tr(m.words);
         ImGui::SetTooltip("%s", words.c_str());
     }
     if (!t.is_self) {
@@ -181,17 +182,17 @@ void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const I
                           Intents& intents, bool overlay) {
     begin_side_panel("##chat", origin, size, theme().chat_bg, overlay);
     const ControlScope scope(*this, "chat");
-    ImGui::Text("Chat");
+    ImGui::TextUnformatted(tr("Chat"));
     ImGui::Separator();
     const float input_h = ImGui::GetFrameHeightWithSpacing() * 2 + 4;
     ImGui::BeginChild("##lines", ImVec2(0, -input_h));
     for (const auto& line : view.chat) {
         ImGui::PushStyleColor(ImGuiCol_Text, line.mine ? theme().accent : theme().text);
         if (line.to.empty())
-            ImGui::TextWrapped("%s: %s", line.from.c_str(), line.text.c_str());
+            ImGui::TextWrapped("%s", trf("%s: %s", line.from.c_str(), line.text.c_str()).c_str());
         else
-            ImGui::TextWrapped("%s -> %s (private): %s", line.from.c_str(), line.to.c_str(),
-                               line.text.c_str());
+            ImGui::TextWrapped("%s", trf("%s -> %s (private): %s", line.from.c_str(), line.to.c_str(),
+                                         line.text.c_str()).c_str());
         ImGui::PopStyleColor();
     }
     if (view.chat.size() != chat_seen_) {
@@ -201,16 +202,16 @@ void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const I
     ImGui::EndChild();
 
     // Recipient: everyone or one participant (private message).
-    std::string to_name = "Everyone";
+    std::string to_name = tr("Everyone");
     bool to_found = chat_to_.empty();
     for (const auto& t : view.tiles)
         if (t.user_id == chat_to_) {
             to_name = t.name;
             to_found = true;
         }
-    if (!to_found) chat_to_.clear(), to_name = "Everyone";
+    if (!to_found) chat_to_.clear(), to_name = tr("Everyone");
     ImGui::SetNextItemWidth(-1);
-    const bool choosing = control("To", ImGui::BeginCombo("##to", ("To: " + to_name).c_str()));
+    const bool choosing = control("To", ImGui::BeginCombo("##to", trf("To: %s", to_name.c_str()).c_str()));
     if (choosing) {
         const ControlScope menu(*this, "to");
         if (menu_item("Everyone", chat_to_.empty())) chat_to_.clear();
@@ -223,7 +224,7 @@ void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const I
     if (refocus_chat_) ImGui::SetKeyboardFocusHere();  // after a send: type the next message
     refocus_chat_ = false;
     const bool enter =
-        control("Message", ImGui::InputTextWithHint("##msg", "Message", chat_buf_, sizeof chat_buf_,
+        control("Message", ImGui::InputTextWithHint("##msg", tr("Message"), chat_buf_, sizeof chat_buf_,
                                                     ImGuiInputTextFlags_EnterReturnsTrue));
     ImGui::SameLine();
     if ((button("Send") || enter) && chat_buf_[0] != 0) {

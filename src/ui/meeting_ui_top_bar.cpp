@@ -6,6 +6,7 @@
 #include "ui/icons.hpp"
 #include "ui/meeting_ui.hpp"
 #include "ui/meeting_ui_parts.hpp"
+#include "ui/strings.hpp"
 
 namespace posemeet::ui {
 using namespace parts;
@@ -14,14 +15,14 @@ using namespace parts;
 MeetingUi::StatusLine MeetingUi::status_line(const MeetingView& view) {
     const ImVec4 warning = theme().warning;
     if (view.status == "reconnecting" || !view.error.empty())
-        return {view.error.empty() ? "Reconnecting..." : view.error,
-                theme().error, view.error_detail};
-    if (!view.mic_message.empty() && view.mic_state != "live") return {view.mic_message, warning};
+        return {view.error.empty() ? tr("Reconnecting...") : translate_sentence(view.error), theme().error,
+                view.error_detail};
+    if (!view.mic_message.empty() && view.mic_state != "live") return {translate_sentence(view.mic_message), warning};
     if (!view.camera_message.empty() && view.camera_state != "on" && view.camera_state != "starting")
-        return {view.camera_message, warning};
-    if (view.audio_waits_for_click) return {"Click anywhere to hear the meeting", warning};
-    if (view.slow_connection) return {"Your connection is slow: some motion is skipped", warning};
-    if (!view.notice.empty()) return {view.notice, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]};
+        return {translate_sentence(view.camera_message), warning};
+    if (view.audio_waits_for_click) return {tr("Click anywhere to hear the meeting"), warning};
+    if (view.slow_connection) return {tr("Your connection is slow: some motion is skipped"), warning};
+    if (!view.notice.empty()) return {translate_sentence(view.notice), ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]};
     return {};
 }
 
@@ -67,7 +68,7 @@ struct BarText {
     const char* label;
 };
 BarText bar_text(const char* icon, const char* label, bool compact) {
-    return {(compact ? std::string(icon) : std::string(icon) + "  " + label) + "###" + label, label};
+    return {(compact ? std::string(icon) : std::string(icon) + "  " + tr(label)) + "###" + label, label};
 }
 
 float button_width(const BarText& t) {
@@ -102,8 +103,8 @@ BarLabels bar_labels(const MeetingView& view, bool compact) {
 // Hovering a button whose label is hidden (compact) or that has a shortcut says what it does.
 void bar_tooltip(const BarText& t, bool compact, const char* more = nullptr) {
     if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
-    if (more) ImGui::SetTooltip("%s", more);
-    else if (compact) ImGui::SetTooltip("%s", t.label);
+    if (more) ImGui::SetTooltip("%s", tr(more));
+    else if (compact) ImGui::SetTooltip("%s", tr(t.label));
 }
 
 }  // namespace
@@ -195,28 +196,28 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     if (bar(BarItem::MicLevel)) {
         next(6);
         level_meter(view.my_mic ? view.input_level_dbfs : -127.0f, ImVec2(kMicLevelWidth, 6));
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip(view.my_mic ? "Your microphone level" : "You are muted");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(view.my_mic ? "Your microphone level" : "You are muted"));
     }
     if (bar(BarItem::MicMenu)) {
         next(4);
         if (control("Microphone settings", ImGui::ArrowButton("##audio", ImGuiDir_Down)))
             open_popup_below_item("audio_menu");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Microphone settings");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Microphone settings"));
     }
     if (bar(BarItem::Camera)) {
         next(gap);
         if (control(labels.camera.label, ImGui::Button(labels.camera.shown.c_str())))
             actions.push_back(SetMyCamera{!view.my_camera});
         if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(view.demo_avatar ? "Demo avatar: your avatar moves by itself, no camera is used (Ctrl+E)"
-                                               : "Your body moves your avatar. Your video stays on this device: "
-                                                 "only body points are sent (Ctrl+E)");
+            ImGui::SetTooltip("%s", tr(view.demo_avatar ? "Demo avatar: your avatar moves by itself, no camera is used (Ctrl+E)"
+                                                        : "Your body moves your avatar. Your video stays on this device: "
+                                                          "only body points are sent (Ctrl+E)"));
     }
     if (bar(BarItem::CameraMenu)) {
         next(4);
         if (control("Camera settings", ImGui::ArrowButton("##camera", ImGuiDir_Down)))
             open_popup_below_item("camera_menu");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Camera settings");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Camera settings"));
     }
     if (bar(BarItem::Share)) {
         next(gap);
@@ -240,7 +241,7 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     if (bar(BarItem::Settings)) {
         next(gap);
         if (control(labels.settings.label, ImGui::Button(labels.settings.shown.c_str()))) open_popup_below_item("settings");
-        bar_tooltip(labels.settings, true, "Settings: theme");
+        bar_tooltip(labels.settings, true, "Settings: theme and language");
     }
     const float left_end = first ? pad : ImGui::GetItemRectMax().x;
 
@@ -263,15 +264,15 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         return true;
     };
     if (!view.sharer_name.empty())
-        say(view.sharer_name + " is sharing a " + (view.share_type == 1 ? "whiteboard" : "screen"),
+        say(trf(view.share_type == 1 ? "%s is sharing a whiteboard" : "%s is sharing a screen", view.sharer_name.c_str()),
             theme().sharing, 18);
     // Who is heard now: the active speaker while their voice comes through, nobody in silence.
     for (const TileView& t : view.tiles)
         if (t.active_speaker && t.speaking && view.tiles.size() > 1)
-            say("Speaking: " + t.name, theme().good, 18);
+            say(trf("Speaking: %s", t.name.c_str()), theme().good, 18);
     const bool status_in_bar = !status.text.empty() && say(status.text, status.color, gap);
     if (status_in_bar && ImGui::IsItemHovered() && !status.detail.empty())
-        ImGui::SetTooltip("Details: %s", status.detail.c_str());
+        ImGui::SetTooltip("%s", trf("Details: %s", status.detail.c_str()).c_str());
 
     // [Right] More, End meeting, Leave at the right edge.
     const float right_x = std::max(display.x - right, cursor + 8);
@@ -319,9 +320,9 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     }
     if (begin_popup("mute_all")) {
         const ControlScope menu(*this, "mute_all");
-        ImGui::Text("Mute everyone except you");
+        ImGui::TextUnformatted(tr("Mute everyone except you"));
         const char* allow = "Participants may unmute themselves";
-        control(allow, ImGui::Checkbox(allow, &allow_self_unmute_));
+        control(allow, ImGui::Checkbox(shown(allow).c_str(), &allow_self_unmute_));
         if (button("Mute all", ImVec2(-1, 0))) {
             actions.push_back(MuteAll{allow_self_unmute_});
             ImGui::CloseCurrentPopup();
@@ -360,8 +361,8 @@ void MeetingUi::mute_all_action(const MeetingView& view, std::vector<RoomAction>
 void MeetingUi::draw_audio_settings(const MeetingView& view, Intents& intents) {
     if (begin_popup("audio_menu")) {
         const ControlScope menu(*this, "audio_menu");
-        ImGui::TextDisabled("Microphone");
-        if (view.input_devices.empty()) ImGui::TextDisabled("(no microphone available)");
+        ImGui::TextDisabled("%s", tr("Microphone"));
+        if (view.input_devices.empty()) ImGui::TextDisabled("%s", tr("(no microphone available)"));
         for (const auto& d : view.input_devices) {
             const bool selected = d.id == view.input_device ||
                                   (view.input_device.empty() && &d == &view.input_devices[0]);
@@ -369,12 +370,12 @@ void MeetingUi::draw_audio_settings(const MeetingView& view, Intents& intents) {
         }
         if (view.mic_state == "live") {
             ImGui::Separator();
-            ImGui::TextDisabled("Input level");
+            ImGui::TextDisabled("%s", tr("Input level"));
             level_meter(view.input_level_dbfs, ImVec2(200, 8));
         } else {
             ImGui::Separator();
-            ImGui::TextWrapped("%s", view.mic_message.empty() ? "The microphone is off."
-                                                              : view.mic_message.c_str());
+            ImGui::TextWrapped("%s", view.mic_message.empty() ? tr("The microphone is off.")
+                                                              : translate_sentence(view.mic_message).c_str());
             if (view.mic_state != "asking" && button("Try the microphone again"))
                 intents.input_device = view.input_device;
         }
@@ -386,8 +387,9 @@ void MeetingUi::draw_audio_settings(const MeetingView& view, Intents& intents) {
 void MeetingUi::draw_camera_settings(const MeetingView& view, Intents& intents) {
     if (!begin_popup("camera_menu")) return;
     const ControlScope menu(*this, "camera_menu");
-    ImGui::TextDisabled("Camera");
-    if (view.camera_devices.empty()) ImGui::TextDisabled(view.my_camera ? "(no camera listed)" : "(turn the camera on to list cameras)");
+    ImGui::TextDisabled("%s", tr("Camera"));
+    if (view.camera_devices.empty())
+        ImGui::TextDisabled("%s", tr(view.my_camera ? "(no camera listed)" : "(turn the camera on to list cameras)"));
     for (const auto& d : view.camera_devices) {
         const bool selected = d.id == view.camera_device ||
                               (view.camera_device.empty() && &d == &view.camera_devices[0]);
@@ -398,8 +400,9 @@ void MeetingUi::draw_camera_settings(const MeetingView& view, Intents& intents) 
     if (menu_item("Show my camera", view.self_view)) intents.self_view = !view.self_view;
     ImGui::Separator();
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 280);
-    ImGui::TextDisabled("Your video stays on this device: only body points are sent.");
-    if (!view.camera_message.empty() && view.camera_state != "on") ImGui::TextWrapped("%s", view.camera_message.c_str());
+    ImGui::TextDisabled("%s", tr("Your video stays on this device: only body points are sent."));
+    if (!view.camera_message.empty() && view.camera_state != "on")
+        ImGui::TextWrapped("%s", translate_sentence(view.camera_message).c_str());
     ImGui::PopTextWrapPos();
     ImGui::EndPopup();
 }
@@ -408,11 +411,21 @@ void MeetingUi::draw_camera_settings(const MeetingView& view, Intents& intents) 
 void MeetingUi::draw_settings(const MeetingView& view, Intents& intents) {
     if (!begin_popup("settings")) return;
     const ControlScope menu(*this, "settings");
-    ImGui::TextDisabled("Theme");
+    ImGui::TextDisabled("%s", tr("Theme"));
     const std::pair<const char*, const char*> choices[] = {
         {"system", "Follow the system"}, {"dark", "Dark"}, {"light", "Light"}};
     for (const auto& [id, label] : choices)
         if (menu_item(label, view.theme_choice == id)) intents.theme = id;
+    ImGui::Separator();
+    ImGui::TextDisabled("%s", tr("Language"));
+    // Each language's name in itself, whatever the UI's language.
+    const std::pair<const char*, const char*> languages[] = {{"en", "English"}, {"zh", "\xe4\xb8\xad\xe6\x96\x87"}};
+    for (const auto& [code, name] : languages)
+        if (control(code, ImGui::Selectable(name, view.language == code))) intents.language = code;
+    ImGui::Separator();
+    ImGui::TextDisabled("%s", tr("Layout"));
+    if (menu_item("Grid view", !speaker_view_)) speaker_view_ = false;
+    if (menu_item("Speaker view", speaker_view_)) speaker_view_ = true;
     ImGui::EndPopup();
 }
 
@@ -420,15 +433,15 @@ void MeetingUi::draw_settings(const MeetingView& view, Intents& intents) {
 // (the dialog asked exactly this), Escape cancels.
 void MeetingUi::draw_end_confirmation(Intents& intents) {
     if (confirm_end_) {
-        ImGui::OpenPopup("End the meeting?");
+        ImGui::OpenPopup(shown("End the meeting?").c_str());
         confirm_end_ = false;
     }
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(display.x * 0.5f, display.y * 0.4f), ImGuiCond_Always,
                             ImVec2(0.5f, 0.5f));
-    if (ImGui::BeginPopupModal("End the meeting?", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    if (ImGui::BeginPopupModal(shown("End the meeting?").c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
         const ControlScope scope(*this, "end_meeting");
-        ImGui::Text("Everyone will be removed and the room closes.");
+        ImGui::TextUnformatted(tr("Everyone will be removed and the room closes."));
         ImGui::PushStyleColor(ImGuiCol_Button, theme().danger);
         ImGui::PushStyleColor(ImGuiCol_ButtonHovered, theme().danger_hovered);
         const bool end = button("End for everyone") || key_pressed(ImGuiKey_Enter);

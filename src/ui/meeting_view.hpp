@@ -20,7 +20,6 @@ struct TileView {
     bool is_host = false;
     std::string transport;  // "p2p", "relay", "none" (remote) or "" (self)
     std::uint64_t packets_received = 0;
-    std::uint32_t color_seed = 0;
     std::optional<Pose> pose;  // what to draw now
     bool idle = false;         // `pose` is the idle figure: nothing drives this avatar now
     bool mic = false, camera = false, sharing = false, may_share = false, online = true;
@@ -53,10 +52,11 @@ struct MeetingView {
     std::string error_detail;  // its code and the server's text, for a Details line
     bool join_refused_meeting_ended = false;  // the room's meeting has ended: offer a new one
     std::string theme_choice = "system";      // system, dark or light (Settings)
+    std::string language = "en";              // en or zh (Settings)
     std::string notice;  // non-fatal, e.g. "WebRTC unavailable: media goes through the server"
     std::string room_name;
     std::string server_url;
-    std::vector<TileView> tiles;  // join order
+    std::vector<TileView> tiles;  // join order (the same on every page: colours follow it)
     std::string default_name, default_room;
     std::string about;  // build info line for the footer
 
@@ -174,6 +174,7 @@ struct Intents {
     std::optional<bool> self_view;             // show or hide the self-view box
     // Look (local): "system" (follow the browser's light/dark setting), "dark" or "light".
     std::optional<std::string> theme;
+    std::optional<std::string> language;  // "en" or "zh"
 };
 
 // Receives a skeleton to draw: pose, tile rectangle (CSS px) and RGBA colour.

@@ -1,6 +1,7 @@
 // See strings.hpp.
 #include "ui/strings.hpp"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <cstring>
@@ -77,6 +78,11 @@ const std::vector<std::pair<const char*, const char*>> kChinese = {
     {"Dark", "深色"},
     {"Light", "浅色"},
     {"Language", "语言"},
+    {"Layout", "布局"},
+    {"Grid view", "网格视图"},
+    {"Speaker view", "演讲者视图"},
+    {"Pin", "固定"},
+    {"Unpin", "取消固定"},
     {"Settings: theme and language", "设置：主题和语言"},
     {"End the meeting?", "结束会议？"},
     {"Everyone will be removed and the room closes.", "所有人都将被移出，房间随之关闭。"},
@@ -240,6 +246,13 @@ const std::vector<Pattern>& patterns() {
             pat.pieces.emplace_back(e.substr(start));
             out.push_back(std::move(pat));
         }
+        // The most specific first: "%s: %s" must not take "Cannot reach the server: ...".
+        auto literal = [](const Pattern& p) {
+            std::size_t n = 0;
+            for (const auto& piece : p.pieces) n += piece.size();
+            return n;
+        };
+        std::stable_sort(out.begin(), out.end(), [&](const Pattern& a, const Pattern& b) { return literal(a) > literal(b); });
         return out;
     }();
     return p;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { waitFor, percentile } from './lib/harness.mjs';
 import { stampedWindow } from './lib/page_clock.mjs';
 import { startServer, startBot, openParticipant, state, ARTIFACTS } from './lib/processes.mjs';
-import { decodePng, countSkeletonPixels } from './lib/png.mjs';
+import { decodePng, countNearColor } from './lib/png.mjs';
 
 const ROOM = 'e2e-meeting';
 const NAMES = ['Ann', 'Bob', 'Cat'];
@@ -103,17 +103,44 @@ export async function run(h, figures) {
       }
     }
 
-    // Screenshot: the skeletons are really drawn.
+    // The avatars: every page gives each person the same colour, nobody shares one, and on
+    // Ann's screen each tile shows its own person's colour and nobody else's (one screenshot,
+    // counted per tile). The check skips the tile's top and bottom strips, where the badges
+    // and the name label (light text, near the palette's light grey) are.
+    const colorsSeen = await Promise.all(people.map((p) => p.page.evaluate(() => PoseMeet.test.participantColors())));
+    const ids = after[0].participants.map((p) => p.user_id);
+    const nameOf = Object.fromEntries(after[0].participants.map((p) => [p.user_id, p.user_name]));
+    const colorOf = colorsSeen[0];
+    h.check('every page draws each participant in the same colour',
+      colorsSeen.every((c) => ids.every((id) => JSON.stringify(c[id]) === JSON.stringify(colorOf[id]))),
+      JSON.stringify(colorsSeen.map((c) => ids.map((id) => `${nameOf[id]}=${c[id]}`))));
+    h.check('the four participants have four different colours',
+      new Set(ids.map((id) => JSON.stringify(colorOf[id]))).size === 4, ids.map((id) => `${nameOf[id]}=${colorOf[id]}`).join(' '));
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const shotPath = path.join(ARTIFACTS, 'meeting-ann.png');
+    const tiles = await people[0].page.evaluate(() => PoseMeet.test.uiControls());
     // Judged from the file itself, read back once the write has resolved.
     await people[0].page.screenshot({ path: shotPath });
     const img = decodePng(fs.readFileSync(shotPath));
-    const skeletonPixels = countSkeletonPixels(img, img.width - 260);
-    h.check('screenshot shows skeleton pixels', skeletonPixels > 3000, `${skeletonPixels} px, saved ${shotPath}`);
+    let skeletonPixels = 0;
+    for (const id of ids) {
+      const [x, y, w, hgt] = tiles[`tile/${id}`] || [0, 0, 0, 0];
+      const inner = [x, y + 34, w, hgt - 34 - 40];
+      const counts = Object.fromEntries(ids.map((other) => [other, countNearColor(img, inner, colorOf[other])]));
+      const own = counts[id];
+      const strongestOther = Math.max(...ids.filter((o) => o !== id).map((o) => counts[o]));
+      skeletonPixels += own;
+      h.check(`Ann's screen: ${nameOf[id]}'s tile shows ${nameOf[id]}'s colour and not another's`,
+        w > 0 && own >= 300 && strongestOther <= own * 0.1,
+        ids.map((o) => `${nameOf[o]} ${counts[o]} px`).join(', '));
+    }
+    h.check('screenshot shows the avatars', skeletonPixels > 1500, `${skeletonPixels} px, saved ${shotPath}`);
     const render = after[0].render;
-    h.check('renderer draws all skeletons in two instanced draw calls', render.draw_calls === 2 && render.bone_instances >= 4 * 30,
-      `${render.draw_calls} draws, ${render.bone_instances} bones, ${render.joint_instances} joints`);
+    // Per avatar: the torso (3 parts and the neck), arms, hands, legs and feet (12) in one
+    // instanced draw, the heads in a second.
+    h.check('renderer draws all avatars in two instanced draw calls', render.draw_calls === 2 &&
+      render.bone_instances >= 4 * 12 && render.head_instances === 4,
+      `${render.draw_calls} draws, ${render.bone_instances} body parts, ${render.head_instances} heads`);
 
     // Figures: per-sender bytes, latency, time to first remote pose.
     figures.pose_packets_per_second_sent = after.map((s, i) => +((s.pose_packets_sent - before[i].pose_packets_sent) / windowsS[i]).toFixed(1));

@@ -7,8 +7,8 @@ import { startServer, startBot, openParticipant, state, WEB_ROOT, ARTIFACTS } fr
 import { decodePng, cropPng, countColorPixels } from './lib/png.mjs';
 
 // Colours of the UI (src/ui/meeting_ui.cpp): the Leave button, the status banner.
-const LEAVE_RED = [204, 61, 61];
-const BANNER_BG = [42, 34, 26];
+const LEAVE_RED = [196, 50, 50];     // danger of the dark theme (src/ui/theme.cpp)
+const BANNER_BG = [42, 34, 26];      // banner_bg of the dark theme
 const PANEL_BG = [28, 31, 41];       // participant list (panel_bg of the dark theme, src/ui/theme.cpp)
 const UNREAD_ORANGE = [217, 140, 38];  // "People & chat (N new)"
 

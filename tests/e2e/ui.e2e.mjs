@@ -48,7 +48,8 @@ export async function run(h) {
   let page;
   try {
     // The join screen at 10 fps (a slow page: events between frames must keep their order).
-    page = await openParticipant(`${server.url}/?fps=10`, { viewport: { width: 900, height: 600 }, pose: 'camera' });
+    page = await openParticipant(`${server.url}/?fps=10&theme=system`, { viewport: { width: 900, height: 600 }, pose: 'camera' });
+    await page.page.emulateMedia({ colorScheme: 'dark' });
     await page.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     const cdp = await page.page.context().newCDPSession(page.page);
     await waitFor(async () => (await state(page))?.render.frames > 2 && (await controls(page))['join/Your name'], 10000);
@@ -176,6 +177,17 @@ export async function run(h) {
     }, 10000);
     h.check('... and PoseMeet.setTheme("dark") makes it dark again', !!dark, JSON.stringify((await state(page)).ui));
     await page.page.emulateMedia({ colorScheme: 'dark' });
+
+    // Chinese: the page API switches the language; the UI's words change (its controls keep
+    // their names), and the live region speaks Chinese too: Hana leaves, it says so.
+    await page.page.evaluate(() => window.PoseMeet.setLanguage('zh'));
+    const zh = await waitFor(async () => (await state(page)).ui.language === 'zh', 5000);
+    await framesLater(page, 3);
+    await page.page.screenshot({ path: path.join(ARTIFACTS, 'ui-zh-1280.png') });
+    await post({ event_name: 'vcLeaveRoom', content: { room_id: ROOM, user_id: hana.data.user.user_id, token: hana.data.token } });
+    const leftInChinese = await waitFor(async () => /Hana 离开了。/.test(await liveText()) || null, 10000);
+    h.check('in Chinese the live region says that Hana left ("Hana 离开了。"), and the controls keep their names',
+      !!zh && !!leftInChinese && !!(await controls(page))['bar/Leave'], JSON.stringify(await liveText()));
   } finally {
     if (page) await page.close();
     await bot.stop();

@@ -448,4 +448,34 @@ TEST_CASE("a long name is shortened to fit its row, and a right-click on a row o
     CHECK(ui.drawn("people/u2/menu/Mute") != ui.drawn("people/u2/menu/Ask to unmute"));
 }
 
+TEST_CASE("a tile's menu: hover shows its button, right-click opens it; Pin shows that person large") {
+    HeadlessUi ui;
+    MeetingView v = meeting(true);
+    v.tiles.push_back(v.tiles[1]);
+    v.tiles[2].user_id = "u3";
+    v.tiles[2].name = "Cat";
+    ui.frames(v, 2);
+    CHECK_FALSE(ui.drawn("tile/u2/..."));  // only while hovered
+    ImGui::GetIO().MousePos = ui.ui().drawn_controls().at("tile/u2").GetCenter();
+    ui.frames(v, 2);
+    CHECK(ui.drawn("tile/u2/..."));
+    ui.click(v, "tile/u2", /*right button*/ 1);
+    ui.frame(v);
+    REQUIRE(ui.drawn("tile/u2/menu/Pin"));
+    CHECK(ui.drawn("tile/u2/menu/Volume"));
+    CHECK(ui.drawn("tile/u2/menu/Mute") != ui.drawn("tile/u2/menu/Ask to unmute"));  // the host's controls
+    ui.click(v, "tile/u2/menu/Pin");
+    ui.frames(v, 2);
+    const auto& drawn = ui.ui().drawn_controls();
+    const float big = drawn.at("tile/u2").GetWidth() * drawn.at("tile/u2").GetHeight();
+    CHECK(big > 3 * drawn.at("tile/u1").GetWidth() * drawn.at("tile/u1").GetHeight());
+    CHECK(big > 3 * drawn.at("tile/u3").GetWidth() * drawn.at("tile/u3").GetHeight());
+    // Back to the grid from Settings: equal tiles again.
+    ui.click(v, "bar/Settings");
+    ui.click(v, "bar/settings/Grid view");
+    ui.frames(v, 2);
+    CHECK(ui.ui().drawn_controls().at("tile/u2").GetWidth() ==
+          doctest::Approx(ui.ui().drawn_controls().at("tile/u1").GetWidth()).epsilon(0.5));
+}
+
 TEST_SUITE_END();

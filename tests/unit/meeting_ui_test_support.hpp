@@ -104,6 +104,7 @@ private:
         for (auto& v : from.volumes) into.volumes.push_back(std::move(v));
         if (from.input_device) into.input_device = std::move(from.input_device);
         if (from.theme) into.theme = std::move(from.theme);
+        if (from.language) into.language = std::move(from.language);
     }
 
     ImGuiContext* context_;

@@ -36,8 +36,10 @@
 #include "render/skeleton_renderer.hpp"
 #include "ui/announcements.hpp"
 #include "ui/font_set.hpp"
+#include "ui/initials.hpp"
 #include "ui/meeting_ui.hpp"
 #include "ui/room_requests.hpp"
+#include "ui/strings.hpp"
 #include "ui/theme.hpp"
 #include "ui/ui_fonts.hpp"
 
@@ -124,6 +126,7 @@ ui::MeetingView build_view(App& app) {
                                    s.join_refusal_code() == static_cast<int>(protocol::ErrorCode::RoomEnded);
     v.notice = app.notice;
     v.theme_choice = app.theme_choice;
+    v.language = ui::language_code(ui::language());
     if (app.worker_voice && !app.worker_voice->failure().empty() && v.notice.empty())
         v.notice = "Sound could not start in this page (" + app.worker_voice->failure() +
                    "): you can still see everyone and chat.";
@@ -153,7 +156,6 @@ ui::MeetingView build_view(App& app) {
         t.wants_to_share = contains(c.share_applications, u->user_id);
         if (t.wants_to_speak) v.requests.push_back({u->user_id, u->user_name, /*share=*/false});
         if (t.wants_to_share) v.requests.push_back({u->user_id, u->user_name, /*share=*/true});
-        t.color_seed = pose_seed_for_user(u->user_id);
         t.speaking = app.audio->speaking(u->user_id);
         t.active_speaker = app.audio->active_speaker() == u->user_id;
         t.volume = app.audio->volume(u->user_id);
@@ -231,7 +233,10 @@ bool note_texts(ui::FontSet& fonts, const ui::MeetingView& v, const std::string&
         cjk = cjk || ui::FontSet::needs_cjk(text);
     };
     note(typed);
-    for (const auto& t : v.tiles) note(t.name);
+    for (const auto& t : v.tiles) {
+        note(t.name);
+        note(ui::initials(t.name));  // drawn on the avatar's head (upper-cased: not always in the name)
+    }
     for (const auto& c : v.chat) {
         note(c.text);
         note(c.from);
@@ -259,6 +264,17 @@ void set_theme_choice(App& app, const std::string& choice) {
     update_theme(app);
 }
 
+// The UI's words; Chinese needs the CJK font at once (every label is in it).
+void set_language(App& app, const std::string& code) {
+    ui::set_language(ui::language_from_code(code));
+    if (ui::language() != ui::Language::Chinese) return;
+    for (const auto& [english, chinese] : ui::chinese_entries()) app.fonts.note_text(chinese);
+    if (!app.cjk_font_requested) {
+        app.cjk_font_requested = true;
+        web::request_cjk_font();
+    }
+}
+
 void frame() {
     App& app = *g_app;
     app.session->tick();
@@ -277,7 +293,7 @@ void frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui::NewFrame();
     const ui::MeetingView view = build_view(app);
-    for (const std::string& sentence : app.announcements.update(view)) web::announce(sentence);
+    for (const std::string& sentence : app.announcements.update(view)) web::announce(ui::translate_sentence(sentence));
     const std::string title_room = view.status == "joined" || view.status == "reconnecting" ? view.room_name : "";
     if (title_room != app.page_title_room) web::set_page_title(app.page_title_room = title_room);
     if (note_texts(app.fonts, view, app.ui.typed_text()) && !app.cjk_font_requested) {
@@ -315,6 +331,10 @@ void frame() {
     if (intents.camera_device) app.camera->choose_device(*intents.camera_device);
     if (intents.demo_avatar) app.camera->set_demo_avatar(*intents.demo_avatar);
     if (intents.self_view) set_self_view(app, *intents.self_view);
+    if (intents.language) {
+        set_language(app, *intents.language);
+        web::store_setting("language", ui::language_code(ui::language()));
+    }
     if (intents.theme) {
         set_theme_choice(app, *intents.theme);
         web::store_setting("theme", app.theme_choice);
@@ -357,11 +377,13 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
     j["render"] = {{"frames", app.frames},
                    {"first_remote_pose_rendered_ms", app.first_remote_pose_rendered_ms},
                    {"bone_instances", app.renderer.last_bone_instances()},
-                   {"joint_instances", app.renderer.last_joint_instances()},
+                   {"head_instances", app.renderer.last_head_instances()},
                    {"draw_calls", app.renderer.last_draw_calls()},
                    {"ui_scale", app.input.ui_scale()}};  // CSS pixels per UI pixel
     j["server_url"] = app.config.server_url;
-    j["ui"] = {{"theme", posemeet::ui::theme().name}, {"theme_choice", app.theme_choice}};
+    j["ui"] = {{"theme", posemeet::ui::theme().name},
+               {"theme_choice", app.theme_choice},
+               {"language", posemeet::ui::language_code(posemeet::ui::language())}};
     j["audio"] = app.audio->state_json();
     j["audio"].update(posemeet::to_json(app.audio_device->state()));
     j["camera"] = posemeet::to_json(app.camera->state());
@@ -395,6 +417,16 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_ui_controls() {
 }
 // The look: "system", "dark" or "light".
 EMSCRIPTEN_KEEPALIVE void pm_api_set_theme(const char* theme) { posemeet::set_theme_choice(*posemeet::g_app, theme); }
+// The UI's language: "en" or "zh".
+EMSCRIPTEN_KEEPALIVE void pm_api_set_language(const char* code) { posemeet::set_language(*posemeet::g_app, code); }
+// Test hook: the colour each participant was drawn in last frame: {user id: [r, g, b]}.
+EMSCRIPTEN_KEEPALIVE const char* pm_api_ui_participant_colors() {
+    static std::string buffer;
+    auto out = posemeet::protocol::Json::object();
+    for (const auto& [id, c] : posemeet::g_app->ui.participant_colors()) out[id] = {c.r, c.g, c.b};
+    buffer = out.dump();
+    return buffer.c_str();
+}
 // The demo avatar (synthetic motion, no camera) instead of the camera, or back.
 EMSCRIPTEN_KEEPALIVE void pm_api_set_demo_avatar(int on) { posemeet::g_app->camera->set_demo_avatar(on != 0); }
 // Which camera to use ("" = the browser's default).
@@ -529,6 +561,7 @@ int main() {
     app.fonts.build(app.input.raster_scale());
     app.ui.apply_style(dpr);
     set_theme_choice(app, app.config.theme);
+    set_language(app, app.config.language);
     update_theme(app);
     app.ui.set_shortcut_keys(web::CanvasInput::kMicShortcutKey, web::CanvasInput::kCameraShortcutKey);
     ImGui_ImplOpenGL3_Init("#version 300 es");

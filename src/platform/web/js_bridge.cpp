@@ -17,7 +17,8 @@ EM_JS(char*, pm_js_page_config, (), {
                                maxFps: Number(cfg.maxFps) || 0, audio: cfg.audio !== false,
                                audioProcessing: cfg.audioProcessing !== false,
                                testLoss: Number(cfg.testLoss) || 0, testJitterMs: Number(cfg.testJitterMs) || 0,
-                               pose: String(cfg.pose || "camera"), theme: String(cfg.theme || "system")});
+                               pose: String(cfg.pose || "camera"), theme: String(cfg.theme || "system"),
+                               language: String(cfg.language || "en")});
     var len = lengthBytesUTF8(json) + 1;
     var ptr = _malloc(len);
     stringToUTF8(json, ptr, len);
@@ -92,6 +93,7 @@ PageConfig read_page_config() {
         c.test_jitter_ms = j.value("testJitterMs", 0.0);
         c.demo_avatar = j.value("pose", "camera") == "synthetic";
         c.theme = j.value("theme", "system");
+        c.language = j.value("language", "en");
     }
     if (c.server_url.empty()) c.server_url = "ws://127.0.0.1:8080/ws";
     return c;

@@ -19,6 +19,7 @@ struct PageConfig {
     // The demo avatar (synthetic motion, no camera) instead of the camera: ?pose=synthetic.
     bool demo_avatar = false;
     std::string theme = "system";  // system, dark or light
+    std::string language = "en";   // a BCP 47 code: "zh..." is Chinese, the rest English
 };
 
 PageConfig read_page_config();

@@ -46,16 +46,18 @@ export function decodePng(buf) {
   return { width, height, pixels: out };
 }
 
-// Pixels in a skeleton colour: participant colours are HSV(h, 0.55, 1.0), i.e. one channel
-// at full brightness and the smallest near 45 %. No other UI element is that bright and
-// saturated (buttons and badges stay below 235), so these pixels are skeleton pixels.
-export function countSkeletonPixels({ pixels, width }, maxX = width) {
+// Pixels within `tolerance` (per channel) of colour [r, g, b] inside the CSS-pixel rectangle
+// [x, y, w, h] (scaled by `scale`, the screenshot's device pixels per CSS pixel).
+export function countNearColor({ pixels, width, height }, [x, y, w, h], [r, g, b], tolerance = 12, scale = 1) {
   let n = 0;
-  for (let i = 0; i < pixels.length; i += 4) {
-    if ((i / 4) % width >= maxX) continue;
-    const r = pixels[i], g = pixels[i + 1], b = pixels[i + 2];
-    const max = Math.max(r, g, b), min = Math.min(r, g, b);
-    if (max >= 245 && min >= 95 && min <= 135) n++;
+  const x0 = Math.max(0, Math.round(x * scale)), x1 = Math.min(width, Math.round((x + w) * scale));
+  const y0 = Math.max(0, Math.round(y * scale)), y1 = Math.min(height, Math.round((y + h) * scale));
+  for (let row = y0; row < y1; row++) {
+    for (let col = x0; col < x1; col++) {
+      const i = (row * width + col) * 4;
+      if (Math.abs(pixels[i] - r) <= tolerance && Math.abs(pixels[i + 1] - g) <= tolerance &&
+          Math.abs(pixels[i + 2] - b) <= tolerance) n++;
+    }
   }
   return n;
 }

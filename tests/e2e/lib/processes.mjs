@@ -98,6 +98,9 @@ export const CHROMIUM_ARGS = [
 export async function openParticipant(url, { viewport = { width: 720, height: 450 }, deviceScaleFactor = 1, initScript,
                                              extraArgs = [], pose = 'synthetic', beforeGoto } = {}) {
   if (!/[?&]pose=/.test(url)) url += (url.includes('?') ? '&' : '?') + 'pose=' + pose;
+  // The dark theme unless the url names one: the pixel checks count the dark theme's colours,
+  // and headless Chromium's light/dark setting is not ours to rely on.
+  if (!/[?&]theme=/.test(url)) url += '&theme=dark';
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
   const page = await browser.newPage({ viewport, deviceScaleFactor });
   const errors = [];
