@@ -44,7 +44,7 @@ public:
 
     // How many frames text waits at most for a field to take it (then it goes in anyway and
     // ImGui drops it: it was typed with no field to type into).
-    static constexpr int kMaxTextWaitFrames = 3;
+    static constexpr int kMaxTextWaitFrames = 5;
 
     // The events for the next frame, oldest first. `text_field_active`: a text field was
     // active in the last frame (text applied now lands in it). Empty only while text waits.

@@ -121,6 +121,20 @@ bool MeetingUi::begin_popup(const char* name) {
 // Shown in the UI's language; named (for drawn_controls and ImGui's ids) in English.
 std::string MeetingUi::shown(const char* label) { return std::string(tr(label)) + "###" + label; }
 
+bool MeetingUi::text_field(const char* name, const char* id, const char* hint, char* buf, std::size_t size,
+                           ImGuiInputTextFlags flags) {
+    const std::string key = control_scope_ + name;
+    if (focus_field_ == key) {
+        ImGui::SetKeyboardFocusHere();
+        focus_field_.clear();
+    }
+    const bool entered = control(name, ImGui::InputTextWithHint(id, hint, buf, size, flags));
+    text_fields_.push_back(last_item_rect());
+    if (ImGui::IsItemHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Right) && !ImGui::IsItemActive())
+        focus_field_ = key;
+    return entered;
+}
+
 bool MeetingUi::button(const char* label, const ImVec2& size) {
     return control(label, ImGui::Button(shown(label).c_str(), size));
 }
@@ -149,6 +163,7 @@ Intents MeetingUi::draw(const MeetingView& view, const SkeletonSink& queue_skele
                         ImDrawCallback draw_skeletons, void* callback_data) {
     Intents intents;
     drawn_controls_.clear();
+    text_fields_.clear();
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const bool in_meeting = view.status == "joined" || view.status == "reconnecting";
     if (!in_meeting) {
@@ -222,13 +237,11 @@ Intents MeetingUi::draw_join_screen(const MeetingView& view) {
     const ControlScope scope(*this, "join");
     ImGui::SetNextItemWidth(-1);
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();  // type your name right away
-    const bool enter1 = control(
-        "Your name", ImGui::InputTextWithHint("##name", tr("Your name"), name_buf_, sizeof name_buf_,
-                                              ImGuiInputTextFlags_EnterReturnsTrue));
+    const bool enter1 = text_field("Your name", "##name", tr("Your name"), name_buf_, sizeof name_buf_,
+                                   ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SetNextItemWidth(-1);
     const bool enter2 =
-        control("Room", ImGui::InputTextWithHint("##room", tr("Room"), room_buf_, sizeof room_buf_,
-                                                 ImGuiInputTextFlags_EnterReturnsTrue));
+        text_field("Room", "##room", tr("Room"), room_buf_, sizeof room_buf_, ImGuiInputTextFlags_EnterReturnsTrue);
     const bool ready = std::strlen(name_buf_) > 0 && std::strlen(room_buf_) > 0;
     const bool busy = view.status == "connecting";
     ImGui::BeginDisabled(!ready || busy);

@@ -34,6 +34,9 @@ public:
     // with its screen rectangle: tests click them, and can check each is on screen. The
     // participants' tiles are there too ("tile/<user id>"), so tests can find an avatar.
     const std::map<std::string, ImRect>& drawn_controls() const { return drawn_controls_; }
+    // The text fields of the last frame (the page puts its hidden field over one on a
+    // right-click, so that the browser shows its text menu there).
+    const std::vector<ImRect>& text_fields() const { return text_fields_; }
     // The colour each participant was drawn in last frame, by user id (participant_colors.hpp).
     const std::map<std::string, Rgb8>& participant_colors() const { return colors_; }
     // What is in the UI's own text fields (name, room, chat), so the app can load the glyphs
@@ -60,7 +63,11 @@ private:
     bool button(const char* label, const ImVec2& size = ImVec2(0, 0));
     bool small_button(const char* label);
     bool menu_item(const char* label, bool selected = false);
-    static std::string shown(const char* label);  // "<label in the UI's language>###<label>"
+    static std::string shown(const char* label);
+    // ImGui's InputTextWithHint, recorded as a control and as a text field; a right-click
+    // gives it the keyboard (so the browser's context menu, over it, acts on it).
+    bool text_field(const char* name, const char* id, const char* hint, char* buf, std::size_t size,
+                    ImGuiInputTextFlags flags = 0);  // "<label in the UI's language>###<label>"
     // Popups open below the button that opened them and close on Escape (the caller still
     // calls ImGui::EndPopup() when begin_popup() returns true).
     void open_popup_below_item(const char* name);
@@ -122,7 +129,8 @@ private:
     char room_buf_[64] = {};
     bool join_fields_initialised_ = false;
     char chat_buf_[2001] = {};
-    bool refocus_chat_ = false;      // a message was just sent: the field keeps the keyboard
+    static constexpr int kRefocusFrames = 5;
+    int refocus_chat_frames_ = 0;    // a message was just sent: the field takes the keyboard back
     std::string chat_to_;            // user id for a private message, empty = everyone
     bool allow_self_unmute_ = true;  // the mute-all popup's choice
     bool confirm_end_ = false;
@@ -135,6 +143,8 @@ private:
     bool side_open_ = false;     // narrow window: participants and chat shown over the tiles
     std::size_t chat_read_ = 0;  // chat lines the user has had on screen (for "N new")
     std::map<std::string, ImRect> drawn_controls_;
+    std::vector<ImRect> text_fields_;
+    std::string focus_field_;  // a text field that takes the keyboard next frame (right-clicked)
     std::map<std::string, Rgb8> colors_;  // this frame's colours, by user id
     std::string control_scope_;
 };

@@ -221,16 +221,21 @@ void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const I
         ImGui::EndCombo();
     }
     ImGui::SetNextItemWidth(-60);
-    if (refocus_chat_) ImGui::SetKeyboardFocusHere();  // after a send: type the next message
-    refocus_chat_ = false;
+    // After a send the field takes the keyboard back, so the next message can be typed at
+    // once: asked again each frame until it has it (a focus request can be lost to the
+    // keyboard navigation handling the same Enter), for at most a few frames.
+    if (refocus_chat_frames_ > 0) {
+        ImGui::SetKeyboardFocusHere();
+        --refocus_chat_frames_;
+    }
     const bool enter =
-        control("Message", ImGui::InputTextWithHint("##msg", tr("Message"), chat_buf_, sizeof chat_buf_,
-                                                    ImGuiInputTextFlags_EnterReturnsTrue));
+        text_field("Message", "##msg", tr("Message"), chat_buf_, sizeof chat_buf_, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::IsItemActive()) refocus_chat_frames_ = 0;
     ImGui::SameLine();
     if ((button("Send") || enter) && chat_buf_[0] != 0) {
         intents.room_actions.push_back(SendChat{chat_buf_, chat_to_});
         chat_buf_[0] = 0;
-        refocus_chat_ = true;
+        refocus_chat_frames_ = kRefocusFrames;
     }
     ImGui::End();
     ImGui::PopStyleColor();

@@ -123,6 +123,32 @@ export async function run(h) {
     h.check('Ctrl+X puts the selection on the clipboard and removes it from the field',
       !!cut && !!afterCut, JSON.stringify({ clipboard: await clipboard(page), sent: await chatLines(page) }));
 
+    // The browser's text menu: a right-click on the chat field puts the page's own text field
+    // over it, holding the field's selection (so the menu's Copy copies it); what the menu
+    // then puts there (Paste) replaces the selection, as in a native field.
+    await page.page.evaluate(() => {
+      window.__menuTargets = [];
+      document.addEventListener('contextmenu', (e) => window.__menuTargets.push(e.target.id), true);
+    });
+    await page.page.keyboard.type('menu text');
+    await page.page.keyboard.press('Control+A');
+    // The page has handed every key to the UI (a slow page takes a few frames) and drawn after.
+    await waitFor(async () => (await state(page)).render.input_queued === 0, 5000);
+    await framesLater(page, 2);
+    const field = (await controls(page))['chat/Message'];
+    await page.page.mouse.click(field[0] + field[2] / 2, field[1] + field[3] / 2, { button: 'right' });
+    const menu = await page.page.evaluate(() => {
+      const f = document.getElementById('pm-text-input');
+      return { targets: window.__menuTargets, value: f.value, selected: f.selectionEnd - f.selectionStart,
+               focused: document.activeElement === f };
+    });
+    await cdp.send('Input.insertText', { text: 'pasted by menu' });
+    await page.page.keyboard.press('Enter');
+    const menuPaste = await waitFor(async () => (await chatLines(page)).includes('pasted by menu') || null, 10000);
+    h.check('a right-click on a text field opens the browser\'s text menu over it, with its selection, and what the menu pastes replaces it',
+      menu.targets.includes('pm-text-input') && menu.value === 'menu text' && menu.selected === 9 && !!menuPaste,
+      JSON.stringify({ ...menu, sent: await chatLines(page) }));
+
     // The top bar at phone, tablet and desktop widths: no control overlaps another or leaves
     // the window, and every action is on the bar or in its More menu. Screenshots are saved
     // in build/e2e/ for a person to look at.

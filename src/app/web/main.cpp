@@ -307,6 +307,7 @@ void frame() {
         },
         render_skeletons, nullptr);
     ImGui::Render();
+    app.input.set_text_fields(app.ui.text_fields());
     app.input.end_frame();
 
     glViewport(0, 0, app.input.framebuffer_width(), app.input.framebuffer_height());
@@ -379,7 +380,8 @@ EMSCRIPTEN_KEEPALIVE const char* pm_api_state() {
                    {"bone_instances", app.renderer.last_bone_instances()},
                    {"head_instances", app.renderer.last_head_instances()},
                    {"draw_calls", app.renderer.last_draw_calls()},
-                   {"ui_scale", app.input.ui_scale()}};  // CSS pixels per UI pixel
+                   {"ui_scale", app.input.ui_scale()},  // CSS pixels per UI pixel
+                   {"input_queued", posemeet::web::CanvasInput::queued_events()}};
     j["server_url"] = app.config.server_url;
     j["ui"] = {{"theme", posemeet::ui::theme().name},
                {"theme_choice", app.theme_choice},

@@ -172,13 +172,31 @@ void CanvasInput::install() {
     emscripten_set_keydown_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, EM_TRUE, on_key);
     emscripten_set_keyup_callback(EMSCRIPTEN_EVENT_TARGET_DOCUMENT, nullptr, EM_TRUE, on_key);
     emscripten_set_blur_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, nullptr, EM_TRUE, on_blur);
-    g_text_field.install([](std::string text) {
-        ui::InputEvent event;
-        event.kind = ui::InputEvent::Kind::kText;
-        event.text = std::move(text);
-        g_queue.push(std::move(event));
-    });
+    g_text_field.install(
+        [](std::string text) {
+            ui::InputEvent event;
+            event.kind = ui::InputEvent::Kind::kText;
+            event.text = std::move(text);
+            g_queue.push(std::move(event));
+        },
+        // The browser's text menu over a field: its Select all is Ctrl+A to ImGui, its Cut
+        // (the clipboard already has the selection) deletes the selection.
+        [](TextFieldBridge::Command command) {
+            if (command == TextFieldBridge::Command::SelectAll) {
+                queue_key(kCtrl, true, {true, false, false, false});
+                queue_key(kA, true, {true, false, false, false});
+                queue_key(kA, false, {true, false, false, false});
+                queue_key(kCtrl, false, {});
+            } else {
+                queue_key(kDelete, true, {});
+                queue_key(kDelete, false, {});
+            }
+        });
 }
+
+std::size_t CanvasInput::queued_events() { return g_queue.size(); }
+
+void CanvasInput::set_text_fields(const std::vector<ImRect>& fields) { g_text_field.set_fields(fields, ui_scale_); }
 
 void CanvasInput::end_frame() { g_text_field.after_frame(ui_scale_); }
 

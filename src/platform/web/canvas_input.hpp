@@ -5,6 +5,11 @@
 // (Dear ImGui 1.86 uses the io.MouseDown/KeysDown fields; 1.87 moved to AddXxxEvent.)
 #pragma once
 
+#include <imgui.h>
+#include <imgui_internal.h>  // ImRect
+
+#include <vector>
+
 namespace posemeet::web {
 
 class CanvasInput {
@@ -17,6 +22,11 @@ public:
     void install();      // register html5 callbacks and ImGui key map
     void new_frame();    // update sizes and time before ImGui::NewFrame()
     void end_frame();    // after ImGui::Render(): the hidden text field follows the caret
+    // The UI's text fields this frame (UI pixels): a right-click on one opens the browser's
+    // text menu there.
+    void set_text_fields(const std::vector<ImRect>& fields);
+    // Keyboard, button and text events not yet handed to ImGui (they wait for their frame).
+    static std::size_t queued_events();
     float device_pixel_ratio() const { return dpr_; }
     int framebuffer_width() const { return fb_w_; }
     int framebuffer_height() const { return fb_h_; }

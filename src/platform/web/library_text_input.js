@@ -10,13 +10,20 @@
 // While a composition is under way the input shows it (the only place the not-yet-chosen
 // text can be seen); the committed text goes to C++ and the input empties again.
 //
+// A right-click on one of the UI's text fields puts the input over that field, holding the
+// field's selection, so the browser shows its own text menu there: Paste arrives as typed
+// text, Copy and Cut take the selection, Select all and Cut are passed on as commands.
+//
 // Memory: strings passed to C++ are malloc'ed and freed around the synchronous call; the
 // selection C++ returns is C++'s and is read at once.
 (function() {
 var LibraryPoseMeetTextInput = {
   $PMTEXT__deps: ['malloc', 'free'],
   $PMTEXT: {
-    field: null, ud: 0, onText: 0, selection: 0,
+    field: null, ud: 0, onText: 0, selection: 0, onCommand: 0,
+    fields: [],          // [x, y, w, h] of the UI's text fields, CSS pixels
+    contextMenu: false,  // the input sits over a field for the browser's text menu
+    ownSelect: false,    // the next 'select' event is ours (the field's selection put in)
     composing: false,
     editing: false,  // an ImGui text field is active (C++ says so every frame)
 
@@ -47,12 +54,39 @@ var LibraryPoseMeetTextInput = {
     selectedText: function() {
       return PMTEXT.ud ? UTF8ToString({{{ makeDynCall('ii', 'PMTEXT.selection') }}}(PMTEXT.ud)) : '';
     },
+    command: function(c) { if (PMTEXT.ud) {{{ makeDynCall('vii', 'PMTEXT.onCommand') }}}(PMTEXT.ud, c); },
+    // A right mouse button over a text field: the input goes over it for the browser's menu.
+    onPointerDown: function(e) {
+      if (PMTEXT.contextMenu) PMTEXT.endContextMenu();
+      if (e.button !== 2 || !PMTEXT.field) return;
+      for (var i = 0; i < PMTEXT.fields.length; i++) {
+        var r = PMTEXT.fields[i];
+        if (e.clientX < r[0] || e.clientX > r[0] + r[2] || e.clientY < r[1] || e.clientY > r[1] + r[3]) continue;
+        var f = PMTEXT.field;
+        f.style.left = r[0] + 'px'; f.style.top = r[1] + 'px';
+        f.style.width = r[2] + 'px'; f.style.height = r[3] + 'px';
+        f.classList.add('pm-context');
+        PMTEXT.contextMenu = true;
+        f.value = PMTEXT.selectedText();
+        f.focus({preventScroll: true});
+        PMTEXT.ownSelect = f.value.length > 0;
+        f.select();
+        return;
+      }
+    },
+    endContextMenu: function() {
+      var f = PMTEXT.field;
+      PMTEXT.contextMenu = false;
+      f.classList.remove('pm-context');
+      f.style.width = f.style.height = '';
+      f.value = '';
+    },
   },
 
   // cb: onText(ud, utf8), selection(ud) -> utf8 of the active ImGui field's selection
   pm_text_input_init__deps: ['$PMTEXT'],
-  pm_text_input_init: function(ud, onText, selection) {
-    PMTEXT.ud = ud; PMTEXT.onText = onText; PMTEXT.selection = selection;
+  pm_text_input_init: function(ud, onText, selection, onCommand) {
+    PMTEXT.ud = ud; PMTEXT.onText = onText; PMTEXT.selection = selection; PMTEXT.onCommand = onCommand;
     var f = PMTEXT.field = document.createElement('input');
     f.type = 'text';
     f.id = 'pm-text-input';
@@ -70,8 +104,17 @@ var LibraryPoseMeetTextInput = {
     });
     f.addEventListener('input', function(e) {
       if (PMTEXT.composing || e.isComposing) return;  // compositionend brings the text
-      PMTEXT.take();
+      var fromMenu = PMTEXT.contextMenu;
+      PMTEXT.take();  // from the menu: Paste, replacing the field's selection
+      if (fromMenu) PMTEXT.endContextMenu();
     });
+    f.addEventListener('select', function() {
+      if (!PMTEXT.contextMenu) return;
+      if (PMTEXT.ownSelect) { PMTEXT.ownSelect = false; return; }
+      PMTEXT.command(1);  // the menu's Select all: the whole ImGui field
+    });
+    f.addEventListener('blur', function() { if (PMTEXT.contextMenu) PMTEXT.endContextMenu(); });
+    f.addEventListener('keydown', function() { if (PMTEXT.contextMenu) PMTEXT.endContextMenu(); });
     // Copy and cut take the ImGui field's selection (the hidden input has none): allowing
     // them in beforecopy/beforecut enables the browser's command with nothing selected here.
     // The keys may still wait for their frame (a selection made by Ctrl+A just before):
@@ -84,7 +127,9 @@ var LibraryPoseMeetTextInput = {
         var text = PMTEXT.selectedText();
         if (!text) return;
         e.clipboardData.setData('text/plain', text);
-        e.preventDefault();  // ImGui deletes the selection on cut (it gets Ctrl+X as a key)
+        e.preventDefault();  // on Ctrl+X ImGui deletes the selection itself (it gets the key)
+        if (type === 'cut' && PMTEXT.contextMenu) PMTEXT.command(2);  // the menu's Cut: delete it
+        if (PMTEXT.contextMenu) PMTEXT.endContextMenu();
       });
     });
     document.body.appendChild(f);
@@ -94,6 +139,9 @@ var LibraryPoseMeetTextInput = {
       setTimeout(function() { PMTEXT.field.focus({preventScroll: true}); }, 0);
     });
     window.addEventListener('focus', PMTEXT.refocus);
+    // Before the canvas's own handlers (capture on the document), so the input is in place
+    // when the browser looks for what was right-clicked.
+    document.addEventListener('pointerdown', PMTEXT.onPointerDown, true);
     PMTEXT.refocus();
   },
 
@@ -118,6 +166,17 @@ var LibraryPoseMeetTextInput = {
   pm_text_input_set_clipboard: function(utf8) {
     var text = UTF8ToString(utf8);
     if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(text).catch(function() {});
+  },
+
+  // The UI's text fields this frame: count rectangles of 4 floats (x, y, w, h; CSS pixels).
+  pm_text_input_fields__deps: ['$PMTEXT'],
+  pm_text_input_fields: function(ptr, count) {
+    var out = [];
+    for (var i = 0; i < count; i++) {
+      var p = (ptr >> 2) + 4 * i;
+      out.push([HEAPF32[p], HEAPF32[p + 1], HEAPF32[p + 2], HEAPF32[p + 3]]);
+    }
+    PMTEXT.fields = out;
   },
 
   pm_text_input_composing__deps: ['$PMTEXT'],
