@@ -59,11 +59,14 @@
     try { return window.localStorage.getItem('posemeet.' + name); } catch (e) { return null; }
   }
 
+  function words() { return window.posemeetWords ? window.posemeetWords.apply(null, arguments) : arguments[0]; }
+
   function fatal(message) {
     var box = document.getElementById('pm-fatal');
     var loading = document.getElementById('pm-loading');
     if (loading) loading.classList.add('pm-hidden');
     if (box) {
+      box.querySelector('.pm-title').textContent = words('PoseMeet cannot start');
       document.getElementById('pm-fatal-text').textContent = message;
       box.classList.remove('pm-hidden');
     }
@@ -85,18 +88,19 @@
           chunks.push(r.value);
           received += r.value.length;
           setProgress(total ? received / total : null,
-                      'Loading ' + (received / 1048576).toFixed(1) + (total ? ' of ' + (total / 1048576).toFixed(1) : '') + ' MB…');
+                      total ? words('Loading %1 of %2 MB…', (received / 1048576).toFixed(1), (total / 1048576).toFixed(1))
+                            : words('Loading %1 MB…', (received / 1048576).toFixed(1)));
           return pump();
         });
       }
       return pump().then(function () {
         var bytes = new Uint8Array(received), off = 0;
         chunks.forEach(function (c) { bytes.set(c, off); off += c.length; });
-        setProgress(1, 'Starting…');
+        setProgress(1, words('Starting…'));
         return WebAssembly.instantiate(bytes, imports);
       });
     }).then(function (result) { done(result.instance, result.module); })
-      .catch(function (err) { fatal('Could not load the PoseMeet client: ' + err.message); });
+      .catch(function (err) { fatal(words('Could not load the PoseMeet client: %1', err.message)); });
     return {};
   }
 
@@ -127,7 +131,9 @@
         // 'en' or 'zh': the page's choice, the user's last one, else the browser's language.
         language: options.language || q.get('lang') || storedSetting('language') || navigator.language || 'en',
       };
-      if (typeof WebAssembly !== 'object') { fatal('This browser does not support WebAssembly.'); return readyPromise; }
+      // The page's language before the client runs (the loading screen speaks it too).
+      document.documentElement.lang = /^zh/.test(config.language) ? 'zh-CN' : 'en';
+      if (typeof WebAssembly !== 'object') { fatal(words('This browser does not support WebAssembly.')); return readyPromise; }
       var fromDisk = location.protocol === 'file:';
       Module = window.Module = {
         canvas: document.getElementById('canvas'),
@@ -162,14 +168,14 @@
         },
         print: function (t) { console.log(t); },
         printErr: function (t) { console.warn(t); },
-        onAbort: function (what) { fatal('The client stopped unexpectedly: ' + what); },
+        onAbort: function (what) { fatal(words('The client stopped unexpectedly: %1', what)); },
       };
       if (!fromDisk) Module.instantiateWasm = instantiateWithProgress;
-      setProgress(0, fromDisk ? 'Loading…' : 'Connecting…');
+      setProgress(0, words(fromDisk ? 'Loading…' : 'Connecting…'));
       var script = document.createElement('script');
       // From disk the browser refuses to fetch a .wasm, so that build carries it inline.
       script.src = fromDisk ? 'posemeet-file.js' : 'posemeet.js';
-      script.onerror = function () { fatal('Could not load ' + script.src + '. Was the client built?'); };
+      script.onerror = function () { fatal(words('Could not load %1. Was the client built?', script.src)); };
       document.body.appendChild(script);
       return readyPromise;
     },

@@ -16,6 +16,33 @@
 (function () {
   'use strict';
 
+  // The words of the page's own elements (the self-view here, the loading screen and fatal
+  // messages in posemeet-api.js) in Chinese; the canvas UI has its own catalogue
+  // (src/ui/strings.cpp). The language is the page's <html lang>, which the client sets.
+  var CHINESE = {
+    'Your video stays on this device — only body points are sent.': '视频只留在本设备上——只发送身体关键点。',
+    'Hide': '隐藏',
+    'Show me': '显示我',
+    'Hide your self-view': '隐藏你的自视画面',
+    'Show your self-view': '显示你的自视画面',
+    'Loading…': '正在加载…',
+    'Connecting…': '正在连接…',
+    'Starting…': '正在启动…',
+    'Loading %1 of %2 MB…': '正在加载 %1 / %2 MB…',
+    'Loading %1 MB…': '正在加载 %1 MB…',
+    'PoseMeet cannot start': 'PoseMeet 无法启动',
+    'This browser does not support WebAssembly.': '这个浏览器不支持 WebAssembly。',
+    'Could not load the PoseMeet client: %1': '无法加载 PoseMeet 客户端：%1',
+    'The client stopped unexpectedly: %1': '客户端意外停止：%1',
+    'Could not load %1. Was the client built?': '无法加载 %1。客户端构建好了吗？',
+  };
+  window.posemeetWords = function (english) {
+    var zh = /^zh/.test(document.documentElement.lang || '') && CHINESE[english];
+    var text = zh || english;
+    for (var i = 1; i < arguments.length; i++) text = text.replace('%' + i, arguments[i]);
+    return text;
+  };
+
   // Every state a camera can be in, with what the user is told. One table: the C++ client
   // mirrors these strings.
   var STATES = {
@@ -67,7 +94,8 @@
     bar.className = 'pm-selfview-bar';
     var note = document.createElement('span');
     note.className = 'pm-selfview-note';
-    note.textContent = SELF_VIEW_NOTE;
+    note.textContent = window.posemeetWords(SELF_VIEW_NOTE);
+    this.note = note;
     var toggle = document.createElement('button');
     toggle.type = 'button';
     toggle.className = 'pm-selfview-toggle';
@@ -85,12 +113,17 @@
     toggle.addEventListener('click', function () { self.setVisible(!self.visible); });
     this.toggle = toggle;
     this.setVisible(true);
+    document.addEventListener('posemeet-language', function () {
+      note.textContent = window.posemeetWords(SELF_VIEW_NOTE);
+      self.setVisible(self.visible);
+    });
   }
   SelfView.prototype.setVisible = function (visible) {
     this.visible = !!visible;
     this.box.classList.toggle('pm-selfview-collapsed', !this.visible);
-    this.toggle.textContent = this.visible ? 'Hide' : 'Show me';
-    this.toggle.setAttribute('aria-label', this.visible ? 'Hide your self-view' : 'Show your self-view');
+    var words = window.posemeetWords;
+    this.toggle.textContent = words(this.visible ? 'Hide' : 'Show me');
+    this.toggle.setAttribute('aria-label', words(this.visible ? 'Hide your self-view' : 'Show your self-view'));
   };
   SelfView.prototype.setOn = function (on) {
     this.box.classList.toggle('pm-hidden', !on);

@@ -214,6 +214,8 @@ export async function run(h) {
     const leftInChinese = await waitFor(async () => /Hana 离开了。/.test(await liveText()) || null, 10000);
     h.check('in Chinese the live region says that Hana left ("Hana 离开了。"), and the controls keep their names',
       !!zh && !!leftInChinese && !!(await controls(page))['bar/Leave'], JSON.stringify(await liveText()));
+    const pageLang = await page.page.evaluate(() => document.documentElement.lang);
+    h.check('the page says its language (<html lang="zh-CN">) for screen readers and its own elements', pageLang === 'zh-CN', pageLang);
   } finally {
     if (page) await page.close();
     await bot.stop();

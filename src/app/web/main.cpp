@@ -267,6 +267,7 @@ void set_theme_choice(App& app, const std::string& choice) {
 // The UI's words; Chinese needs the CJK font at once (every label is in it).
 void set_language(App& app, const std::string& code) {
     ui::set_language(ui::language_from_code(code));
+    web::set_page_language(ui::language_code(ui::language()));
     if (ui::language() != ui::Language::Chinese) return;
     for (const auto& [english, chinese] : ui::chinese_entries()) app.fonts.note_text(chinese);
     if (!app.cjk_font_requested) {

@@ -53,6 +53,12 @@ EM_JS(int, pm_js_prefers_light, (), {
 EM_JS(void, pm_js_show_theme, (const char* name), {
     document.documentElement.dataset.theme = UTF8ToString(name);
 });
+EM_JS(void, pm_js_set_page_language, (const char* code), {
+    var lang = UTF8ToString(code) === 'zh' ? 'zh-CN' : 'en';
+    if (document.documentElement.lang === lang) return;
+    document.documentElement.lang = lang;
+    document.dispatchEvent(new Event('posemeet-language'));
+});
 EM_JS(void, pm_js_store_setting, (const char* name, const char* value), {
     try { window.localStorage.setItem('posemeet.' + UTF8ToString(name), UTF8ToString(value)); } catch (e) {}
 });
@@ -105,6 +111,7 @@ void notify_ready() { pm_js_ready(); }
 void announce(const std::string& text) { pm_js_announce(text.c_str()); }
 bool system_prefers_light() { return pm_js_prefers_light() != 0; }
 void show_theme_on_page(const std::string& name) { pm_js_show_theme(name.c_str()); }
+void set_page_language(const std::string& code) { pm_js_set_page_language(code.c_str()); }
 void store_setting(const std::string& name, const std::string& value) {
     pm_js_store_setting(name.c_str(), value.c_str());
 }

@@ -32,6 +32,8 @@ void announce(const std::string& text);
 bool system_prefers_light();
 // The page's own elements (loading screen, self-view) take the theme: <html data-theme=...>.
 void show_theme_on_page(const std::string& name);
+// The page's <html lang> ("en" or "zh"): screen readers and the page's own elements follow.
+void set_page_language(const std::string& code);
 // Remembers a setting the user chose for the next visit (localStorage "posemeet.<name>").
 void store_setting(const std::string& name, const std::string& value);
 // The tab's title names the room ("standup - PoseMeet"); "" for none.
