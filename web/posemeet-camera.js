@@ -21,6 +21,7 @@
   // (src/ui/strings.cpp). The language is the page's <html lang>, which the client sets.
   var CHINESE = {
     'Your video stays on this device — only body points are sent.': '视频只留在本设备上——只发送身体关键点。',
+    'Text input': '文本输入',
     'Hide': '隐藏',
     'Show me': '显示我',
     'Hide your self-view': '隐藏你的自视画面',

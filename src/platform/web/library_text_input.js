@@ -83,7 +83,8 @@ var LibraryPoseMeetTextInput = {
     },
   },
 
-  // cb: onText(ud, utf8), selection(ud) -> utf8 of the active ImGui field's selection
+  // cb: onText(ud, utf8), selection(ud) -> utf8 of the active ImGui field's selection,
+  //     onCommand(ud, 1 = select all | 2 = delete the selection) from the browser's text menu
   pm_text_input_init__deps: ['$PMTEXT'],
   pm_text_input_init: function(ud, onText, selection, onCommand) {
     PMTEXT.ud = ud; PMTEXT.onText = onText; PMTEXT.selection = selection; PMTEXT.onCommand = onCommand;
@@ -94,7 +95,10 @@ var LibraryPoseMeetTextInput = {
     f.autocomplete = 'off';
     f.spellcheck = false;
     f.setAttribute('autocapitalize', 'off');
-    f.setAttribute('aria-label', 'Text input');
+    // Read out by screen readers when it has the focus, in the page's language.
+    var label = function() { f.setAttribute('aria-label', window.posemeetWords ? window.posemeetWords('Text input') : 'Text input'); };
+    label();
+    document.addEventListener('posemeet-language', label);
     f.inputMode = 'none';  // no virtual keyboard until a field is being edited
     f.addEventListener('compositionstart', function() { PMTEXT.setComposing(true); });
     f.addEventListener('compositionend', function(e) {
