@@ -198,12 +198,13 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         level_meter(view.my_mic ? view.input_level_dbfs : -127.0f, ImVec2(kMicLevelWidth, 6));
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(view.my_mic ? "Your microphone level" : "You are muted"));
     }
-    if (bar(BarItem::MicMenu)) {
+    // The arrow next to a device button: its settings menu.
+    auto settings_arrow = [&](const char* name, const char* id, const char* popup) {
         next(4);
-        if (control("Microphone settings", ImGui::ArrowButton("##audio", ImGuiDir_Down)))
-            open_popup_below_item("audio_menu");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Microphone settings"));
-    }
+        if (control(name, ImGui::ArrowButton(id, ImGuiDir_Down))) open_popup_below_item(popup);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr(name));
+    };
+    if (bar(BarItem::MicMenu)) settings_arrow("Microphone settings", "##audio", "audio_menu");
     if (bar(BarItem::Camera)) {
         next(gap);
         if (control(labels.camera.label, ImGui::Button(labels.camera.shown.c_str())))
@@ -213,12 +214,7 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
                                                         : "Your body moves your avatar. Your video stays on this device: "
                                                           "only body points are sent (Ctrl+E)"));
     }
-    if (bar(BarItem::CameraMenu)) {
-        next(4);
-        if (control("Camera settings", ImGui::ArrowButton("##camera", ImGuiDir_Down)))
-            open_popup_below_item("camera_menu");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Camera settings"));
-    }
+    if (bar(BarItem::CameraMenu)) settings_arrow("Camera settings", "##camera", "camera_menu");
     if (bar(BarItem::Share)) {
         next(gap);
         ImGui::BeginDisabled((view.may_share && !view.i_am_sharing && !view.sharer_name.empty()) ||

@@ -1,6 +1,8 @@
 // See participant_colors.hpp.
 #include "ui/participant_colors.hpp"
 
+#include "ui/wcag_contrast.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -58,17 +60,8 @@ Rgb8 initials_color(Rgb8 head) {
     return contrast_ratio(white, head) >= contrast_ratio(black, head) ? white : black;
 }
 
-double relative_luminance(Rgb8 c) {
-    auto linear = [](std::uint8_t v) {
-        const double s = v / 255.0;
-        return s <= 0.04045 ? s / 12.92 : std::pow((s + 0.055) / 1.055, 2.4);
-    };
-    return 0.2126 * linear(c.r) + 0.7152 * linear(c.g) + 0.0722 * linear(c.b);
-}
+double relative_luminance(Rgb8 c) { return relative_luminance(c.r / 255.0, c.g / 255.0, c.b / 255.0); }
 
-double contrast_ratio(Rgb8 a, Rgb8 b) {
-    const double la = relative_luminance(a), lb = relative_luminance(b);
-    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
-}
+double contrast_ratio(Rgb8 a, Rgb8 b) { return contrast_of_luminances(relative_luminance(a), relative_luminance(b)); }
 
 }  // namespace posemeet::ui

@@ -1,7 +1,8 @@
 // See theme.hpp.
 #include "ui/theme.hpp"
 
-#include <cmath>
+#include "ui/wcag_contrast.hpp"
+
 
 namespace posemeet::ui {
 namespace {
@@ -94,10 +95,7 @@ Theme make_light() {
 
 const Theme* g_current = nullptr;
 
-float channel(float c) { return c <= 0.03928f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f); }
-float luminance(const ImVec4& c) {
-    return 0.2126f * channel(c.x) + 0.7152f * channel(c.y) + 0.0722f * channel(c.z);
-}
+double luminance(const ImVec4& c) { return relative_luminance(c.x, c.y, c.z); }
 // A translucent colour as it shows over `under`.
 ImVec4 over(const ImVec4& c, const ImVec4& under) {
     return ImVec4(c.x * c.w + under.x * (1 - c.w), c.y * c.w + under.y * (1 - c.w), c.z * c.w + under.z * (1 - c.w), 1);
@@ -146,8 +144,7 @@ void apply_theme(const Theme& t) {
 }
 
 float contrast_ratio(const ImVec4& a, const ImVec4& b) {
-    const float la = luminance(a), lb = luminance(b);
-    return (std::max(la, lb) + 0.05f) / (std::min(la, lb) + 0.05f);
+    return static_cast<float>(contrast_of_luminances(luminance(a), luminance(b)));
 }
 
 std::vector<ContrastPair> contrast_pairs(const Theme& t) {

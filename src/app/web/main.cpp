@@ -563,9 +563,8 @@ int main() {
     app.fonts.set_ui_fonts(ui::kUiFontFiles);
     app.fonts.build(app.input.raster_scale());
     app.ui.apply_style(dpr);
-    set_theme_choice(app, app.config.theme);
+    set_theme_choice(app, app.config.theme);  // applied before the first frame (update_theme)
     set_language(app, app.config.language);
-    update_theme(app);
     app.ui.set_shortcut_keys(web::CanvasInput::kMicShortcutKey, web::CanvasInput::kCameraShortcutKey);
     ImGui_ImplOpenGL3_Init("#version 300 es");
 
