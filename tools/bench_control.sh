@@ -64,7 +64,7 @@ trap cleanup EXIT
 start_server() {
   local name="$1"
   # shellcheck disable=SC2086
-  "$SERVER" --host 127.0.0.1 --port 0 --db "$TMP/$name.db" --web-root "$TMP" \
+  "$SERVER" --dev --host 127.0.0.1 --port 0 --db "$TMP/$name.db" --web-root "$TMP" \
     --control-rate "$server_rate" --control-burst "$server_burst" \
     --max-participants "$max_participants" ${POSEMEET_BENCH_SERVER_ARGS:-} >"$TMP/$name.log" 2>&1 &
   PID=$!

@@ -71,7 +71,7 @@ encode_us="$("$CODEC_BENCH" --seconds=5 | sed -n 's/^RESULT.* encode_us=\([0-9.]
 decode_us="$("$CODEC_BENCH" --seconds=5 | sed -n 's/^RESULT.* decode_us=\([0-9.]*\).*/\1/p')"
 
 for run in $(seq 1 "$RUNS"); do
-  "$SERVER" --host 127.0.0.1 --port 0 --db :memory: --web-root "$WORK" >"$WORK/server.log" 2>&1 &
+  "$SERVER" --dev --host 127.0.0.1 --port 0 --db :memory: --web-root "$WORK" >"$WORK/server.log" 2>&1 &
   server_pid=$!
   port=""
   for _ in $(seq 1 100); do

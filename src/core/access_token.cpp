@@ -142,6 +142,33 @@ TokenCheck AccessTokenVerifier::verify(std::string_view token, std::int64_t now_
     return {ErrorCode::Ok, {}, std::move(c)};
 }
 
+Json access_claims_json(const AccessClaims& c) {
+    const VideoGrant& g = c.video;
+    Json video{{"roomJoin", g.room_join},
+               {"canPublish", g.can_publish},
+               {"canSubscribe", g.can_subscribe},
+               {"canPublishData", g.can_publish_data}};
+    if (!g.room.empty()) video["room"] = g.room;
+    if (!g.can_publish_sources.empty()) video["canPublishSources"] = g.can_publish_sources;
+    for (auto [key, on] : {std::pair{"hidden", g.hidden}, std::pair{"roomAdmin", g.room_admin},
+                           std::pair{"roomCreate", g.room_create}, std::pair{"roomList", g.room_list}})
+        if (on) video[key] = true;
+    Json j{{"iss", c.api_key}, {"nbf", c.not_before_s}, {"exp", c.expires_s}, {"video", std::move(video)}};
+    if (!c.identity.empty()) j["sub"] = c.identity;
+    if (!c.name.empty()) j["name"] = c.name;
+    if (!c.metadata.empty()) j["metadata"] = c.metadata;
+    if (!c.attributes.empty()) j["attributes"] = c.attributes;
+    return j;
+}
+
+std::string sign_access_token(const Json& claims, std::string_view secret, const HmacSha256& hmac) {
+    const std::string signed_part =
+        base64url_encode(R"({"alg":"HS256","typ":"JWT"})") + "." + base64url_encode(claims.dump());
+    const auto mac = hmac(secret, signed_part);
+    return signed_part + "." +
+           base64url_encode(std::string_view(reinterpret_cast<const char*>(mac.data()), mac.size()));
+}
+
 TokenCheck AccessTokenVerifier::verify_join(std::string_view token, const std::string& room_id,
                                             std::int64_t now_s) const {
     TokenCheck check = verify(token, now_s);

@@ -74,6 +74,13 @@ private:
     HmacSha256 hmac_;
 };
 
+// The claims in LiveKit's JSON shape: `iss`, `sub` (when set), `nbf`, `exp`, `name`,
+// `metadata`, `attributes` (when set) and `video` with the grants.
+protocol::Json access_claims_json(const AccessClaims& claims);
+// A JWT over `claims`, header {"alg":"HS256","typ":"JWT"}, signed with `secret`: what the
+// development token endpoint hands out and what tests and bots mint.
+std::string sign_access_token(const protocol::Json& claims, std::string_view secret, const HmacSha256& hmac);
+
 // base64url without padding (RFC 7515), as JWTs use it; nullopt for anything else.
 std::optional<std::string> base64url_decode(std::string_view text);
 std::string base64url_encode(std::string_view bytes);

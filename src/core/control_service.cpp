@@ -159,7 +159,16 @@ void ControlService::dispatch(ConnectionState& conn, const protocol::Request& re
     }
     std::vector<std::string> meeting_members;  // set when the request may end the meeting
     if (ev == Event::JoinRoom) {
-        o = join(conn, req.content, now_ms);
+        JoinAdmission admission;
+        o = admit(req.content, now_ms, admission);
+        if (o.code == ErrorCode::Ok) {
+            const std::string room_id = protocol::field_or(req.content, "room_id", "");
+            switch (place_identity(admission, room_id, now_ms, result, o)) {
+                case IdentityPlace::Replace: return replace_member(conn, req, admission, transport, now_ms, result);
+                case IdentityPlace::New: o = join(conn, req.content, admission, now_ms); break;
+                case IdentityPlace::Refused: break;
+            }
+        }
         if (o.code == ErrorCode::Ok) o.response["token"] = open_session(conn, transport, now_ms, result);
     } else if (!room) {
         o = Outcome::error(ErrorCode::NotInRoom);
@@ -203,7 +212,8 @@ std::vector<Delivery> ControlService::disconnect(ConnectionState& conn, std::int
     return close_connection(conn, /*clean=*/true, now_ms).deliveries;
 }
 
-Outcome ControlService::join(ConnectionState& conn, const Json& content, std::int64_t now_ms) {
+Outcome ControlService::join(ConnectionState& conn, const Json& content, const JoinAdmission& admission,
+                             std::int64_t now_ms) {
     if (conn.joined()) return Outcome::error(ErrorCode::AlreadyInRoom);
     std::string error;
     auto room_id = protocol::read_string(content, "room_id", kMaxRoomIdBytes, error);
@@ -211,20 +221,36 @@ Outcome ControlService::join(ConnectionState& conn, const Json& content, std::in
     if (!room_id || room_id->empty()) return Outcome::error(ErrorCode::BadInput, "room_id is required");
     auto room_name = protocol::read_string(content, "room_name", kMaxRoomIdBytes * 2, error);
     if (!error.empty()) return Outcome::error(ErrorCode::BadInput, error);
-    auto request = parse_join_request(content, error);
+    // The token's name wins over the request's; a token without one takes the name the
+    // person typed, else its identity.
+    Json fields = content;
+    if (!admission.user_name.empty()) fields["user_name"] = admission.user_name;
+    else if (!admission.user_id.empty() && protocol::field_or(fields, "user_name", "").empty())
+        fields["user_name"] = admission.user_id;
+    auto request = parse_join_request(fields, error);
     if (!request) return Outcome::error(ErrorCode::BadInput, error);
+    if (admission.hidden) request->is_silence = 1;
+    request->permission = admission.permission;
+    request->metadata = admission.metadata;
+    request->attributes = admission.attributes;
 
     auto new_meeting = protocol::read_enum(content, "new_meeting", 1, error);
     if (!error.empty()) return Outcome::error(ErrorCode::BadInput, error);
     auto& slot = rooms_[*room_id];
-    // An ended meeting keeps its room id closed until someone opens a new meeting there.
-    if (slot && slot->ended() && new_meeting.value_or(0) == 1) slot.reset();
+    // An ended meeting keeps its room id closed until someone opens a new meeting there,
+    // which a token must grant (roomCreate, or roomAdmin for this room).
+    if (slot && slot->ended() && new_meeting.value_or(0) == 1) {
+        if (!admission.may_open_meeting)
+            return Outcome::error(ErrorCode::NotPermitted,
+                                  "this meeting has ended; your access token does not allow opening a new one");
+        slot.reset();
+    }
     if (!slot) {
         meeting_serials_[*room_id] = next_meeting_serial_++;
         slot = std::make_unique<Room>(*room_id, room_name && !room_name->empty() ? *room_name : *room_id,
                                       now_ms, config_.room_limits);
     }
-    const std::string user_id = new_user_id_();
+    const std::string user_id = admission.user_id.empty() ? new_user_id_() : admission.user_id;
     Outcome o = slot->join(user_id, *request, now_ms);
     if (o.code != ErrorCode::Ok) {
         if (slot->empty() && !slot->ended()) {
@@ -296,6 +322,8 @@ std::vector<std::string> ControlService::relay_recipients(const ConnectionState&
     if (!me) return {};
     // The room's mic rule, enforced where a client cannot get around it.
     if (kind == MediaKind::Audio && me->mic != 1) return {};
+    // A member whose token does not allow the camera sends no pose (the avatar is the camera).
+    if (kind == MediaKind::Pose && !me->permission.camera) return {};
     sender_media_id = me->media_id;
     return room->relay_recipients(conn.user_id, targets);
 }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/access_token.hpp"
 #include "core/event_inbox.hpp"
 #include "core/media_packet.hpp"
 #include "core/protocol.hpp"
@@ -84,6 +85,11 @@ struct ServiceConfig {
     // then the id is forgotten and the next join opens a new meeting there. Bounds the
     // memory held by ended rooms on a long-running server.
     std::int64_t ended_room_retention_ms = 24LL * 3600 * 1000;
+    // Access tokens (join_admission.cpp): with a verifier, a vcJoinRoom's `token` (a JWT) is
+    // checked, and its identity, name and grants become the member's. `tokenless_joins`: a
+    // join without a token is accepted (development mode, and unit tests); otherwise 451.
+    std::shared_ptr<const AccessTokenVerifier> access_tokens;
+    bool tokenless_joins = true;
 };
 constexpr std::int64_t kMinHttpIdleMs = 1000;
 constexpr std::size_t kMaxTokenBytes = 128;
@@ -107,6 +113,18 @@ struct PollResult {
 };
 
 constexpr std::size_t kMaxRoomIdBytes = 64;
+constexpr std::size_t kMaxIdentityBytes = 64;  // a token's identity becomes the user id
+
+// What a join's access token grants (join_admission.cpp); the defaults are a join without one.
+struct JoinAdmission {
+    std::string user_id;    // the token's identity; empty = the service makes an id
+    std::string user_name;  // the token's name; empty = the request's (else the identity)
+    bool hidden = false;    // is_silence 1
+    bool may_open_meeting = true;  // may open a new meeting where one ended (roomCreate)
+    MemberPermission permission;
+    std::string metadata;
+    Json attributes = Json::object();
+};
 
 class ControlService {
 public:
@@ -177,7 +195,21 @@ public:
     std::size_t participant_count() const;
 
 private:
-    Outcome join(ConnectionState& conn, const Json& content, std::int64_t now_ms);
+    Outcome join(ConnectionState& conn, const Json& content, const JoinAdmission& admission, std::int64_t now_ms);
+
+    // [SECTION] who may join (join_admission.cpp)
+    // Checks the join's access token (if any): Ok with `admission` filled, or the refusal.
+    Outcome admit(const Json& content, std::int64_t now_ms, JoinAdmission& admission) const;
+    // Where a token's identity stands: new here, already a member of this meeting (the join
+    // takes its place over), or connected in another meeting (refused). A member of another
+    // meeting whose connection dropped leaves it (into `result`).
+    enum class IdentityPlace { New, Replace, Refused };
+    IdentityPlace place_identity(const JoinAdmission& admission, const std::string& room_id, std::int64_t now_ms,
+                                 ControlResult& result, Outcome& refusal);
+    // A join by a member's identity: like a resume onto `conn`, with a new member token;
+    // any other connection holding the member is closed by the transport (Resumed).
+    void replace_member(ConnectionState& conn, const protocol::Request& req, const JoinAdmission& admission,
+                        MemberTransport transport, std::int64_t now_ms, ControlResult& result);
     Outcome leave(ConnectionState& conn, std::int64_t now_ms);
     // Every room operation after joining: validates content, then asks the room.
     Outcome operate(Room& room, const ConnectionState& conn, const protocol::Request& req, std::int64_t now_ms);

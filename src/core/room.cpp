@@ -21,7 +21,27 @@ Json UserRecord::to_json() const {
                 {"is_silence", is_silence},
                 {"media_id", media_id},
                 {"media_relay", media_relay},
-                {"online", online}};
+                {"online", online},
+                {"permission", permission.to_json()},
+                {"metadata", metadata},
+                {"attributes", attributes}};
+}
+
+Json MemberPermission::to_json() const {
+    return Json{{"mic", mic ? 1 : 0},   {"camera", camera ? 1 : 0}, {"screen", screen ? 1 : 0},
+                {"data", data ? 1 : 0}, {"room_admin", room_admin ? 1 : 0}};
+}
+
+MemberPermission MemberPermission::from_json(const Json& j) {
+    using protocol::field_or;
+    MemberPermission p;
+    if (!j.is_object()) return p;
+    p.mic = field_or(j, "mic", 1) != 0;
+    p.camera = field_or(j, "camera", 1) != 0;
+    p.screen = field_or(j, "screen", 1) != 0;
+    p.data = field_or(j, "data", 1) != 0;
+    p.room_admin = field_or(j, "room_admin", 0) != 0;
+    return p;
 }
 
 Json RoomRecord::to_json() const {
@@ -47,6 +67,12 @@ UserRecord UserRecord::from_json(const Json& j) {
     u.media_id = field_or(j, "media_id", std::uint16_t{0});
     u.media_relay = field_or(j, "media_relay", 0);
     u.online = field_or(j, "online", 1) == 0 ? 0 : 1;
+    if (auto p = j.find("permission"); p != j.end()) u.permission = MemberPermission::from_json(*p);
+    u.metadata = field_or(j, "metadata", "");
+    if (auto a = j.find("attributes"); a != j.end() && a->is_object()) {
+        for (const auto& [k, v] : a->items())
+            if (v.is_string()) u.attributes[k] = v;
+    }
     return u;
 }
 
@@ -115,18 +141,25 @@ Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int6
     u.room_id = record_.room_id;
     u.user_id = user_id;
     u.user_name = req.user_name;
-    u.camera = req.camera;
-    u.mic = req.mic;
+    // A source the member's token does not allow stays closed (the join still succeeds).
+    u.camera = req.permission.camera ? req.camera : 0;
+    u.mic = req.permission.mic ? req.mic : 0;
     u.is_silence = req.is_silence;
     u.media_relay = req.media_relay;
+    u.permission = req.permission;
+    u.metadata = req.metadata;
+    u.attributes = req.attributes.is_object() ? req.attributes : Json::object();
     // Join times are strictly increasing so "ordered by join_time" is a total order.
     u.join_time = members_.empty() ? now_ms : std::max(now_ms, members_.back().join_time + 1);
     const bool has_host = std::any_of(members_.begin(), members_.end(),
                                       [](const UserRecord& m) { return m.user_role == UserRole::Host; });
     u.user_role = has_host ? UserRole::Visitor : UserRole::Host;
     // Joining cannot get around a mute-all that forbids unmuting yourself.
-    if (u.user_role == UserRole::Visitor && mic_all_status_ == 0 && !self_unmute_permission_) u.mic = 0;
-    u.share_permission = u.user_role == UserRole::Host ? 1 : 0;
+    if (u.user_role == UserRole::Visitor && !u.permission.room_admin && mic_all_status_ == 0 &&
+        !self_unmute_permission_)
+        u.mic = 0;
+    // The host and co-hosts may share without asking (if their token allows a screen).
+    u.share_permission = (u.user_role == UserRole::Host || u.permission.room_admin) && u.permission.screen ? 1 : 0;
     // Next free media id: the 16-bit counter wraps in a long-lived room, and an id still in
     // use must never be handed out twice (receivers would mix two people's media).
     // 0 means "no sender". The room holds far fewer than 65535 members, so this ends.

@@ -21,6 +21,20 @@ using protocol::Json;
 
 enum class UserRole : int { Visitor = 0, Host = 1 };
 enum class RoomStatus : int { NotStarted = 0, InProgress = 1, Ended = 2 };
+enum class Device : int { Camera = 0, Mic = 1 };
+
+// What a member's access token allows (LiveKit's video grants, core/access_token.hpp). A
+// member that joined without a token (development mode, the original design's front
+// ends) has the defaults: it may publish every source and chat, and is no co-host.
+struct MemberPermission {
+    bool mic = true, camera = true, screen = true;  // the sources it may open
+    bool data = true;                                // chat
+    bool room_admin = false;  // a co-host: the host's operations, and the host's requests
+    bool may_open(Device d) const { return d == Device::Mic ? mic : camera; }
+    Json to_json() const;
+    static MemberPermission from_json(const Json& j);  // lenient: missing = the default
+    bool operator==(const MemberPermission&) const = default;
+};
 
 struct UserRecord {
     std::string room_id;
@@ -41,6 +55,10 @@ struct UserRecord {
     // 1 while the member has a live connection (or is an HTTP member); 0 while a dropped
     // WebSocket member is within its reconnect grace period (it keeps its place and state).
     int online = 1;
+    // From the member's access token: what it may do, and the operator's data about it.
+    MemberPermission permission;
+    std::string metadata;
+    Json attributes = Json::object();  // string -> string
 
     Json to_json() const;
     // Lenient reader for records received from a server: wrong or missing fields get defaults.
@@ -86,12 +104,14 @@ struct Outcome {
 struct JoinRequest {
     std::string user_name;
     int camera = 0, mic = 0, is_silence = 0, media_relay = 0;
+    // Set by the service from the access token, never read from the request's content.
+    MemberPermission permission;
+    std::string metadata;
+    Json attributes = Json::object();
 };
 constexpr std::size_t kMaxUserNameBytes = 128;
 // Returns nullopt and sets `error` when the content is malformed.
 std::optional<JoinRequest> parse_join_request(const Json& content, std::string& error);
-
-enum class Device : int { Camera = 0, Mic = 1 };
 
 // The one rule for opening your own mic, used by the room (which enforces it) and by the
 // client's mirror (which labels the button): anyone may, except a visitor while the host has
@@ -176,7 +196,10 @@ private:
         bool asked_camera_on = false;   // ... or the camera
     };
     UserRecord* find_mutable(const std::string& user_id);
+    // The host, or a co-host (room_admin): may run the meeting.
     bool is_host(const std::string& user_id) const;
+    // Who answers members' requests (to speak, to share): the host and the co-hosts.
+    std::vector<std::string> moderators(const std::string& except) const;
     void stop_share(std::vector<Notification>& out);
     Outcome set_device(UserRecord& user, Device device, int operate, bool self);
 

@@ -14,6 +14,13 @@ namespace {
 const char* device_name(Device d) { return d == Device::Mic ? "mic" : "camera"; }
 
 Outcome not_host() { return Outcome::error(ErrorCode::NotPermitted, "only the host can do this"); }
+// A source or chat the member's access token does not allow (LiveKit's canPublish* grants).
+Outcome not_granted(const char* what) {
+    return Outcome::error(ErrorCode::NotPermitted, std::string("your access token does not allow ") + what);
+}
+const char* publish_words(Device d) {
+    return d == Device::Mic ? "publishing the microphone" : "publishing the camera";
+}
 Outcome unknown_user() { return Outcome::error(ErrorCode::NotFound, "no such participant in this room"); }
 
 }  // namespace
@@ -57,7 +64,14 @@ const std::string& Room::host_id() const {
 
 bool Room::is_host(const std::string& user_id) const {
     const UserRecord* u = find(user_id);
-    return u && u->user_role == UserRole::Host;
+    return u && (u->user_role == UserRole::Host || u->permission.room_admin);
+}
+
+std::vector<std::string> Room::moderators(const std::string& except) const {
+    std::vector<std::string> out;
+    for (const auto& m : members_)
+        if ((m.user_role == UserRole::Host || m.permission.room_admin) && m.user_id != except) out.push_back(m.user_id);
+    return out;
 }
 
 void Room::stop_share(std::vector<Notification>& out) {
@@ -85,8 +99,9 @@ Outcome Room::operate_self_device(const std::string& actor, Device device, int o
     UserRecord* me = find_mutable(actor);
     if (!me) return unknown_user();
     const auto& st = member_state_[actor];
+    if (operate == 1 && !me->permission.may_open(device)) return not_granted(publish_words(device));
     if (device == Device::Mic && operate == 1 &&
-        !may_open_own_mic(me->user_role == UserRole::Host, mic_all_status_, self_unmute_permission_, st.mic_granted,
+        !may_open_own_mic(is_host(actor), mic_all_status_, self_unmute_permission_, st.mic_granted,
                           st.asked_mic_on)) {
         return Outcome::error(ErrorCode::NotPermitted,
                               "the host has muted everyone; ask the host for permission to speak");
@@ -98,12 +113,12 @@ Outcome Room::operate_self_device(const std::string& actor, Device device, int o
 Outcome Room::apply_self_mic(const std::string& actor, int operate) {
     UserRecord* me = find_mutable(actor);
     if (!me) return unknown_user();
+    if (operate == 1 && !me->permission.mic) return not_granted(publish_words(Device::Mic));
     auto& st = member_state_[actor];
     st.mic_applying = operate == 1;
     Outcome o;
-    const std::string& host = host_id();
-    if (!host.empty() && host != actor) {
-        o.notifications.push_back({{host}, Event::OnOperateSelfMicApply,
+    if (auto to = moderators(actor); !to.empty()) {
+        o.notifications.push_back({std::move(to), Event::OnOperateSelfMicApply,
                                    Json{{"room_id", record_.room_id}, {"user_id", actor},
                                         {"user_name", me->user_name}, {"operate", operate}}});
     }
@@ -130,6 +145,9 @@ Outcome Room::operate_other_device(const std::string& actor, const std::string& 
     UserRecord* user = find_mutable(target);
     if (!user) return unknown_user();
     if (operate == 0) return set_device(*user, device, 0, /*self=*/false);
+    if (!user->permission.may_open(device))
+        return Outcome::error(ErrorCode::NotPermitted, std::string("their access token does not allow ") +
+                                                           publish_words(device));
     if (target == actor) return set_device(*user, device, 1, /*self=*/true);
     auto& st = member_state_[target];
     (device == Device::Mic ? st.asked_mic_on : st.asked_camera_on) = true;
@@ -148,10 +166,10 @@ Outcome Room::reply_operate_request(const std::string& actor, Device device, int
     if (!asked) return Outcome::error(ErrorCode::NotFound, std::string("the host has not asked to turn your ") +
                                                                device_name(device) + " on");
     asked = false;
+    if (accept && !me->permission.may_open(device)) return not_granted(publish_words(device));
     Outcome o = accept ? set_device(*me, device, 1, /*self=*/true) : Outcome{};
-    const std::string& host = host_id();
-    if (!host.empty()) {
-        o.notifications.push_back({{host}, Event::OnReplyOperateRequest,
+    if (auto to = moderators(actor); !to.empty()) {
+        o.notifications.push_back({std::move(to), Event::OnReplyOperateRequest,
                                    Json{{"room_id", record_.room_id}, {"user_id", actor},
                                         {"user_name", me->user_name}, {"device", device_name(device)},
                                         {"accept", accept}}});
@@ -181,6 +199,7 @@ Outcome Room::operate_all_mic(const std::string& actor, int operate, int self_un
 Outcome Room::start_share(const std::string& actor, int share_type) {
     UserRecord* me = find_mutable(actor);
     if (!me) return unknown_user();
+    if (!me->permission.screen) return not_granted("sharing your screen");
     if (!me->share_permission)
         return Outcome::error(ErrorCode::NotPermitted, "you need the host's permission to share");
     if (!sharer_.empty() && sharer_ != actor)
@@ -206,12 +225,12 @@ Outcome Room::finish_share(const std::string& actor) {
 Outcome Room::apply_share_permission(const std::string& actor) {
     UserRecord* me = find_mutable(actor);
     if (!me) return unknown_user();
+    if (!me->permission.screen) return not_granted("sharing your screen");
     if (me->share_permission) return Outcome::error(ErrorCode::NotPermitted, "you may already share");
     member_state_[actor].share_applying = true;
     Outcome o;
-    const std::string& host = host_id();
-    if (!host.empty()) {
-        o.notifications.push_back({{host}, Event::OnSharePermissionApply,
+    if (auto to = moderators(actor); !to.empty()) {
+        o.notifications.push_back({std::move(to), Event::OnSharePermissionApply,
                                    Json{{"room_id", record_.room_id}, {"user_id", actor}, {"user_name", me->user_name}}});
     }
     return o;
@@ -249,8 +268,11 @@ Outcome Room::transfer_host(const std::string& actor, const std::string& target)
     if (!is_host(actor)) return not_host();
     UserRecord* next = find_mutable(target);
     if (!next) return unknown_user();
-    if (target == actor) return {};
-    UserRecord* old_host = find_mutable(actor);
+    // A co-host may hand the role on too: it is the host who steps down, not the actor.
+    const std::string former = host_id();
+    if (target == former) return {};
+    UserRecord* old_host = find_mutable(former);
+    if (!old_host) return unknown_user();  // cannot happen: a running meeting has a host
     old_host->user_role = UserRole::Visitor;
     next->user_role = UserRole::Host;
     next->share_permission = 1;
@@ -262,11 +284,11 @@ Outcome Room::transfer_host(const std::string& actor, const std::string& target)
     // The former host becomes an ordinary visitor. Whoever was speaking keeps speaking
     // (no surprise mute), and counts as permitted so a mute-all still lets them unmute
     // again; share permission came with the role, so it goes unless they are sharing now.
-    member_state_[actor].mic_granted = old_host->mic == 1;
-    if (sharer_ != actor && old_host->share_permission) {
+    member_state_[former].mic_granted = old_host->mic == 1;
+    if (sharer_ != former && old_host->share_permission && !old_host->permission.room_admin) {
         old_host->share_permission = 0;
         o.notifications.push_back({member_ids(), Event::OnOperateOtherSharePermission,
-                                   Json{{"room_id", record_.room_id}, {"operate_user_id", actor}, {"operate", 0},
+                                   Json{{"room_id", record_.room_id}, {"operate_user_id", former}, {"operate", 0},
                                         {"host_change", 1}}});
     }
     return o;
@@ -289,6 +311,7 @@ Outcome Room::send_message(const std::string& actor, const std::string& text, co
                            std::int64_t now_ms) {
     const UserRecord* me = find(actor);
     if (!me) return unknown_user();
+    if (!me->permission.data) return not_granted("sending messages");
     if (!to_user_id.empty() && (!find(to_user_id) || to_user_id == actor))
         return Outcome::error(ErrorCode::NotFound, "to_user_id is not another participant in this room");
     ChatMessage m{next_message_id_++, actor, me->user_name, to_user_id, text, now_ms};

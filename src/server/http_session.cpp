@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "server/access_keys.hpp"
 #include "server/log.hpp"
 #include "server/signaling_hub.hpp"
 #include "server/static_files.hpp"
@@ -16,6 +17,7 @@ constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr const char* kWebSocketPath = "/ws";
 constexpr std::string_view kMessagePath = "/api/v1/rts/message";
 constexpr std::string_view kEventsPath = "/api/v1/rts/events";
+constexpr std::string_view kDevTokenPath = "/api/v1/dev/token";
 
 // `target`: the request's, which picks the Content-Security-Policy (see static_files.hpp).
 template <class Body>
@@ -68,6 +70,29 @@ http_session::http_session(tcp::socket&& socket, signaling_hub& hub, const Serve
     : stream_(std::move(socket)), hub_(hub), config_(config), poll_timer_(stream_.get_executor()) {
     remote_ = remote_address(stream_.socket());
     client_ = remote_ip(stream_.socket());
+    loopback_ = is_loopback_peer(stream_.socket());
+}
+
+void http_session::serve_dev_token(const request_type& req) {
+    std::vector<std::pair<std::string, std::string>> query;
+    std::string room, identity, name;
+    if (!parse_query(req.target(), query))
+        return send_json(req, http::status::bad_request, {{"error", "malformed query"}});
+    for (const auto& [k, v] : query) {
+        if (k == "room") room = v;
+        else if (k == "identity") identity = v;
+        else if (k == "name") name = v;
+    }
+    if (room.empty() || room.size() > kMaxRoomIdBytes || identity.size() > kMaxIdentityBytes ||
+        name.size() > kMaxUserNameBytes)
+        return send_json(req, http::status::bad_request,
+                         {{"error", "room (1-64 bytes) is required; identity at most 64 bytes, name 128"}});
+    if (identity.empty()) identity = "dev-" + hub_.new_user_id();
+    const auto now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    send_json(req, http::status::ok,
+              {{"token", mint_dev_token(room, identity, name, now_s)}, {"identity", identity}, {"room", room}});
 }
 
 void http_session::run() {
@@ -131,6 +156,8 @@ void http_session::handle_request(const request_type& req) {
     if (path == "/healthz") return send_json(req, http::status::ok, hub_.health_json());
     if (path == "/api/v1/rooms") return send_json(req, http::status::ok, hub_.rooms_json());
     if (path == "/api/v1/stats") return send_json(req, http::status::ok, hub_.stats_json());
+    // Development mode only, and only to this machine: elsewhere the path does not exist.
+    if (path == kDevTokenPath && config_.dev && loopback_) return serve_dev_token(req);
     if (path == kWebSocketPath)
         return send_json(req, http::status::upgrade_required, {{"error", "expected a WebSocket upgrade"}});
     if (path == "/api" || path.rfind("/api/", 0) == 0)

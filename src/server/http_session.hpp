@@ -34,6 +34,8 @@ private:
     // /api/v1/rts/message and /api/v1/rts/events (with CORS, for front ends elsewhere).
     void serve_rts(const request_type& req, std::string_view path);
     void serve_events(const request_type& req);
+    // GET /api/v1/dev/token?room=&identity=&name= (development mode, loopback only).
+    void serve_dev_token(const request_type& req);
     // Answers the long-poll being held (generation `gen`), with whatever is queued now.
     void finish_poll(std::uint64_t gen);
     void send_json(const request_type& req, http::status status, const protocol::Json& body, bool cors = false);
@@ -50,6 +52,7 @@ private:
     const ServerConfig& config_;
     std::string remote_;
     std::string client_;  // peer IP address: the rate-limit key of anonymous API requests
+    bool loopback_ = false;  // the peer is this machine
 
     // The long-poll being held, if any.
     struct HeldPoll {

@@ -25,4 +25,13 @@ std::string remote_ip(const tcp::socket& socket) {
     return ec ? "?" : ep.address().to_string();
 }
 
+bool is_loopback_peer(const tcp::socket& socket) {
+    error_code ec;
+    const auto address = socket.remote_endpoint(ec).address();
+    if (ec) return false;
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+        return net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).is_loopback();
+    return address.is_loopback();
+}
+
 }  // namespace posemeet::server

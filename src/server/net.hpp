@@ -26,5 +26,7 @@ bool is_benign_error(const error_code& ec);
 std::string remote_address(const tcp::socket& socket);
 // The peer's IP address alone (what per-client limits count by), or "?".
 std::string remote_ip(const tcp::socket& socket);
+// The peer is this machine (127.0.0.0/8, ::1, or IPv4-mapped loopback).
+bool is_loopback_peer(const tcp::socket& socket);
 
 }  // namespace posemeet::server

@@ -32,7 +32,15 @@ struct Option {
     const char* value_name;  // nullptr = a switch without a value
     const char* help;
     std::function<std::string(ServerConfig&, const std::string&)> apply;
+    const char* env_alias = nullptr;  // a second variable read when `env` is unset
 };
+
+std::string parse_switch(const std::string& v, bool& out) {
+    if (v.empty() || v == "1" || v == "true" || v == "yes") out = true;
+    else if (v == "0" || v == "false" || v == "no") out = false;
+    else return "'" + v + "' is not a boolean";
+    return {};
+}
 
 std::vector<Option> options() {
     using C = ServerConfig;
@@ -119,12 +127,32 @@ std::vector<Option> options() {
              return parse_number<std::size_t>(v, 10, 100000, c.event_queue_max);
          }},
         {"verbose", "POSEMEET_VERBOSE", nullptr, "log every connection and request",
+         [](C& c, const std::string& v) { return parse_switch(v, c.verbose); }},
+        {"api-key", "POSEMEET_API_KEY", "KEY",
+         "API key of access tokens (their `iss`); with --api-secret  [also LIVEKIT_API_KEY]",
          [](C& c, const std::string& v) -> std::string {
-             if (v.empty() || v == "1" || v == "true" || v == "yes") c.verbose = true;
-             else if (v == "0" || v == "false" || v == "no") c.verbose = false;
-             else return "'" + v + "' is not a boolean";
+             c.api_key = v;
+             return {};
+         },
+         "LIVEKIT_API_KEY"},
+        {"api-secret", "POSEMEET_API_SECRET", "SECRET",
+         "its secret, at least 32 characters (prefer the variable: flags show in `ps`)  "
+         "[also LIVEKIT_API_SECRET]",
+         [](C& c, const std::string& v) -> std::string {
+             c.api_secret = v;
+             return {};
+         },
+         "LIVEKIT_API_SECRET"},
+        {"keys-file", "POSEMEET_KEYS_FILE", "PATH",
+         "file of `key: secret` lines: several API keys at once, for rotation",
+         [](C& c, const std::string& v) -> std::string {
+             c.keys_file = v;
              return {};
          }},
+        {"dev", "POSEMEET_DEV", nullptr,
+         "development mode, NOT for production: joins without a token are accepted, the development key "
+         "signs tokens, and GET /api/v1/dev/token hands them out on loopback",
+         [](C& c, const std::string& v) { return parse_switch(v, c.dev); }},
     };
 }
 
@@ -138,10 +166,12 @@ ConfigParseResult parse_server_config(const std::vector<std::string>& args, cons
     // Environment first, then flags on top (the flag wins).
     if (env) {
         for (const auto& o : opts) {
-            const char* v = env(o.env);
+            const char* name = o.env;
+            const char* v = env(name);
+            if (!v && o.env_alias) v = env(name = o.env_alias);
             if (!v) continue;
             if (auto e = o.apply(config, v); !e.empty()) {
-                result.error = std::string(o.env) + ": " + e;
+                result.error = std::string(name) + ": " + e;
                 return result;
             }
         }

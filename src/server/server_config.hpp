@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,12 @@ struct ServerConfig {
     // it the oldest are dropped and counted.
     std::size_t event_queue_max = 500;
     bool verbose = false;
+    // Access tokens (server/access_keys.hpp). `api_keys` is filled from the rest by
+    // resolve_access_keys() (key -> secret). Development mode (`dev`) adds the development
+    // key, accepts joins without a token and serves GET /api/v1/dev/token on loopback.
+    std::string api_key, api_secret, keys_file;
+    bool dev = false;
+    std::map<std::string, std::string> api_keys;
 
     // Messages larger than max_message_bytes get a 413 reply; beyond this hard cap the
     // connection is closed with 1009 (message too big) instead of reading on.

@@ -8,6 +8,7 @@
 #include "core/pose_stream_codec.hpp"
 #include "core/protocol.hpp"
 #include "server/log.hpp"
+#include "server/openssl_hmac.hpp"
 #include "server/sqlite_store.hpp"
 #include "server/websocket_session.hpp"
 
@@ -33,6 +34,11 @@ ServiceConfig service_config(const ServerConfig& c) {
     s.reconnect_grace_ms = c.reconnect_grace_ms;
     s.ended_room_retention_ms = c.ended_room_retention_s * 1000;
     s.event_queue_max = c.event_queue_max;
+    if (!c.api_keys.empty())
+        s.access_tokens = std::make_shared<const AccessTokenVerifier>(c.api_keys, openssl_hmac_sha256);
+    // Without keys (a server embedded in a test) there is nothing to check a token with;
+    // the binary refuses to start that way unless in development mode.
+    s.tokenless_joins = c.dev || c.api_keys.empty();
     return s;
 }
 
@@ -230,7 +236,8 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
             }
             case MemberChange::Kind::Left: {
                 auto it = members_.find(ch.user_id);
-                if (it != members_.end()) {
+                // (A token's identity that moved to another room has joined there already.)
+                if (it != members_.end() && it->second.room_id == ch.room_id) {
                     store_.participant_left(it->second.audit_row, now_ms);
                     // A WebSocket still holding a member that left by other means (its HTTP
                     // twin sent vcLeaveRoom): it holds nothing now. After vcFinishRoom the

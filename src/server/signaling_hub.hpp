@@ -66,6 +66,9 @@ public:
     // changed since the last tick to the store.
     void tick();
 
+    // A fresh random user id (also the identity of a development token that names none).
+    std::string new_user_id();
+
     // The HTTP form of the control API (the HTTP sessions call it directly).
     HttpForm& http_form() { return http_; }
 
@@ -129,7 +132,6 @@ private:
     void apply_changes(const std::vector<MemberChange>& changes, std::uint64_t requester,
                        std::int64_t now_ms, bool departures);
     ServerStatus::Connections connections() const;
-    std::string new_user_id();
 
     const ServerConfig& config_;
     SqliteStore& store_;

@@ -2,9 +2,9 @@
 // WebSocket joins, long-polls its informs, acts and is refused like any member, is turned
 // away with a wrong or empty token, moves onto a WebSocket keeping its user id, and
 // malformed or oversized bodies get a clear 400 / 413 while the server keeps serving.
-import WebSocket from 'ws';
 import { waitFor } from './lib/harness.mjs';
 import { startServer, startBot } from './lib/processes.mjs';
+import { wsClient } from './lib/ws_client.mjs';
 
 const ROOM = 'http-form';
 const MAX_BODY = 4096;  // --max-message-bytes for this server
@@ -55,56 +55,6 @@ function httpMember(base, joined) {
   };
 }
 
-// A WebSocket client speaking the control protocol: request() resolves with the reply of
-// the same request_id; informs are kept, and inform(pred) resolves with the first that
-// matches (already received or still to come).
-function wsClient(url) {
-  const ws = new WebSocket(url);
-  const replies = new Map(), informs = [], watchers = [], media = [];
-  let nextId = 1;
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) {  // relayed media: when it came and its kind (1 pose, 2 audio, 3 pose ack)
-      media.push({ at: performance.now(), kind: data[0] & 15 });
-      for (const w of [...watchers]) if (w.media && w.pred()) { watchers.splice(watchers.indexOf(w), 1); w.resolve(); }
-      return;
-    }
-    const m = JSON.parse(String(data));
-    if (m.message_type === 'return' && replies.has(m.request_id)) {
-      replies.get(m.request_id)(m);
-      replies.delete(m.request_id);
-    } else if (m.message_type === 'inform') {
-      informs.push(m);
-      for (const w of [...watchers]) if (!w.media && w.pred(m)) { watchers.splice(watchers.indexOf(w), 1); w.resolve(m); }
-    }
-  });
-  const opened = new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-  const closed = new Promise((resolve) => ws.once('close', resolve));
-  const within = (promise, what) => Promise.race([promise, new Promise((_, reject) =>
-    setTimeout(() => reject(new Error(`no ${what} within ${TIMEOUT_MS} ms`)), TIMEOUT_MS))]);
-  return {
-    async request(event_name, content = {}) {
-      await opened;
-      const request_id = `r${nextId++}`;
-      const reply = new Promise((resolve) => replies.set(request_id, resolve));
-      ws.send(JSON.stringify({ v: 1, event_name, request_id, content }));
-      return within(reply, `reply to ${event_name}`);
-    },
-    inform(pred) {
-      const seen = informs.find(pred);
-      if (seen) return Promise.resolve(seen);
-      return within(new Promise((resolve) => watchers.push({ pred, resolve })), 'inform');
-    },
-    // Resolves with the arrival times (ms) of the next `n` pose packets relayed to us.
-    async nextPoses(n) {
-      const from = media.length;
-      const poses = () => media.slice(from).filter((m) => m.kind === 1);
-      await within(new Promise((resolve) => watchers.push({ media: true, pred: () => poses().length >= n, resolve })), `${n} poses`);
-      return poses().slice(0, n).map((m) => m.at);
-    },
-    close() { ws.close(); return closed; },
-  };
-}
-
 // How many first looks of long-polls the server has answered (GET /api/v1/stats): when it
 // grew, the poll just sent is being held (the look and the hold happen in one step).
 async function pollsSeen(base) {
@@ -134,7 +84,7 @@ export async function run(h) {
     const before = await pollsSeen(base);
     const held = hana.poll(20000);
     const holding = await waitFor(async () => (await pollsSeen(base)) > before, TIMEOUT_MS);
-    const wes = wsClient(server.ws);
+    const wes = wsClient(server.ws, TIMEOUT_MS);
     sockets.push(wes);
     const wesJoin = await wes.request('vcJoinRoom', { room_id: ROOM, user_name: 'Wes' });
     const joinedAt = Date.now();
@@ -176,7 +126,7 @@ export async function run(h) {
     h.check('an empty token gets 451', empty.json?.code === 451, empty.json?.message);
 
     // 6. The HTTP member moves onto a WebSocket with its credentials: same member.
-    const vws = wsClient(server.ws);
+    const vws = wsClient(server.ws, TIMEOUT_MS);
     sockets.push(vws);
     const resumed = await vws.request('vcResync', vic.creds);
     h.check('an HTTP member resumed on a WebSocket keeps its user id',
@@ -207,7 +157,7 @@ export async function run(h) {
 
     // A slow reader asks for fewer poses (vcSetMediaReceive): the relay then forwards a
     // sender's pose to it at that rate. Rates from the arrival times of 30 poses each.
-    const reader = wsClient(server.ws);
+    const reader = wsClient(server.ws, TIMEOUT_MS);
     sockets.push(reader);
     await reader.request('vcJoinRoom', { room_id: 'thin', user_name: 'Reader' });
     const poser = startBot(server.ws, { room: 'thin', name: 'Poser' });

@@ -330,11 +330,13 @@ TEST_CASE("user and room records serialize with the vocabulary's field names") {
     const Json u = room.find("ua")->to_json();
     for (const char* f : {"room_id", "user_id", "user_name", "user_role", "camera", "mic", "join_time",
                           "share_permission", "share_status", "share_type", "is_silence", "media_id",
-                          "media_relay", "online"}) {
+                          "media_relay", "online", "permission", "metadata", "attributes"}) {
         INFO(f);
         CHECK(u.contains(f));
     }
-    CHECK(u.size() == 14);
+    CHECK(u.size() == 17);
+    // Without an access token a member may publish everything and is no co-host.
+    CHECK(u["permission"] == Json{{"mic", 1}, {"camera", 1}, {"screen", 1}, {"data", 1}, {"room_admin", 0}});
     CHECK(u["online"] == 1);
     CHECK(u["camera"] == 1);
     CHECK(u["media_relay"] == 1);

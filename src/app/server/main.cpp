@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "server/access_keys.hpp"
 #include "server/log.hpp"
 #include "server/server.hpp"
 #include "server/server_config.hpp"
@@ -24,13 +25,30 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    Server server(*parsed.config);
+    ServerConfig config = *parsed.config;
+    std::string key_error;
+    if (!resolve_access_keys(config, key_error)) {
+        std::cerr << program << ": " << key_error << "\n";
+        return 2;
+    }
+    if (config.dev) {
+        // Said first, so nobody runs it in production without knowing.
+        std::printf(
+            "DEVELOPMENT MODE (--dev): not for production. Joins without an access token are accepted,\n"
+            "  and GET /api/v1/dev/token hands out join tokens to this machine (loopback) only.\n"
+            "  Development API key: %s  secret: %s\n",
+            kDevApiKey, kDevApiSecret);
+    }
+    std::printf("Access tokens: %zu API key(s)%s\n", config.api_keys.size(),
+                config.dev ? " (the development key included)" : "");
+
+    Server server(config);
     std::string error;
     if (!server.start(error)) {
         log_error(error);
         return 1;
     }
-    std::string host = parsed.config->host;
+    std::string host = config.host;
     if (host.find(':') != std::string::npos) host = "[" + host + "]";  // IPv6 literal
     const std::string base = "http://" + host + ":" + std::to_string(server.port()) + "/";
     std::printf("PoseMeet server listening on %s  (open %s?room=demo&name=YourName)\n", base.c_str(),

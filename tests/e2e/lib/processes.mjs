@@ -12,10 +12,12 @@ const SERVER_BIN = path.join(BUILD, 'src/app/server/posemeet-server');
 const BOT_BIN = path.join(BUILD, 'src/app/bot/posemeet-bot');
 
 // Resolves to {proc, port, url, stop()} once the server prints its listening line.
-export function startServer({ port = 0, extraArgs = [] } = {}) {
+// `dev`: development mode (joins without an access token are accepted, the development
+// key signs tokens); pass dev: false with --api-key/--api-secret to test production mode.
+export function startServer({ port = 0, extraArgs = [], dev = true } = {}) {
   return new Promise((resolve, reject) => {
     const proc = spawn(SERVER_BIN, ['--host', '127.0.0.1', '--port', String(port), '--db', ':memory:',
-      '--web-root', WEB_ROOT, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+      '--web-root', WEB_ROOT, ...(dev ? ['--dev'] : []), ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error('server did not start: ' + out)), 10000);
     proc.stdout.on('data', (d) => {
