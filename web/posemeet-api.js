@@ -28,6 +28,28 @@
     return 'ws://' + s.replace(/\/?$/, '') + '/ws';
   }
 
+  // The claims of a join token (a JWT), to fill in the room and name it is for; {} when
+  // it is not one. Nothing is verified here: the server does that.
+  function tokenClaims(token) {
+    try {
+      var part = String(token).split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+      var bytes = Uint8Array.from(atob(part), function (c) { return c.charCodeAt(0); });
+      var claims = JSON.parse(new TextDecoder().decode(bytes));
+      return claims && typeof claims === 'object' ? claims : {};
+    } catch (e) { return {}; }
+  }
+
+  // A development server (--dev, as tools/run.sh runs it) hands this machine join tokens;
+  // any other server answers 404 and the join goes without one. Resolves to a token or ''.
+  function fetchDevToken(server, room, name) {
+    var base = server.replace(/^ws/, 'http').replace(/\/ws$/, '');
+    var q = new URLSearchParams({room: room, name: name});
+    return fetch(base + '/api/v1/dev/token?' + q, {cache: 'no-store'})
+      .then(function (r) { return r.ok ? r.json() : {}; })
+      .then(function (j) { return typeof j.token === 'string' ? j.token : ''; })
+      .catch(function () { return ''; });
+  }
+
   function setProgress(fraction, text) {
     var bar = document.getElementById('pm-progress-bar');
     var label = document.getElementById('pm-loading-text');
@@ -112,10 +134,15 @@
     boot: function (options) {
       options = options || {};
       var q = new URLSearchParams(location.search);
+      // The join token from the operator's backend (?token= or options.token): the room and
+      // name default to the ones it is for.
+      var token = options.token || q.get('token') || '';
+      var claims = tokenClaims(token);
       var config = {
         server: normaliseServer(options.server || q.get('server')),
-        room: options.room || q.get('room') || '',
-        name: options.name || q.get('name') || '',
+        token: token,
+        room: options.room || q.get('room') || (claims.video && claims.video.room) || '',
+        name: options.name || q.get('name') || claims.name || '',
         relay: options.relay || q.get('relay') === '1',
         autoJoin: options.autoJoin !== false,
         maxFps: Number(options.maxFps || q.get('fps')) || 0,
@@ -139,6 +166,12 @@
         canvas: document.getElementById('canvas'),
         posemeetConfig: config,
         posemeetOnEvent: function (name, json) { emit(name, JSON.parse(json)); },
+        // A join without a token asks here first (see fetchDevToken).
+        posemeetFetchJoinToken: function (room, name, request) {
+          fetchDevToken(config.server, room, name).then(function (t) {
+            withStrings([t], function (p) { Module._pm_api_join_token(request, p[0]); });
+          });
+        },
         posemeetFatal: fatal,
         posemeetAnnounce: announce,
         posemeetReady: function () {
@@ -181,7 +214,8 @@
     },
     ready: readyPromise,
     // options.newMeeting: if the room's meeting has ended, open a new one there (without it
-    // such a join is refused with code 422).
+    // such a join is refused with code 422). options.token: the join token from your
+    // backend (else the page's token, else none: see README "Access tokens").
     join: function (room, name, options) {
       return readyPromise.then(function () {
         return new Promise(function (resolve, reject) {
@@ -193,7 +227,8 @@
           PoseMeet.on('joined', ok);
           PoseMeet.on('error', bad);
           var newMeeting = options && options.newMeeting ? 1 : 0;
-          Module._pm_api_join && withStrings([room, name], function (p) { Module._pm_api_join(p[0], p[1], newMeeting); });
+          var token = (options && options.token) || '';
+          Module._pm_api_join && withStrings([room, name, token], function (p) { Module._pm_api_join(p[0], p[1], newMeeting, p[2]); });
           // Only now: joining while in a meeting first leaves it ('left'), which is not ours.
           PoseMeet.on('left', gone);
         });

@@ -67,8 +67,10 @@ MeetingSession::~MeetingSession() {
     socket_.close();
 }
 
-void MeetingSession::join(const std::string& room_id, const std::string& user_name, bool new_meeting) {
+void MeetingSession::join(const std::string& room_id, const std::string& user_name, bool new_meeting,
+                          std::string access_token) {
     if (want_joined_) leave();
+    access_token_ = std::move(access_token);
     room_id_ = room_id;
     user_name_ = user_name;
     new_meeting_ = new_meeting;
@@ -79,12 +81,24 @@ void MeetingSession::join(const std::string& room_id, const std::string& user_na
     mirror_.clear();
     media_.clear();
     reconnect_attempt_ = 0;
+    const std::uint64_t request = ++token_requests_;
+    if (access_token_.empty() && token_source_) {
+        set_status(ConnectionStatus::Connecting);
+        std::weak_ptr<bool> alive = alive_;
+        token_source_(room_id, user_name, [this, alive, request](std::string token) {
+            if (alive.expired() || request != token_requests_ || !want_joined_) return;  // left or joined again
+            access_token_ = std::move(token);
+            connect();
+        });
+        return;
+    }
     connect();
 }
 
 void MeetingSession::leave() {
     if (!want_joined_) return;
     want_joined_ = false;
+    ++token_requests_;  // a token still on its way is for a join that is over
     if (status_ == ConnectionStatus::Joined) send_request(Event::LeaveRoom, Json::object());
     media_.clear();
     mirror_.forget_room();
@@ -121,6 +135,7 @@ void MeetingSession::on_open() {
     Json content{{"room_id", room_id_}, {"user_name", user_name_}, {"camera", config_.join_with_camera ? 1 : 0},
                  {"mic", config_.join_with_mic ? 1 : 0}, {"media_relay", relay ? 1 : 0}};
     if (new_meeting_) content["new_meeting"] = 1;
+    if (!access_token_.empty()) content["token"] = access_token_;
     pending_join_id_ = send_request(Event::JoinRoom, std::move(content));
 }
 
@@ -334,6 +349,7 @@ void MeetingSession::on_inform(const Json& msg) {
 }
 
 void MeetingSession::send_pose(std::uint32_t ts) {
+    if (!self()->permission.camera) return;  // our access token does not include the camera
     const std::optional<TimedPose> next = pose_source_->next_pose_to_send(ts);
     if (!next) return;
     MediaHeader h;

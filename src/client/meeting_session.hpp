@@ -53,7 +53,17 @@ public:
 
     // `new_meeting`: if the room's last meeting has ended, open a new one there (otherwise
     // such a join is refused with 422 until the server forgets the ended meeting).
-    void join(const std::string& room_id, const std::string& user_name, bool new_meeting = false);
+    // `access_token`: the join token (a JWT from the operator's backend); without one the
+    // token source below is asked, and without that the join carries none (a development
+    // server accepts that, a production one refuses with 451).
+    void join(const std::string& room_id, const std::string& user_name, bool new_meeting = false,
+              std::string access_token = {});
+    // Where a join's token comes from when none was given: called with the room and name,
+    // it answers once (now or later) with a token, or "" to join without one. The web
+    // client asks a development server's own endpoint (GET /api/v1/dev/token).
+    using TokenSource = std::function<void(const std::string& room_id, const std::string& user_name,
+                                           std::function<void(std::string token)> answer)>;
+    void set_token_source(TokenSource source) { token_source_ = std::move(source); }
     void leave();
     void tick();  // call often (every frame or every few ms)
     void set_event_listener(EventListener l) { listener_ = std::move(l); }
@@ -158,6 +168,9 @@ private:
     std::string last_error_detail_;
     int join_refusal_code_ = 0;
     bool new_meeting_ = false;  // this join may open a new meeting in an ended room
+    std::string access_token_;  // sent with every vcJoinRoom of this join
+    TokenSource token_source_;
+    std::uint64_t token_requests_ = 0;  // a token answer for an older join is ignored
     std::string room_id_, user_name_;
     bool want_joined_ = false;
     int reconnect_attempt_ = 0;

@@ -63,7 +63,8 @@ public:
     const std::map<std::string, UserRecord>& others() const { return others_; }
     // Participants in join order (self included), as every user list is ordered.
     std::vector<const UserRecord*> participants_in_order() const;
-    bool i_am_host() const { return self_ && self_->user_role == UserRole::Host; }
+    // We may run the meeting: the host, or a co-host (our access token's roomAdmin).
+    bool i_am_host() const { return self_ && (self_->user_role == UserRole::Host || self_->permission.room_admin); }
     // The room would refuse to open our mic now (all muted without self-unmute, and the host
     // has neither permitted nor asked us): the UI offers "Ask to speak" instead of Unmute.
     bool mic_blocked() const;

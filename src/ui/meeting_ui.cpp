@@ -205,8 +205,7 @@ void MeetingUi::handle_shortcuts(const MeetingView& view, Intents& intents) {
     const ImGuiIO& io = ImGui::GetIO();
     if (!io.KeyCtrl || io.KeyShift || io.KeyAlt) return;
     if (mic_key_ >= 0 && ImGui::IsKeyPressed(mic_key_, false)) mic_action(view, intents.room_actions);
-    if (camera_key_ >= 0 && ImGui::IsKeyPressed(camera_key_, false))
-        intents.room_actions.push_back(SetMyCamera{!view.my_camera});
+    if (camera_key_ >= 0 && ImGui::IsKeyPressed(camera_key_, false)) camera_action(view, intents.room_actions);
 }
 
 // [SECTION] join screen

@@ -118,6 +118,7 @@ private:
     void draw_toasts(const MeetingView& view);
     void draw_end_confirmation(Intents& intents);
     void mic_action(const MeetingView& view, std::vector<RoomAction>& actions);
+    void camera_action(const MeetingView& view, std::vector<RoomAction>& actions);
     void share_action(const MeetingView& view, std::vector<RoomAction>& actions);
     void mute_all_action(const MeetingView& view, std::vector<RoomAction>& actions);
     void handle_shortcuts(const MeetingView& view, Intents& intents);

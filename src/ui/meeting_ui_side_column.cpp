@@ -228,15 +228,19 @@ void MeetingUi::draw_chat(const MeetingView& view, const ImVec2& origin, const I
         ImGui::SetKeyboardFocusHere();
         --refocus_chat_frames_;
     }
+    // An access token without data (canPublishData false): chat is read-only, and says why.
+    ImGui::BeginDisabled(!view.granted.data);
+    const char* hint = view.granted.data ? "Message" : "Your access to this meeting does not include chat";
     const bool enter =
-        text_field("Message", "##msg", tr("Message"), chat_buf_, sizeof chat_buf_, ImGuiInputTextFlags_EnterReturnsTrue);
+        text_field("Message", "##msg", tr(hint), chat_buf_, sizeof chat_buf_, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::IsItemActive()) refocus_chat_frames_ = 0;
     ImGui::SameLine();
-    if ((button("Send") || enter) && chat_buf_[0] != 0) {
+    if ((button("Send") || enter) && chat_buf_[0] != 0 && view.granted.data) {
         intents.room_actions.push_back(SendChat{chat_buf_, chat_to_});
         chat_buf_[0] = 0;
         refocus_chat_frames_ = kRefocusFrames;
     }
+    ImGui::EndDisabled();
     ImGui::End();
     ImGui::PopStyleColor();
 }

@@ -186,11 +186,13 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     }
     if (bar(BarItem::Mic)) {
         next(bar(BarItem::RoomName) ? 18.0f : gap);
-        ImGui::BeginDisabled(!view.my_mic && view.mic_blocked && view.mic_applying);
+        ImGui::BeginDisabled(!view.my_mic && ((view.mic_blocked && view.mic_applying) || !view.granted.mic));
         if (control(labels.mic.label, ImGui::Button(labels.mic.shown.c_str()))) mic_action(view, actions);
         bar_tooltip(labels.mic, compact,
-                    view.my_mic ? "Mute your microphone (Ctrl+D)"
-                    : view.mic_blocked ? labels.mic.label : "Turn your microphone on (Ctrl+D)");
+                    view.my_mic              ? "Mute your microphone (Ctrl+D)"
+                    : !view.granted.mic      ? "Your access to this meeting does not include the microphone"
+                    : view.mic_blocked       ? labels.mic.label
+                                             : "Turn your microphone on (Ctrl+D)");
         ImGui::EndDisabled();
     }
     if (bar(BarItem::MicLevel)) {
@@ -207,23 +209,27 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
     if (bar(BarItem::MicMenu)) settings_arrow("Microphone settings", "##audio", "audio_menu");
     if (bar(BarItem::Camera)) {
         next(gap);
-        if (control(labels.camera.label, ImGui::Button(labels.camera.shown.c_str())))
-            actions.push_back(SetMyCamera{!view.my_camera});
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip("%s", tr(view.demo_avatar ? "Demo avatar: your avatar moves by itself, no camera is used (Ctrl+E)"
-                                                        : "Your body moves your avatar. Your video stays on this device: "
-                                                          "only body points are sent (Ctrl+E)"));
+        ImGui::BeginDisabled(!view.my_camera && !view.granted.camera);
+        if (control(labels.camera.label, ImGui::Button(labels.camera.shown.c_str()))) camera_action(view, actions);
+        if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
+            ImGui::SetTooltip("%s", tr(!view.granted.camera ? "Your access to this meeting does not include the camera"
+                                       : view.demo_avatar   ? "Demo avatar: your avatar moves by itself, no camera is used (Ctrl+E)"
+                                                            : "Your body moves your avatar. Your video stays on this device: "
+                                                              "only body points are sent (Ctrl+E)"));
+        ImGui::EndDisabled();
     }
     if (bar(BarItem::CameraMenu)) settings_arrow("Camera settings", "##camera", "camera_menu");
     if (bar(BarItem::Share)) {
         next(gap);
-        ImGui::BeginDisabled((view.may_share && !view.i_am_sharing && !view.sharer_name.empty()) ||
-                             (!view.may_share && !view.i_am_sharing && view.share_applying));
+        ImGui::BeginDisabled(!view.i_am_sharing && ((view.may_share && !view.sharer_name.empty()) ||
+                                                    (!view.may_share && view.share_applying) || !view.granted.screen));
         if (control(labels.share.label, ImGui::Button(labels.share.shown.c_str()))) {
             popup_anchor_ = last_item_rect();
             share_action(view, actions);
         }
-        bar_tooltip(labels.share, compact);
+        bar_tooltip(labels.share, compact,
+                    view.granted.screen || view.i_am_sharing ? nullptr
+                                                             : "Your access to this meeting does not include sharing");
         ImGui::EndDisabled();
     }
     if (bar(BarItem::MuteAll)) {
@@ -297,7 +303,7 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
         if (!bar(BarItem::RoomName)) ImGui::TextDisabled("%s", room_label.c_str());
         if (in_more(BarItem::Mic) && menu_item(labels.mic.label)) mic_action(view, actions);
         if (in_more(BarItem::MicMenu) && menu_item("Microphone settings")) open_popup_ = "audio_menu";
-        if (in_more(BarItem::Camera) && menu_item(labels.camera.label)) actions.push_back(SetMyCamera{!view.my_camera});
+        if (in_more(BarItem::Camera) && menu_item(labels.camera.label)) camera_action(view, actions);
         if (in_more(BarItem::CameraMenu) && menu_item("Camera settings")) open_popup_ = "camera_menu";
         if (in_more(BarItem::Share) && menu_item(labels.share.label)) share_action(view, actions);
         if (in_more(BarItem::MuteAll) && menu_item(labels.mute_all.label)) mute_all_action(view, actions);
@@ -336,13 +342,20 @@ bool MeetingUi::draw_top_bar(const MeetingView& view, const StatusLine& status, 
 // The microphone button: mute, unmute, or (everyone muted without self-unmute) ask to speak.
 void MeetingUi::mic_action(const MeetingView& view, std::vector<RoomAction>& actions) {
     if (view.my_mic) actions.push_back(SetMyMic{false});
+    else if (!view.granted.mic) return;  // the access token does not include it (the button says so)
     else if (!view.mic_blocked) actions.push_back(SetMyMic{true});
     else if (!view.mic_applying) actions.push_back(AskToSpeak{});
+}
+
+// The camera button: off always works; on only if the access token includes the camera.
+void MeetingUi::camera_action(const MeetingView& view, std::vector<RoomAction>& actions) {
+    if (view.my_camera || view.granted.camera) actions.push_back(SetMyCamera{!view.my_camera});
 }
 
 // Share: choose what to share, stop sharing, or ask the host for permission.
 void MeetingUi::share_action(const MeetingView& view, std::vector<RoomAction>& actions) {
     if (view.i_am_sharing) actions.push_back(StopShare{});
+    else if (!view.granted.screen) return;
     else if (view.may_share) open_popup_ = "share_menu";
     else if (!view.share_applying) actions.push_back(AskToShare{});
 }

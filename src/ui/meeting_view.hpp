@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/pose.hpp"
+#include "core/room.hpp"
 
 namespace posemeet::ui {
 
@@ -65,6 +66,7 @@ struct MeetingView {
     bool i_am_host = false;
     bool my_mic = false, my_camera = false, may_share = false, i_am_sharing = false;
     bool mic_blocked = false;      // all muted without self-unmute, and no permission
+    MemberPermission granted;      // what our access token allows (sources, chat)
     bool mic_applying = false, share_applying = false;
     bool asked_mic_on = false, asked_camera_on = false;
     bool all_muted = false;

@@ -5,7 +5,8 @@
 // member may do; a second join of the same identity takes the membership over; an ended
 // meeting needs roomCreate to open again; a development server (--dev) takes joins without
 // a token and hands out tokens; a production server never shows its secrets. One
-// development and one production server, WebSockets and the HTTP form, no browsers.
+// development and one production server, WebSockets and the HTTP form, and one browser
+// opening the servers' pages with and without a token.
 import crypto from 'node:crypto';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,7 +14,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { AccessToken, TrackSource } from 'livekit-server-sdk';
-import { BUILD, WEB_ROOT, startServer } from './lib/processes.mjs';
+import { waitFor } from './lib/harness.mjs';
+import { BUILD, WEB_ROOT, openParticipant, startServer, state } from './lib/processes.mjs';
 import { wsClient } from './lib/ws_client.mjs';
 
 const TIMEOUT_MS = 15000;
@@ -120,7 +122,7 @@ export async function run(h) {
   };
   const who = (j) => `${j.r.code} ${j.r.message}; ${JSON.stringify(j.user)}`;
 
-  let dev = null, prod = null;
+  let dev = null, prod = null, browser = null;
   try {
     // 1. Neither --dev nor a key: the server will not start, and says what to give it.
     const bare = await runServerBinary([]);
@@ -335,7 +337,41 @@ export async function run(h) {
       stats.status === 200 && !shows(stats.text) && !shows(prod.output()),
       `stats ${stats.status}, ${stats.text.length} bytes; output ${prod.output().length} bytes`);
     h.check('the production server keeps serving', prod.proc.exitCode === null);
+
+    // 13. In a browser (one Chromium, reused): the page of a production server joins with
+    // the token its URL carries, as that identity, in the room and under the name the
+    // token names; without a token it says in words what is missing; the page of a
+    // development server gets its token from the server itself.
+    browser = await openParticipant(`${prod.url}/?token=${encodeURIComponent(await mint(KEY, SECRET,
+      { identity: 'pia', name: 'Pia Page', grant: joinGrant('browser-room', { canPublish: false }) }))}`);
+    const joinedAs = (id) => waitFor(async () => {
+      const s = await state(browser);
+      return s?.status === 'joined' && (!id || s.self?.user_id === id) ? s : null;
+    }, TIMEOUT_MS);
+    const pia = await joinedAs('pia');
+    h.check("a page opened with ?token= joins the token's room as its identity, under its name",
+      pia?.room?.room_id === 'browser-room' && pia?.self?.user_name === 'Pia Page',
+      JSON.stringify(pia?.self ?? null));
+    const micRefused = await browser.page.evaluate(() =>
+      window.PoseMeet.request('vcOperateSelfMic', { operate: 1 }).then(() => 200, (e) => e.code));
+    h.check("the page's token without publishing shows in its permissions, and the server refuses its mic (410)",
+      pia?.self?.permission?.mic === 0 && pia?.self?.permission?.camera === 0 && micRefused === 410,
+      `${JSON.stringify(pia?.self?.permission)}; mic ${micRefused}`);
+    await browser.page.goto(`${prod.url}/?room=browser-room&name=Nobody&pose=synthetic&theme=dark`);
+    const refusedPage = await waitFor(async () => {
+      const s = await state(browser);
+      return s?.status === 'failed' || /invitation/.test(s?.error ?? '') ? s : null;
+    }, TIMEOUT_MS);
+    h.check('a page without a token on a production server is told in words that it needs an invitation (451)',
+      /needs an invitation/.test(refusedPage?.error ?? '') && /451/.test(refusedPage?.error_detail ?? ''),
+      `${refusedPage?.status}: ${refusedPage?.error} / ${refusedPage?.error_detail}`);
+    await browser.page.goto(`${dev.url}/?room=dev-page&name=Dee&pose=synthetic&theme=dark`);
+    const dee = await joinedAs(null);
+    h.check("a development server's own page joins with a token from GET /api/v1/dev/token (its dev- identity)",
+      /^dev-/.test(dee?.self?.user_id ?? '') && dee?.self?.user_name === 'Dee', JSON.stringify(dee?.self ?? null));
+    h.check('the pages raised no script errors', browser.errors.length === 0, browser.errors.join('; '));
   } finally {
+    if (browser) await browser.close();
     await Promise.race([Promise.all(sockets.map((s) => s.close())), late(TIMEOUT_MS)]);
     if (prod) await prod.stop();
     if (dev) await dev.stop();

@@ -422,6 +422,30 @@ TEST_CASE("Ctrl+D toggles your microphone and Ctrl+E your camera, as in other me
     CHECK_FALSE(only_action<SetMyCamera>(ui.press_ctrl(v, kE)).on);
 }
 
+TEST_CASE("what the access token does not include stays off: mic, camera, sharing and chat") {
+    HeadlessUi ui;
+    constexpr int kD = 68, kE = 69;
+    ui.ui().set_shortcut_keys(kD, kE);
+    MeetingView v = meeting();
+    v.may_share = true;
+    v.granted.mic = v.granted.camera = v.granted.screen = v.granted.data = false;
+    CHECK(ui.click(v, "bar/Unmute").room_actions.empty());
+    CHECK(ui.click(v, "bar/Camera on").room_actions.empty());
+    CHECK(ui.press_ctrl(v, kD).room_actions.empty());
+    CHECK(ui.press_ctrl(v, kE).room_actions.empty());
+    ui.click(v, "bar/Share");
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("bar/share_menu/Share screen"));  // the menu did not open
+    ui.click(v, "chat/Message");
+    ui.type(v, "hello");
+    CHECK(ui.press_enter(v).room_actions.empty());
+    CHECK(ui.click(v, "chat/Send").room_actions.empty());
+    // Turning off what is on always works (the operator may have just taken it away).
+    v.my_mic = v.my_camera = true;
+    CHECK_FALSE(only_action<SetMyMic>(ui.click(v, "bar/Mute")).on);
+    CHECK_FALSE(only_action<SetMyCamera>(ui.click(v, "bar/Camera off")).on);
+}
+
 TEST_CASE("Settings: the theme follows the system, or is always dark or light") {
     HeadlessUi ui;
     MeetingView v = meeting();

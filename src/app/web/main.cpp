@@ -80,6 +80,9 @@ struct App {
     bool theme_shown = false;             // the page's own elements have the theme too
     bool cjk_font_requested = false;
     std::string room_name;
+    // Joins waiting for a development token from the page (MeetingSession::TokenSource).
+    std::map<int, std::function<void(std::string)>> token_answers;
+    int token_requests = 0;
     std::string notice;
     std::string about;
     double min_frame_interval_ms = 0;  // from the frame-rate cap
@@ -182,10 +185,11 @@ ui::MeetingView build_view(App& app) {
     }
     if (const auto& me = s.self()) {
         v.self_id = me->user_id;
-        v.i_am_host = me->user_role == UserRole::Host;
+        v.i_am_host = m.i_am_host();
         v.my_mic = me->mic;
         v.my_camera = me->camera;
         v.may_share = me->share_permission == 1;
+        v.granted = me->permission;
         v.i_am_sharing = me->share_status == 1;
         v.mic_blocked = m.mic_blocked();
     }
@@ -320,7 +324,7 @@ void frame() {
 
     if (intents.join) {
         app.room_name = intents.join_room;
-        app.session->join(intents.join_room, intents.join_name, intents.join_new_meeting);
+        app.session->join(intents.join_room, intents.join_name, intents.join_new_meeting, app.config.token);
         web::update_page_url(intents.join_room, intents.join_name);
     }
     if (intents.leave) app.session->leave();
@@ -359,9 +363,20 @@ void tick_timer(void*) {
 
 // [SECTION] JavaScript API exports (wrapped by web/posemeet-api.js)
 extern "C" {
-EMSCRIPTEN_KEEPALIVE void pm_api_join(const char* room, const char* name, int new_meeting) {
-    posemeet::g_app->room_name = room;
-    posemeet::g_app->session->join(room, name, new_meeting != 0);
+// `token`: the join token given to PoseMeet.join, "" = the page's (?token=), if any.
+EMSCRIPTEN_KEEPALIVE void pm_api_join(const char* room, const char* name, int new_meeting, const char* token) {
+    auto& app = *posemeet::g_app;
+    app.room_name = room;
+    app.session->join(room, name, new_meeting != 0, token && *token ? std::string(token) : app.config.token);
+}
+// The page's answer to web::fetch_join_token: a token, or ""/null to join without one.
+EMSCRIPTEN_KEEPALIVE void pm_api_join_token(int request, const char* token) {
+    auto& answers = posemeet::g_app->token_answers;
+    auto it = answers.find(request);
+    if (it == answers.end()) return;
+    auto answer = std::move(it->second);
+    answers.erase(it);
+    answer(token ? token : "");
 }
 EMSCRIPTEN_KEEPALIVE void pm_api_leave() { posemeet::g_app->session->leave(); }
 // Any room operation; returns the request id ("" when not connected or content is not a
@@ -517,6 +532,12 @@ int main() {
     app.camera_device = std::make_unique<web::WebCameraDevice>(app.camera_pose);
     app.camera = std::make_unique<CameraControl>(*app.session, *app.camera_device, app.camera_pose,
                                                  app.config.demo_avatar);
+    app.session->set_token_source([](const std::string& room, const std::string& name,
+                                     std::function<void(std::string)> answer) {
+        const int request = ++g_app->token_requests;
+        g_app->token_answers[request] = std::move(answer);
+        web::fetch_join_token(room, name, request);
+    });
     app.session->set_pose_source_factory(
         [](const std::string& user_id) { return g_app->camera->make_pose_source(user_id); });
     AudioEngineConfig ac;
@@ -575,7 +596,7 @@ int main() {
     }
     if (!app.config.room.empty() && !app.config.name.empty() && app.config.auto_join) {
         app.room_name = app.config.room;
-        app.session->join(app.config.room, app.config.name);
+        app.session->join(app.config.room, app.config.name, false, app.config.token);
     }
     emscripten_set_interval(tick_timer, 5.0, nullptr);
     web::notify_ready();

@@ -12,7 +12,7 @@ namespace {
 
 EM_JS(char*, pm_js_page_config, (), {
     var cfg = (Module['posemeetConfig'] || {});
-    var json = JSON.stringify({server: cfg.server || "", room: cfg.room || "", name: cfg.name || "",
+    var json = JSON.stringify({server: cfg.server || "", token: cfg.token || "", room: cfg.room || "", name: cfg.name || "",
                                relay: !!cfg.relay, autoJoin: cfg.autoJoin !== false,
                                maxFps: Number(cfg.maxFps) || 0, audio: cfg.audio !== false,
                                audioProcessing: cfg.audioProcessing !== false,
@@ -26,6 +26,10 @@ EM_JS(char*, pm_js_page_config, (), {
 });
 EM_JS(void, pm_js_emit, (const char* name, const char* json), {
     if (Module['posemeetOnEvent']) Module['posemeetOnEvent'](UTF8ToString(name), UTF8ToString(json));
+});
+EM_JS(void, pm_js_fetch_join_token, (const char* room, const char* name, int request), {
+    if (Module['posemeetFetchJoinToken']) Module['posemeetFetchJoinToken'](UTF8ToString(room), UTF8ToString(name), request);
+    else Module['_pm_api_join_token'](request, 0);
 });
 EM_JS(void, pm_js_fatal, (const char* message), {
     if (Module['posemeetFatal']) Module['posemeetFatal'](UTF8ToString(message));
@@ -88,6 +92,7 @@ PageConfig read_page_config() {
     PageConfig c;
     if (j.is_object()) {
         c.server_url = j.value("server", "");
+        c.token = j.value("token", "");
         c.room = j.value("room", "");
         c.name = j.value("name", "");
         c.force_relay = j.value("relay", false);
@@ -105,6 +110,9 @@ PageConfig read_page_config() {
     return c;
 }
 
+void fetch_join_token(const std::string& room, const std::string& name, int request) {
+    pm_js_fetch_join_token(room.c_str(), name.c_str(), request);
+}
 void emit_event(const std::string& name, const std::string& json) { pm_js_emit(name.c_str(), json.c_str()); }
 void report_fatal(const std::string& message) { pm_js_fatal(message.c_str()); }
 void notify_ready() { pm_js_ready(); }

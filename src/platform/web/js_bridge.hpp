@@ -9,6 +9,7 @@ namespace posemeet::web {
 
 struct PageConfig {
     std::string server_url;  // ws://.../ws
+    std::string token;  // the join token from the operator's backend (?token=), "" = none
     std::string room, name;
     bool force_relay = false;
     bool auto_join = true;
@@ -23,6 +24,9 @@ struct PageConfig {
 };
 
 PageConfig read_page_config();
+// Asks the page for a join token (a development server's GET /api/v1/dev/token); the
+// answer comes back through pm_api_join_token(request, token), "" (or null) for none.
+void fetch_join_token(const std::string& room, const std::string& name, int request);
 void emit_event(const std::string& name, const std::string& json);
 void report_fatal(const std::string& message);
 void notify_ready();
