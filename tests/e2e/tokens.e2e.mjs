@@ -15,7 +15,7 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { AccessToken, TrackSource } from 'livekit-server-sdk';
 import { waitFor } from './lib/harness.mjs';
-import { BUILD, WEB_ROOT, openParticipant, startServer, state } from './lib/processes.mjs';
+import { BUILD, WEB_ROOT, openParticipant, startBot, startServer, state } from './lib/processes.mjs';
 import { wsClient } from './lib/ws_client.mjs';
 
 const TIMEOUT_MS = 15000;
@@ -122,7 +122,7 @@ export async function run(h) {
   };
   const who = (j) => `${j.r.code} ${j.r.message}; ${JSON.stringify(j.user)}`;
 
-  let dev = null, prod = null, browser = null;
+  let dev = null, prod = null, browser = null, botProc = null;
   try {
     // 1. Neither --dev nor a key: the server will not start, and says what to give it.
     const bare = await runServerBinary([]);
@@ -338,7 +338,20 @@ export async function run(h) {
       `stats ${stats.status}, ${stats.text.length} bytes; output ${prod.output().length} bytes`);
     h.check('the production server keeps serving', prod.proc.exitCode === null);
 
-    // 13. In a browser (one Chromium, reused): the page of a production server joins with
+    // 13. Native bots sign their own tokens with the key (engineers' load and test runs).
+    botProc = startBot(prod.ws, { room: 'bots', name: 'Loader', count: 2,
+      extraArgs: ['--api-key', KEY, '--api-secret', SECRET, '--quiet'] });
+    const bots = await waitFor(() => {
+      const lines = Object.values(botProc.latest);
+      return lines.length === 2 && lines.every((l) => l.status === 'joined') ? lines : null;
+    }, TIMEOUT_MS);
+    h.check('native bots given --api-key/--api-secret join a production server, each as its own identity',
+      !!bots && bots.every((l) => /^loader-\d+-[12]$/.test(l.user_id)) && bots[0].user_id !== bots[1].user_id,
+      JSON.stringify(bots?.map((l) => l.user_id) ?? Object.values(botProc.latest).map((l) => l.status)));
+    await botProc.stop();
+    botProc = null;
+
+    // 14. In a browser (one Chromium, reused): the page of a production server joins with
     // the token its URL carries, as that identity, in the room and under the name the
     // token names; without a token it says in words what is missing; the page of a
     // development server gets its token from the server itself.
@@ -372,6 +385,7 @@ export async function run(h) {
     h.check('the pages raised no script errors', browser.errors.length === 0, browser.errors.join('; '));
   } finally {
     if (browser) await browser.close();
+    if (botProc) await botProc.stop();
     await Promise.race([Promise.all(sockets.map((s) => s.close())), late(TIMEOUT_MS)]);
     if (prod) await prod.stop();
     if (dev) await dev.stop();

@@ -26,6 +26,7 @@ struct PacketRateWindow {
 struct Bot {
     std::string name;
     std::string room;
+    std::string token;  // the access token it joins with ("" = none)
     // Declared before the session: the session's destructor still closes the socket.
     std::unique_ptr<BeastSignalingSocket> socket;
     std::unique_ptr<MeetingSession> session;

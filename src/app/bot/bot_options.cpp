@@ -32,7 +32,11 @@ const char* kUsage =
     "  --mic                   join with the microphone on (implied by --audio-in)\n"
     "  --test-loss FRACTION    test only: drop this fraction of received audio packets\n"
     "  --test-jitter-ms MS     test only: delay received audio packets by up to MS\n"
-    "  --quiet                 no per-event messages on stderr\n";
+    "  --quiet                 no per-event messages on stderr\n"
+    "  --token JWT             the access token to join with (one bot only)\n"
+    "  --api-key KEY           sign an access token per bot with this API key and\n"
+    "  --api-secret SECRET     secret (also from POSEMEET_API_KEY/SECRET or LIVEKIT_API_KEY/SECRET);\n"
+    "                          without either the bots join without one (a --dev server)\n";
 
 }  // namespace
 
@@ -132,10 +136,30 @@ bool parse_bot_options(int argc, char** argv, BotOptions& o) {
             o.print_poses = true;
         } else if (arg == "--quiet" && !has_value) {
             o.quiet = true;
+        } else if (arg == "--token") {
+            if (!need(o.token)) return false;
+        } else if (arg == "--api-key") {
+            if (!need(o.api_key)) return false;
+        } else if (arg == "--api-secret") {
+            if (!need(o.api_secret)) return false;
         } else {
             std::fprintf(stderr, "posemeet-bot: unknown argument '%s'\n%s", argv[i], kUsage);
             return false;
         }
+    }
+    for (auto [field, names] : {std::pair{&o.api_key, std::pair{"POSEMEET_API_KEY", "LIVEKIT_API_KEY"}},
+                                std::pair{&o.api_secret, std::pair{"POSEMEET_API_SECRET", "LIVEKIT_API_SECRET"}}}) {
+        if (!field->empty()) continue;
+        if (const char* v = std::getenv(names.first)) *field = v;
+        else if (const char* w = std::getenv(names.second)) *field = w;
+    }
+    if (o.api_key.empty() != o.api_secret.empty()) {
+        std::fprintf(stderr, "posemeet-bot: --api-key and --api-secret go together\n");
+        return false;
+    }
+    if (!o.token.empty() && o.count > 1) {
+        std::fprintf(stderr, "posemeet-bot: --token is one identity: use it with --count 1, or give --api-key/--api-secret\n");
+        return false;
     }
     return true;
 }

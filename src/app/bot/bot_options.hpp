@@ -25,6 +25,10 @@ struct BotOptions {
     bool mic = false;
     double test_loss = 0;         // test-only impairment of received audio
     double test_jitter_ms = 0;
+    // Access tokens for a server that checks them: one given token (one bot), or a key
+    // and secret that sign one per bot (identity <name>-<pid>-<n>, a join grant for its
+    // room). Also from POSEMEET_API_KEY/SECRET or LIVEKIT_API_KEY/SECRET.
+    std::string token, api_key, api_secret;
 };
 
 // Fills `options` from argv. --help prints the usage and exits with 0; anything wrong is

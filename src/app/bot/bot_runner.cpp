@@ -1,15 +1,38 @@
 // See bot_runner.hpp.
 #include "app/bot/bot_runner.hpp"
 
+#include <unistd.h>
+
+#include <cctype>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <string>
 
 #include "app/bot/bot_report.hpp"
+#include "core/access_token.hpp"
+#include "core/control_service.hpp"
+#include "server/openssl_hmac.hpp"
 
 namespace posemeet::bot {
 
 using protocol::Json;
+
+std::string BotRunner::bot_token(const std::string& room, int index) const {
+    std::string identity;
+    for (char c : options_.name) identity += std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : '-';
+    identity += "-" + std::to_string(::getpid()) + "-" + std::to_string(index + 1);
+    const auto now_s =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    AccessClaims c;
+    c.api_key = options_.api_key;
+    c.identity = identity.substr(0, kMaxIdentityBytes);
+    c.not_before_s = now_s;
+    c.expires_s = now_s + 24 * 3600;  // a long load run rejoins with it after a restart
+    c.video.room_join = true;
+    c.video.room = room;
+    return sign_access_token(access_claims_json(c), options_.api_secret, server::openssl_hmac_sha256);
+}
 
 BotRunner::BotRunner(boost::asio::io_context& io, BotOptions options, std::vector<float> audio_in)
     : options_(std::move(options)), tick_timer_(io), signals_(io, SIGINT, SIGTERM) {
@@ -31,6 +54,7 @@ BotRunner::BotRunner(boost::asio::io_context& io, BotOptions options, std::vecto
         bot->name = i == 0 ? options_.name : options_.name + " " + std::to_string(i + 1);
         const int room_index = options_.room_size > 0 ? i / options_.room_size : 0;
         bot->room = room_index == 0 ? options_.room : options_.room + "-" + std::to_string(room_index + 1);
+        bot->token = options_.token.empty() && !options_.api_key.empty() ? bot_token(bot->room, i) : options_.token;
         bot->socket = std::make_unique<BeastSignalingSocket>(io);
         bot->session = std::make_unique<MeetingSession>(config, *bot->socket, nullptr, clock_);
         bot->audio = std::make_unique<AudioEngine>(*bot->session, audio_config);
@@ -76,7 +100,7 @@ void BotRunner::on_tick() {
         if (!b.started && elapsed_ms >= static_cast<double>(i) * options_.join_interval_ms) {
             b.started = true;
             b.rates.since_ms = now;
-            b.session->join(b.room, b.name);
+            b.session->join(b.room, b.name, false, b.token);
         }
         b.session->tick();
         if (b.started) b.audio_device->pump();

@@ -28,6 +28,9 @@ public:
 
 private:
     void on_tick();
+    // An access token for bot `index` in `room`, signed with --api-key/--api-secret: its
+    // identity <name>-<pid>-<index> is unique across bot processes on this machine.
+    std::string bot_token(const std::string& room, int index) const;
     // Final stats, then every bot leaves (vcLeaveRoom + WebSocket close). io.run() returns
     // once the last closing handshake is done (each is bounded by the socket's close timeout).
     void shutdown();
