@@ -1,6 +1,8 @@
-// SHA-256 (FIPS 180-4), for storing member tokens as digests: the server's store then holds
-// nothing a reader of the file could resume a membership with. Small and dependency-free so
-// that core stays platform-free; not meant for bulk data.
+// SHA-256, for storing member tokens as digests: the server's store then holds nothing a
+// reader of the file could resume a membership with. Declared here so the core can use it;
+// defined by the platform, which links a real crypto library: OpenSSL on the server
+// (server/openssl_hmac.cpp, library posemeet_openssl_hmac). The browser client never
+// needs it (it keeps no one's tokens).
 #pragma once
 
 #include <array>

@@ -1,6 +1,10 @@
 // See openssl_hmac.hpp.
 #include "server/openssl_hmac.hpp"
 
+#include <openssl/sha.h>
+
+#include "core/sha256.hpp"
+
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
@@ -15,3 +19,25 @@ std::array<std::uint8_t, 32> openssl_hmac_sha256(std::string_view key, std::stri
 }
 
 }  // namespace posemeet::server
+
+// The core's digest (core/sha256.hpp), by OpenSSL.
+namespace posemeet {
+
+std::array<std::uint8_t, 32> sha256(std::string_view data) {
+    std::array<std::uint8_t, 32> out{};
+    SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data());
+    return out;
+}
+
+std::string sha256_hex(std::string_view data) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(64);
+    for (std::uint8_t b : sha256(data)) {
+        out.push_back(kHex[b >> 4]);
+        out.push_back(kHex[b & 15]);
+    }
+    return out;
+}
+
+}  // namespace posemeet

@@ -1,5 +1,6 @@
 // HMAC-SHA256 by OpenSSL (a kept library, not a hand-written one): what the core's access
-// tokens are signed and checked with (core/access_token.hpp).
+// tokens are signed and checked with (core/access_token.hpp). The same file defines the
+// core's SHA-256 (core/sha256.hpp), also OpenSSL's.
 #pragma once
 
 #include <array>
