@@ -8,6 +8,7 @@
 #   - npm packages of camera pose (web/pose-assets, pinned by its lockfile) and the model
 #     bundle built from them (tools/make_pose_task.mjs)
 #   - a photo of a person from Debian's python3-skimage, for the fake camera of the tests
+#   - promtool from Debian's prometheus (not installed), to check GET /metrics in the tests
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -131,6 +132,19 @@ if [ ! -f "$PICTURES/astronaut.png" ]; then
   dpkg-deb --fsys-tarfile "$(ls "$THIRD_PARTY"/downloads/python3-skimage_*.deb | head -n1)" \
     | tar -x -C "$tmp" --wildcards '*/skimage/data/astronaut.png'
   cp "$(find "$tmp" -name astronaut.png | head -n1)" "$PICTURES/astronaut.png"
+  rm -rf "$tmp"
+fi
+# promtool checks /metrics in the tests (Prometheus' own parser and linter): only that binary
+# out of Debian's prometheus package, which is not installed (it would start a server).
+PROMTOOL="$THIRD_PARTY/tools/promtool"
+if [ ! -x "$PROMTOOL" ]; then
+  log "extracting promtool from prometheus"
+  mkdir -p "$THIRD_PARTY/downloads" "$THIRD_PARTY/tools"
+  ( cd "$THIRD_PARTY/downloads" && ls prometheus_*.deb >/dev/null 2>&1 || apt-get download prometheus >/dev/null 2>&1 )
+  tmp="$(mktemp -d)"
+  dpkg-deb --fsys-tarfile "$(ls "$THIRD_PARTY"/downloads/prometheus_*.deb | head -n1)" \
+    | tar -x -C "$tmp" ./usr/bin/promtool
+  install -m 755 "$tmp/usr/bin/promtool" "$PROMTOOL"
   rm -rf "$tmp"
 fi
 log "ready"

@@ -7,6 +7,7 @@
 
 #include "server/access_keys.hpp"
 #include "server/log.hpp"
+#include "server/prometheus_text.hpp"
 #include "server/signaling_hub.hpp"
 #include "server/static_files.hpp"
 #include "server/websocket_session.hpp"
@@ -156,6 +157,7 @@ void http_session::handle_request(const request_type& req) {
     if (path == "/healthz") return send_json(req, http::status::ok, hub_.health_json());
     if (path == "/api/v1/rooms") return send_json(req, http::status::ok, hub_.rooms_json());
     if (path == "/api/v1/stats") return send_json(req, http::status::ok, hub_.stats_json());
+    if (path == "/metrics") return serve_metrics(req);
     // Development mode only, and only to this machine: elsewhere the path does not exist.
     if (path == kDevTokenPath && config_.dev && loopback_) return serve_dev_token(req);
     if (path == kWebSocketPath)
@@ -323,6 +325,19 @@ void http_session::send_json(const request_type& req, http::status status, const
         res.body() = body.dump(-1, ' ', false, protocol::Json::error_handler_t::replace);
     res.prepare_payload();
     if (req.method() == http::verb::head) res.content_length(body.dump().size());
+    send(std::move(res));
+}
+
+void http_session::serve_metrics(const request_type& req) {
+    const std::string text = hub_.metrics_text();
+    http::response<http::string_body> res{http::status::ok, req.version()};
+    common_headers(res);
+    res.set(http::field::content_type, PrometheusText::kContentType);
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive());
+    if (req.method() != http::verb::head) res.body() = text;
+    res.prepare_payload();
+    if (req.method() == http::verb::head) res.content_length(text.size());
     send(std::move(res));
 }
 

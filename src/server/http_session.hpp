@@ -36,6 +36,8 @@ private:
     void serve_events(const request_type& req);
     // GET /api/v1/dev/token?room=&identity=&name= (development mode, loopback only).
     void serve_dev_token(const request_type& req);
+    // GET /metrics: Prometheus' text format (server_status.hpp).
+    void serve_metrics(const request_type& req);
     // Answers the long-poll being held (generation `gen`), with whatever is queued now.
     void finish_poll(std::uint64_t gen);
     void send_json(const request_type& req, http::status status, const protocol::Json& body, bool cors = false);

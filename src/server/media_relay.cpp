@@ -28,8 +28,13 @@ std::optional<MediaRelay::Refusal> MediaRelay::relay(const ConnectionState& send
                                                 parsed.frame->packet_size);
     set_media_sender(reinterpret_cast<std::uint8_t*>(packet->data()), sender_media_id);
     const std::shared_ptr<const std::string> shared = std::move(packet);
-    for (const auto& user : recipients)
-        if (send(user, shared, kind)) ++relayed_;
+    auto& counts = by_kind_[static_cast<std::size_t>(kind) < by_kind_.size() ? static_cast<std::size_t>(kind) : 0];
+    for (const auto& user : recipients) {
+        if (!send(user, shared, kind)) continue;
+        ++relayed_;
+        ++counts.packets;
+        counts.bytes += shared->size();
+    }
     return std::nullopt;
 }
 

@@ -4,6 +4,7 @@
 // same bytes to every recipient's socket. Counts what it forwarded and what it dropped.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -37,9 +38,18 @@ public:
 
     std::uint64_t relayed_packets() const { return relayed_; }
     std::uint64_t audio_dropped_muted() const { return audio_dropped_muted_; }
+    // Packets and bytes forwarded (once per recipient) of one kind, since start.
+    struct KindCounts {
+        std::uint64_t packets = 0, bytes = 0;
+    };
+    KindCounts relayed(MediaKind kind) const {
+        const auto i = static_cast<std::size_t>(kind);
+        return i < by_kind_.size() ? by_kind_[i] : KindCounts{};
+    }
 
 private:
     const ControlService& service_;
+    std::array<KindCounts, 4> by_kind_{};    // by MediaKind (1 pose, 2 audio, 3 pose ack)
     std::uint64_t relayed_ = 0;              // packets forwarded (once per recipient)
     std::uint64_t audio_dropped_muted_ = 0;  // audio packets from members the room has muted
 };

@@ -50,6 +50,10 @@ void OperationStats::record(std::string_view operation, std::chrono::nanoseconds
     Series& s = it->second;
     ++s.count;
     if (!ok) ++s.errors;
+    const double total_s = std::chrono::duration<double>(total).count();
+    const auto bucket = std::lower_bound(kBucketsS.begin(), kBucketsS.end(), total_s) - kBucketsS.begin();
+    ++s.in_bucket[static_cast<std::size_t>(bucket)];
+    s.sum_s += total_s;
     if (s.handle_ns.size() < window_) {
         s.handle_ns.push_back(to_ns(handle));
         s.total_ns.push_back(to_ns(total));
@@ -80,6 +84,22 @@ std::optional<OperationStats::Summary> OperationStats::summary(std::string_view 
     out.samples = s.handle_ns.size();
     out.handle = figures(s.handle_ns);
     out.total = figures(s.total_ns);
+    return out;
+}
+
+std::optional<OperationStats::Histogram> OperationStats::histogram(std::string_view operation) const {
+    auto it = ops_.find(operation);
+    if (it == ops_.end()) return std::nullopt;
+    Histogram h;
+    std::uint64_t running = 0;
+    for (std::size_t i = 0; i < h.cumulative.size(); ++i) h.cumulative[i] = running += it->second.in_bucket[i];
+    h.sum_s = it->second.sum_s;
+    return h;
+}
+
+std::vector<std::string> OperationStats::operations() const {
+    std::vector<std::string> out;
+    for (const auto& [name, s] : ops_) out.push_back(name);
     return out;
 }
 

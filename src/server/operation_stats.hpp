@@ -15,6 +15,7 @@
 // are since start. Single-threaded, like the hub that owns it.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -63,6 +64,17 @@ public:
     // `handle`. Times in microseconds, two decimals.
     protocol::Json to_json() const;
 
+    // The `total` times as a Prometheus histogram: how many took at most each bucket's
+    // upper bound (cumulative, kBucketsS; the last is +Inf), their sum, since start.
+    static constexpr std::array<double, 11> kBucketsS{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                      0.01,   0.025,   0.05,   0.1,   0.25};
+    struct Histogram {
+        std::array<std::uint64_t, kBucketsS.size() + 1> cumulative{};  // the last: +Inf (= count)
+        double sum_s = 0;
+    };
+    std::optional<Histogram> histogram(std::string_view operation) const;
+    std::vector<std::string> operations() const;
+
     std::size_t window() const { return window_; }
     std::size_t operation_count() const { return ops_.size(); }
     // Samples held now, and the most that can ever be held (each counts both figures).
@@ -74,6 +86,8 @@ private:
         std::uint64_t count = 0, errors = 0;
         std::vector<std::uint32_t> handle_ns, total_ns;  // rings; grow up to window_, then wrap
         std::size_t next = 0;                            // oldest sample once full
+        std::array<std::uint64_t, kBucketsS.size() + 1> in_bucket{};  // since start, not cumulative
+        double sum_s = 0;
     };
     static Figures figures(const std::vector<std::uint32_t>& ns);
 

@@ -1,7 +1,12 @@
 // See server_status.hpp.
 #include "server/server_status.hpp"
 
+#include <unistd.h>
+
+#include <cstdio>
+
 #include "server/media_relay.hpp"
+#include "server/prometheus_text.hpp"
 #include "server/server_clock.hpp"
 
 namespace posemeet::server {
@@ -30,6 +35,89 @@ Json ServerStatus::rooms_json() const {
         rooms.push_back(std::move(entry));
     }
     return Json{{"rooms", std::move(rooms)}};
+}
+
+namespace {
+
+// Resident memory of this process from /proc (0 where there is none).
+double resident_bytes() {
+    std::FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long long size = 0, resident = 0;
+    const int n = std::fscanf(f, "%llu %llu", &size, &resident);
+    std::fclose(f);
+    return n == 2 ? static_cast<double>(resident) * static_cast<double>(::sysconf(_SC_PAGESIZE)) : 0.0;
+}
+
+}  // namespace
+
+std::string ServerStatus::metrics_text(const Connections& c) const {
+    using Type = PrometheusText::Type;
+    PrometheusText m;
+    m.family("posemeet_rooms", Type::Gauge, "Rooms with a meeting (running, or ended and keeping its id)");
+    m.sample("posemeet_rooms", static_cast<double>(service_.room_count()));
+    m.family("posemeet_participants", Type::Gauge, "Members of meetings, by how they are attached");
+    const auto all = static_cast<double>(service_.participant_count());
+    const auto offline = static_cast<double>(c.members_offline), http = static_cast<double>(c.members_http);
+    m.sample("posemeet_participants", {{"attached", "websocket"}}, all - offline - http);
+    m.sample("posemeet_participants", {{"attached", "http"}}, http);
+    m.sample("posemeet_participants", {{"attached", "offline"}}, offline);
+    m.family("posemeet_connections", Type::Gauge, "Open WebSocket connections");
+    m.sample("posemeet_connections", static_cast<double>(c.open));
+    m.family("posemeet_connections_refused_total", Type::Counter, "WebSockets refused for connection limits");
+    m.sample("posemeet_connections_refused_total", static_cast<double>(c.refused));
+
+    // Control operations per transport and event name: count, errors, time in the hub.
+    // (A family's samples must come together, after its TYPE line: one pass per family.)
+    const auto each_operation = [this](auto&& fn) {
+        for (const auto& [transport, ops] : {std::pair{"websocket", &ws_ops_}, std::pair{"http", &http_ops_}})
+            for (const auto& name : ops->operations())
+                fn(PrometheusText::Labels{{"transport", transport}, {"operation", name}}, *ops, name);
+    };
+    m.family("posemeet_control_operations_total", Type::Counter, "Control requests handled");
+    each_operation([&](const auto& labels, const OperationStats& ops, const std::string& name) {
+        m.sample("posemeet_control_operations_total", labels, static_cast<double>(ops.summary(name)->count));
+    });
+    m.family("posemeet_control_errors_total", Type::Counter, "Control requests answered with a code other than 200");
+    each_operation([&](const auto& labels, const OperationStats& ops, const std::string& name) {
+        m.sample("posemeet_control_errors_total", labels, static_cast<double>(ops.summary(name)->errors));
+    });
+    m.family("posemeet_control_duration_seconds", Type::Histogram,
+             "Time in the hub per control request: parse, room logic, store, reply and informs handed to sockets");
+    const std::vector<double> bounds(OperationStats::kBucketsS.begin(), OperationStats::kBucketsS.end());
+    each_operation([&](const auto& labels, const OperationStats& ops, const std::string& name) {
+        const auto h = ops.histogram(name);
+        m.histogram("posemeet_control_duration_seconds", labels, bounds,
+                    std::vector<std::uint64_t>(h->cumulative.begin(), h->cumulative.end()), h->sum_s);
+    });
+
+    // Media through the relay.
+    m.family("posemeet_relay_packets_total", Type::Counter, "Media packets relayed (once per recipient)");
+    m.family("posemeet_relay_bytes_total", Type::Counter, "Bytes of media packets relayed (once per recipient)");
+    for (const auto& [kind, name] : {std::pair{MediaKind::Pose, "pose"}, std::pair{MediaKind::Audio, "audio"},
+                                     std::pair{MediaKind::PoseAck, "pose_ack"}}) {
+        const auto counts = relay_.relayed(kind);
+        m.sample("posemeet_relay_packets_total", {{"kind", name}}, static_cast<double>(counts.packets));
+        m.sample("posemeet_relay_bytes_total", {{"kind", name}}, static_cast<double>(counts.bytes));
+    }
+    m.family("posemeet_media_dropped_total", Type::Counter,
+             "Media not delivered: from a muted member, or dropped from a slow receiver's queue");
+    m.sample("posemeet_media_dropped_total", {{"reason", "muted"}, {"kind", "audio"}},
+             static_cast<double>(relay_.audio_dropped_muted()));
+    m.sample("posemeet_media_dropped_total", {{"reason", "slow_receiver"}, {"kind", "pose"}},
+             static_cast<double>(c.dropped.pose));
+    m.sample("posemeet_media_dropped_total", {{"reason", "slow_receiver"}, {"kind", "pose_ack"}},
+             static_cast<double>(c.dropped.pose_ack));
+    m.sample("posemeet_media_dropped_total", {{"reason", "slow_receiver"}, {"kind", "audio"}},
+             static_cast<double>(c.dropped.audio));
+    m.family("posemeet_congested_connections", Type::Gauge, "Connections whose outgoing queue drops media now");
+    m.sample("posemeet_congested_connections", static_cast<double>(c.congested));
+
+    m.family("process_resident_memory_bytes", Type::Gauge, "Resident memory of the server process");
+    m.sample("process_resident_memory_bytes", resident_bytes());
+    m.family("posemeet_uptime_seconds", Type::Gauge, "Seconds since the server started");
+    m.sample("posemeet_uptime_seconds", static_cast<double>(clock_.uptime_s()));
+    return m.text();
 }
 
 Json ServerStatus::stats_json(const Connections& c) const {

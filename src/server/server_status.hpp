@@ -1,7 +1,7 @@
 // What the server tells operators: the bodies of GET /healthz (alive, rooms, members by
 // how they are attached), GET /api/v1/rooms (every room with its members) and
 // GET /api/v1/stats (time per control operation per transport, connections, media relay
-// counters, slow receivers). Owns the per-transport operation stats that the control paths record into.
+// counters, slow receivers) and GET /metrics (the same for Prometheus). Owns the per-transport operation stats that the control paths record into.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +37,9 @@ public:
     protocol::Json health_json(const Connections& c) const;
     protocol::Json rooms_json() const;
     protocol::Json stats_json(const Connections& c) const;
+    // GET /metrics: the same figures for Prometheus (text format), plus latency histograms
+    // of every control operation and the process's memory.
+    std::string metrics_text(const Connections& c) const;
 
     OperationStats& websocket_ops() { return ws_ops_; }
     OperationStats& http_ops() { return http_ops_; }

@@ -83,6 +83,7 @@ public:
     protocol::Json health_json() const { return status_.health_json(connections()); }
     protocol::Json rooms_json() const { return status_.rooms_json(); }
     protocol::Json stats_json() const { return status_.stats_json(connections()); }
+    std::string metrics_text() const { return status_.metrics_text(connections()); }
 
 private:
     struct Peer {

@@ -8,18 +8,19 @@
 // development and one production server, WebSockets and the HTTP form, and one browser
 // opening the servers' pages with and without a token.
 import crypto from 'node:crypto';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { AccessToken, TrackSource } from 'livekit-server-sdk';
 import { waitFor } from './lib/harness.mjs';
-import { BUILD, WEB_ROOT, openParticipant, startBot, startServer, state } from './lib/processes.mjs';
+import { BUILD, ROOT, WEB_ROOT, openParticipant, startBot, startServer, state } from './lib/processes.mjs';
 import { wsClient } from './lib/ws_client.mjs';
 
 const TIMEOUT_MS = 15000;
 const SERVER_BIN = path.join(BUILD, 'src/app/server/posemeet-server');
+const PROMTOOL = path.join(ROOT, 'third_party/tools/promtool');  // tools/setup.sh extracts it
 
 // The development key every --dev server accepts (public on purpose: development only).
 const DEV_KEY = 'devkey';
@@ -348,6 +349,21 @@ export async function run(h) {
     h.check('native bots given --api-key/--api-secret join a production server, each as its own identity',
       !!bots && bots.every((l) => /^loader-\d+-[12]$/.test(l.user_id)) && bots[0].user_id !== bots[1].user_id,
       JSON.stringify(bots?.map((l) => l.user_id) ?? Object.values(botProc.latest).map((l) => l.status)));
+
+    // /metrics while they are there, checked by Prometheus' own promtool.
+    const metrics = await get(`${prod.url}/metrics`);
+    const promtool = spawnSync(PROMTOOL, ['check', 'metrics'], { input: metrics.text, encoding: 'utf8' });
+    const value = (line) => Number((metrics.text.match(new RegExp(`^${line} (\\S+)$`, 'm')) ?? [])[1]);
+    h.check('GET /metrics passes promtool check metrics (Prometheus text format and naming)',
+      metrics.status === 200 && promtool.status === 0, `${metrics.status}, ${metrics.text.length} bytes; promtool ` +
+        `${promtool.status}: ${(promtool.stdout + promtool.stderr).trim().slice(0, 300)}`);
+    h.check('/metrics counts the bots as participants, their joins by operation, and the pose they relay',
+      value('posemeet_participants\\{attached="websocket"\\}') >= 2 &&
+        value('posemeet_control_operations_total\\{transport="websocket",operation="vcJoinRoom"\\}') >= 2 &&
+        value('posemeet_relay_packets_total\\{kind="pose"\\}') > 0 &&
+        value('posemeet_control_duration_seconds_count\\{transport="websocket",operation="vcJoinRoom"\\}') >= 2,
+      metrics.text.split('\n').filter((l) => /^posemeet_(participants|relay_packets)/.test(l)).join('; '));
+    h.check('/metrics shows no secret', !SECRETS.some((x) => metrics.text.includes(x)));
     await botProc.stop();
     botProc = null;
 
