@@ -1,4 +1,6 @@
 // See server.hpp.
+#include "server/access_keys.hpp"
+#include "server/webhook_dispatcher.hpp"
 #include "server/server.hpp"
 
 #include <csignal>
@@ -49,6 +51,22 @@ bool Server::start(std::string& error) {
     }
 
     hub_->restore_rooms();  // meetings a previous run left in the store come back first
+    if (WebhookOutbox* outbox = hub_->webhook_outbox()) {
+        // Signed with an operator's key (the development key only when there is no other).
+        auto key = config_.api_keys.begin();
+        for (auto it = config_.api_keys.begin(); it != config_.api_keys.end(); ++it)
+            if (it->first != kDevApiKey) { key = it; break; }
+        if (key == config_.api_keys.end()) {
+            error = "webhooks need an API key to be signed with (--api-key/--api-secret or --dev)";
+            return false;
+        }
+        webhooks_ = std::make_unique<WebhookDispatcher>(ioc_, *outbox, key->first, key->second,
+                                                        config_.webhook_retry_max_ms, [] { return wall_ms(); });
+        hub_->attach_webhook_dispatcher(webhooks_.get());
+        webhooks_->pump();  // what a previous run left undelivered
+        log_info(std::to_string(config_.webhook_urls.size()) + " webhook receiver(s), " +
+                 std::to_string(outbox->depth()) + " event(s) waiting");
+    }
 
     listener_ = std::make_shared<listener>(ioc_, *hub_, config_);
     if (!listener_->open(error)) return false;

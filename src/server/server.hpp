@@ -16,6 +16,7 @@
 namespace posemeet::server {
 
 class listener;
+class WebhookDispatcher;
 
 class Server {
 public:
@@ -45,6 +46,7 @@ private:
     net::steady_timer shutdown_timer_;
     net::steady_timer tick_timer_;
     std::shared_ptr<listener> listener_;
+    std::unique_ptr<WebhookDispatcher> webhooks_;  // with --webhook-url
     std::chrono::steady_clock::time_point shutdown_deadline_{};
     bool stopping_ = false;
 };

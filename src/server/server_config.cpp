@@ -1,6 +1,8 @@
 // See server_config.hpp.
 #include "server/server_config.hpp"
 
+#include "server/http_url.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <type_traits>
@@ -148,6 +150,21 @@ std::vector<Option> options() {
          [](C& c, const std::string& v) -> std::string {
              c.keys_file = v;
              return {};
+         }},
+        {"webhook-url", "POSEMEET_WEBHOOK_URL", "URL",
+         "send LiveKit-format webhooks (room_started, participant_joined...) to this http:// URL; "
+         "repeat the flag for several receivers",
+         [](C& c, const std::string& v) -> std::string {
+             std::string host, port, target;
+             if (!parse_http_url(v, host, port, target))
+                 return "'" + v + "' is not an http://host[:port]/path URL (for https, put a TLS proxy in front)";
+             c.webhook_urls.push_back(v);
+             return {};
+         }},
+        {"webhook-retry-max-ms", "POSEMEET_WEBHOOK_RETRY_MAX_MS", "MS",
+         "longest wait between two tries of a webhook that failed (default 30000)",
+         [](C& c, const std::string& v) {
+             return parse_number<std::int64_t>(v, 100, 3600000, c.webhook_retry_max_ms);
          }},
         {"dev", "POSEMEET_DEV", nullptr,
          "development mode, NOT for production: joins without a token are accepted, the development key "

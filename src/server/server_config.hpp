@@ -47,6 +47,10 @@ struct ServerConfig {
     std::string api_key, api_secret, keys_file;
     bool dev = false;
     std::map<std::string, std::string> api_keys;
+    // Webhook receivers (http://), each sent every event; a failed delivery is retried with
+    // a doubling back-off up to this long between tries.
+    std::vector<std::string> webhook_urls;
+    std::int64_t webhook_retry_max_ms = 30000;
 
     // Messages larger than max_message_bytes get a 413 reply; beyond this hard cap the
     // connection is closed with 1009 (message too big) instead of reading on.

@@ -113,6 +113,13 @@ std::string ServerStatus::metrics_text(const Connections& c) const {
     m.family("posemeet_congested_connections", Type::Gauge, "Connections whose outgoing queue drops media now");
     m.sample("posemeet_congested_connections", static_cast<double>(c.congested));
 
+    m.family("posemeet_webhook_queue", Type::Gauge, "Webhook events waiting in the outbox (per receiver)");
+    m.sample("posemeet_webhook_queue", static_cast<double>(c.webhook_queue));
+    m.family("posemeet_webhooks_delivered_total", Type::Counter, "Webhook events a receiver took (2xx)");
+    m.sample("posemeet_webhooks_delivered_total", static_cast<double>(c.webhooks_delivered));
+    m.family("posemeet_webhook_failures_total", Type::Counter, "Webhook attempts that failed (to be retried)");
+    m.sample("posemeet_webhook_failures_total", static_cast<double>(c.webhook_failures));
+
     m.family("process_resident_memory_bytes", Type::Gauge, "Resident memory of the server process");
     m.sample("process_resident_memory_bytes", resident_bytes());
     m.family("posemeet_uptime_seconds", Type::Gauge, "Seconds since the server started");

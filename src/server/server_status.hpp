@@ -32,6 +32,9 @@ public:
         std::size_t congested = 0;
         std::uint64_t congestion_notices = 0;
         protocol::Json slow_receivers = protocol::Json::array();
+        // Webhooks: events waiting in the outbox, and attempts since start.
+        std::size_t webhook_queue = 0;
+        std::uint64_t webhooks_delivered = 0, webhook_failures = 0;
     };
     static constexpr std::size_t kMaxSlowReceivers = 32;
     protocol::Json health_json(const Connections& c) const;

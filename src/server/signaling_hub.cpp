@@ -10,6 +10,7 @@
 #include "server/log.hpp"
 #include "server/openssl_hmac.hpp"
 #include "server/sqlite_store.hpp"
+#include "server/webhook_dispatcher.hpp"
 #include "server/websocket_session.hpp"
 
 namespace posemeet::server {
@@ -53,7 +54,31 @@ signaling_hub::signaling_hub(const ServerConfig& config, SqliteStore& store)
       rooms_(service_, store),
       status_(service_, relay_, clock_),
       http_(config, service_, clock_, status_.http_ops(),
-            [this](ControlResult& result, const ControlCall& call) { settle(result, call); }) {}
+            [this](ControlResult& result, const ControlCall& call) { settle(result, call); }) {
+    if (!config.webhook_urls.empty()) {
+        webhook_outbox_ = std::make_unique<WebhookOutbox>();
+        if (!webhook_outbox_->open(config.db_path)) log_error("webhooks will not be kept across a restart");
+    }
+}
+
+void signaling_hub::queue_webhooks(const ControlResult& result, const ControlCall& call, std::int64_t now_ms) {
+    // Shutting down: the leaves that closing every connection causes are not real (the
+    // rooms come back after the restart, as the store has them), so they make no events.
+    if (!webhook_outbox_ || shutting_down_) return;
+    std::set<std::string> rooms(call.rooms_touched.begin(), call.rooms_touched.end());
+    if (auto m = members_.find(call.member_touched); m != members_.end()) rooms.insert(m->second.room_id);
+    for (const auto& ch : result.changes) rooms.insert(ch.room_id);
+    bool queued = false;
+    for (const auto& room_id : rooms) {
+        if (room_id.empty()) continue;
+        for (const auto& event : webhook_events_.observe(room_id, service_.find_room(room_id), now_ms)) {
+            const std::string body = event.dump();
+            for (const auto& url : config_.webhook_urls) webhook_outbox_->add(url, room_id, body, now_ms);
+            queued = true;
+        }
+    }
+    if (queued && webhook_dispatcher_) webhook_dispatcher_->pump();
+}
 
 std::string signaling_hub::new_user_id() {
     for (;;) {
@@ -168,6 +193,7 @@ void signaling_hub::settle(ControlResult& result, const ControlCall& call) {
             rooms_.mark_dirty(m->second.room_id);
     }
     rooms_.mark_dirty(result);
+    queue_webhooks(result, call, now);
     apply_changes(result.changes, call.requester, now, /*departures=*/false);
     if (Peer* peer = call.requester ? find(call.requester) : nullptr;
         peer && !result.reply.is_null()) {
@@ -402,11 +428,14 @@ void signaling_hub::tick() {
     ControlResult result = service_.expire(now);
     settle(result, ControlCall{});
     rooms_.persist(now);
+    if (webhook_dispatcher_) webhook_dispatcher_->pump();  // retries that came due
 }
 
 void signaling_hub::restore_rooms() {
     ControlResult result;
     rooms_.restore(clock_.now_ms(), config_.reconnect_grace_ms, result.changes);
+    // Their webhooks went out before the restart (or wait in the outbox).
+    for (const auto& [id, room] : service_.rooms()) webhook_events_.seed(*room);
     // Arrivals only (members offline, nobody to tell): the rooms are as stored, not dirty.
     apply_changes(result.changes, 0, clock_.now_ms(), /*departures=*/false);
 }
@@ -447,6 +476,11 @@ ServerStatus::Connections signaling_hub::connections() const {
     c.refused = connections_refused_;
     c.dropped = dropped_closed_;
     c.congestion_notices = congestion_notices_;
+    if (webhook_outbox_) c.webhook_queue = webhook_outbox_->depth();
+    if (webhook_dispatcher_) {
+        c.webhooks_delivered = webhook_dispatcher_->delivered();
+        c.webhook_failures = webhook_dispatcher_->failures();
+    }
     const std::int64_t mono = ServerClock::mono_ms();
     for (const auto& [id, p] : peers_) {
         const auto s = p.session.lock();

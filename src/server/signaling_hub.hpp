@@ -29,11 +29,14 @@
 #include "server/server_status.hpp"
 #include "server/token_bucket.hpp"
 #include "server/user_id_generator.hpp"
+#include "server/webhook_events.hpp"
+#include "server/webhook_outbox.hpp"
 
 namespace posemeet::server {
 
 class websocket_session;
 class SqliteStore;
+class WebhookDispatcher;
 
 using protocol::kCloseResumedElsewhere;
 
@@ -65,6 +68,11 @@ public:
     // Every ~250 ms: expires members past their grace period, and writes the rooms that
     // changed since the last tick to the store.
     void tick();
+
+    // Webhooks (--webhook-url): the hub finds the events and puts them in the outbox; the
+    // server's dispatcher, attached here, sends them. Null outbox without receivers.
+    WebhookOutbox* webhook_outbox() { return webhook_outbox_.get(); }
+    void attach_webhook_dispatcher(WebhookDispatcher* dispatcher) { webhook_dispatcher_ = dispatcher; }
 
     // A fresh random user id (also the identity of a development token that names none).
     std::string new_user_id();
@@ -144,6 +152,11 @@ private:
     RoomStateSync rooms_;
     ServerStatus status_;
     HttpForm http_;
+    std::unique_ptr<WebhookOutbox> webhook_outbox_;
+    WebhookEventSource webhook_events_;
+    WebhookDispatcher* webhook_dispatcher_ = nullptr;
+    // The webhook events of the rooms this call touched, into the outbox.
+    void queue_webhooks(const ControlResult& result, const ControlCall& call, std::int64_t now_ms);
     std::map<std::uint64_t, Peer> peers_;
     std::unordered_map<std::string, Member> members_;         // user_id -> member
     std::unordered_map<std::string, int> connections_by_ip_;  // open WebSockets per client address
