@@ -147,6 +147,14 @@ void MeetingSession::on_close(int close_code, const std::string& reason) {
     pending_resync_id_.clear();
     fail_pending_requests(ErrorCode::Disconnected, protocol::default_message(ErrorCode::Disconnected));
     if (!want_joined_) return;
+    if (close_code == protocol::kCloseRemoved) {  // the inform came first and said it all
+        want_joined_ = false;
+        resume_user_id_.clear();
+        resume_token_.clear();
+        mirror_.forget_room();
+        set_status(ConnectionStatus::Ended, "You were removed from the meeting.");
+        return;
+    }
     if (close_code == protocol::kCloseResumedElsewhere) {
         // Our membership continues on another connection (the meeting was opened again in
         // another tab or device with our token). Reconnecting would take it back and start
@@ -319,6 +327,23 @@ void MeetingSession::on_inform(const Json& msg) {
         emit("mediaCongestion", media_.relay_congestion().to_json());
     }
     const MembershipChange change = mirror_.apply(event, data, clock_.now_ms());
+    if (event == Event::OnRemoved) {
+        // The operator removed us (RoomService.RemoveParticipant): like the end of the
+        // meeting for us alone; the server closes the socket (4002) and we do not come back.
+        want_joined_ = false;
+        resume_user_id_.clear();
+        resume_token_.clear();
+        media_.clear();
+        mirror_.forget_room();
+        fail_pending_requests(ErrorCode::NotInRoom, "you were removed from the meeting before the server answered");
+        socket_.close();
+        set_status(ConnectionStatus::Ended, "You were removed from the meeting.");
+        emit("removed", data);
+        return;
+    }
+    if (event == Event::OnData) emit("data", data);  // {room_id, data (base64), topic, from}
+    if (event == Event::OnRoomUpdate) emit("roomMetadata", data);
+    if (event == Event::OnUserUpdate) emit("participantUpdated", field_or(data, "user", Json::object()));
     if (event == Event::OnFinishRoom) {
         want_joined_ = false;
         resume_user_id_.clear();

@@ -153,6 +153,13 @@ MembershipChange RoomMirror::apply_to_members(Event event, const Json& data) {
         case Event::OnFinishRoom:
             others_.clear();  // the meeting is over: nobody is in it any more
             break;
+        case Event::OnUserUpdate: {
+            // The operator changed a member (name, metadata, attributes, grants): its whole record.
+            const UserRecord updated = UserRecord::from_json(field_or(data, "user", Json::object()));
+            if (self_ && updated.user_id == self_->user_id) self_ = updated;
+            else if (UserRecord* u = find_mutable(updated.user_id)) *u = updated;
+            break;
+        }
         default: break;
     }
     return change;

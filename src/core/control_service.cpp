@@ -248,7 +248,7 @@ Outcome ControlService::join(ConnectionState& conn, const Json& content, const J
     if (!slot) {
         meeting_serials_[*room_id] = next_meeting_serial_++;
         slot = std::make_unique<Room>(*room_id, room_name && !room_name->empty() ? *room_name : *room_id,
-                                      now_ms, config_.room_limits);
+                                      now_ms, limits_for(*room_id));
     }
     const std::string user_id = admission.user_id.empty() ? new_user_id_() : admission.user_id;
     Outcome o = slot->join(user_id, *request, now_ms);

@@ -53,6 +53,7 @@ struct MemberChange {
     std::string user_id;
     MemberTransport transport = MemberTransport::WebSocket;  // Joined/Resumed: how it is attached now
     bool meeting_ended = false;                  // Left: vcFinishRoom ended the meeting
+    bool removed = false;  // Left: the operator removed it (its socket closes with kCloseRemoved)
 };
 
 struct Delivery {
@@ -71,6 +72,24 @@ struct ControlResult {
     std::vector<Json> backlog;
     std::vector<MemberChange> changes;
     std::vector<std::string> queued_for;
+    // Rooms whose settings (room service: CreateRoom, metadata) changed or were forgotten.
+    std::vector<std::string> settings_changed;
+};
+
+// A room's settings from the room service (LiveKit's CreateRoom), kept before anyone joins
+// and across meetings, until DeleteRoom or its empty timeout.
+struct RoomSettings {
+    std::int64_t creation_time_ms = 0;
+    int empty_timeout_s = 0;      // forgotten this long after it is left empty (0 = never)
+    int departure_timeout_s = 0;  // recorded and reported
+    int max_participants = 0;     // 0 = the server's; never above the server's
+    std::string metadata;
+    // By CreateRoom; otherwise only metadata given to a running meeting (forgotten with it).
+    bool created = false;
+    std::int64_t empty_since_ms = 0;  // when it was last seen without members
+
+    Json to_json() const;
+    static RoomSettings from_json(const Json& j);  // lenient: missing = the default
 };
 
 struct ServiceConfig {
@@ -187,6 +206,30 @@ public:
     // or member that exists; nothing is changed then.
     bool import_room(const Json& state, std::int64_t now_ms, std::vector<MemberChange>& changes, std::string& error);
 
+    // [SECTION] the room service's operator (room_service_ops.cpp): LiveKit's RoomService
+    // calls, after the server checked the caller's grants. The operator is no member; its
+    // changes notify members as the host's would. Each result's reply carries the code
+    // (404 unknown room or member) and, for the member calls, the member's user record.
+    ControlResult create_room(const std::string& room_id, RoomSettings settings, std::int64_t now_ms);
+    ControlResult delete_room(const std::string& room_id, std::int64_t now_ms);
+    ControlResult update_room_metadata(const std::string& room_id, const std::string& metadata, std::int64_t now_ms);
+    ControlResult remove_participant(const std::string& room_id, const std::string& user_id, std::int64_t now_ms);
+    // muted: the device closes at once; otherwise the member is asked to open it.
+    ControlResult mute_device(const std::string& room_id, const std::string& user_id, Device device, bool muted,
+                              std::int64_t now_ms);
+    ControlResult update_participant(const std::string& room_id, const std::string& user_id,
+                                     const MemberUpdate& update, std::int64_t now_ms);
+    // vcOnData {room_id, data, topic, from: "server"} to `to` (empty: every member).
+    ControlResult send_data(const std::string& room_id, const std::string& data, const std::string& topic,
+                            const std::vector<std::string>& to, std::int64_t now_ms);
+    // A meeting in progress in the room (not ended), or nullptr.
+    const Room* live_room(const std::string& room_id) const;
+    const RoomSettings* room_settings(const std::string& room_id) const;
+    // Rooms the service lists: meetings in progress and rooms with settings, by id.
+    std::vector<std::string> listed_rooms() const;
+    // Settings a previous process stored.
+    void import_room_settings(const std::string& room_id, const Json& settings);
+
     const Room* find_room(const std::string& room_id) const;
     // Rooms by id: those with members, and ended meetings (status 2) that keep their id
     // closed until someone opens a new meeting there.
@@ -260,6 +303,13 @@ private:
     std::uint64_t token_counter_ = 0;
     std::map<std::string, std::uint64_t> meeting_serials_;  // room id -> its current meeting
     std::uint64_t next_meeting_serial_ = 1;
+    std::map<std::string, RoomSettings> settings_;  // room id -> the room service's settings
+    // Forgets settings past their empty timeout (and metadata of meetings that are over).
+    void expire_settings(std::int64_t now_ms, ControlResult& result);
+    // The room's limits for a new meeting: the server's, lowered by its settings.
+    RoomLimits limits_for(const std::string& room_id) const;
+    ControlResult operator_reply(Outcome o, std::int64_t now_ms);
+    Room* running_room(const std::string& room_id);  // live_room(), to change
 };
 
 }  // namespace posemeet

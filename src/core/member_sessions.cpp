@@ -294,6 +294,7 @@ ControlResult ControlService::expire(std::int64_t now_ms) {
             ++it;
         }
     }
+    expire_settings(now_ms, result);
     return result;
 }
 

@@ -26,6 +26,9 @@ constexpr int kVersion = 1;
 // connection (the same user opened the meeting again elsewhere); a client must not
 // reconnect after it, or two tabs would keep taking the membership from each other.
 constexpr std::uint16_t kCloseResumedElsewhere = 4001;
+// WebSocket close code after the operator removed the member (the room service's
+// RemoveParticipant, after a vcOnRemoved inform): a client must not reconnect after it.
+constexpr std::uint16_t kCloseRemoved = 4002;
 constexpr std::size_t kMaxEventNameLength = 64;
 constexpr std::size_t kMaxRequestIdLength = 64;
 
@@ -110,7 +113,12 @@ const char* default_message(ErrorCode code);
     X(OnFinishShare, "vcOnFinishShare", Inform, Server, Reads)                       \
     X(OnMessage, "vcOnMessage", Inform, Server, Reads)                               \
     X(OnSignal, "vcOnSignal", Inform, Server, Reads)                                 \
-    X(OnMediaCongestion, "vcOnMediaCongestion", Inform, Server, Reads) /* you read too slowly */
+    X(OnMediaCongestion, "vcOnMediaCongestion", Inform, Server, Reads) /* you read too slowly */ \
+    /* from the room service (the operator's API, server/room_service_api.hpp) */    \
+    X(OnRemoved, "vcOnRemoved", Inform, Server, Reads) /* you were removed; the socket closes */ \
+    X(OnUserUpdate, "vcOnUserUpdate", Inform, Server, Reads) /* a member's name, data, grants */ \
+    X(OnRoomUpdate, "vcOnRoomUpdate", Inform, Server, Reads) /* the room's metadata */ \
+    X(OnData, "vcOnData", Inform, Server, Reads) /* data the operator sent */
 
 enum class Event : int {
 #define POSEMEET_X(id, name, direction, sender, effect) id,

@@ -100,6 +100,20 @@ struct Outcome {
     }
 };
 
+// The room service's operator (an API call with a roomAdmin grant, not a member): it may do
+// whatever the host may. A member's user id is never empty, so the empty id names it.
+inline const std::string kOperatorActor{};
+
+// What the operator changes about a member (the room service's UpdateParticipant): each
+// field given replaces the member's; an attribute whose value is "" is deleted. A
+// permission replaces the member's sources and chat (room_admin stays as it was).
+struct MemberUpdate {
+    std::optional<std::string> user_name;
+    std::optional<std::string> metadata;
+    Json attributes = Json::object();  // string -> string
+    std::optional<MemberPermission> permission;
+};
+
 // What a joining user asks for (validated content of vcJoinRoom).
 struct JoinRequest {
     std::string user_name;
@@ -167,6 +181,9 @@ public:
     Outcome finish(const std::string& actor, std::int64_t now_ms);
     Outcome send_message(const std::string& actor, const std::string& text, const std::string& to_user_id,
                          std::int64_t now_ms);
+    // [SECTION] the operator's changes to a member (room_operator.cpp): applied at once; a
+    // source it may no longer open closes, and every member gets vcOnUserUpdate.
+    Outcome update_member(const std::string& target, const MemberUpdate& update);
     // The room's control state as `user` may see it (pending requests only for the host
     // and for the user concerned), plus recent chat: part of join and resync responses.
     Json controls_json(const std::string& user) const;
@@ -196,7 +213,7 @@ private:
         bool asked_camera_on = false;   // ... or the camera
     };
     UserRecord* find_mutable(const std::string& user_id);
-    // The host, or a co-host (room_admin): may run the meeting.
+    // The host, a co-host (room_admin) or the operator (kOperatorActor): may run the meeting.
     bool is_host(const std::string& user_id) const;
     // Who answers members' requests (to speak, to share): the host and the co-hosts.
     std::vector<std::string> moderators(const std::string& except) const;

@@ -149,6 +149,8 @@ void http_session::handle_request(const request_type& req) {
                                   std::string(req.target()));
     if (const std::string_view p = target_path(req.target()); p == kMessagePath || p == kEventsPath)
         return serve_rts(req, p);
+    if (const std::string_view p = target_path(req.target()); p.substr(0, kRoomServicePrefix.size()) == kRoomServicePrefix)
+        return serve_room_service(req, p);
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
         send_json(req, http::status::method_not_allowed, {{"error", "only GET and HEAD are supported"}});
         return;
@@ -260,6 +262,15 @@ void http_session::serve_rts(const request_type& req, std::string_view path) {
                                                                       "?room_id=&user_id=&token=&after=&wait_ms="),
                          true);
     serve_events(req);
+}
+
+void http_session::serve_room_service(const request_type& req, std::string_view path) {
+    if (req.method() != http::verb::post)  // Twirp's answer to anything but POST
+        return send_json(req, http::status::not_found,
+                         {{"code", "bad_route"}, {"msg", "the room service takes POST requests"}});
+    auto answer = hub_.room_service().call(path.substr(kRoomServicePrefix.size()), req[http::field::authorization],
+                                           req.body(), client_);
+    send_json(req, static_cast<http::status>(answer.status), answer.body);
 }
 
 void http_session::serve_events(const request_type& req) {

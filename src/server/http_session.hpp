@@ -1,6 +1,6 @@
 // One HTTP/1.1 connection: serves GET/HEAD for static files, /healthz and /api/v1/rooms,
 // the HTTP form of the control API (POST /api/v1/rts/message, long-poll
-// GET /api/v1/rts/events), and hands a WebSocket upgrade on /ws over to a
+// GET /api/v1/rts/events), LiveKit's RoomService for operators (POST /twirp/...), and hands a WebSocket upgrade on /ws over to a
 // websocket_session. One request at a time (no pipelining); keep-alive connections idle
 // for 30 s are closed.
 #pragma once
@@ -34,6 +34,8 @@ private:
     // /api/v1/rts/message and /api/v1/rts/events (with CORS, for front ends elsewhere).
     void serve_rts(const request_type& req, std::string_view path);
     void serve_events(const request_type& req);
+    // POST /twirp/livekit.RoomService/<Method> (server/room_service_api.hpp).
+    void serve_room_service(const request_type& req, std::string_view path);
     // GET /api/v1/dev/token?room=&identity=&name= (development mode, loopback only).
     void serve_dev_token(const request_type& req);
     // GET /metrics: Prometheus' text format (server_status.hpp).

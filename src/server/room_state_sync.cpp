@@ -20,6 +20,8 @@ RoomStateSync::RoomStateSync(ControlService& service, SqliteStore& store)
 
 void RoomStateSync::restore(std::int64_t now_ms, std::int64_t grace_ms,
                             std::vector<MemberChange>& arrivals) {
+    for (const auto& [room_id, text] : store_.load_room_settings())
+        service_.import_room_settings(room_id, protocol::Json::parse(text, nullptr, /*allow_exceptions=*/false));
     std::size_t rooms = 0, members = 0;
     for (const auto& [room_id, text] : store_.load_room_states()) {
         std::vector<MemberChange> changes;
@@ -50,6 +52,8 @@ void RoomStateSync::mark_dirty(const std::string& room_id) {
 
 void RoomStateSync::mark_dirty(const ControlResult& result) {
     for (const auto& ch : result.changes) mark_dirty(ch.room_id);
+    if (!stopped_ && store_.is_open())
+        dirty_settings_.insert(result.settings_changed.begin(), result.settings_changed.end());
 }
 
 void RoomStateSync::persist(std::int64_t now_ms) {
@@ -65,6 +69,13 @@ void RoomStateSync::persist(std::int64_t now_ms) {
         }
     }
     dirty_rooms_.clear();
+    for (const auto& room_id : dirty_settings_) {
+        if (const RoomSettings* settings = service_.room_settings(room_id); settings && settings->created)
+            store_.save_room_settings(room_id, settings->to_json().dump(), now_ms);
+        else
+            store_.forget_room_settings(room_id);
+    }
+    dirty_settings_.clear();
 }
 
 void RoomStateSync::stop(std::int64_t now_ms) {

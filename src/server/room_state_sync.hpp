@@ -26,7 +26,7 @@ public:
     RoomStateSync(const RoomStateSync&) = delete;
     RoomStateSync& operator=(const RoomStateSync&) = delete;
 
-    // Imports the stored rooms (members offline, each resuming with its token within the
+    // Imports the stored room settings, then the stored rooms (members offline, each resuming with its token within the
     // grace period); a state that does not import is logged and forgotten. `arrivals` gets
     // a Joined change per member, for the hub's books. Call once, before listening.
     void restore(std::int64_t now_ms, std::int64_t grace_ms, std::vector<MemberChange>& arrivals);
@@ -46,6 +46,7 @@ private:
     SqliteStore& store_;
     std::set<std::string> dirty_rooms_;      // to write at the next persist
     std::set<std::string> persisted_rooms_;  // rooms with a row in the store
+    std::set<std::string> dirty_settings_;   // room service settings to write or delete
     bool stopped_ = false;
 };
 

@@ -4,6 +4,7 @@
 #include <exception>
 #include <set>
 
+#include "core/livekit_json.hpp"
 #include "core/media_packet.hpp"
 #include "core/pose_stream_codec.hpp"
 #include "core/protocol.hpp"
@@ -54,7 +55,12 @@ signaling_hub::signaling_hub(const ServerConfig& config, SqliteStore& store)
       rooms_(service_, store),
       status_(service_, relay_, clock_),
       http_(config, service_, clock_, status_.http_ops(),
-            [this](ControlResult& result, const ControlCall& call) { settle(result, call); }) {
+            [this](ControlResult& result, const ControlCall& call) { settle(result, call); }),
+      room_service_(config, service_, clock_,
+                    [this](ControlResult& result, const ControlCall& call) { settle(result, call); }),
+      webhook_events_([this](const std::string& room_id, const Room* live) {
+          return livekit::room_json(room_id, service_.room_settings(room_id), live, config_.max_participants);
+      }) {
     if (!config.webhook_urls.empty()) {
         webhook_outbox_ = std::make_unique<WebhookOutbox>();
         if (!webhook_outbox_->open(config.db_path)) log_error("webhooks will not be kept across a restart");
@@ -269,7 +275,15 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
                     // twin sent vcLeaveRoom): it holds nothing now. After vcFinishRoom the
                     // core itself answers those connections' next request with 422.
                     if (!ch.meeting_ended && it->second.peer && it->second.peer != requester)
-                        if (Peer* p = find(it->second.peer)) p->conn = {};
+                        if (Peer* p = find(it->second.peer)) {
+                            p->conn = {};
+                            // Removed by the operator: after its vcOnRemoved, a close its
+                            // client does not reconnect after.
+                            if (auto s = p->session.lock(); s && ch.removed)
+                                s->close_when_sent(websocket::close_reason(
+                                    static_cast<websocket::close_code>(protocol::kCloseRemoved),
+                                    "removed by the operator"));
+                        }
                     members_.erase(it);
                 }
                 rooms_left.insert(ch.room_id);
@@ -421,6 +435,7 @@ void signaling_hub::detach(std::uint64_t id, bool clean) {
 void signaling_hub::tick() {
     const std::int64_t now = clock_.now_ms();
     http_.tick(now);  // a member whose long-poll is waiting is alive
+    room_service_.tick();
     // Congestion notices that came due without a packet to trigger them (the "cleared" one).
     const std::int64_t mono = ServerClock::mono_ms();
     for (auto& [id, p] : peers_)

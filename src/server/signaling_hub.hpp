@@ -6,6 +6,7 @@
 //   http_form        POST /api/v1/rts/message, long-poll GET /api/v1/rts/events
 //   room_state_sync  room state in the store: restore, dirty rooms, persist
 //   server_status    /healthz, /api/v1/rooms, /api/v1/stats
+//   room_service_api POST /twirp/livekit.RoomService/<Method> (LiveKit's server SDKs)
 // Every service call, whoever made it, ends in settle(). Lives on the single I/O thread,
 // so it needs no locks. Sessions are held weakly: a session that is gone is skipped.
 #pragma once
@@ -23,6 +24,7 @@
 #include "server/http_form.hpp"
 #include "server/pose_thinning.hpp"
 #include "server/media_relay.hpp"
+#include "server/room_service_api.hpp"
 #include "server/room_state_sync.hpp"
 #include "server/server_clock.hpp"
 #include "server/server_config.hpp"
@@ -79,6 +81,8 @@ public:
 
     // The HTTP form of the control API (the HTTP sessions call it directly).
     HttpForm& http_form() { return http_; }
+    // LiveKit's RoomService for operators (the HTTP sessions call it directly).
+    RoomServiceApi& room_service() { return room_service_; }
 
     // Server shutdown: closes every WebSocket with "going away" (detach follows per
     // session) and answers every waiting long-poll.
@@ -152,6 +156,7 @@ private:
     RoomStateSync rooms_;
     ServerStatus status_;
     HttpForm http_;
+    RoomServiceApi room_service_;
     std::unique_ptr<WebhookOutbox> webhook_outbox_;
     WebhookEventSource webhook_events_;
     WebhookDispatcher* webhook_dispatcher_ = nullptr;

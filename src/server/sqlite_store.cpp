@@ -32,6 +32,11 @@ CREATE TABLE IF NOT EXISTS room_state (
   state   TEXT NOT NULL,
   updated INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS room_settings (
+  room_id  TEXT PRIMARY KEY,
+  settings TEXT NOT NULL,
+  updated  INTEGER NOT NULL
+);
 )sql";
 
 void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
@@ -108,7 +113,12 @@ bool SqliteStore::open(const std::string& path, std::int64_t now_ms) {
         "INSERT INTO room_state(room_id, state, updated) VALUES(?1, ?2, ?3) "
         "ON CONFLICT(room_id) DO UPDATE SET state = excluded.state, updated = excluded.updated");
     state_delete_ = prepare("DELETE FROM room_state WHERE room_id = ?1");
-    if (!room_upsert_ || !room_end_ || !join_insert_ || !leave_update_ || !state_upsert_ || !state_delete_) {
+    settings_upsert_ = prepare(
+        "INSERT INTO room_settings(room_id, settings, updated) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(room_id) DO UPDATE SET settings = excluded.settings, updated = excluded.updated");
+    settings_delete_ = prepare("DELETE FROM room_settings WHERE room_id = ?1");
+    if (!room_upsert_ || !room_end_ || !join_insert_ || !leave_update_ || !state_upsert_ || !state_delete_ ||
+        !settings_upsert_ || !settings_delete_) {
         close();
         return false;
     }
@@ -158,24 +168,25 @@ void SqliteStore::participant_left(std::int64_t row_id, std::int64_t leave_ms) {
     step_and_reset(leave_update_, "record leave");
 }
 
-void SqliteStore::save_room_state(const std::string& room_id, const std::string& state, std::int64_t now_ms) {
+void SqliteStore::save_keyed(sqlite3_stmt* upsert, const std::string& room_id, const std::string& json,
+                             std::int64_t now_ms, const char* what) {
     if (!db_) return;
-    bind_text(state_upsert_, 1, room_id);
-    bind_text(state_upsert_, 2, state);
-    sqlite3_bind_int64(state_upsert_, 3, now_ms);
-    step_and_reset(state_upsert_, "save room state");
+    bind_text(upsert, 1, room_id);
+    bind_text(upsert, 2, json);
+    sqlite3_bind_int64(upsert, 3, now_ms);
+    step_and_reset(upsert, what);
 }
 
-void SqliteStore::forget_room_state(const std::string& room_id) {
+void SqliteStore::forget_keyed(sqlite3_stmt* del, const std::string& room_id, const char* what) {
     if (!db_) return;
-    bind_text(state_delete_, 1, room_id);
-    step_and_reset(state_delete_, "forget room state");
+    bind_text(del, 1, room_id);
+    step_and_reset(del, what);
 }
 
-std::vector<std::pair<std::string, std::string>> SqliteStore::load_room_states() {
+std::vector<std::pair<std::string, std::string>> SqliteStore::load_keyed(const char* sql, const char* what) {
     std::vector<std::pair<std::string, std::string>> out;
     if (!db_) return out;
-    sqlite3_stmt* stmt = prepare("SELECT room_id, state FROM room_state ORDER BY room_id");
+    sqlite3_stmt* stmt = prepare(sql);
     if (!stmt) return out;
     auto text = [&](int col) {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, col));
@@ -183,9 +194,33 @@ std::vector<std::pair<std::string, std::string>> SqliteStore::load_room_states()
     };
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) out.emplace_back(text(0), text(1));
-    if (rc != SQLITE_DONE) log_failure("load room states");
+    if (rc != SQLITE_DONE) log_failure(what);
     sqlite3_finalize(stmt);
     return out;
+}
+
+void SqliteStore::save_room_state(const std::string& room_id, const std::string& state, std::int64_t now_ms) {
+    save_keyed(state_upsert_, room_id, state, now_ms, "save room state");
+}
+
+void SqliteStore::forget_room_state(const std::string& room_id) {
+    forget_keyed(state_delete_, room_id, "forget room state");
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteStore::load_room_states() {
+    return load_keyed("SELECT room_id, state FROM room_state ORDER BY room_id", "load room states");
+}
+
+void SqliteStore::save_room_settings(const std::string& room_id, const std::string& settings, std::int64_t now_ms) {
+    save_keyed(settings_upsert_, room_id, settings, now_ms, "save room settings");
+}
+
+void SqliteStore::forget_room_settings(const std::string& room_id) {
+    forget_keyed(settings_delete_, room_id, "forget room settings");
+}
+
+std::vector<std::pair<std::string, std::string>> SqliteStore::load_room_settings() {
+    return load_keyed("SELECT room_id, settings FROM room_settings ORDER BY room_id", "load room settings");
 }
 
 void SqliteStore::flush() {
@@ -195,7 +230,8 @@ void SqliteStore::flush() {
 }
 
 void SqliteStore::close() {
-    for (sqlite3_stmt** s : {&room_upsert_, &room_end_, &join_insert_, &leave_update_, &state_upsert_, &state_delete_}) {
+    for (sqlite3_stmt** s : {&room_upsert_, &room_end_, &join_insert_, &leave_update_, &state_upsert_, &state_delete_,
+                             &settings_upsert_, &settings_delete_}) {
         sqlite3_finalize(*s);
         *s = nullptr;
     }

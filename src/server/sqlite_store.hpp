@@ -5,6 +5,8 @@
 //   participant_sessions(id PK, room_id, user_id, user_name, join_time, leave_time)
 //   room_state(room_id PK, state, updated): each live or ended room's whole state as JSON
 //     (ControlService::export_room), so that a restarted server brings its meetings back
+//   room_settings(room_id PK, settings, updated): rooms the room service created (their
+//     timeouts, size and metadata, RoomSettings::to_json), kept before and between meetings
 //
 // Times are Unix milliseconds. A room row is written when the room is created (its first
 // join); if a room id is reused later the row is reopened (status 1, end_time 0) and keeps
@@ -49,6 +51,10 @@ public:
     std::vector<std::pair<std::string, std::string>> load_room_states();
     void save_room_state(const std::string& room_id, const std::string& state, std::int64_t now_ms);
     void forget_room_state(const std::string& room_id);
+    // The room service's room settings (JSON text), likewise.
+    std::vector<std::pair<std::string, std::string>> load_room_settings();
+    void save_room_settings(const std::string& room_id, const std::string& settings, std::int64_t now_ms);
+    void forget_room_settings(const std::string& room_id);
 
     // Checkpoints the WAL into the main file.
     void flush();
@@ -59,6 +65,11 @@ private:
     sqlite3_stmt* prepare(const char* sql);
     bool step_and_reset(sqlite3_stmt* stmt, const char* what);
     void log_failure(const char* what);
+    // The (room id -> JSON text) tables.
+    void save_keyed(sqlite3_stmt* upsert, const std::string& room_id, const std::string& json, std::int64_t now_ms,
+                    const char* what);
+    void forget_keyed(sqlite3_stmt* del, const std::string& room_id, const char* what);
+    std::vector<std::pair<std::string, std::string>> load_keyed(const char* sql, const char* what);
 
     sqlite3* db_ = nullptr;
     sqlite3_stmt* room_upsert_ = nullptr;
@@ -67,6 +78,8 @@ private:
     sqlite3_stmt* leave_update_ = nullptr;
     sqlite3_stmt* state_upsert_ = nullptr;
     sqlite3_stmt* state_delete_ = nullptr;
+    sqlite3_stmt* settings_upsert_ = nullptr;
+    sqlite3_stmt* settings_delete_ = nullptr;
 };
 
 }  // namespace posemeet::server

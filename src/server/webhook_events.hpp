@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,14 +16,13 @@
 
 namespace posemeet::server {
 
-// LiveKit's JSON for a room, a participant and a track (proto3 JSON: camelCase, int64 as
-// strings): the parts of the server API's replies and webhooks a PoseMeet room has.
-protocol::Json livekit_room_json(const RoomRecord& room, std::size_t participants);
-protocol::Json livekit_participant_json(const UserRecord& user, bool connected);
-protocol::Json livekit_track_json(const UserRecord& user, Device device);
-
 class WebhookEventSource {
 public:
+    // The room service's Room JSON for a room id and its meeting (null: none now), as the
+    // hub has it (settings included): the `room` of every event (core/livekit_json.hpp).
+    using RoomJson = std::function<protocol::Json(const std::string& room_id, const Room* live)>;
+    explicit WebhookEventSource(RoomJson room_json) : room_json_(std::move(room_json)) {}
+
     // Learns a room as it is, without events (the rooms a restarted server brings back:
     // their events went out before the restart).
     void seed(const Room& room);
@@ -32,10 +32,10 @@ public:
 
 private:
     struct Seen {
-        RoomRecord record;
         std::vector<UserRecord> members;  // in join order
     };
-    protocol::Json event(const char* name, const Seen& room, std::int64_t now_ms);
+    protocol::Json event(const char* name, const std::string& room_id, const Room* live, std::int64_t now_ms);
+    RoomJson room_json_;
     std::map<std::string, Seen> rooms_;
     std::uint64_t next_event_ = 0;
 };

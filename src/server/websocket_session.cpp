@@ -124,7 +124,7 @@ void websocket_session::on_read(error_code ec, std::size_t bytes) {
 }
 
 void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKind kind) {
-    if (!id_ || closing_ || aborted_ || finished_ || !data) return;
+    if (!id_ || closing_ || close_when_sent_ || aborted_ || finished_ || !data) return;
     const bool dropped_before = queue_.dropped().total() > 0;
     switch (queue_.push(std::move(data), kind, ServerClock::mono_ms())) {
         case OutgoingQueue::PushResult::Overflow:
@@ -141,7 +141,10 @@ void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKi
 
 void websocket_session::do_write() {
     const OutgoingQueue::Item* next = queue_.start_write();
-    if (!next) return;
+    if (!next) {
+        if (close_when_sent_) close(*close_when_sent_);
+        return;
+    }
     ws_.binary(next->binary());
     ws_.async_write(net::buffer(*next->data),
                     beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
@@ -164,6 +167,12 @@ void websocket_session::close(const websocket::close_reason& reason) {
     closing_ = true;
     // Beast lets a close wait for an in-flight write; queued messages are dropped.
     ws_.async_close(reason, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+}
+
+void websocket_session::close_when_sent(const websocket::close_reason& reason) {
+    if (closing_ || close_when_sent_ || aborted_ || finished_) return;
+    close_when_sent_ = reason;
+    if (!queue_.writing()) do_write();  // nothing in flight: closes now
 }
 
 void websocket_session::on_close(error_code ec) {

@@ -40,6 +40,9 @@ public:
     const OutgoingQueue& outgoing() const { return queue_; }
     // Starts the closing handshake (server shutdown; a member that resumed elsewhere).
     void close(const websocket::close_reason& reason);
+    // Closes once the messages queued so far are written (close() would drop them): a
+    // member the operator removed reads its vcOnRemoved first. Nothing more is queued.
+    void close_when_sent(const websocket::close_reason& reason);
 
 private:
     void on_accept(error_code ec);
@@ -63,6 +66,7 @@ private:
 
     OutgoingQueue queue_;
     bool closing_ = false;   // close handshake started
+    std::optional<websocket::close_reason> close_when_sent_;  // close when the queue is written
     bool aborted_ = false;   // socket torn down
     bool finished_ = false;  // hub told
     bool close_frame_received_ = false;  // the peer said goodbye (a clean end)

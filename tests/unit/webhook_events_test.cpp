@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/livekit_json.hpp"
 #include "server/http_url.hpp"
 #include "server/webhook_events.hpp"
 
@@ -24,6 +25,13 @@ std::string names(const std::vector<protocol::Json>& events) {
     return out;
 }
 
+// The Room JSON of the room service, as the hub passes it (no settings, rooms of 16).
+WebhookEventSource make_source() {
+    return WebhookEventSource([](const std::string& room_id, const Room* live) {
+        return livekit::room_json(room_id, nullptr, live, 16);
+    });
+}
+
 JoinRequest named(const char* name, int mic = 0) {
     JoinRequest r;
     r.user_name = name;
@@ -35,7 +43,7 @@ JoinRequest named(const char* name, int mic = 0) {
 
 TEST_SUITE("webhook_events") {
     TEST_CASE("a meeting's life: started, joined (with the mic on), devices, left, finished") {
-        WebhookEventSource source;
+        WebhookEventSource source = make_source();
         Room room("r", "r", 1'000'000, {});
         room.join("ann", named("Ann", 1), 1'000'000);
         CHECK(names(source.observe("r", &room, 1'000'000)) ==
@@ -58,7 +66,7 @@ TEST_SUITE("webhook_events") {
     }
 
     TEST_CASE("every event has its own id, the room, and int64 times as strings") {
-        WebhookEventSource source;
+        WebhookEventSource source = make_source();
         Room room("standup", "standup", 1'700'000'000'000, {});
         room.join("ann", named("Ann"), 1'700'000'000'000);
         const auto events = source.observe("standup", &room, 1'700'000'005'000);
@@ -72,7 +80,7 @@ TEST_SUITE("webhook_events") {
     }
 
     TEST_CASE("a room seen before a restart makes no events again; one gone finishes") {
-        WebhookEventSource source;
+        WebhookEventSource source = make_source();
         Room room("r", "r", 0, {});
         room.join("ann", named("Ann", 1), 0);
         source.seed(room);
