@@ -48,6 +48,7 @@
 #include "control_bench_options.hpp"
 #include "control_bench_report.hpp"
 #include "platform/native/beast_signaling_socket.hpp"
+#include "server/access_keys.hpp"
 
 namespace posemeet::control_bench {
 namespace {
@@ -57,6 +58,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;  // hides posemeet::Clock (the client's interface)
+
+std::int64_t now_s() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 // [SECTION] figures read from outside: CPU time from /proc, the server's /api/v1/stats
 
@@ -408,7 +413,9 @@ bool Bench::run(PhaseResult& out) {
     }
     // Hosts first (the first joiner of a room is its host), then everyone else.
     auto join = [&](Bot& b) {
-        send(b, "vcJoinRoom", Json{{"room_id", b.room_id}, {"user_name", b.name}, {"camera", 1}, {"mic", 1}});
+        Json content{{"room_id", b.room_id}, {"user_name", b.name}, {"camera", 1}, {"mic", 1}};
+        if (o_.tokens) content["token"] = server::mint_dev_token(b.room_id, "bench-" + std::to_string(b.index), b.name, now_s());
+        send(b, "vcJoinRoom", content);
     };
     for (auto& b : bots_)
         if (b.host && !b.dead) join(b);

@@ -22,7 +22,9 @@ const char* kUsage =
     "  --timeout S          give up after S seconds per phase (default 120)\n"
     "  --server-pid PID     read the burst server's CPU time from /proc/PID/stat\n"
     "  --server-limits TXT  the server's rate-limit flags, printed in the report\n"
-    "  --json FILE          also write the figures as JSON\n";
+    "  --json FILE          also write the figures as JSON\n"
+    "  --tokens dev|none    joins carry an access token signed with the development key (the\n"
+    "                       servers run --dev), to measure what checking it costs (default none)\n";
 
 bool parse_num(const std::string& s, double& out) { return parse_non_negative(s, out) && std::isfinite(out); }
 
@@ -63,6 +65,7 @@ bool parse_args(int argc, char** argv, Options& o) {
         else if (arg == "--server-pid") { if (!need_num(1)) return false; o.server_pid = static_cast<int>(n); }
         else if (arg == "--server-limits") o.server_limits = value;
         else if (arg == "--json") o.json_path = value;
+        else if (arg == "--tokens" && (value == "dev" || value == "none")) o.tokens = value == "dev";
         else {
             std::fprintf(stderr, "unknown option %s\n%s", arg.c_str(), kUsage);
             return false;

@@ -19,6 +19,7 @@ struct Options {
     std::string json_path;
     int server_pid = 0;           // burst server's pid: its CPU time is read from /proc
     std::string server_limits;    // the flags the server was started with, for the report
+    bool tokens = false;          // every join carries an access token (the development key's)
 };
 
 // Fills `o` from argv; --help prints the usage and exits with 0; false (after saying why on
