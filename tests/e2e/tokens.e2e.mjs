@@ -52,6 +52,8 @@ function handJwt(header, payload, secret) {
   return `${signed}.${signature}`;
 }
 const nowS = () => Math.floor(Date.now() / 1000);
+// A display name with markup in it, as someone might type (or a backend might pass on).
+const PIA_NAME = 'Pia <b>Page</b><img src=x onerror="window.__pwned=1">';
 
 // Resolves with null after `ms` (the timer does not keep the process alive).
 const late = (ms) => new Promise((resolve) => setTimeout(() => resolve(null), ms).unref());
@@ -372,15 +374,19 @@ export async function run(h) {
     // token names; without a token it says in words what is missing; the page of a
     // development server gets its token from the server itself.
     browser = await openParticipant(`${prod.url}/?token=${encodeURIComponent(await mint(KEY, SECRET,
-      { identity: 'pia', name: 'Pia Page', grant: joinGrant('browser-room', { canPublish: false }) }))}`);
+      { identity: 'pia', name: PIA_NAME, grant: joinGrant('browser-room', { canPublish: false }) }))}`);
     const joinedAs = (id) => waitFor(async () => {
       const s = await state(browser);
       return s?.status === 'joined' && (!id || s.self?.user_id === id) ? s : null;
     }, TIMEOUT_MS);
     const pia = await joinedAs('pia');
     h.check("a page opened with ?token= joins the token's room as its identity, under its name",
-      pia?.room?.room_id === 'browser-room' && pia?.self?.user_name === 'Pia Page',
+      pia?.room?.room_id === 'browser-room' && pia?.self?.user_name === PIA_NAME,
       JSON.stringify(pia?.self ?? null));
+    const injected = await browser.page.evaluate(() => ({ pwned: window.__pwned === 1,
+      imgs: document.querySelectorAll('img').length, title: document.title }));
+    h.check('a name carrying HTML stays text: no element made from it, no script run',
+      !injected.pwned && injected.imgs === 0, JSON.stringify(injected));
     const micRefused = await browser.page.evaluate(() =>
       window.PoseMeet.request('vcOperateSelfMic', { operate: 1 }).then(() => 200, (e) => e.code));
     h.check("the page's token without publishing shows in its permissions, and the server refuses its mic (410)",
