@@ -139,6 +139,14 @@ void MeetingSession::on_open() {
     pending_join_id_ = send_request(Event::JoinRoom, std::move(content));
 }
 
+void MeetingSession::stay_out(const std::string& why) {
+    want_joined_ = false;
+    resume_user_id_.clear();
+    resume_token_.clear();
+    mirror_.forget_room();
+    set_status(ConnectionStatus::Ended, why);
+}
+
 void MeetingSession::on_close(int close_code, const std::string& reason) {
     const bool was_joined = status_ == ConnectionStatus::Joined;
     media_.clear();
@@ -147,14 +155,7 @@ void MeetingSession::on_close(int close_code, const std::string& reason) {
     pending_resync_id_.clear();
     fail_pending_requests(ErrorCode::Disconnected, protocol::default_message(ErrorCode::Disconnected));
     if (!want_joined_) return;
-    if (close_code == protocol::kCloseRemoved) {  // the inform came first and said it all
-        want_joined_ = false;
-        resume_user_id_.clear();
-        resume_token_.clear();
-        mirror_.forget_room();
-        set_status(ConnectionStatus::Ended, "You were removed from the meeting.");
-        return;
-    }
+    if (close_code == protocol::kCloseRemoved) return stay_out("You were removed from the meeting.");
     if (close_code == protocol::kCloseResumedElsewhere) {
         // Our membership continues on another connection (the meeting was opened again in
         // another tab or device with our token). Reconnecting would take it back and start
@@ -330,14 +331,10 @@ void MeetingSession::on_inform(const Json& msg) {
     if (event == Event::OnRemoved) {
         // The operator removed us (RoomService.RemoveParticipant): like the end of the
         // meeting for us alone; the server closes the socket (4002) and we do not come back.
-        want_joined_ = false;
-        resume_user_id_.clear();
-        resume_token_.clear();
+        stay_out("You were removed from the meeting.");
         media_.clear();
-        mirror_.forget_room();
         fail_pending_requests(ErrorCode::NotInRoom, "you were removed from the meeting before the server answered");
         socket_.close();
-        set_status(ConnectionStatus::Ended, "You were removed from the meeting.");
         emit("removed", data);
         return;
     }

@@ -142,6 +142,8 @@ private:
     void on_open();
     void on_text(std::string_view text);
     void on_close(int close_code, const std::string& reason);
+    // The operator removed us: status Ended with `why`, no reconnect, no resume.
+    void stay_out(const std::string& why);
     void on_reply(const protocol::Json& msg);
     // While the server says we read too slowly, asks it for fewer poses (vcSetMediaReceive).
     void ask_for_less_while_congested();

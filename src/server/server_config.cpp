@@ -37,6 +37,14 @@ struct Option {
     const char* env_alias = nullptr;  // a second variable read when `env` is unset
 };
 
+// An option whose value is taken as it is (empty too).
+std::function<std::string(ServerConfig&, const std::string&)> set_text(std::string ServerConfig::*field) {
+    return [field](ServerConfig& c, const std::string& v) -> std::string {
+        c.*field = v;
+        return {};
+    };
+}
+
 std::string parse_switch(const std::string& v, bool& out) {
     if (v.empty() || v == "1" || v == "true" || v == "yes") out = true;
     else if (v == "0" || v == "false" || v == "no") out = false;
@@ -69,10 +77,7 @@ std::vector<Option> options() {
          }},
         {"db", "POSEMEET_DB", "PATH",
          "SQLite audit database (default posemeet.db; :memory: = in memory, empty = none)",
-         [](C& c, const std::string& v) -> std::string {
-             c.db_path = v;
-             return {};
-         }},
+         set_text(&C::db_path)},
         {"max-participants", "POSEMEET_MAX_PARTICIPANTS", "N",
          "participants per room (default 16; a room with peer-to-peer members stops at 16)",
          [](C& c, const std::string& v) { return parse_number<int>(v, 1, 10000, c.max_participants); }},
@@ -132,25 +137,16 @@ std::vector<Option> options() {
          [](C& c, const std::string& v) { return parse_switch(v, c.verbose); }},
         {"api-key", "POSEMEET_API_KEY", "KEY",
          "API key of access tokens (their `iss`); with --api-secret  [also LIVEKIT_API_KEY]",
-         [](C& c, const std::string& v) -> std::string {
-             c.api_key = v;
-             return {};
-         },
+         set_text(&C::api_key),
          "LIVEKIT_API_KEY"},
         {"api-secret", "POSEMEET_API_SECRET", "SECRET",
          "its secret, at least 32 characters (prefer the variable: flags show in `ps`)  "
          "[also LIVEKIT_API_SECRET]",
-         [](C& c, const std::string& v) -> std::string {
-             c.api_secret = v;
-             return {};
-         },
+         set_text(&C::api_secret),
          "LIVEKIT_API_SECRET"},
         {"keys-file", "POSEMEET_KEYS_FILE", "PATH",
          "file of `key: secret` lines: several API keys at once, for rotation",
-         [](C& c, const std::string& v) -> std::string {
-             c.keys_file = v;
-             return {};
-         }},
+         set_text(&C::keys_file)},
         {"webhook-url", "POSEMEET_WEBHOOK_URL", "URL",
          "send LiveKit-format webhooks (room_started, participant_joined...) to this http:// URL; "
          "repeat the flag for several receivers",

@@ -7,32 +7,18 @@
 // up and the outbox drains: events/s of delivery alone.
 //   node tests/e2e/bench_webhooks.mjs [bots=200]
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { WebhookReceiver } from 'livekit-server-sdk';
 import { waitFor } from './lib/harness.mjs';
 import { startBot, startServer } from './lib/processes.mjs';
+import { freePort, startReceiver } from './lib/webhook_receiver.mjs';
 
 const BOTS = Number(process.argv[2] || 200);
 const DEV_KEY = 'devkey', DEV_SECRET = 'posemeet-development-secret-not-for-production';
 
-const receiver = new WebhookReceiver(DEV_KEY, DEV_SECRET);
 const arrivals = [];
-let rejected = 0;
-const hook = http.createServer((req, res) => {
-  let body = '';
-  req.on('data', (d) => { body += d; });
-  req.on('end', async () => {
-    try {
-      const e = await receiver.receive(body, req.headers.authorization);
-      arrivals.push({ at: performance.now(), event: e.event });
-      res.writeHead(200).end();
-    } catch { rejected++; res.writeHead(401).end(); }
-  });
-});
-const port = await new Promise((r) => { const s = http.createServer(); s.listen(0, '127.0.0.1', () => {
-  const p = s.address().port; s.close(() => r(p)); }); });
+let hook = null;
+const port = await freePort();
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'posemeet-bench-webhooks-'));
 const server = await startServer({ extraArgs: ['--db', path.join(tmp, 'bench.db'), '--max-connections-per-address', '0',
   '--webhook-url', `http://127.0.0.1:${port}/`, '--webhook-retry-max-ms', '200'] });
@@ -47,23 +33,23 @@ const report = (label, from, n) => {
 };
 
 // 1. Live.
-await new Promise((r) => hook.listen(port, '127.0.0.1', r));
+hook = await startReceiver(port, DEV_KEY, DEV_SECRET, arrivals);
 let bots = startBot(server.ws, { room: 'live', count: BOTS, extraArgs: ['--room-size', '10', '--quiet'] });
 await waitFor(() => arrivals.length >= expected, 60000, 5);
-console.log(`webhooks, ${BOTS} bots in rooms of 10 (${expected} events per phase), ${rejected} rejected by WebhookReceiver`);
+console.log(`webhooks, ${BOTS} bots in rooms of 10 (${expected} events per phase), ${hook.rejected.length} rejected by WebhookReceiver`);
 report('live, while the bots join', 0, expected);
 await bots.stop();
 await waitFor(async () => (await metric('posemeet_webhook_queue')) === 0, 60000);
 
 // 2. Backlog: the receiver goes down, the outbox fills, the receiver comes back.
-await new Promise((r) => hook.close(r));
+await hook.close();
 const before = arrivals.length;
 bots = startBot(server.ws, { room: 'backlog', count: BOTS, extraArgs: ['--room-size', '10', '--quiet'] });
 await waitFor(async () => (await metric('posemeet_webhook_queue')) >= expected, 60000);
-await new Promise((r) => hook.listen(port, '127.0.0.1', r));
+hook = await startReceiver(port, DEV_KEY, DEV_SECRET, arrivals);
 await waitFor(() => arrivals.length >= before + expected, 60000, 5);
 report('backlog drained after the receiver came back', before, expected);
 await bots.stop();
 await server.stop();
-hook.close();
+await hook.close();
 fs.rmSync(tmp, { recursive: true, force: true });

@@ -6,13 +6,13 @@
 // No browsers.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { AccessToken, WebhookReceiver } from 'livekit-server-sdk';
+import { AccessToken } from 'livekit-server-sdk';
 import { waitFor, percentile } from './lib/harness.mjs';
 import { startServer } from './lib/processes.mjs';
 import { wsClient } from './lib/ws_client.mjs';
+import { freePort, startReceiver } from './lib/webhook_receiver.mjs';
 
 const TIMEOUT_MS = 20000;
 const KEY = 'e2e-hooks', SECRET = crypto.randomBytes(24).toString('hex');
@@ -21,36 +21,6 @@ async function token(identity, room) {
   const at = new AccessToken(KEY, SECRET, { identity, name: identity.toUpperCase() });
   at.addGrant({ roomJoin: true, room });
   return at.toJwt();
-}
-
-// A free port to point the server at before anything listens there (the receiver is down).
-function freePort() {
-  return new Promise((resolve) => {
-    const s = http.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-// The receiver: every POST checked by WebhookReceiver; `events` in arrival order.
-function startReceiver(port) {
-  const receiver = new WebhookReceiver(KEY, SECRET);
-  const events = [], rejected = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', async () => {
-      try {
-        const e = await receiver.receive(body, req.headers.authorization);
-        events.push({ at: performance.now(), event: e, contentType: req.headers['content-type'] });
-        res.writeHead(200).end('ok');
-      } catch (err) {
-        rejected.push(String(err));
-        res.writeHead(401).end();
-      }
-    });
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () =>
-    resolve({ events, rejected, close: () => new Promise((r) => server.close(r)) })));
 }
 
 // A figure of the server's GET /metrics (NaN when absent).
@@ -92,7 +62,7 @@ export async function run(h, figures) {
       `queue ${await metric(server, 'posemeet_webhook_queue')}`);
 
     // 3. The receiver comes up: everything arrives, once, in order, signed as LiveKit signs.
-    receiver = await startReceiver(port);
+    receiver = await startReceiver(port, KEY, SECRET);
     const drained = await waitFor(async () => (await metric(server, 'posemeet_webhook_queue')) === 0 &&
       receiver.events.length >= 7, TIMEOUT_MS);
     const names = receiver.events.map((e) => e.event.event);
