@@ -39,6 +39,8 @@ private:
     // GET /api/v1/dev/token?room=&identity=&name= (development mode, loopback only).
     void serve_dev_token(const request_type& req);
     // GET /metrics: Prometheus' text format (server_status.hpp).
+    // GET /api/v1/audit (server/audit_endpoint.hpp).
+    void serve_audit(const request_type& req);
     void serve_metrics(const request_type& req);
     // Answers the long-poll being held (generation `gen`), with whatever is queued now.
     void finish_poll(std::uint64_t gen);
