@@ -13,7 +13,8 @@ using protocol::Json;
 std::string clip(const std::string& s, std::size_t max_bytes = kAuditMaxDetailString) {
     if (s.size() <= max_bytes) return s;
     std::size_t n = max_bytes;
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;  // not inside a character
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+        --n;  // not inside a character
     return s.substr(0, n);
 }
 
@@ -27,7 +28,8 @@ void copy_field(const Json& body, const char* key, Json& detail) {
         detail[key] = clip(it->get<std::string>());
     else if (it->is_number() || it->is_boolean())
         detail[key] = *it;
-    else if (it->dump(-1, ' ', false, Json::error_handler_t::replace).size() <= kAuditMaxDetailString)
+    else if (it->dump(-1, ' ', false, Json::error_handler_t::replace).size() <=
+             kAuditMaxDetailString)
         detail[key] = *it;
     else
         detail[std::string(key) + "_truncated"] = true;
@@ -57,13 +59,16 @@ const std::vector<RequestFields>& request_fields() {
 // The room-service methods that change something, and the body fields each keeps.
 struct MethodFields {
     std::string_view method;
-    const char* room;    // the body field naming the room
-    bool has_target;     // body.identity is the member acted on
+    const char* room;  // the body field naming the room
+    bool has_target;   // body.identity is the member acted on
     std::vector<const char*> values;
 };
 const std::vector<MethodFields>& method_fields() {
     static const std::vector<MethodFields> table = {
-        {"CreateRoom", "name", false, {"emptyTimeout", "departureTimeout", "maxParticipants", "metadata"}},
+        {"CreateRoom",
+         "name",
+         false,
+         {"emptyTimeout", "departureTimeout", "maxParticipants", "metadata"}},
         {"DeleteRoom", "room", false, {}},
         {"RemoveParticipant", "room", true, {}},
         {"MutePublishedTrack", "room", true, {"trackSid", "muted"}},
@@ -84,18 +89,23 @@ bool parse_int(const std::string& text, std::int64_t& out) {
 
 const char* audit_api_name(AuditApi api) {
     switch (api) {
-        case AuditApi::WebSocket: return "websocket";
-        case AuditApi::Http: return "http";
-        case AuditApi::RoomService: return "room_service";
+        case AuditApi::WebSocket:
+            return "websocket";
+        case AuditApi::Http:
+            return "http";
+        case AuditApi::RoomService:
+            return "room_service";
     }
     return "";
 }
 
-std::optional<AuditEntry> audit_of_request(const protocol::Request& request, const std::string& actor,
-                                           const std::string& room_id, AuditApi api, int code,
-                                           std::int64_t now_ms, const MemberNameFn& name_of) {
+std::optional<AuditEntry> audit_of_request(const protocol::Request& request,
+                                           const std::string& actor, const std::string& room_id,
+                                           AuditApi api, int code, std::int64_t now_ms,
+                                           const MemberNameFn& name_of) {
     const protocol::EventInfo* info = protocol::find_event(request.event_name);
-    if (!info || info->direction != protocol::Direction::Request || info->sender != protocol::Sender::Host)
+    if (!info || info->direction != protocol::Direction::Request ||
+        info->sender != protocol::Sender::Host)
         return std::nullopt;
     if (actor.empty() || room_id.empty()) return std::nullopt;  // not a member: nothing to audit
     AuditEntry e;
@@ -107,19 +117,23 @@ std::optional<AuditEntry> audit_of_request(const protocol::Request& request, con
     e.code = code;
     for (const auto& fields : request_fields()) {
         if (fields.event != info->id) continue;
-        if (fields.target) e.target = clip(protocol::field_or(request.content, fields.target, ""), kMaxIdentityBytes);
+        if (fields.target)
+            e.target =
+                clip(protocol::field_or(request.content, fields.target, ""), kMaxIdentityBytes);
         for (const char* key : fields.values) copy_field(request.content, key, e.detail);
     }
     if (name_of) {
         if (auto name = name_of(room_id, actor); !name.empty()) e.detail["actor_name"] = clip(name);
         if (!e.target.empty())
-            if (auto name = name_of(room_id, e.target); !name.empty()) e.detail["target_name"] = clip(name);
+            if (auto name = name_of(room_id, e.target); !name.empty())
+                e.detail["target_name"] = clip(name);
     }
     return e;
 }
 
 std::optional<AuditEntry> audit_of_room_service(std::string_view method, const Json& body,
-                                                const AccessClaims& claims, int status, std::int64_t now_ms) {
+                                                const AccessClaims& claims, int status,
+                                                std::int64_t now_ms) {
     for (const auto& fields : method_fields()) {
         if (fields.method != method) continue;
         AuditEntry e;
@@ -128,12 +142,14 @@ std::optional<AuditEntry> audit_of_room_service(std::string_view method, const J
         e.actor = claims.api_key;
         e.by_operator = true;
         e.action = std::string(method);
-        if (fields.has_target) e.target = clip(protocol::field_or(body, "identity", ""), kMaxIdentityBytes);
+        if (fields.has_target)
+            e.target = clip(protocol::field_or(body, "identity", ""), kMaxIdentityBytes);
         e.api = AuditApi::RoomService;
         e.code = status;
         if (!claims.identity.empty()) e.detail["identity"] = clip(claims.identity);
         for (const char* key : fields.values) copy_field(body, key, e.detail);
-        if (method == "SendData") e.detail["bytes"] = protocol::field_or(body, "data", "").size() / 4 * 3;
+        if (method == "SendData")
+            e.detail["bytes"] = protocol::field_or(body, "data", "").size() / 4 * 3;
         return e;
     }
     return std::nullopt;
@@ -152,12 +168,15 @@ Json audit_entry_json(const AuditEntry& e) {
                 {"detail", e.detail}};
 }
 
-std::optional<AuditQuery> read_audit_query(const std::vector<std::pair<std::string, std::string>>& params,
-                                           std::string& error) {
+std::optional<AuditQuery> read_audit_query(
+    const std::vector<std::pair<std::string, std::string>>& params, std::string& error) {
     AuditQuery q;
     bool seen_room = false, seen_after = false, seen_limit = false;
     for (const auto& [key, value] : params) {
-        bool* seen = key == "room" ? &seen_room : key == "after" ? &seen_after : key == "limit" ? &seen_limit : nullptr;
+        bool* seen = key == "room"    ? &seen_room
+                     : key == "after" ? &seen_after
+                     : key == "limit" ? &seen_limit
+                                      : nullptr;
         if (!seen) {
             error = "unknown parameter: " + clip(key, 64) + " (room, after, limit)";
             return std::nullopt;

@@ -37,7 +37,8 @@ struct AuditEntry {
 using AuditSink = std::function<void(const AuditEntry&)>;
 
 // A member's name as its room has it ("" when unknown), for the entry's detail.
-using MemberNameFn = std::function<std::string(const std::string& room_id, const std::string& user_id)>;
+using MemberNameFn =
+    std::function<std::string(const std::string& room_id, const std::string& user_id)>;
 
 // Longest string kept in an entry's detail (longer are cut on a UTF-8 boundary).
 constexpr std::size_t kAuditMaxDetailString = 256;
@@ -45,14 +46,16 @@ constexpr std::size_t kAuditMaxDetailString = 256;
 // A control request's entry, for the protocol table's host-only events (nullopt for the
 // rest). `actor` asked as a member of `room_id` (verified: its connection's join or the
 // HTTP form's credentials); `code` is the reply's.
-std::optional<AuditEntry> audit_of_request(const protocol::Request& request, const std::string& actor,
-                                           const std::string& room_id, AuditApi api, int code,
-                                           std::int64_t now_ms, const MemberNameFn& name_of = {});
+std::optional<AuditEntry> audit_of_request(const protocol::Request& request,
+                                           const std::string& actor, const std::string& room_id,
+                                           AuditApi api, int code, std::int64_t now_ms,
+                                           const MemberNameFn& name_of = {});
 // A room-service call's entry, for the methods that change something (nullopt for the
 // reads). `body` is the request (any JSON), `claims` the verified token's, `status` the
 // HTTP status it was answered with.
 std::optional<AuditEntry> audit_of_room_service(std::string_view method, const protocol::Json& body,
-                                                const AccessClaims& claims, int status, std::int64_t now_ms);
+                                                const AccessClaims& claims, int status,
+                                                std::int64_t now_ms);
 
 // {id, time, room_id, actor, actor_kind, action, target, api, code, detail}
 protocol::Json audit_entry_json(const AuditEntry& entry);
@@ -66,8 +69,8 @@ struct AuditQuery {
     int limit = kAuditDefaultLimit;
 };
 // nullopt, with `error` in words, for an unknown, repeated or malformed parameter.
-std::optional<AuditQuery> read_audit_query(const std::vector<std::pair<std::string, std::string>>& params,
-                                           std::string& error);
+std::optional<AuditQuery> read_audit_query(
+    const std::vector<std::pair<std::string, std::string>>& params, std::string& error);
 // Whether a token with `grant` may read `room`'s entries ("" = all): 200, or 400 (no room
 // and no roomList) / 403 (no roomAdmin for that room, nor roomList), with `why`.
 int audit_read_status(const VideoGrant& grant, const std::string& room, std::string& why);

@@ -11,7 +11,9 @@ namespace {
 
 using protocol::Json;
 
-AuditEndpoint::Answer refuse(unsigned status, const std::string& why) { return {status, Json{{"error", why}}}; }
+AuditEndpoint::Answer refuse(unsigned status, const std::string& why) {
+    return {status, Json{{"error", why}}};
+}
 
 }  // namespace
 
@@ -23,9 +25,11 @@ AuditEndpoint::AuditEndpoint(const ServerConfig& config, const ServerClock& cloc
 
 void AuditEndpoint::tick() { limit_.sweep(ServerClock::mono_ms()); }
 
-AuditEndpoint::Answer AuditEndpoint::read(const std::vector<std::pair<std::string, std::string>>& params,
-                                std::string_view authorization, const std::string& client) {
-    if (!limit_.admit(client, ServerClock::mono_ms())) return refuse(429, "too many requests, slow down");
+AuditEndpoint::Answer AuditEndpoint::read(
+    const std::vector<std::pair<std::string, std::string>>& params, std::string_view authorization,
+    const std::string& client) {
+    if (!limit_.admit(client, ServerClock::mono_ms()))
+        return refuse(429, "too many requests, slow down");
     const TokenCheck check = verifier_.verify_bearer(authorization, clock_.now_ms() / 1000);
     if (check.code != protocol::ErrorCode::Ok) return refuse(401, check.reason);
     std::string why;

@@ -22,7 +22,7 @@ class ServerClock;
 inline constexpr std::string_view kAuditPath = "/api/v1/audit";
 
 class AuditEndpoint {
-public:
+  public:
     AuditEndpoint(const ServerConfig& config, const ServerClock& clock, AuditLog& log);
     AuditEndpoint(const AuditEndpoint&) = delete;
     AuditEndpoint& operator=(const AuditEndpoint&) = delete;
@@ -32,13 +32,13 @@ public:
         protocol::Json body;
     };
     // `query`: the decoded query parameters; `client`: the peer address (the rate limit's key).
-    Answer read(const std::vector<std::pair<std::string, std::string>>& query, std::string_view authorization,
-                const std::string& client);
+    Answer read(const std::vector<std::pair<std::string, std::string>>& query,
+                std::string_view authorization, const std::string& client);
 
     // Every tick: forgets quiet clients' buckets.
     void tick();
 
-private:
+  private:
     const ServerClock& clock_;
     AuditLog& log_;
     AccessTokenVerifier verifier_;

@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS audit_log (
 CREATE INDEX IF NOT EXISTS audit_log_room ON audit_log (room_id, id);
 )sql";
 
-constexpr const char* kColumns = "id, time_ms, room_id, actor, actor_kind, action, target, api, detail, code";
+constexpr const char* kColumns =
+    "id, time_ms, room_id, actor, actor_kind, action, target, api, detail, code";
 
 // Resets a statement however the step went.
 struct Reset {
@@ -43,7 +44,8 @@ void bind_text(sqlite3_stmt* s, int i, const std::string& v) {
 
 std::string text_at(sqlite3_stmt* s, int column) {
     const auto* t = sqlite3_column_text(s, column);
-    return t ? std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(sqlite3_column_bytes(s, column)))
+    return t ? std::string(reinterpret_cast<const char*>(t),
+                           static_cast<std::size_t>(sqlite3_column_bytes(s, column)))
              : std::string();
 }
 
@@ -83,7 +85,8 @@ bool AuditLog::open(const std::string& path) {
     }
     const std::string select = std::string("SELECT ") + kColumns + " FROM audit_log WHERE ";
     insert_ = prepare(
-        "INSERT INTO audit_log (time_ms, room_id, actor, actor_kind, action, target, api, detail, code) "
+        "INSERT INTO audit_log (time_ms, room_id, actor, actor_kind, action, target, api, detail, "
+        "code) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     read_room_ = prepare((select + "room_id = ? AND id > ? ORDER BY id LIMIT ?").c_str());
     read_all_ = prepare((select + "id > ? ORDER BY id LIMIT ?").c_str());
@@ -143,7 +146,8 @@ void AuditLog::trim(std::int64_t keep) {
     if (!trim_) return;
     Reset r{trim_};
     sqlite3_bind_int64(trim_, 1, keep);
-    if (sqlite3_step(trim_) != SQLITE_DONE) log_error(std::string("audit log: ") + sqlite3_errmsg(db_));
+    if (sqlite3_step(trim_) != SQLITE_DONE)
+        log_error(std::string("audit log: ") + sqlite3_errmsg(db_));
 }
 
 void AuditLog::tick(std::int64_t mono_ms) {

@@ -18,7 +18,7 @@ struct sqlite3_stmt;
 namespace posemeet::server {
 
 class AuditLog {
-public:
+  public:
     // Rows kept by trim().
     static constexpr std::int64_t kDefaultMaxRows = 100000;
 
@@ -40,7 +40,7 @@ public:
     // Every tick: trim() every 10 s (`mono_ms`: monotonic), so the table stays bounded.
     void tick(std::int64_t mono_ms);
 
-private:
+  private:
     sqlite3_stmt* prepare(const char* sql);
     sqlite3* db_ = nullptr;
     sqlite3_stmt* insert_ = nullptr;

@@ -13,13 +13,14 @@
 namespace posemeet::server {
 
 class ClientRateLimit {
-public:
+  public:
     ClientRateLimit(double rate_per_s, double burst) : rate_(rate_per_s), burst_(burst) {}
 
     // Takes a token from `client`'s bucket; false when it is empty. `mono_ms`: monotonic.
     bool admit(const std::string& client, std::int64_t mono_ms) {
         auto it = buckets_.find(client);
-        if (it == buckets_.end()) it = buckets_.emplace(client, Bucket{TokenBucket(rate_, burst_), mono_ms}).first;
+        if (it == buckets_.end())
+            it = buckets_.emplace(client, Bucket{TokenBucket(rate_, burst_), mono_ms}).first;
         it->second.last_used_ms = mono_ms;
         return it->second.bucket.take(mono_ms);
     }
@@ -32,7 +33,7 @@ public:
             b = mono_ms - b->second.last_used_ms > 60000 ? buckets_.erase(b) : std::next(b);
     }
 
-private:
+  private:
     struct Bucket {
         TokenBucket bucket;
         std::int64_t last_used_ms = 0;

@@ -2,10 +2,11 @@
 // only, mutating room-service methods only), the fields it keeps (never the operator's
 // token, never SendData's data), clipping, the entry's JSON, and the reader's parameters
 // and grants (GET /api/v1/audit).
+#include "core/audit_entry.hpp"
+
 #include <doctest/doctest.h>
 
 #include "control_test_support.hpp"
-#include "core/audit_entry.hpp"
 
 using namespace posemeet;
 using namespace posemeet::test;
@@ -32,17 +33,20 @@ AccessClaims operator_claims() {
 TEST_SUITE("audit_entry") {
     TEST_CASE("every host-only request of the protocol table is recorded, and nothing else") {
         for (const auto& info : protocol::control_events()) {
-            const auto entry = audit_of_request(make(info.name), "u1", "standup", AuditApi::WebSocket, 200, kNow);
+            const auto entry =
+                audit_of_request(make(info.name), "u1", "standup", AuditApi::WebSocket, 200, kNow);
             CAPTURE(info.name);
             CHECK(entry.has_value() == (info.direction == protocol::Direction::Request &&
                                         info.sender == protocol::Sender::Host));
         }
-        CHECK_FALSE(audit_of_request(make("vcNoSuchEvent"), "u1", "standup", AuditApi::WebSocket, 405, kNow));
+        CHECK_FALSE(audit_of_request(make("vcNoSuchEvent"), "u1", "standup", AuditApi::WebSocket,
+                                     405, kNow));
     }
 
     TEST_CASE("a host mutes a member: actor, target, operate, names; refusals keep their code") {
-        const auto e = audit_of_request(make("vcOperateOtherMic", Json{{"operate_user_id", "u2"}, {"operate", 0}}), "u1",
-                                        "standup", AuditApi::Http, 410, kNow, name_of);
+        const auto e = audit_of_request(
+            make("vcOperateOtherMic", Json{{"operate_user_id", "u2"}, {"operate", 0}}), "u1",
+            "standup", AuditApi::Http, 410, kNow, name_of);
         REQUIRE(e);
         CHECK(e->room_id == "standup");
         CHECK(e->actor == "u1");
@@ -51,7 +55,8 @@ TEST_SUITE("audit_entry") {
         CHECK(e->target == "u2");
         CHECK(e->code == 410);
         CHECK(e->time_ms == kNow);
-        CHECK(e->detail == Json{{"operate", 0}, {"target_name", "Bob '); DROP TABLE audit_log; --"}});
+        CHECK(e->detail ==
+              Json{{"operate", 0}, {"target_name", "Bob '); DROP TABLE audit_log; --"}});
         const Json j = audit_entry_json(*e);
         CHECK(j["api"] == "http");
         CHECK(j["actor_kind"] == "member");
@@ -59,21 +64,27 @@ TEST_SUITE("audit_entry") {
     }
 
     TEST_CASE("the target field per event; mute-all keeps its values; finishing has no target") {
-        CHECK(audit_of_request(make("vcOperateSelfMicPermit", Json{{"apply_user_id", "u3"}, {"permit", 1}}), "u1",
-                               "standup", AuditApi::WebSocket, 200, kNow)
+        CHECK(audit_of_request(
+                  make("vcOperateSelfMicPermit", Json{{"apply_user_id", "u3"}, {"permit", 1}}),
+                  "u1", "standup", AuditApi::WebSocket, 200, kNow)
                   ->target == "u3");
-        CHECK(audit_of_request(make("vcTransferHost", Json{{"operate_user_id", "u4"}}), "u1", "standup",
-                               AuditApi::WebSocket, 200, kNow)
+        CHECK(audit_of_request(make("vcTransferHost", Json{{"operate_user_id", "u4"}}), "u1",
+                               "standup", AuditApi::WebSocket, 200, kNow)
                   ->target == "u4");
         const auto all = audit_of_request(
-            make("vcOperateAllMic", Json{{"operate", 0}, {"operate_self_mic_permission", 0}, {"extra", "x"}}), "u1",
-            "standup", AuditApi::WebSocket, 200, kNow);
+            make("vcOperateAllMic",
+                 Json{{"operate", 0}, {"operate_self_mic_permission", 0}, {"extra", "x"}}),
+            "u1", "standup", AuditApi::WebSocket, 200, kNow);
         CHECK(all->target.empty());
         CHECK(all->detail == Json{{"operate", 0}, {"operate_self_mic_permission", 0}});
-        CHECK(audit_of_request(make("vcFinishRoom"), "u1", "standup", AuditApi::WebSocket, 200, kNow)->target.empty());
+        CHECK(
+            audit_of_request(make("vcFinishRoom"), "u1", "standup", AuditApi::WebSocket, 200, kNow)
+                ->target.empty());
     }
 
-    TEST_CASE("no actor or no room (a connection that never joined, bad HTTP credentials): nothing recorded") {
+    TEST_CASE(
+        "no actor or no room (a connection that never joined, bad HTTP credentials): nothing "
+        "recorded") {
         const auto req = make("vcFinishRoom");
         CHECK_FALSE(audit_of_request(req, "", "standup", AuditApi::Http, 452, kNow));
         CHECK_FALSE(audit_of_request(req, "u1", "", AuditApi::WebSocket, 420, kNow));
@@ -83,12 +94,13 @@ TEST_SUITE("audit_entry") {
         const AccessClaims claims = operator_claims();
         for (const char* read : {"ListRooms", "ListParticipants", "GetParticipant", "Nope"})
             CHECK_FALSE(audit_of_room_service(read, Json{{"room", "standup"}}, claims, 200, kNow));
-        for (const char* write : {"CreateRoom", "DeleteRoom", "RemoveParticipant", "MutePublishedTrack",
-                                  "UpdateParticipant", "UpdateRoomMetadata", "SendData"})
+        for (const char* write :
+             {"CreateRoom", "DeleteRoom", "RemoveParticipant", "MutePublishedTrack",
+              "UpdateParticipant", "UpdateRoomMetadata", "SendData"})
             CHECK(audit_of_room_service(write, Json{{"room", "standup"}}, claims, 200, kNow));
 
-        const auto e = audit_of_room_service("RemoveParticipant", Json{{"room", "standup"}, {"identity", "u2"}},
-                                             claims, 403, kNow);
+        const auto e = audit_of_room_service(
+            "RemoveParticipant", Json{{"room", "standup"}, {"identity", "u2"}}, claims, 403, kNow);
         CHECK(e->actor == "APIkey");
         CHECK(e->by_operator);
         CHECK(e->target == "u2");
@@ -97,30 +109,38 @@ TEST_SUITE("audit_entry") {
         CHECK(audit_entry_json(*e)["api"] == "room_service");
         CHECK(audit_entry_json(*e)["actor_kind"] == "operator");
         // CreateRoom names its room in `name`.
-        CHECK(audit_of_room_service("CreateRoom", Json{{"name", "new"}, {"emptyTimeout", 30}}, claims, 200, kNow)
+        CHECK(audit_of_room_service("CreateRoom", Json{{"name", "new"}, {"emptyTimeout", 30}},
+                                    claims, 200, kNow)
                   ->room_id == "new");
     }
 
-    TEST_CASE("room service details: new names and metadata kept (clipped), never SendData's data") {
+    TEST_CASE(
+        "room service details: new names and metadata kept (clipped), never SendData's data") {
         const AccessClaims claims = operator_claims();
-        const auto upd = audit_of_room_service(
-            "UpdateParticipant",
-            Json{{"room", "standup"}, {"identity", "u2"}, {"name", "<script>x</script>"}, {"metadata", std::string(300, 'm')}},
-            claims, 200, kNow);
+        const auto upd = audit_of_room_service("UpdateParticipant",
+                                               Json{{"room", "standup"},
+                                                    {"identity", "u2"},
+                                                    {"name", "<script>x</script>"},
+                                                    {"metadata", std::string(300, 'm')}},
+                                               claims, 200, kNow);
         CHECK(upd->detail["name"] == "<script>x</script>");
         CHECK(upd->detail["metadata"].get<std::string>().size() == kAuditMaxDetailString);
         // Cut on a character boundary: 'é' is two bytes.
         std::string accents;
         for (int i = 0; i < 200; ++i) accents += "\xc3\xa9";
-        const auto meta = audit_of_room_service("UpdateRoomMetadata", Json{{"room", "standup"}, {"metadata", accents}},
+        const auto meta = audit_of_room_service("UpdateRoomMetadata",
+                                                Json{{"room", "standup"}, {"metadata", accents}},
                                                 claims, 200, kNow);
         const std::string kept = meta->detail["metadata"];
         CHECK(kept.size() == kAuditMaxDetailString);
         CHECK(protocol::is_valid_utf8(kept));
 
-        const auto data = audit_of_room_service(
-            "SendData", Json{{"room", "standup"}, {"data", "c2VjcmV0"}, {"topic", "t"}, {"destinationIdentities", {"u2"}}},
-            claims, 200, kNow);
+        const auto data = audit_of_room_service("SendData",
+                                                Json{{"room", "standup"},
+                                                     {"data", "c2VjcmV0"},
+                                                     {"topic", "t"},
+                                                     {"destinationIdentities", {"u2"}}},
+                                                claims, 200, kNow);
         CHECK(data->detail.find("data") == data->detail.end());
         CHECK(data->detail["bytes"] == 6);
         CHECK(data->detail["destinationIdentities"] == Json{"u2"});
