@@ -99,6 +99,13 @@ std::string base64url_encode(std::string_view bytes) {
 AccessTokenVerifier::AccessTokenVerifier(std::map<std::string, std::string> keys, HmacSha256 hmac)
     : keys_(std::move(keys)), hmac_(std::move(hmac)) {}
 
+TokenCheck AccessTokenVerifier::verify_bearer(std::string_view authorization, std::int64_t now_s) const {
+    constexpr std::string_view kBearer = "Bearer ";
+    if (authorization.substr(0, kBearer.size()) != kBearer)
+        return refuse(ErrorCode::TokenEmpty, "an Authorization: Bearer <access token> header is required");
+    return verify(authorization.substr(kBearer.size()), now_s);
+}
+
 TokenCheck AccessTokenVerifier::verify(std::string_view token, std::int64_t now_s) const {
     if (token.empty()) return refuse(ErrorCode::TokenEmpty, "no access token");
     if (token.size() > kMaxTokenBytes) return refuse(ErrorCode::TokenMismatch, "access token too long");

@@ -66,6 +66,9 @@ public:
     TokenCheck verify(std::string_view token, std::int64_t now_s) const;
     // verify() and a join grant for `room_id` (roomJoin, and `room` naming it).
     TokenCheck verify_join(std::string_view token, const std::string& room_id, std::int64_t now_s) const;
+    // verify() of an HTTP `Authorization: Bearer <token>` header's value (the operator's
+    // APIs: room service, audit log); TokenEmpty when it is not of that form.
+    TokenCheck verify_bearer(std::string_view authorization, std::int64_t now_s) const;
 
     bool has_keys() const { return !keys_.empty(); }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/audit_entry.hpp"
 #include "core/control_service.hpp"
 
 namespace posemeet::server {
@@ -32,6 +33,12 @@ struct ControlCall {
     std::string_view event_name;
     Clock::time_point started{};   // the message arrived
     Clock::duration in_service{};  // of which inside the ControlService
+    // For the audit log (core/audit_entry.hpp): the request (alive for the call), the member
+    // who sent it - verified: its connection's join, or the HTTP form's credentials - and
+    // its room before the call, and the API it came by. No actor: nothing to record.
+    const protocol::Request* request = nullptr;
+    std::string actor, actor_room;
+    AuditApi api = AuditApi::WebSocket;
 };
 
 // The hub's settle, for the pieces beside it that call the service themselves.

@@ -75,9 +75,17 @@ HttpForm::Answer HttpForm::message(std::string_view text, const std::string& cli
         const auto& request = std::get<protocol::Request>(parsed);
         const auto& c = request.content;
         const std::string user = protocol::field_or(c, "user_id", "");
-        if (!admit(protocol::field_or(c, "room_id", ""), user, protocol::field_or(c, "token", ""),
-                   client, mono))
+        const std::string room = protocol::field_or(c, "room_id", "");
+        const std::string token = protocol::field_or(c, "token", "");
+        if (!admit(room, user, token, client, mono))
             return {429, http_body(ErrorCode::RateLimited, "", {}, request.request_id)};
+        call.request = &request;
+        call.api = AuditApi::Http;
+        std::string ignored;  // the audit log's actor: a member whose credentials check out
+        if (!user.empty() && service_.authenticate(room, user, token, ignored) == ErrorCode::Ok) {
+            call.actor = user;
+            call.actor_room = room;
+        }
 
         const auto handle_start = ControlCall::Clock::now();
         ControlResult result = service_.handle_http(request, now);

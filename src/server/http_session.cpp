@@ -160,6 +160,7 @@ void http_session::handle_request(const request_type& req) {
     if (path == "/api/v1/rooms") return send_json(req, http::status::ok, hub_.rooms_json());
     if (path == "/api/v1/stats") return send_json(req, http::status::ok, hub_.stats_json());
     if (path == "/metrics") return serve_metrics(req);
+    if (path == kAuditPath) return serve_audit(req);
     // Development mode only, and only to this machine: elsewhere the path does not exist.
     if (path == kDevTokenPath && config_.dev && loopback_) return serve_dev_token(req);
     if (path == kWebSocketPath)
@@ -337,6 +338,14 @@ void http_session::send_json(const request_type& req, http::status status, const
     res.prepare_payload();
     if (req.method() == http::verb::head) res.content_length(body.dump().size());
     send(std::move(res));
+}
+
+void http_session::serve_audit(const request_type& req) {
+    std::vector<std::pair<std::string, std::string>> query;
+    if (!parse_query(req.target(), query))
+        return send_json(req, http::status::bad_request, {{"error", "malformed query string"}});
+    auto answer = hub_.audit().read(query, req[http::field::authorization], client_);
+    send_json(req, static_cast<http::status>(answer.status), answer.body);
 }
 
 void http_session::serve_metrics(const request_type& req) {

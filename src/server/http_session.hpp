@@ -1,6 +1,7 @@
 // One HTTP/1.1 connection: serves GET/HEAD for static files, /healthz and /api/v1/rooms,
 // the HTTP form of the control API (POST /api/v1/rts/message, long-poll
-// GET /api/v1/rts/events), LiveKit's RoomService for operators (POST /twirp/...), and hands a WebSocket upgrade on /ws over to a
+// GET /api/v1/rts/events), LiveKit's RoomService for operators (POST /twirp/...), the audit log
+// (GET /api/v1/audit), and hands a WebSocket upgrade on /ws over to a
 // websocket_session. One request at a time (no pipelining); keep-alive connections idle
 // for 30 s are closed.
 #pragma once
@@ -39,6 +40,8 @@ private:
     // GET /api/v1/dev/token?room=&identity=&name= (development mode, loopback only).
     void serve_dev_token(const request_type& req);
     // GET /metrics: Prometheus' text format (server_status.hpp).
+    // GET /api/v1/audit (server/audit_endpoint.hpp).
+    void serve_audit(const request_type& req);
     void serve_metrics(const request_type& req);
     // Answers the long-poll being held (generation `gen`), with whatever is queued now.
     void finish_poll(std::uint64_t gen);

@@ -15,7 +15,7 @@ using protocol::ErrorCode;
 using protocol::Json;
 
 // Which grant a method needs (LiveKit's table).
-enum class Grant { RoomCreate, RoomList, RoomAdmin };
+using Grant = RoomServiceApi::Grant;
 struct Method {
     std::string_view name;
     Grant grant;
@@ -47,56 +47,51 @@ bool is_base64(const std::string& s) {
 }  // namespace
 
 RoomServiceApi::RoomServiceApi(const ServerConfig& config, ControlService& service, const ServerClock& clock,
-                               SettleFn settle)
+                               SettleFn settle, AuditSink audit)
     : config_(config),
       service_(service),
       clock_(clock),
       settle_(std::move(settle)),
-      verifier_(config.api_keys, openssl_hmac_sha256) {}
+      audit_(std::move(audit)),
+      verifier_(config.api_keys, openssl_hmac_sha256),
+      limit_(config.control_rate, config.control_burst) {}
 
-bool RoomServiceApi::admit(const std::string& client, std::int64_t mono) {
-    auto it = buckets_.find(client);
-    if (it == buckets_.end())
-        it = buckets_.emplace(client, ClientBucket{TokenBucket(config_.control_rate, config_.control_burst), mono})
-                 .first;
-    it->second.last_used_ms = mono;
-    return it->second.bucket.take(mono);
-}
-
-void RoomServiceApi::tick() {
-    const std::int64_t mono = ServerClock::mono_ms();
-    if (mono - last_sweep_ms_ < 10000) return;
-    last_sweep_ms_ = mono;
-    for (auto b = buckets_.begin(); b != buckets_.end();)
-        b = mono - b->second.last_used_ms > 60000 ? buckets_.erase(b) : std::next(b);
-}
+void RoomServiceApi::tick() { limit_.sweep(ServerClock::mono_ms()); }
 
 RoomServiceApi::Answer RoomServiceApi::call(std::string_view method_name, std::string_view authorization,
                                             std::string_view text, const std::string& client) {
-    if (!admit(client, ServerClock::mono_ms())) return twirp(429, "resource_exhausted", "too many requests, slow down");
+    if (!limit_.admit(client, ServerClock::mono_ms())) return twirp(429, "resource_exhausted", "too many requests, slow down");
     const Method* method = nullptr;
     for (const auto& m : kMethods)
         if (m.name == method_name) method = &m;
     if (!method) return twirp(404, "bad_route", "no such method: " + std::string(method_name));
 
     // Who calls: a token signed by one of our keys, not expired.
-    constexpr std::string_view kBearer = "Bearer ";
-    if (authorization.substr(0, kBearer.size()) != kBearer)
-        return twirp(401, "unauthenticated", "an Authorization: Bearer <access token> header is required");
     const std::int64_t now = clock_.now_ms();
-    const TokenCheck check = verifier_.verify(authorization.substr(kBearer.size()), now / 1000);
+    const TokenCheck check = verifier_.verify_bearer(authorization, now / 1000);
     if (check.code != ErrorCode::Ok) return twirp(401, "unauthenticated", check.reason);
 
-    if (protocol::json_nesting_depth(text) > protocol::kMaxJsonDepth) return twirp(400, "malformed", "body nested too deeply");
-    const Json body = text.empty() ? Json::object() : Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    const bool too_deep = protocol::json_nesting_depth(text) > protocol::kMaxJsonDepth;
+    const Json body = too_deep ? Json() : text.empty() ? Json::object() : Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    const Answer answer = too_deep ? twirp(400, "malformed", "body nested too deeply")
+                                   : authorized(method->name, method->grant, *check.claims, body, now);
+    // A known operator's change, done or refused (an unverified caller names nobody).
+    if (audit_)
+        if (auto entry = audit_of_room_service(method->name, body, *check.claims, static_cast<int>(answer.status), now))
+            audit_(*entry);
+    return answer;
+}
+
+RoomServiceApi::Answer RoomServiceApi::authorized(std::string_view method, Grant need, const AccessClaims& claims,
+                                                  const Json& body, std::int64_t now) {
     if (!body.is_object()) return twirp(400, "malformed", "the body is not a JSON object");
     std::string error;
     const auto room = livekit::read_string(body, "room", kMaxRoomIdBytes, error);
     if (!room) return invalid(error);
 
     // What it may do.
-    const VideoGrant& grant = check.claims->video;
-    switch (method->grant) {
+    const VideoGrant& grant = claims.video;
+    switch (need) {
         case Grant::RoomCreate:
             if (!grant.room_create) return denied("the access token does not grant roomCreate");
             break;
@@ -110,9 +105,9 @@ RoomServiceApi::Answer RoomServiceApi::call(std::string_view method_name, std::s
             break;
     }
     try {
-        return run(method->name, body, *room, now);
+        return run(method, body, *room, now);
     } catch (const std::exception& e) {
-        log_error("room service " + std::string(method->name) + " failed: " + e.what());
+        log_error("room service " + std::string(method) + " failed: " + e.what());
         return twirp(500, "internal", "internal server error");
     }
 }

@@ -9,13 +9,13 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "core/access_token.hpp"
+#include "core/audit_entry.hpp"
 #include "core/control_service.hpp"
 #include "server/control_call.hpp"
 #include "server/server_config.hpp"
-#include "server/token_bucket.hpp"
+#include "server/client_rate_limit.hpp"
 
 namespace posemeet::server {
 
@@ -25,10 +25,15 @@ inline constexpr std::string_view kRoomServicePrefix = "/twirp/livekit.RoomServi
 
 class RoomServiceApi {
 public:
-    // `settle` finishes every service call that may change a room (see signaling_hub::settle).
-    RoomServiceApi(const ServerConfig& config, ControlService& service, const ServerClock& clock, SettleFn settle);
+    // `settle` finishes every service call that may change a room (see signaling_hub::settle);
+    // `audit` records every call of a method that changes something, answered or refused.
+    RoomServiceApi(const ServerConfig& config, ControlService& service, const ServerClock& clock, SettleFn settle,
+                   AuditSink audit = {});
     RoomServiceApi(const RoomServiceApi&) = delete;
     RoomServiceApi& operator=(const RoomServiceApi&) = delete;
+
+    // Which grant a method needs (LiveKit's table is in the .cpp).
+    enum class Grant { RoomCreate, RoomList, RoomAdmin };
 
     struct Answer {
         unsigned status = 200;
@@ -43,11 +48,9 @@ public:
     void tick();
 
 private:
-    struct ClientBucket {
-        TokenBucket bucket;
-        std::int64_t last_used_ms = 0;
-    };
-    bool admit(const std::string& client, std::int64_t mono_ms);
+    // The call once its caller is known: grants, then run().
+    Answer authorized(std::string_view method, Grant grant, const AccessClaims& claims, const protocol::Json& body,
+                      std::int64_t now_ms);
     // The call after its checks: `room` is the request's room (empty for ListRooms).
     Answer run(std::string_view method, const protocol::Json& body, const std::string& room, std::int64_t now_ms);
     // Settles a service call that may have changed `room`; its error, or `reply` on success.
@@ -59,9 +62,9 @@ private:
     ControlService& service_;
     const ServerClock& clock_;
     SettleFn settle_;
+    AuditSink audit_;
     AccessTokenVerifier verifier_;
-    std::unordered_map<std::string, ClientBucket> buckets_;
-    std::int64_t last_sweep_ms_ = 0;
+    ClientRateLimit limit_;
 };
 
 }  // namespace posemeet::server

@@ -56,8 +56,10 @@ signaling_hub::signaling_hub(const ServerConfig& config, SqliteStore& store)
       status_(service_, relay_, clock_),
       http_(config, service_, clock_, status_.http_ops(),
             [this](ControlResult& result, const ControlCall& call) { settle(result, call); }),
-      room_service_(config, service_, clock_,
-                    [this](ControlResult& result, const ControlCall& call) { settle(result, call); }),
+      room_service_(
+          config, service_, clock_, [this](ControlResult& result, const ControlCall& call) { settle(result, call); },
+          [this](const AuditEntry& entry) { audit_log_.record(entry); }),
+      audit_endpoint_(config, clock_, audit_log_),
       webhook_events_([this](const std::string& room_id, const Room* live) {
           return livekit::room_json(room_id, service_.room_settings(room_id), live, config_.max_participants);
       }) {
@@ -65,6 +67,19 @@ signaling_hub::signaling_hub(const ServerConfig& config, SqliteStore& store)
         webhook_outbox_ = std::make_unique<WebhookOutbox>();
         if (!webhook_outbox_->open(config.db_path)) log_error("webhooks will not be kept across a restart");
     }
+    if (!audit_log_.open(config.db_path)) log_error("host and operator actions will not be recorded");
+}
+
+void signaling_hub::audit_request(const ControlResult& result, const ControlCall& call, std::int64_t now_ms) {
+    if (!call.request) return;
+    const auto name_of = [this](const std::string& room_id, const std::string& user_id) {
+        const Room* room = service_.find_room(room_id);
+        const UserRecord* user = room ? room->find(user_id) : nullptr;
+        return user ? user->user_name : std::string();
+    };
+    if (auto entry = audit_of_request(*call.request, call.actor, call.actor_room, call.api,
+                                      protocol::field_or(result.reply, "code", 500), now_ms, name_of))
+        audit_log_.record(*entry);
 }
 
 void signaling_hub::queue_webhooks(const ControlResult& result, const ControlCall& call, std::int64_t now_ms) {
@@ -193,6 +208,7 @@ void signaling_hub::deliver(std::vector<Delivery>& deliveries) {
 
 void signaling_hub::settle(ControlResult& result, const ControlCall& call) {
     const std::int64_t now = clock_.now_ms();
+    audit_request(result, call, now);
     if (call.event_name.empty() || changes_room_state(call.event_name)) {
         for (const auto& room_id : call.rooms_touched) rooms_.mark_dirty(room_id);
         if (auto m = members_.find(call.member_touched); m != members_.end())
@@ -330,6 +346,9 @@ void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
         const auto& request = std::get<protocol::Request>(parsed);
         call.rooms_touched.push_back(
             peer->conn.room_id);  // the room it was in, and the one it is in now
+        call.request = &request;
+        call.actor = peer->conn.user_id;
+        call.actor_room = peer->conn.room_id;
         const auto handle_start = ControlCall::Clock::now();
         ControlResult result = service_.handle(peer->conn, request, now);
         call.in_service = ControlCall::Clock::now() - handle_start;
@@ -436,6 +455,8 @@ void signaling_hub::tick() {
     const std::int64_t now = clock_.now_ms();
     http_.tick(now);  // a member whose long-poll is waiting is alive
     room_service_.tick();
+    audit_endpoint_.tick();
+    audit_log_.tick(ServerClock::mono_ms());
     // Congestion notices that came due without a packet to trigger them (the "cleared" one).
     const std::int64_t mono = ServerClock::mono_ms();
     for (auto& [id, p] : peers_)

@@ -7,6 +7,7 @@
 //   room_state_sync  room state in the store: restore, dirty rooms, persist
 //   server_status    /healthz, /api/v1/rooms, /api/v1/stats
 //   room_service_api POST /twirp/livekit.RoomService/<Method> (LiveKit's server SDKs)
+//   audit_log        host and operator actions in SQLite; audit_endpoint GET /api/v1/audit
 // Every service call, whoever made it, ends in settle(). Lives on the single I/O thread,
 // so it needs no locks. Sessions are held weakly: a session that is gone is skipped.
 #pragma once
@@ -20,6 +21,8 @@
 #include <vector>
 
 #include "core/control_service.hpp"
+#include "server/audit_endpoint.hpp"
+#include "server/audit_log.hpp"
 #include "server/control_call.hpp"
 #include "server/http_form.hpp"
 #include "server/pose_thinning.hpp"
@@ -83,6 +86,8 @@ public:
     HttpForm& http_form() { return http_; }
     // LiveKit's RoomService for operators (the HTTP sessions call it directly).
     RoomServiceApi& room_service() { return room_service_; }
+    // GET /api/v1/audit (the HTTP sessions call it directly).
+    AuditEndpoint& audit() { return audit_endpoint_; }
 
     // Server shutdown: closes every WebSocket with "going away" (detach follows per
     // session) and answers every waiting long-poll.
@@ -140,6 +145,8 @@ private:
     // members being removed - everyone, when a meeting ends - still get them; the time it
     // took. Every caller (WebSocket, HTTP form, closes, expiry) ends here.
     void settle(ControlResult& result, const ControlCall& call);
+    // A host-only request's entry into the audit log (core/audit_entry.hpp says which).
+    void audit_request(const ControlResult& result, const ControlCall& call, std::int64_t now_ms);
     // Bookkeeping after the service changed who is a member and where it is attached;
     // `requester` is the connection that made the request (0 for HTTP and timers).
     void apply_changes(const std::vector<MemberChange>& changes, std::uint64_t requester,
@@ -155,8 +162,10 @@ private:
     MediaRelay relay_;
     RoomStateSync rooms_;
     ServerStatus status_;
+    AuditLog audit_log_;
     HttpForm http_;
     RoomServiceApi room_service_;
+    AuditEndpoint audit_endpoint_;
     std::unique_ptr<WebhookOutbox> webhook_outbox_;
     WebhookEventSource webhook_events_;
     WebhookDispatcher* webhook_dispatcher_ = nullptr;

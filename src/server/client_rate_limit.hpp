@@ -1,0 +1,46 @@
+// A token bucket per client address, for the HTTP APIs an operator's backend calls (the
+// room service, the audit log): `rate` requests a second up to `burst`; addresses quiet
+// for a minute are forgotten, so the map stays as small as the set of active callers.
+#pragma once
+
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <unordered_map>
+
+#include "server/token_bucket.hpp"
+
+namespace posemeet::server {
+
+class ClientRateLimit {
+  public:
+    ClientRateLimit(double rate_per_s, double burst) : rate_(rate_per_s), burst_(burst) {}
+
+    // Takes a token from `client`'s bucket; false when it is empty. `mono_ms`: monotonic.
+    bool admit(const std::string& client, std::int64_t mono_ms) {
+        auto it = buckets_.find(client);
+        if (it == buckets_.end())
+            it = buckets_.emplace(client, Bucket{TokenBucket(rate_, burst_), mono_ms}).first;
+        it->second.last_used_ms = mono_ms;
+        return it->second.bucket.take(mono_ms);
+    }
+
+    // Call often (every tick): every 10 s, drops the buckets of addresses quiet for a minute.
+    void sweep(std::int64_t mono_ms) {
+        if (mono_ms - last_sweep_ms_ < 10000) return;
+        last_sweep_ms_ = mono_ms;
+        for (auto b = buckets_.begin(); b != buckets_.end();)
+            b = mono_ms - b->second.last_used_ms > 60000 ? buckets_.erase(b) : std::next(b);
+    }
+
+  private:
+    struct Bucket {
+        TokenBucket bucket;
+        std::int64_t last_used_ms = 0;
+    };
+    double rate_, burst_;
+    std::unordered_map<std::string, Bucket> buckets_;
+    std::int64_t last_sweep_ms_ = 0;
+};
+
+}  // namespace posemeet::server
