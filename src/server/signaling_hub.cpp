@@ -58,6 +58,8 @@ signaling_hub::signaling_hub(const ServerConfig& config, SqliteStore& store)
             [this](ControlResult& result, const ControlCall& call) { settle(result, call); }),
       room_service_(config, service_, clock_,
                     [this](ControlResult& result, const ControlCall& call) { settle(result, call); }),
+      invitations_(config, service_, clock_,
+                   [this](ControlResult& result, const ControlCall& call) { settle(result, call); }),
       webhook_events_([this](const std::string& room_id, const Room* live) {
           return livekit::room_json(room_id, service_.room_settings(room_id), live, config_.max_participants);
       }) {
@@ -436,6 +438,7 @@ void signaling_hub::tick() {
     const std::int64_t now = clock_.now_ms();
     http_.tick(now);  // a member whose long-poll is waiting is alive
     room_service_.tick();
+    invitations_.tick();
     // Congestion notices that came due without a packet to trigger them (the "cleared" one).
     const std::int64_t mono = ServerClock::mono_ms();
     for (auto& [id, p] : peers_)

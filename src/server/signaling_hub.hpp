@@ -7,6 +7,7 @@
 //   room_state_sync  room state in the store: restore, dirty rooms, persist
 //   server_status    /healthz, /api/v1/rooms, /api/v1/stats
 //   room_service_api POST /twirp/livekit.RoomService/<Method> (LiveKit's server SDKs)
+//   invitations_api  /api/v1/rooms/{room}/invitations, /api/v1/invitations/decline
 // Every service call, whoever made it, ends in settle(). Lives on the single I/O thread,
 // so it needs no locks. Sessions are held weakly: a session that is gone is skipped.
 #pragma once
@@ -24,6 +25,7 @@
 #include "server/http_form.hpp"
 #include "server/pose_thinning.hpp"
 #include "server/media_relay.hpp"
+#include "server/invitations_api.hpp"
 #include "server/room_service_api.hpp"
 #include "server/room_state_sync.hpp"
 #include "server/server_clock.hpp"
@@ -83,6 +85,8 @@ public:
     HttpForm& http_form() { return http_; }
     // LiveKit's RoomService for operators (the HTTP sessions call it directly).
     RoomServiceApi& room_service() { return room_service_; }
+    // Invitations to a meeting (the HTTP sessions call it directly).
+    InvitationsApi& invitations() { return invitations_; }
 
     // Server shutdown: closes every WebSocket with "going away" (detach follows per
     // session) and answers every waiting long-poll.
@@ -157,6 +161,7 @@ private:
     ServerStatus status_;
     HttpForm http_;
     RoomServiceApi room_service_;
+    InvitationsApi invitations_;
     std::unique_ptr<WebhookOutbox> webhook_outbox_;
     WebhookEventSource webhook_events_;
     WebhookDispatcher* webhook_dispatcher_ = nullptr;
