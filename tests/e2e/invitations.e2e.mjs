@@ -49,7 +49,7 @@ export async function run(h) {
     sockets.push(host);
     const hostJoin = await host.request('vcJoinRoom', {
       room_id: ROOM, token: await mint({ identity: 'host', name: 'Host', grant: { roomJoin: true, room: ROOM } }) });
-    h.check('the host joins with its token', hostJoin.code === 200, JSON.stringify(hostJoin));
+    h.check('the host joins with its token', hostJoin.code === 200, `${hostJoin.code} ${hostJoin.message}`);
     const heard = (identity, status) => host.inform((m) => m.event === 'vcOnInvitation' &&
       m.data.room_id === ROOM && m.data.invitation.identity === identity && m.data.invitation.status === status);
 
@@ -60,7 +60,7 @@ export async function run(h) {
     h.check('POST invitations answers the three, invited, with tokens and links', invited.status === 200 &&
       list.length === 3 && list.every((i) => i.status === 'invited' && i.token && i.expires_at > 0 &&
         i.join_url === `${server.url}/?token=${i.token}` && i.decline_url === `${i.join_url}&decline=1`) &&
-      list.map((i) => `${i.identity}:${i.name}`).join() === 'ana:Ana,bo:Bo,cy:Cy', invited.text);
+      list.map((i) => `${i.identity}:${i.name}`).join() === 'ana:Ana,bo:Bo,cy:Cy', `${invited.status} ${invited.text.slice(0, 300)}`);
     const [ana, bo, cy] = list;
     await Promise.all(['ana', 'bo', 'cy'].map((id) => heard(id, 'invited')));
     h.check('the host hears each invitation (vcOnInvitation invited)', true);
@@ -73,7 +73,7 @@ export async function run(h) {
     sockets.push(anaClient);
     const anaJoin = await anaClient.request('vcJoinRoom', { room_id: ROOM, token: ana.token });
     h.check('invitee 1 joins with its link\'s token, as its identity and name', anaJoin.code === 200 &&
-      anaJoin.response?.user?.user_id === 'ana' && anaJoin.response?.user?.user_name === 'Ana', JSON.stringify(anaJoin));
+      anaJoin.response?.user?.user_id === 'ana' && anaJoin.response?.user?.user_name === 'Ana', `${anaJoin.code} ${anaJoin.message}`);
     const anaJoined = await heard('ana', 'joined');
     h.check('the host hears invitee 1 joined', anaJoined.data.invitation.status === 'joined');
     h.check('the joiner\'s own join response shows it joined',
@@ -93,9 +93,9 @@ export async function run(h) {
     const missed = await heard('cy', 'missed');
     h.check('invitee 3 is missed after its timeout', missed.data.invitation.changed_at >= cy.expires_at,
       JSON.stringify(missed.data.invitation));
-    h.check('invitee 1, a member now, heard the later changes too',
-      !!anaClient.informs.find((m) => m.event === 'vcOnInvitation' && m.data.invitation.identity === 'cy' &&
-        m.data.invitation.status === 'missed'));
+    const anaHeard = await anaClient.inform((m) => m.event === 'vcOnInvitation' && m.data.invitation.identity === 'cy' &&
+      m.data.invitation.status === 'missed');
+    h.check('invitee 1, a member now, hears the later changes too', !!anaHeard);
 
     const listed = await call(server.url, 'GET', path, { token: admin });
     h.check('GET lists the three statuses', listed.status === 200 &&
@@ -132,7 +132,7 @@ export async function run(h) {
       body: { invitees: [{ identity: 'eve' }], base_url: 'https://meet.example.org/app/' } });
     const eve = based.json?.invitations?.[0];
     h.check('base_url makes the links', based.status === 200 && eve?.join_url === `https://meet.example.org/app/?token=${eve?.token}`,
-      based.text);
+      eve?.join_url?.slice(0, 60));
   } finally {
     for (const c of sockets) await c.close().catch(() => {});
     if (server) await server.stop();
