@@ -169,7 +169,11 @@ void ControlService::dispatch(ConnectionState& conn, const protocol::Request& re
                 case IdentityPlace::Refused: break;
             }
         }
-        if (o.code == ErrorCode::Ok) o.response["token"] = open_session(conn, transport, now_ms, result);
+        if (o.code == ErrorCode::Ok) {
+            o.response["token"] = open_session(conn, transport, now_ms, result);
+            if (!admission.user_id.empty()) invitee_joined(conn.room_id, conn.user_id, now_ms, o.notifications);
+            o.response["invitations"] = invitations_json(conn.room_id);
+        }
     } else if (!room) {
         o = Outcome::error(ErrorCode::NotInRoom);
     } else if (ev == Event::LeaveRoom) {

@@ -14,6 +14,7 @@
 
 #include "core/access_token.hpp"
 #include "core/event_inbox.hpp"
+#include "core/invitation.hpp"
 #include "core/media_packet.hpp"
 #include "core/protocol.hpp"
 #include "core/room.hpp"
@@ -74,6 +75,8 @@ struct ControlResult {
     std::vector<std::string> queued_for;
     // Rooms whose settings (room service: CreateRoom, metadata) changed or were forgotten.
     std::vector<std::string> settings_changed;
+    // Rooms whose stored state changed beyond `changes` (invitations), to write again.
+    std::vector<std::string> rooms_changed;
 };
 
 // A room's settings from the room service (LiveKit's CreateRoom), kept before anyone joins
@@ -230,6 +233,19 @@ public:
     // Settings a previous process stored.
     void import_room_settings(const std::string& room_id, const Json& settings);
 
+    // [SECTION] invitations (invitations.cpp): identities the operator invited to the meeting
+    // running in a room; each change of one reaches the room's members as vcOnInvitation.
+    // invite: 404 no meeting running, 400 invitees malformed, repeated or too many; the
+    // reply's response is {invitations: [...]} for this call's invitees. Inviting an
+    // identity again renews its invitation; one that is a member already is `joined` at once.
+    ControlResult invite(const std::string& room_id, const std::vector<Invitee>& invitees, std::int64_t timeout_ms,
+                         std::int64_t now_ms);
+    // Through its link's page: 404 no such invitation, 410 joined or missed already (the
+    // HTTP API says 409); declining again is no error. The response is {invitation}.
+    ControlResult decline_invitation(const std::string& room_id, const std::string& identity, std::int64_t now_ms);
+    // The running meeting's invitations, in the order they were made (empty without one).
+    std::vector<Invitation> invitations(const std::string& room_id) const;
+
     const Room* find_room(const std::string& room_id) const;
     // Rooms by id: those with members, and ended meetings (status 2) that keep their id
     // closed until someone opens a new meeting there.
@@ -309,6 +325,21 @@ private:
     // The room's limits for a new meeting: the server's, lowered by its settings.
     RoomLimits limits_for(const std::string& room_id) const;
     ControlResult operator_reply(Outcome o, std::int64_t now_ms);
+
+    // Invitations of the meeting `meeting_serial` (a later meeting in the room starts none).
+    struct MeetingInvitations {
+        std::uint64_t meeting_serial = 0;
+        std::vector<Invitation> list;
+    };
+    std::map<std::string, MeetingInvitations> invitations_;  // room id -> its meeting's
+    MeetingInvitations* meeting_invitations(const std::string& room_id);  // nullptr: none or stale
+    Json invitations_json(const std::string& room_id) const;
+    // A join by a token's identity: its invitation, if `invited`, becomes `joined`.
+    void invitee_joined(const std::string& room_id, const std::string& identity, std::int64_t now_ms,
+                        std::vector<Notification>& out);
+    // `invited` past expires_at becomes `missed`; invitations of meetings that are over go.
+    void expire_invitations(std::int64_t now_ms, ControlResult& result);
+    Notification invitation_notice(const Room& room, const Invitation& invitation) const;
     Room* running_room(const std::string& room_id);  // live_room(), to change
 };
 

@@ -99,7 +99,8 @@ Json ControlService::snapshot(const Room& room, const std::string& user_id) cons
                 {"user", me ? me->to_json() : Json::object()},
                 {"user_list", room.user_list_json()},
                 {"room_state", room.controls_json(user_id)},
-                {"messages", room.chat_history_json()}};
+                {"messages", room.chat_history_json()},
+                {"invitations", invitations_json(room.record().room_id)}};
 }
 
 ErrorCode ControlService::authenticate(const std::string& room_id, const std::string& user_id,
@@ -295,6 +296,7 @@ ControlResult ControlService::expire(std::int64_t now_ms) {
         }
     }
     expire_settings(now_ms, result);
+    expire_invitations(now_ms, result);
     return result;
 }
 

@@ -118,7 +118,8 @@ const char* default_message(ErrorCode code);
     X(OnRemoved, "vcOnRemoved", Inform, Server, Reads) /* you were removed; the socket closes */ \
     X(OnUserUpdate, "vcOnUserUpdate", Inform, Server, Reads) /* a member's name, data, grants */ \
     X(OnRoomUpdate, "vcOnRoomUpdate", Inform, Server, Reads) /* the room's metadata */ \
-    X(OnData, "vcOnData", Inform, Server, Reads) /* data the operator sent */
+    X(OnData, "vcOnData", Inform, Server, Reads) /* data the operator sent */        \
+    X(OnInvitation, "vcOnInvitation", Inform, Server, Reads) /* an invitation's status changed */
 
 enum class Event : int {
 #define POSEMEET_X(id, name, direction, sender, effect) id,

@@ -128,7 +128,10 @@ std::optional<Json> ControlService::export_room(const std::string& room_id) cons
                                 {"token_sha256", s->second.token_digest},
                                 {"transport", static_cast<int>(s->second.transport)}});
     }
-    return Json{{"v", 1}, {"room", it->second->to_state_json()}, {"sessions", std::move(sessions)}};
+    return Json{{"v", 1},
+                {"room", it->second->to_state_json()},
+                {"sessions", std::move(sessions)},
+                {"invitations", invitations_json(room_id)}};
 }
 
 bool ControlService::import_room(const Json& state, std::int64_t now_ms, std::vector<MemberChange>& changes,
@@ -175,6 +178,12 @@ bool ControlService::import_room(const Json& state, std::int64_t now_ms, std::ve
     }
     meeting_serials_[room_id] = serial;
     rooms_[room_id] = std::move(room);
+    // Invitations (absent in states of older servers): a malformed one is skipped.
+    MeetingInvitations invited{serial, {}};
+    for (const Json& j : field_or(state, "invitations", Json::array()))
+        if (auto inv = Invitation::from_json(j); inv && invited.list.size() < kMaxInvitationsPerMeeting)
+            invited.list.push_back(std::move(*inv));
+    if (!invited.list.empty()) invitations_[room_id] = std::move(invited);
     return true;
 }
 

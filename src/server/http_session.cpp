@@ -151,6 +151,8 @@ void http_session::handle_request(const request_type& req) {
         return serve_rts(req, p);
     if (const std::string_view p = target_path(req.target()); p.substr(0, kRoomServicePrefix.size()) == kRoomServicePrefix)
         return serve_room_service(req, p);
+    if (const std::string_view p = target_path(req.target()); InvitationsApi::owns(p))
+        return serve_invitations(req, p);
     if (req.method() != http::verb::get && req.method() != http::verb::head) {
         send_json(req, http::status::method_not_allowed, {{"error", "only GET and HEAD are supported"}});
         return;
@@ -271,6 +273,19 @@ void http_session::serve_room_service(const request_type& req, std::string_view 
                          {{"code", "bad_route"}, {"msg", "the room service takes POST requests"}});
     auto answer = hub_.room_service().call(path.substr(kRoomServicePrefix.size()), req[http::field::authorization],
                                            req.body(), client_);
+    send_json(req, static_cast<http::status>(answer.status), answer.body);
+}
+
+void http_session::serve_invitations(const request_type& req, std::string_view path) {
+    InvitationsApi::Call call;
+    call.method = req.method_string();
+    call.path = path;
+    call.authorization = req[http::field::authorization];
+    call.host = req[http::field::host];
+    call.forwarded_proto = req["X-Forwarded-Proto"];
+    call.body = req.body();
+    call.client = client_;
+    const auto answer = hub_.invitations().call(call);
     send_json(req, static_cast<http::status>(answer.status), answer.body);
 }
 

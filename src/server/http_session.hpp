@@ -37,6 +37,8 @@ private:
     void serve_events(const request_type& req);
     // POST /twirp/livekit.RoomService/<Method> (server/room_service_api.hpp).
     void serve_room_service(const request_type& req, std::string_view path);
+    // /api/v1/rooms/{room}/invitations and /api/v1/invitations/decline (invitations_api.hpp).
+    void serve_invitations(const request_type& req, std::string_view path);
     // GET /api/v1/dev/token?room=&identity=&name= (development mode, loopback only).
     void serve_dev_token(const request_type& req);
     // GET /metrics: Prometheus' text format (server_status.hpp).

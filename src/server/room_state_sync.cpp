@@ -52,6 +52,7 @@ void RoomStateSync::mark_dirty(const std::string& room_id) {
 
 void RoomStateSync::mark_dirty(const ControlResult& result) {
     for (const auto& ch : result.changes) mark_dirty(ch.room_id);
+    for (const auto& room_id : result.rooms_changed) mark_dirty(room_id);
     if (!stopped_ && store_.is_open())
         dirty_settings_.insert(result.settings_changed.begin(), result.settings_changed.end());
 }

@@ -60,6 +60,8 @@ signaling_hub::signaling_hub(const ServerConfig& config, SqliteStore& store)
           config, service_, clock_, [this](ControlResult& result, const ControlCall& call) { settle(result, call); },
           [this](const AuditEntry& entry) { audit_log_.record(entry); }),
       audit_endpoint_(config, clock_, audit_log_),
+      invitations_(config, service_, clock_,
+                   [this](ControlResult& result, const ControlCall& call) { settle(result, call); }),
       webhook_events_([this](const std::string& room_id, const Room* live) {
           return livekit::room_json(room_id, service_.room_settings(room_id), live, config_.max_participants);
       }) {
@@ -457,6 +459,7 @@ void signaling_hub::tick() {
     room_service_.tick();
     audit_endpoint_.tick();
     audit_log_.tick(ServerClock::mono_ms());
+    invitations_.tick();
     // Congestion notices that came due without a packet to trigger them (the "cleared" one).
     const std::int64_t mono = ServerClock::mono_ms();
     for (auto& [id, p] : peers_)

@@ -8,6 +8,7 @@
 //   server_status    /healthz, /api/v1/rooms, /api/v1/stats
 //   room_service_api POST /twirp/livekit.RoomService/<Method> (LiveKit's server SDKs)
 //   audit_log        host and operator actions in SQLite; audit_endpoint GET /api/v1/audit
+//   invitations_api  /api/v1/rooms/{room}/invitations, /api/v1/invitations/decline
 // Every service call, whoever made it, ends in settle(). Lives on the single I/O thread,
 // so it needs no locks. Sessions are held weakly: a session that is gone is skipped.
 #pragma once
@@ -27,6 +28,7 @@
 #include "server/http_form.hpp"
 #include "server/pose_thinning.hpp"
 #include "server/media_relay.hpp"
+#include "server/invitations_api.hpp"
 #include "server/room_service_api.hpp"
 #include "server/room_state_sync.hpp"
 #include "server/server_clock.hpp"
@@ -88,6 +90,8 @@ public:
     RoomServiceApi& room_service() { return room_service_; }
     // GET /api/v1/audit (the HTTP sessions call it directly).
     AuditEndpoint& audit() { return audit_endpoint_; }
+    // Invitations to a meeting (the HTTP sessions call it directly).
+    InvitationsApi& invitations() { return invitations_; }
 
     // Server shutdown: closes every WebSocket with "going away" (detach follows per
     // session) and answers every waiting long-poll.
@@ -166,6 +170,7 @@ private:
     HttpForm http_;
     RoomServiceApi room_service_;
     AuditEndpoint audit_endpoint_;
+    InvitationsApi invitations_;
     std::unique_ptr<WebhookOutbox> webhook_outbox_;
     WebhookEventSource webhook_events_;
     WebhookDispatcher* webhook_dispatcher_ = nullptr;
