@@ -44,4 +44,23 @@ struct ControlCall {
 // The hub's settle, for the pieces beside it that call the service themselves.
 using SettleFn = std::function<void(ControlResult& result, const ControlCall& call)>;
 
+// An operator API's call on one room (room service, invitations), settled by the hub:
+// its reply's code, message (the code's default when the service gave none) and response.
+struct SettledReply {
+    protocol::ErrorCode code = protocol::ErrorCode::Ok;
+    std::string message;
+    protocol::Json response = protocol::Json::object();
+};
+inline SettledReply settle_room_call(const SettleFn& settle, ControlResult& result, const std::string& room) {
+    ControlCall call;
+    call.rooms_touched.push_back(room);
+    settle(result, call);
+    SettledReply r;
+    r.code = static_cast<protocol::ErrorCode>(protocol::field_or(result.reply, "code", 500));
+    r.message = protocol::field_or(result.reply, "message", "");
+    if (r.message.empty()) r.message = protocol::default_message(r.code);
+    r.response = protocol::field_or(result.reply, "response", protocol::Json::object());
+    return r;
+}
+
 }  // namespace posemeet::server

@@ -75,10 +75,7 @@ InvitationsApi::Answer InvitationsApi::call(const Call& c) {
         if (!room) return refuse(400, "the room in the path must be 1-64 bytes");
 
         // Who calls: a token signed by one of our keys, not expired, with roomAdmin for the room.
-        constexpr std::string_view kBearer = "Bearer ";
-        if (c.authorization.substr(0, kBearer.size()) != kBearer)
-            return refuse(401, "an Authorization: Bearer <access token> header is required");
-        const TokenCheck check = verifier_.verify(c.authorization.substr(kBearer.size()), now / 1000);
+        const TokenCheck check = verifier_.verify_bearer(c.authorization, now / 1000);
         if (check.code != ErrorCode::Ok) return refuse(401, check.reason);
         const VideoGrant& grant = check.claims->video;
         if (!grant.room_admin) return refuse(403, "the access token does not grant roomAdmin");
@@ -93,15 +90,9 @@ InvitationsApi::Answer InvitationsApi::call(const Call& c) {
 }
 
 InvitationsApi::Answer InvitationsApi::settle(ControlResult& result, const std::string& room) {
-    ControlCall call;
-    call.rooms_touched.push_back(room);
-    settle_(result, call);
-    const auto code = static_cast<ErrorCode>(protocol::field_or(result.reply, "code", 500));
-    if (code != ErrorCode::Ok) {
-        const std::string message = protocol::field_or(result.reply, "message", "");
-        return refuse(http_status_of(code), message.empty() ? protocol::default_message(code) : message);
-    }
-    return {200, protocol::field_or(result.reply, "response", Json::object())};
+    SettledReply r = settle_room_call(settle_, result, room);
+    if (r.code != ErrorCode::Ok) return refuse(http_status_of(r.code), r.message);
+    return {200, std::move(r.response)};
 }
 
 InvitationsApi::Answer InvitationsApi::list(const std::string& room) const {

@@ -114,15 +114,10 @@ RoomServiceApi::Answer RoomServiceApi::authorized(std::string_view method, Grant
 
 RoomServiceApi::Answer RoomServiceApi::settle(ControlResult& result, const std::string& room,
                                               const std::function<Json()>& reply) {
-    ControlCall call;
-    call.rooms_touched.push_back(room);
-    settle_(result, call);
-    const auto code = static_cast<ErrorCode>(protocol::field_or(result.reply, "code", 500));
-    if (code != ErrorCode::Ok) {
-        const std::string message = protocol::field_or(result.reply, "message", "");
-        return {livekit::twirp_error_of(code).status,
-                livekit::twirp_error_body(livekit::twirp_error_of(code),
-                                          message.empty() ? protocol::default_message(code) : message)};
+    const SettledReply r = settle_room_call(settle_, result, room);
+    if (r.code != ErrorCode::Ok) {
+        const auto error = livekit::twirp_error_of(r.code);
+        return {error.status, livekit::twirp_error_body(error, r.message)};
     }
     return {200, reply ? reply() : Json::object()};
 }
