@@ -126,10 +126,64 @@
     return {};
   }
 
+  // Loads and starts the wasm client with the page's configuration (see boot).
+  function start(config) {
+    var fromDisk = location.protocol === 'file:';
+    Module = window.Module = {
+      canvas: document.getElementById('canvas'),
+      posemeetConfig: config,
+      posemeetOnEvent: function (name, json) { emit(name, JSON.parse(json)); },
+      // A join without a token asks here first (see fetchDevToken).
+      posemeetFetchJoinToken: function (room, name, request) {
+        fetchDevToken(config.server, room, name).then(function (t) {
+          withStrings([t], function (p) { Module._pm_api_join_token(request, p[0]); });
+        });
+      },
+      posemeetFatal: fatal,
+      posemeetAnnounce: announce,
+      posemeetReady: function () {
+        document.getElementById('pm-loading').classList.add('pm-hidden');
+        // The keyboard goes to the hidden text field of the canvas UI (typing, input methods).
+        (document.getElementById('pm-text-input') || document.getElementById('canvas')).focus();
+        readyResolve(PoseMeet);
+        emit('ready', {});
+      },
+      posemeetUpdateUrl: function (room, name) {
+        var u = new URL(location.href);
+        u.searchParams.set('room', room);
+        u.searchParams.set('name', name);
+        history.replaceState(null, '', u.toString());
+      },
+      // The client asks for the CJK font the first time it has such text to show.
+      posemeetLoadFont: function (path) {
+        fetch(path).then(function (r) {
+          if (!r.ok) throw new Error('HTTP ' + r.status);
+          return r.arrayBuffer();
+        }).then(function (buf) {
+          var bytes = new Uint8Array(buf);
+          var ptr = Module._malloc(bytes.length);  // ownership passes to the client
+          Module.HEAPU8.set(bytes, ptr);
+          Module._pm_api_font_loaded(ptr, bytes.length);
+        }).catch(function (err) { console.warn('PoseMeet: CJK font unavailable (' + err.message + ')'); });
+      },
+      print: function (t) { console.log(t); },
+      printErr: function (t) { console.warn(t); },
+      onAbort: function (what) { fatal(words('The client stopped unexpectedly: %1', what)); },
+    };
+    if (!fromDisk) Module.instantiateWasm = instantiateWithProgress;
+    setProgress(0, words(fromDisk ? 'Loading…' : 'Connecting…'));
+    var script = document.createElement('script');
+    // From disk the browser refuses to fetch a .wasm, so that build carries it inline.
+    script.src = fromDisk ? 'posemeet-file.js' : 'posemeet.js';
+    script.onerror = function () { fatal(words('Could not load %1. Was the client built?', script.src)); };
+    document.body.appendChild(script);
+  }
+
   var PoseMeet = {
-    // Starts the client on this page. options: {server, room, name, relay, autoJoin, maxFps,
-    // audio, audioProcessing}; missing ones come from the URL (?room=&name=&server=&relay=1
-    // &fps=&audio=0&audioProcessing=0). audio: false joins without asking for the microphone.
+    // Starts the client on this page. options: {server, room, name, token, invitation, relay,
+    // autoJoin, maxFps, audio, audioProcessing}; missing ones come from the URL (?room=&name=
+    // &server=&token=&decline=1&relay=1&fps=&audio=0&audioProcessing=0). invitation (or
+    // ?decline=1) with a token: the person first sees the invitation and joins or declines it. audio: false joins without asking for the microphone.
     // Test only: testLoss (fraction) and testJitterMs impair received audio (?testLoss=&testJitterMs=).
     boot: function (options) {
       options = options || {};
@@ -161,55 +215,23 @@
       // The page's language before the client runs (the loading screen speaks it too).
       document.documentElement.lang = /^zh/.test(config.language) ? 'zh-CN' : 'en';
       if (typeof WebAssembly !== 'object') { fatal(words('This browser does not support WebAssembly.')); return readyPromise; }
-      var fromDisk = location.protocol === 'file:';
-      Module = window.Module = {
-        canvas: document.getElementById('canvas'),
-        posemeetConfig: config,
-        posemeetOnEvent: function (name, json) { emit(name, JSON.parse(json)); },
-        // A join without a token asks here first (see fetchDevToken).
-        posemeetFetchJoinToken: function (room, name, request) {
-          fetchDevToken(config.server, room, name).then(function (t) {
-            withStrings([t], function (p) { Module._pm_api_join_token(request, p[0]); });
-          });
-        },
-        posemeetFatal: fatal,
-        posemeetAnnounce: announce,
-        posemeetReady: function () {
-          document.getElementById('pm-loading').classList.add('pm-hidden');
-          // The keyboard goes to the hidden text field of the canvas UI (typing, input methods).
-          (document.getElementById('pm-text-input') || document.getElementById('canvas')).focus();
-          readyResolve(PoseMeet);
-          emit('ready', {});
-        },
-        posemeetUpdateUrl: function (room, name) {
-          var u = new URL(location.href);
-          u.searchParams.set('room', room);
-          u.searchParams.set('name', name);
-          history.replaceState(null, '', u.toString());
-        },
-        // The client asks for the CJK font the first time it has such text to show.
-        posemeetLoadFont: function (path) {
-          fetch(path).then(function (r) {
-            if (!r.ok) throw new Error('HTTP ' + r.status);
-            return r.arrayBuffer();
-          }).then(function (buf) {
-            var bytes = new Uint8Array(buf);
-            var ptr = Module._malloc(bytes.length);  // ownership passes to the client
-            Module.HEAPU8.set(bytes, ptr);
-            Module._pm_api_font_loaded(ptr, bytes.length);
-          }).catch(function (err) { console.warn('PoseMeet: CJK font unavailable (' + err.message + ')'); });
-        },
-        print: function (t) { console.log(t); },
-        printErr: function (t) { console.warn(t); },
-        onAbort: function (what) { fatal(words('The client stopped unexpectedly: %1', what)); },
-      };
-      if (!fromDisk) Module.instantiateWasm = instantiateWithProgress;
-      setProgress(0, words(fromDisk ? 'Loading…' : 'Connecting…'));
-      var script = document.createElement('script');
-      // From disk the browser refuses to fetch a .wasm, so that build carries it inline.
-      script.src = fromDisk ? 'posemeet-file.js' : 'posemeet.js';
-      script.onerror = function () { fatal(words('Could not load %1. Was the client built?', script.src)); };
-      document.body.appendChild(script);
+      // An invitation's decline link (?token=…&decline=1): the person answers first, and the
+      // client loads only if they join (web/posemeet-invitation.js).
+      if (token && (options.invitation || q.get('decline') === '1') && window.PoseMeetInvitation) {
+        document.getElementById('pm-loading').classList.add('pm-hidden');
+        window.PoseMeetInvitation.show({
+          token: token, room: config.room, name: config.name || claims.sub, server: config.server, words: words,
+          onJoin: function () {
+            var u = new URL(location.href);
+            u.searchParams.delete('decline');  // a reload joins straight away
+            history.replaceState(null, '', u.toString());
+            document.getElementById('pm-loading').classList.remove('pm-hidden');
+            start(config);
+          },
+        });
+        return readyPromise;
+      }
+      start(config);
       return readyPromise;
     },
     ready: readyPromise,

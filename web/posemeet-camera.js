@@ -17,7 +17,7 @@
   'use strict';
 
   // The words of the page's own elements (the self-view here, the loading screen and fatal
-  // messages in posemeet-api.js) in Chinese; the canvas UI has its own catalogue
+  // messages in posemeet-api.js, the invitation card of posemeet-invitation.js) in Chinese; the canvas UI has its own catalogue
   // (src/ui/strings.cpp). The language is the page's <html lang>, which the client sets.
   var CHINESE = {
     'Your video stays on this device — only body points are sent.': '视频只留在本设备上——只发送身体关键点。',
@@ -36,6 +36,16 @@
     'Could not load the PoseMeet client: %1': '无法加载 PoseMeet 客户端：%1',
     'The client stopped unexpectedly: %1': '客户端意外停止：%1',
     'Could not load %1. Was the client built?': '无法加载 %1。客户端构建好了吗？',
+    'You are invited': '你被邀请了',
+    'Meeting “%1”, as %2.': '会议“%1”，身份：%2。',
+    'Join': '加入',
+    'Decline': '拒绝',
+    'Declining…': '正在拒绝…',
+    'You declined the invitation. The host has been told.': '你已拒绝邀请，主持人已收到通知。',
+    'This link is not valid.': '这个链接无效。',
+    'This invitation no longer exists.': '这个邀请已不存在。',
+    'Too late to decline: this invitation was already answered or has expired.': '无法拒绝：这个邀请已被回应或已过期。',
+    'Could not reach the server: %1': '无法连接服务器：%1',
   };
   window.posemeetWords = function (english) {
     var zh = /^zh/.test(document.documentElement.lang || '') && CHINESE[english];

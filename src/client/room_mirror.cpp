@@ -27,6 +27,7 @@ void RoomMirror::clear() {
     forget_room();
     controls_ = {};
     chat_.clear();
+    invitations_.clear();
     ended_ = false;
 }
 
@@ -64,6 +65,18 @@ void RoomMirror::reset(const Json& response) {
     controls_.asked_camera_on = field_or(me, "asked_camera_on", false);
     chat_.clear();
     for (const auto& m : field_or(response, "messages", Json::array())) chat_.push_back(ChatMessage::from_json(m));
+    invitations_.clear();
+    for (const auto& j : field_or(response, "invitations", Json::array()))
+        if (auto inv = Invitation::from_json(j)) invitations_.push_back(std::move(*inv));
+}
+
+void RoomMirror::apply_invitation(const Json& data) {
+    auto inv = Invitation::from_json(field_or(data, "invitation", Json::object()));
+    if (!inv) return;
+    const auto same = std::find_if(invitations_.begin(), invitations_.end(),
+                                   [&](const Invitation& i) { return i.identity == inv->identity; });
+    if (same != invitations_.end()) *same = std::move(*inv);
+    else invitations_.push_back(std::move(*inv));
 }
 
 // [SECTION] members
@@ -204,6 +217,7 @@ MembershipChange RoomMirror::apply(Event event, const Json& data, double now_ms)
     recent_events_.push_back(Json{{"event", protocol::event_name(event)}, {"data", data}});
     while (recent_events_.size() > kMaxRecentEvents) recent_events_.pop_front();
     MembershipChange change = apply_to_members(event, data);
+    if (event == Event::OnInvitation) apply_invitation(data);
 
     const std::string user_id = field_or(data, "user_id", "");
     const std::string target = field_or(data, "operate_user_id", "");
@@ -312,6 +326,8 @@ Json RoomMirror::to_json() const {
     const auto& c = controls_;
     Json chat = Json::array();
     for (const auto& m : chat_) chat.push_back(m.to_json());
+    Json invitations = Json::array();
+    for (const auto& i : invitations_) invitations.push_back(i.to_json());
     return Json{{"mic_all_status", c.mic_all_status},
                 {"operate_self_mic_permission", c.operate_self_mic_permission},
                 {"share_user_id", c.share_user_id},
@@ -324,6 +340,7 @@ Json RoomMirror::to_json() const {
                         {"asked_mic_on", c.asked_mic_on},
                         {"asked_camera_on", c.asked_camera_on}}},
                 {"chat", std::move(chat)},
+                {"invitations", std::move(invitations)},
                 {"ended", ended_}};
 }
 

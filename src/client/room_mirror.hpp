@@ -1,7 +1,8 @@
 // The client's copy of a room: the room record, every member's record (ourselves included),
 // the meeting controls and the chat, kept true by applying the server's notifications (the
 // server decides; the client only mirrors). The one owner of member records on the client.
-// Also turns the events that concern *you* into short notices for the UI ("The host muted you").
+// Also turns the events that concern *you* into short notices for the UI ("The host muted you"),
+// and keeps the meeting's invitations (who the operator asked in, and where each stands).
 #pragma once
 
 #include <deque>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/invitation.hpp"
 #include "core/protocol.hpp"
 #include "core/room.hpp"
 
@@ -73,8 +75,10 @@ public:
     const RoomControls& controls() const { return controls_; }
     const std::deque<ChatMessage>& chat() const { return chat_; }
     const std::deque<Notice>& notices() const { return notices_; }
+    // The meeting's invitations, in the order they were made (vcOnInvitation keeps them true).
+    const std::vector<Invitation>& invitations() const { return invitations_; }
     bool ended() const { return ended_; }
-    protocol::Json to_json() const;  // controls + chat
+    protocol::Json to_json() const;  // controls + chat + invitations
     protocol::Json recent_events_json() const;
 
 private:
@@ -83,6 +87,7 @@ private:
     std::string name_of(const std::string& user_id) const;
     // The parts of apply() that change member records and the member list.
     MembershipChange apply_to_members(protocol::Event event, const protocol::Json& data);
+    void apply_invitation(const protocol::Json& data);  // vcOnInvitation: a new one or a new status
 
     std::optional<UserRecord> self_;
     std::optional<RoomRecord> room_;
@@ -90,6 +95,7 @@ private:
     RoomControls controls_;
     std::deque<ChatMessage> chat_;
     std::deque<Notice> notices_;
+    std::vector<Invitation> invitations_;
     std::deque<protocol::Json> recent_events_;  // last notifications, for the JS API and tests
     bool ended_ = false;
 };

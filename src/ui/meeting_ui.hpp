@@ -109,6 +109,7 @@ private:
     // Narrow windows: the button that opens and closes the side column over the tiles.
     void draw_side_toggle(const MeetingView& view, const ImVec2& tiles_max);
     void draw_participant_row(const MeetingView& view, const TileView& t, Intents& intents);
+    void draw_invitations(const MeetingView& view);
     void draw_participant_menu(const MeetingView& view, const TileView& t, Intents& intents);
     void draw_host_menu(const MeetingView& view, const TileView& who, Intents& intents);
     void draw_chat(const MeetingView& view, const ImVec2& origin, const ImVec2& size,

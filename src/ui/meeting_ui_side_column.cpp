@@ -74,8 +74,32 @@ void MeetingUi::draw_participants(const MeetingView& view, const ImVec2& origin,
     }
     ImGui::Separator();
     for (const auto& t : view.tiles) draw_participant_row(view, t, intents);
+    draw_invitations(view);
     ImGui::End();
     ImGui::PopStyleColor();
+}
+
+// The invited who are not here: their name and where the invitation stands, in words and colour.
+void MeetingUi::draw_invitations(const MeetingView& view) {
+    if (view.invitations.empty()) return;
+    ImGui::Spacing();
+    ImGui::TextDisabled("%s", trf("Invited (%zu)", view.invitations.size()).c_str());
+    ImGui::Separator();
+    const ControlScope scope(*this, "invited");
+    for (const InvitationLine& inv : view.invitations) {
+        const bool waiting = inv.status == "invited";
+        const ImVec4 color = waiting ? theme().text_secondary
+                                     : inv.status == "declined" ? theme().error : theme().warning;
+        const std::string status = waiting ? tr("invited, not here yet")
+                                   : inv.status == "declined" ? tr("declined") : tr("did not join");
+        const float status_w = ImGui::CalcTextSize(status.c_str()).x;
+        const float right = ImGui::GetCursorPosX() + ImGui::GetContentRegionAvail().x;
+        const float name_room = ImGui::GetContentRegionAvail().x - status_w - ImGui::GetStyle().ItemSpacing.x;
+        ImGui::TextUnformatted(ellipsize(inv.name, name_room).c_str());
+        ImGui::SameLine(right - status_w);
+        ImGui::TextColored(color, "%s", status.c_str());
+        control((inv.name + ":" + inv.status).c_str(), false);  // what tests look for
+    }
 }
 
 // One row: colour, name (shortened with "..." when long: the full row is in a tooltip), what

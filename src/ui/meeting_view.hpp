@@ -47,6 +47,12 @@ struct PendingRequest {
     bool share = false;  // false: asks to speak
 };
 
+// Someone the operator invited who is not in the meeting (yet): shown under the participants.
+struct InvitationLine {
+    std::string name;    // the invitation's name, else its identity
+    std::string status;  // invited, declined or missed
+};
+
 struct MeetingView {
     std::string status;  // idle, connecting, joined, reconnecting, failed
     std::string error;         // in words, shown as a banner when not empty
@@ -58,6 +64,7 @@ struct MeetingView {
     std::string room_name;
     std::string server_url;
     std::vector<TileView> tiles;  // join order (the same on every page: colours follow it)
+    std::vector<InvitationLine> invitations;  // not joined: invited, declined, missed
     std::string default_name, default_room;
     std::string about;  // build info line for the footer
 

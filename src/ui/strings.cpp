@@ -110,6 +110,10 @@ const std::vector<std::pair<const char*, const char*>> kChinese = {
     {"waiting for pose...", "等待姿态…"},
     // People and chat.
     {"Participants (%zu)", "参会者（%zu）"},
+    {"Invited (%zu)", "已邀请（%zu）"},
+    {"invited, not here yet", "已邀请，尚未加入"},
+    {"declined", "已拒绝"},
+    {"did not join", "未加入"},
     {"Close", "关闭"},
     {"People & chat", "成员和聊天"},
     {"People & chat (%zu new)", "成员和聊天（%zu 条新消息）"},

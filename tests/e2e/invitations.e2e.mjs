@@ -2,10 +2,12 @@
 // invites three identities to a running meeting; the host hears each status change
 // (vcOnInvitation); invitee 1 joins with its link's token (joined), invitee 2 declines
 // through the decline endpoint (declined), invitee 3 does nothing (missed after the
-// timeout); GET lists the three; every refusal has its status.
+// timeout); GET lists the three; every refusal has its status. Then a browser opens two
+// decline links: one person declines on the invitation card, the other joins from it.
 import crypto from 'node:crypto';
 import { AccessToken } from 'livekit-server-sdk';
-import { startServer } from './lib/processes.mjs';
+import { openParticipant, startServer, state } from './lib/processes.mjs';
+import { waitFor } from './lib/harness.mjs';
 import { wsClient } from './lib/ws_client.mjs';
 
 const TIMEOUT_MS = 15000;
@@ -34,7 +36,7 @@ async function call(base, method, path, { token, body, raw } = {}) {
 
 export async function run(h) {
   h.begin('invitations: invite identities to a meeting; joined, declined, missed');
-  let server;
+  let server, browser;
   const sockets = [];
   try {
     server = await startServer({ dev: false, extraArgs: ['--api-key', KEY, '--api-secret', SECRET] });
@@ -133,7 +135,53 @@ export async function run(h) {
     const eve = based.json?.invitations?.[0];
     h.check('base_url makes the links', based.status === 200 && eve?.join_url === `https://meet.example.org/app/?token=${eve?.token}`,
       eve?.join_url?.slice(0, 60));
+
+    // The decline links in a browser: the card names the meeting and the invitee (as text,
+    // never markup), and answers for the person before anything else loads.
+    const carded = await call(server.url, 'POST', path, { token: admin, body: {
+      invitees: [{ identity: 'di', name: '<b>Di</b>' }, { identity: 'el', name: 'El' }], timeout_s: 120 } });
+    const [di, el] = carded.json?.invitations ?? [];
+    browser = await openParticipant(di.decline_url);
+    const card = async (page) => page.evaluate(() => {
+      const c = document.querySelector('.pm-invitation');
+      return c && { text: c.innerText, answer: c.dataset.answer || '', bold: !!c.querySelector('b'),
+        buttons: [...c.querySelectorAll('button')].map((b) => b.textContent),
+        client: !!document.querySelector('script[src="posemeet.js"]') };
+    });
+    const diCard = await waitFor(() => card(browser.page), TIMEOUT_MS);
+    h.check('a decline link opens the invitation card: meeting, name as text, Join and Decline, client not loaded',
+      diCard && diCard.text.includes(`“${ROOM}”`) && diCard.text.includes('<b>Di</b>') && !diCard.bold &&
+      diCard.buttons.join() === 'Join,Decline' && !diCard.client, JSON.stringify(diCard));
+    await browser.page.getByRole('button', { name: 'Decline' }).click();
+    const diAnswered = await waitFor(async () => { const c = await card(browser.page); return c?.answer ? c : null; }, TIMEOUT_MS);
+    const diHeard = await heard('di', 'declined');
+    h.check('Decline on the card tells the person and the host (declined)', diAnswered?.answer === '200' &&
+      /You declined/.test(diAnswered.text) && diAnswered.buttons.length === 0 && !!diHeard, JSON.stringify(diAnswered));
+
+    const elPage = await browser.browser.newPage({ viewport: { width: 720, height: 450 } });
+    elPage.on('pageerror', (e) => browser.errors.push(e.message));
+    await elPage.goto(`${el.decline_url}&pose=synthetic&theme=dark`);
+    await waitFor(() => card(elPage), TIMEOUT_MS);
+    await elPage.getByRole('button', { name: 'Join' }).click();
+    const elJoined = await waitFor(async () => {
+      const st = await state({ page: elPage });
+      return st?.status === 'joined' ? st : null;
+    }, TIMEOUT_MS);
+    const elHeard = await heard('el', 'joined');
+    h.check('Join on the card joins the meeting as the invitee (joined), and a reload joins straight away',
+      elJoined?.self?.user_id === 'el' && elJoined?.self?.user_name === 'El' && !!elHeard &&
+      !new URL(elPage.url()).searchParams.has('decline'), `${elJoined?.self?.user_id} ${elPage.url().slice(-40)}`);
+    // A member's page lists the invitations: the one declined on the card, and a new one as it comes.
+    await elPage.evaluate(() => { window.__pmInvitations = []; window.PoseMeet.on('invitation', (i) => window.__pmInvitations.push(i)); });
+    await call(server.url, 'POST', path, { token: admin, body: { invitees: [{ identity: 'fy', name: 'Fy' }] } });
+    const fyOnPage = await waitFor(() => elPage.evaluate(() => window.__pmInvitations.find((i) => i.identity === 'fy')), TIMEOUT_MS);
+    const listedOnPage = (await state({ page: elPage }))?.meeting?.invitations ?? [];
+    h.check('a member\'s page keeps the invitations: di declined, fy invited (event "invitation")',
+      fyOnPage?.status === 'invited' && listedOnPage.find((i) => i.identity === 'di')?.status === 'declined' &&
+      listedOnPage.find((i) => i.identity === 'fy')?.status === 'invited', JSON.stringify(listedOnPage.map((i) => `${i.identity}:${i.status}`)));
+    h.check('the invitation pages raised no script errors', browser.errors.length === 0, browser.errors.join('; '));
   } finally {
+    if (browser) await browser.close();
     for (const c of sockets) await c.close().catch(() => {});
     if (server) await server.stop();
   }

@@ -98,6 +98,30 @@ TEST_CASE("vcOnJoinRoom and vcOnLeaveRoom update the participant list") {
     CHECK(participant_ids(s) == std::vector<std::string>{"u-me"});
 }
 
+TEST_CASE("the invitations of the meeting are mirrored: a new one, then its status, and told to the page") {
+    Harness h;
+    h.join_as_me({"u-zed"});
+    auto told = [&](const std::string& identity, const std::string& status) {
+        h.socket.text(protocol::make_inform(protocol::Event::OnInvitation,
+            Json{{"room_id", "r1"}, {"invitation", {{"identity", identity}, {"name", "Ana"}, {"status", status},
+                                                    {"invited_at", 1}, {"expires_at", 60001}, {"changed_at", 2}}}},
+            h.server_ms++));
+    };
+    told("ana", "invited");
+    REQUIRE(h.session.mirror().invitations().size() == 1);
+    CHECK(h.session.mirror().invitations()[0].status == InvitationStatus::Invited);
+    told("ana", "declined");  // the same invitation, a new status: still one
+    REQUIRE(h.session.mirror().invitations().size() == 1);
+    CHECK(h.session.mirror().invitations()[0].status == InvitationStatus::Declined);
+    CHECK(h.session.state_json()["meeting"]["invitations"][0]["status"] == "declined");
+    int page_events = 0;
+    for (auto& [name, data] : h.events) page_events += name == "invitation" && data["identity"] == "ana";
+    CHECK(page_events == 2);
+    // Garbage is ignored, not a crash or an empty entry.
+    h.socket.text(protocol::make_inform(protocol::Event::OnInvitation, Json{{"invitation", "x"}}, h.server_ms++));
+    CHECK(h.session.mirror().invitations().size() == 1);
+}
+
 TEST_CASE("tick sends one relay frame per pose at 30 Hz: a keyframe first, then deltas, with the right content") {
     Harness h;
     h.join_as_me({"u-zed", "u-amy"});

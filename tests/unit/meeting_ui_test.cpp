@@ -198,6 +198,18 @@ TEST_CASE("a visitor's menu on a participant has no host controls") {
     CHECK_FALSE(ui.drawn("people/u1/..."));  // no menu on yourself
 }
 
+TEST_CASE("the invited who are not here are listed under the participants, with where each stands") {
+    HeadlessUi ui;
+    MeetingView v = meeting();
+    ui.frame(v);
+    CHECK_FALSE(ui.drawn("people/invited/Cy:invited"));
+    v.invitations = {{"Cy", "invited"}, {"Di", "declined"}, {"Eve", "missed"}};
+    ui.frame(v);
+    CHECK(ui.drawn("people/invited/Cy:invited"));
+    CHECK(ui.drawn("people/invited/Di:declined"));
+    CHECK(ui.drawn("people/invited/Eve:missed"));
+}
+
 TEST_CASE("chat: Enter sends to everyone, a private message goes to the chosen person") {
     HeadlessUi ui;
     const MeetingView v = meeting();

@@ -223,6 +223,9 @@ ui::MeetingView build_view(App& app) {
         v.chat.push_back({msg.user_name, msg.to_user_id.empty() ? "" : (to ? to->user_name : "?"), msg.message,
                           msg.user_id == v.self_id});
     }
+    for (const Invitation& inv : m.invitations())
+        if (inv.status != InvitationStatus::Joined)  // those are in the list already
+            v.invitations.push_back({inv.name.empty() ? inv.identity : inv.name, invitation_status_name(inv.status)});
     const double now = emscripten_get_now();
     for (const Notice& n : m.notices())
         if (now - n.at_ms < kToastMs) v.toasts.push_back(n.text);
