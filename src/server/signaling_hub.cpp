@@ -91,10 +91,12 @@ void signaling_hub::queue_webhooks(const ControlResult& result, const ControlCal
     std::set<std::string> rooms(call.rooms_touched.begin(), call.rooms_touched.end());
     if (auto m = members_.find(call.member_touched); m != members_.end()) rooms.insert(m->second.room_id);
     for (const auto& ch : result.changes) rooms.insert(ch.room_id);
+    rooms.insert(result.rooms_changed.begin(), result.rooms_changed.end());  // invitations
     bool queued = false;
     for (const auto& room_id : rooms) {
         if (room_id.empty()) continue;
-        for (const auto& event : webhook_events_.observe(room_id, service_.find_room(room_id), now_ms)) {
+        for (const auto& event : webhook_events_.observe(room_id, service_.find_room(room_id),
+                                                         service_.invitations(room_id), now_ms)) {
             const std::string body = event.dump();
             for (const auto& url : config_.webhook_urls) webhook_outbox_->add(url, room_id, body, now_ms);
             queued = true;
@@ -474,7 +476,7 @@ void signaling_hub::restore_rooms() {
     ControlResult result;
     rooms_.restore(clock_.now_ms(), config_.reconnect_grace_ms, result.changes);
     // Their webhooks went out before the restart (or wait in the outbox).
-    for (const auto& [id, room] : service_.rooms()) webhook_events_.seed(*room);
+    for (const auto& [id, room] : service_.rooms()) webhook_events_.seed(*room, service_.invitations(id));
     // Arrivals only (members offline, nobody to tell): the rooms are as stored, not dirty.
     apply_changes(result.changes, 0, clock_.now_ms(), /*departures=*/false);
 }

@@ -35,11 +35,14 @@ Json WebhookEventSource::event(const char* name, const std::string& room_id, con
                 {"createdAt", seconds(now_ms)}};
 }
 
-void WebhookEventSource::seed(const Room& room) {
-    rooms_[room.record().room_id] = Seen{room.members()};
+void WebhookEventSource::seed(const Room& room, const std::vector<Invitation>& invitations) {
+    Seen& seen = rooms_[room.record().room_id];
+    seen.members = room.members();
+    for (const Invitation& inv : invitations) seen.invitations[inv.identity] = inv.status;
 }
 
-std::vector<Json> WebhookEventSource::observe(const std::string& room_id, const Room* room, std::int64_t now_ms) {
+std::vector<Json> WebhookEventSource::observe(const std::string& room_id, const Room* room,
+                                              const std::vector<Invitation>& invitations, std::int64_t now_ms) {
     std::vector<Json> out;
     auto it = rooms_.find(room_id);
     const bool running = room && !room->ended();
@@ -93,6 +96,18 @@ std::vector<Json> WebhookEventSource::observe(const std::string& room_id, const 
         }
     }
     seen.members = room->members();
+    // Invitations last: one that became `joined` follows its participant_joined. Not a LiveKit
+    // event (receivers keep the name; the SDK's parser drops the `invitation` field, the
+    // raw body has it); `participant` carries the invitee's identity and name.
+    for (const Invitation& inv : invitations) {
+        const auto before = seen.invitations.find(inv.identity);
+        if (before != seen.invitations.end() && before->second == inv.status) continue;
+        seen.invitations[inv.identity] = inv.status;
+        Json e = event("invitation_updated", room_id, room, now_ms);
+        e["participant"] = Json{{"identity", inv.identity}, {"name", inv.name}};
+        e["invitation"] = inv.to_json();
+        out.push_back(std::move(e));
+    }
     return out;
 }
 

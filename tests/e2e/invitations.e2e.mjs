@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import { AccessToken } from 'livekit-server-sdk';
 import { openParticipant, startServer, state } from './lib/processes.mjs';
 import { waitFor } from './lib/harness.mjs';
+import { freePort, startReceiver } from './lib/webhook_receiver.mjs';
 import { wsClient } from './lib/ws_client.mjs';
 
 const TIMEOUT_MS = 15000;
@@ -36,10 +37,14 @@ async function call(base, method, path, { token, body, raw } = {}) {
 
 export async function run(h) {
   h.begin('invitations: invite identities to a meeting; joined, declined, missed');
-  let server, browser;
+  let server, browser, receiver;
   const sockets = [];
   try {
-    server = await startServer({ dev: false, extraArgs: ['--api-key', KEY, '--api-secret', SECRET] });
+    // Status changes reach the webhooks too (invitation_updated), checked at the end.
+    const hookPort = await freePort();
+    receiver = await startReceiver(hookPort, KEY, SECRET);
+    server = await startServer({ dev: false, extraArgs: ['--api-key', KEY, '--api-secret', SECRET,
+      '--webhook-url', `http://127.0.0.1:${hookPort}/hooks`] });
     const path = `/api/v1/rooms/${ROOM}/invitations`;
     const admin = await mint({ identity: 'operator', grant: { roomAdmin: true, room: ROOM } });
 
@@ -179,9 +184,20 @@ export async function run(h) {
     h.check('a member\'s page keeps the invitations: di declined, fy invited (event "invitation")',
       fyOnPage?.status === 'invited' && listedOnPage.find((i) => i.identity === 'di')?.status === 'declined' &&
       listedOnPage.find((i) => i.identity === 'fy')?.status === 'invited', JSON.stringify(listedOnPage.map((i) => `${i.identity}:${i.status}`)));
+    // The webhooks: each status change of the first three, in order, after the join it led to.
+    const story = (e) => e.raw.event === 'invitation_updated' ? `${e.raw.invitation.identity}:${e.raw.invitation.status}`
+      : e.raw.event === 'participant_joined' ? `joined:${e.raw.participant.identity}` : null;
+    const hooked = await waitFor(() => {
+      const s = receiver.events.map(story).filter((x) => x && /^(joined:)?(ana|bo|cy)\b/.test(x));
+      return s.length >= 7 ? s : null;
+    }, TIMEOUT_MS);
+    h.check('the webhooks get every invitation status change (invitation_updated), verified by WebhookReceiver',
+      hooked?.join() === 'ana:invited,bo:invited,cy:invited,joined:ana,ana:joined,bo:declined,cy:missed' &&
+      receiver.rejected.length === 0, `${hooked?.join()} rejected ${receiver.rejected.length}`);
     h.check('the invitation pages raised no script errors', browser.errors.length === 0, browser.errors.join('; '));
   } finally {
     if (browser) await browser.close();
+    if (receiver) await receiver.close();
     for (const c of sockets) await c.close().catch(() => {});
     if (server) await server.stop();
   }

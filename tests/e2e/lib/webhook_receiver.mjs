@@ -1,7 +1,8 @@
 // A webhook receiver on 127.0.0.1:port that checks every POST with livekit-server-sdk's
 // WebhookReceiver (signature, body hash) and answers 200, or 401 when it does not verify.
 // `events` (pass one to keep collecting across a restart of the receiver) gets
-// {at, event, contentType} in arrival order; `rejected` the errors.
+// {at, event, raw, contentType} in arrival order (raw: the body as sent, fields the SDK
+// does not know included); `rejected` the errors.
 import http from 'node:http';
 import { WebhookReceiver } from 'livekit-server-sdk';
 
@@ -14,7 +15,7 @@ export function startReceiver(port, key, secret, events = []) {
     req.on('end', async () => {
       try {
         const event = await receiver.receive(body, req.headers.authorization);
-        events.push({ at: performance.now(), event, contentType: req.headers['content-type'] });
+        events.push({ at: performance.now(), event, raw: JSON.parse(body), contentType: req.headers['content-type'] });
         res.writeHead(200).end('ok');
       } catch (err) {
         rejected.push(String(err));
