@@ -95,6 +95,8 @@ const char* audit_api_name(AuditApi api) {
             return "http";
         case AuditApi::RoomService:
             return "room_service";
+        case AuditApi::Invitations:
+            return "invitations";
     }
     return "";
 }
@@ -153,6 +155,34 @@ std::optional<AuditEntry> audit_of_room_service(std::string_view method, const J
         return e;
     }
     return std::nullopt;
+}
+
+AuditEntry audit_of_invitation(const std::string& room_id, const Json& body, const AccessClaims& claims, int status,
+                               std::int64_t now_ms) {
+    constexpr std::size_t kListed = 20;
+    AuditEntry e;
+    e.time_ms = now_ms;
+    e.room_id = clip(room_id, kMaxRoomIdBytes);
+    e.actor = claims.api_key;
+    e.by_operator = true;
+    e.action = "Invite";
+    e.api = AuditApi::Invitations;
+    e.code = status;
+    if (!claims.identity.empty()) e.detail["identity"] = clip(claims.identity);
+    if (body.is_object() && body.contains("invitees") && body["invitees"].is_array()) {
+        const Json& invitees = body["invitees"];
+        Json ids = Json::array();
+        for (const Json& i : invitees) {
+            if (ids.size() == kListed) break;
+            if (i.is_object() && i.contains("identity") && i["identity"].is_string())
+                ids.push_back(clip(i["identity"].get<std::string>(), kMaxIdentityBytes));
+        }
+        e.detail["invitees"] = std::move(ids);
+        e.detail["count"] = invitees.size();
+    }
+    if (const auto t = body.find("timeout_s"); body.is_object() && t != body.end() && t->is_number())
+        e.detail["timeout_s"] = *t;
+    return e;
 }
 
 Json audit_entry_json(const AuditEntry& e) {

@@ -17,8 +17,8 @@
 
 namespace posemeet {
 
-enum class AuditApi : int { WebSocket = 0, Http = 1, RoomService = 2 };
-const char* audit_api_name(AuditApi api);  // "websocket", "http", "room_service"
+enum class AuditApi : int { WebSocket = 0, Http = 1, RoomService = 2, Invitations = 3 };
+const char* audit_api_name(AuditApi api);  // "websocket", "http", "room_service", "invitations"
 
 struct AuditEntry {
     std::int64_t id = 0;  // the log's row id, once recorded
@@ -56,6 +56,11 @@ std::optional<AuditEntry> audit_of_request(const protocol::Request& request,
 std::optional<AuditEntry> audit_of_room_service(std::string_view method, const protocol::Json& body,
                                                 const AccessClaims& claims, int status,
                                                 std::int64_t now_ms);
+
+// An operator's invitations (POST /api/v1/rooms/{room}/invitations), done or refused:
+// action "Invite", the invitees' identities in detail (the first 20, and how many).
+AuditEntry audit_of_invitation(const std::string& room_id, const protocol::Json& body, const AccessClaims& claims,
+                               int status, std::int64_t now_ms);
 
 // {id, time, room_id, actor, actor_kind, action, target, api, code, detail}
 protocol::Json audit_entry_json(const AuditEntry& entry);

@@ -52,6 +52,7 @@ std::string text_at(sqlite3_stmt* s, int column) {
 AuditApi api_of(const std::string& name) {
     if (name == audit_api_name(AuditApi::Http)) return AuditApi::Http;
     if (name == audit_api_name(AuditApi::RoomService)) return AuditApi::RoomService;
+    if (name == audit_api_name(AuditApi::Invitations)) return AuditApi::Invitations;
     return AuditApi::WebSocket;
 }
 

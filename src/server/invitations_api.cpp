@@ -46,11 +46,12 @@ unsigned http_status_of(ErrorCode code) {
 }  // namespace
 
 InvitationsApi::InvitationsApi(const ServerConfig& config, ControlService& service, const ServerClock& clock,
-                               SettleFn settle)
+                               SettleFn settle, AuditSink audit)
     : config_(config),
       service_(service),
       clock_(clock),
       settle_(std::move(settle)),
+      audit_(std::move(audit)),
       verifier_(config.api_keys, openssl_hmac_sha256),
       rate_limit_(config.control_rate, config.control_burst) {}
 
@@ -82,7 +83,13 @@ InvitationsApi::Answer InvitationsApi::call(const Call& c) {
         if (grant.room != *room) return refuse(403, "the access token's roomAdmin is for another room");
 
         if (c.method == "GET") return list(*room);
-        return invite(*room, *check.claims, c, now);
+        Answer answer = invite(*room, *check.claims, c, now);
+        if (audit_) {
+            const bool readable = protocol::json_nesting_depth(c.body) <= protocol::kMaxJsonDepth;
+            const Json body = readable ? Json::parse(c.body, nullptr, /*allow_exceptions=*/false) : Json();
+            audit_(audit_of_invitation(*room, body, *check.claims, static_cast<int>(answer.status), now));
+        }
+        return answer;
     } catch (const std::exception& e) {
         log_error("invitations " + std::string(c.method) + " " + std::string(c.path) + " failed: " + e.what());
         return refuse(500, "internal server error");

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/access_token.hpp"
+#include "core/audit_entry.hpp"
 #include "core/control_service.hpp"
 #include "server/control_call.hpp"
 #include "server/server_config.hpp"
@@ -28,7 +29,9 @@ constexpr std::int64_t kInvitationTokenMarginS = 300;
 
 class InvitationsApi {
 public:
-    InvitationsApi(const ServerConfig& config, ControlService& service, const ServerClock& clock, SettleFn settle);
+    // `audit`: gets an entry for every invitation call by a verified admin, done or refused.
+    InvitationsApi(const ServerConfig& config, ControlService& service, const ServerClock& clock, SettleFn settle,
+                   AuditSink audit);
     InvitationsApi(const InvitationsApi&) = delete;
     InvitationsApi& operator=(const InvitationsApi&) = delete;
 
@@ -65,6 +68,7 @@ private:
     ControlService& service_;
     const ServerClock& clock_;
     SettleFn settle_;
+    AuditSink audit_;
     AccessTokenVerifier verifier_;
     ClientRateLimit rate_limit_;
 };

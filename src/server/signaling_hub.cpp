@@ -60,8 +60,9 @@ signaling_hub::signaling_hub(const ServerConfig& config, SqliteStore& store)
           config, service_, clock_, [this](ControlResult& result, const ControlCall& call) { settle(result, call); },
           [this](const AuditEntry& entry) { audit_log_.record(entry); }),
       audit_endpoint_(config, clock_, audit_log_),
-      invitations_(config, service_, clock_,
-                   [this](ControlResult& result, const ControlCall& call) { settle(result, call); }),
+      invitations_(
+          config, service_, clock_, [this](ControlResult& result, const ControlCall& call) { settle(result, call); },
+          [this](const AuditEntry& entry) { audit_log_.record(entry); }),
       webhook_events_([this](const std::string& room_id, const Room* live) {
           return livekit::room_json(room_id, service_.room_settings(room_id), live, config_.max_participants);
       }) {

@@ -194,6 +194,12 @@ export async function run(h) {
     h.check('the webhooks get every invitation status change (invitation_updated), verified by WebhookReceiver',
       hooked?.join() === 'ana:invited,bo:invited,cy:invited,joined:ana,ana:joined,bo:declined,cy:missed' &&
       receiver.rejected.length === 0, `${hooked?.join()} rejected ${receiver.rejected.length}`);
+    const audit = await call(server.url, 'GET', `/api/v1/audit?room=${ROOM}`, { token: admin });
+    const invites = (audit.json?.entries ?? []).filter((e) => e.action === 'Invite');
+    h.check('the audit log has each invitation call by the operator\'s key, the refused ones too',
+      audit.status === 200 && invites.length >= 5 && invites.every((e) => e.api === 'invitations' && e.actor === KEY) &&
+      invites.some((e) => e.code === 200 && e.detail.invitees.join() === 'ana,bo,cy') && invites.some((e) => e.code === 400),
+      `${audit.status} ${JSON.stringify(invites.map((e) => `${e.code}:${(e.detail.invitees ?? []).join('+')}`))}`);
     h.check('the invitation pages raised no script errors', browser.errors.length === 0, browser.errors.join('; '));
   } finally {
     if (browser) await browser.close();

@@ -114,6 +114,27 @@ TEST_SUITE("audit_entry") {
                   ->room_id == "new");
     }
 
+    TEST_CASE("an operator's invitations: who was invited (the first 20 and how many), by which key") {
+        const AccessClaims claims = operator_claims();
+        Json invitees = Json::array();
+        for (int i = 0; i < 25; ++i) invitees.push_back(Json{{"identity", "p" + std::to_string(i)}});
+        const AuditEntry e = audit_of_invitation("standup", Json{{"invitees", invitees}, {"timeout_s", 90}}, claims,
+                                                 200, kNow);
+        CHECK(e.action == "Invite");
+        CHECK(e.actor == "APIkey");
+        CHECK(e.by_operator);
+        CHECK(e.room_id == "standup");
+        CHECK(e.detail["invitees"].size() == 20);
+        CHECK(e.detail["invitees"][19] == "p19");
+        CHECK(e.detail["count"] == 25);
+        CHECK(e.detail["timeout_s"] == 90);
+        CHECK(audit_entry_json(e)["api"] == "invitations");
+        // A body that is no JSON is still recorded (refused), with no detail from it.
+        const AuditEntry bad = audit_of_invitation("standup", Json(), claims, 400, kNow);
+        CHECK(bad.code == 400);
+        CHECK_FALSE(bad.detail.contains("invitees"));
+    }
+
     TEST_CASE(
         "room service details: new names and metadata kept (clipped), never SendData's data") {
         const AccessClaims claims = operator_claims();
