@@ -363,6 +363,11 @@
         withStrings([JSON.stringify(frequencies || [])], function (p) { Module._pm_api_audio_tap_start(p[0]); });
       },
       audioTapTake: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_audio_tap_take())); },
+      // Holds the speaker's queue (the voice worker's) at `ms` or more, as a starved machine
+      // grows it; 0 gives it back to the adaptive rule. Served pages only (not from disk).
+      speakerQueue: function (ms) {
+        if (Module && Module.posemeetVoiceWorker) Module.posemeetVoiceWorker.postMessage({type: 'testQueue', ms: ms});
+      },
       // The camera's recent landmark estimates [{timestamp, landmarks}] (what this page sent).
       cameraPoses: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_camera_recent())); },
       // What the last frame drew that can be clicked or typed into: {name: [x, y, w, h]} in

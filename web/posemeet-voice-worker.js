@@ -22,6 +22,7 @@ var playbackRunning = false;
 var playbackPort = null, capturePort = null;
 var workletQueuedSamples = 0, underruns = 0;  // as the playback worklet last reported
 var framesPosted = 0, framesInFlight = 0;   // to the worklet; in flight: not yet seen by it
+var workletPlaying = -1;    // the number of the frame the worklet plays now (-1: none queued)
 var reports = 0;
 var peers = {};             // user id -> their peer link's voice channel
 var MAX_BUFFERED_BYTES = 64 * 1024;  // as library_webrtc.js: beyond it a packet is dropped
@@ -36,6 +37,7 @@ var MAX_BUFFERED_BYTES = 64 * 1024;  // as library_webrtc.js: beyond it a packet
 // underruns a minute per page; with the queue held at 300 ms, none after the first 30 s.)
 var QUEUE_MIN_MS = 40, QUEUE_MAX_MS = 400;
 var QUANTUM_MS = 128 / 48;  // what one underrun (an empty 128-sample block) lasts
+var testQueueMs = 0;  // test only: the queue is held at least this long (PoseMeet.test.speakerQueue)
 var targetQueueMs = QUEUE_MIN_MS, lastStarvedAt = -1e9, lastShrinkAt = 0, playbackSince = 0;
 var stallBaseMs = 0, stallQuanta = 0;  // the target before this stall, and the quanta it has cost
 function adaptQueueTarget(newUnderruns) {
@@ -51,6 +53,7 @@ function adaptQueueTarget(newUnderruns) {
     targetQueueMs = Math.max(QUEUE_MIN_MS, targetQueueMs - 5);
     lastShrinkAt = t;
   }
+  targetQueueMs = Math.max(targetQueueMs, testQueueMs);
 }
 var FRAME_MS = 20, FRAME_SAMPLES = 960;
 
@@ -144,9 +147,21 @@ function feedPlayback() {
   for (var i = 0; i < 10 && queuedMs() < targetQueueMs; i++) {
     var ptr = M._pmv_render(now(), Date.now(), queuedMs() + outputLatencyMs);
     var frame = M.HEAPF32.slice(ptr >> 2, (ptr >> 2) + FRAME_SAMPLES);
-    playbackPort.postMessage(frame, [frame.buffer]);
+    playbackPort.postMessage({n: M._pmv_rendered_number(), pcm: frame}, [frame.buffer]);
     framesPosted++; framesInFlight++;
   }
+}
+
+// The room or a volume changed: the frames still queued in the worklet are mixed again
+// (a muted voice taken out, a new volume applied) and replace the queued ones, so the
+// change is heard at once however long the queue has grown.
+function revisePlayback() {
+  if (!playbackPort || !M) return;
+  var count = M._pmv_revise(Math.max(0, workletPlaying));
+  if (!count) return;
+  var base = M._pmv_revised_frames() >> 2, frames = [];
+  for (var i = 0; i < count; i++) frames.push(M.HEAPF32.slice(base + i * FRAME_SAMPLES, base + (i + 1) * FRAME_SAMPLES));
+  playbackPort.postMessage({revise: M._pmv_revised_first(), frames: frames}, frames.map(function(f) { return f.buffer; }));
 }
 
 // While nothing plays (no gesture yet), the receive side still runs at real-time pace so
@@ -184,10 +199,11 @@ function connectCapture(port) {
 function connectPlayback(port) {
   if (playbackPort) playbackPort.onmessage = null;
   playbackPort = port;
-  workletQueuedSamples = 0; framesPosted = 0; framesInFlight = 0;
+  workletQueuedSamples = 0; framesPosted = 0; framesInFlight = 0; workletPlaying = -1;
   playbackSince = now();
   port.onmessage = function(e) {
     workletQueuedSamples = e.data.queued;
+    workletPlaying = e.data.playing;
     adaptQueueTarget(e.data.underruns - underruns);
     underruns = e.data.underruns;
     framesInFlight = framesPosted - e.data.received;
@@ -199,6 +215,7 @@ function handle(msg) {
   switch (msg.type) {
     case 'room':
       withString(msg.json, function(p) { M._pmv_set_room(p); });
+      revisePlayback();
       break;
     case 'packet':
       withString(msg.user, function(u) {
@@ -208,7 +225,7 @@ function handle(msg) {
       });
       break;
     case 'captureStopped': M._pmv_capture_stopped(); break;
-    case 'volume': withString(msg.user, function(u) { M._pmv_set_volume(u, msg.gain); }); break;
+    case 'volume': withString(msg.user, function(u) { M._pmv_set_volume(u, msg.gain); }); revisePlayback(); break;
     case 'tap': withString(msg.json, function(p) { M._pmv_tap_start(p); }); break;
   }
 }
@@ -240,6 +257,10 @@ onmessage = function(e) {
     case 'wsBinary': if (socket && socket.readyState === WebSocket.OPEN) socket.send(msg.bytes); return;
     case 'wsClose': closeSocket(); return;
     case 'playbackPort': connectPlayback(msg.port); return;
+    case 'testQueue':
+      testQueueMs = Math.min(QUEUE_MAX_MS, Math.max(0, Number(msg.ms) || 0));
+      targetQueueMs = Math.max(QUEUE_MIN_MS, testQueueMs);
+      return;
   }
   if (M) handle(msg); else pending.push(msg);
 };

@@ -139,13 +139,9 @@ const au::AudioFrame& VoicePipeline::next_playback_frame(double now, std::uint32
                                                          double playout_delay_ms) {
     release_delayed(now, media_now);
     forget_departed();  // a packet may have come from someone the room no longer has
+    RenderedFrame rendered{frames_played_, now, {}};
     for (auto& [user_id, r] : remotes_) {
-        // The moment the room mutes someone (their own click, the host, a mute-all) their
-        // voice stops here too, instead of playing out what the jitter buffer still holds.
-        auto member = room_.remotes.find(user_id);
-        const bool muted = member == room_.remotes.end() || !member->second;
-        if (muted && !r->muted) r->receiver = std::make_unique<au::AudioReceiver>(config_.jitter);
-        r->muted = muted;
+        const bool muted = update_muted(user_id, *r);
         const au::AudioFrame& frame = muted ? silence_ : r->receiver->next_frame(media_now);
         const au::Playout::Kind kind = muted ? au::Playout::Kind::Silence : r->receiver->last_kind();
         if (kind == au::Playout::Kind::Packet || kind == au::Playout::Kind::FecFromNext) {
@@ -165,13 +161,62 @@ const au::AudioFrame& VoicePipeline::next_playback_frame(double now, std::uint32
         else r->heard.silence(heard_at);
         if (keep_heard_events_) heard_events_.push_back({user_id, heard_at, audible, sender_ms});
         tap(r->tap, frame, kind, now);
-        if (audible) mixer_.add(frame, volume(user_id));
+        if (audible) {
+            mixer_.add(frame, volume(user_id));
+            rendered.voices.push_back({user_id, volume(user_id), frame});
+        }
     }
     mixed_ = mixer_.mix();
     ++frames_played_;
+    rendered_.push_back(std::move(rendered));
+    if (rendered_.size() > kRevisableFrames) rendered_.pop_front();
     tap(mix_tap_, mixed_, au::Playout::Kind::Packet, now);  // what the speaker gets
     update_active_speaker(now);
     return mixed_;
+}
+
+bool VoicePipeline::silenced(const std::string& user_id) const {
+    auto member = room_.remotes.find(user_id);
+    return member == room_.remotes.end() || !member->second;
+}
+
+bool VoicePipeline::update_muted(const std::string& user_id, Remote& r) {
+    // The moment the room mutes someone (their own click, the host, a mute-all) their
+    // voice stops here too, instead of playing out what the jitter buffer still holds.
+    const bool muted = silenced(user_id);
+    if (muted && !r.muted) r.receiver = std::make_unique<au::AudioReceiver>(config_.jitter);
+    r.muted = muted;
+    return muted;
+}
+
+VoicePipeline::Revision VoicePipeline::revise_from(std::uint64_t first) {
+    Revision out;
+    for (auto& [user_id, r] : remotes_) update_muted(user_id, *r);
+    auto gain_now = [&](const std::string& id) { return silenced(id) ? 0.0f : volume(id); };
+    auto from = std::find_if(rendered_.begin(), rendered_.end(), [&](const RenderedFrame& f) { return f.number >= first; });
+    const bool changed = std::any_of(from, rendered_.end(), [&](const RenderedFrame& f) {
+        return std::any_of(f.voices.begin(), f.voices.end(),
+                           [&](const RenderedFrame::Voice& v) { return v.gain != gain_now(v.user_id); });
+    });
+    if (!changed) return out;
+    out.first = from->number;
+    au::Mixer mixer;  // not mixer_: its count of limited samples is of what first went out
+    for (auto f = from; f != rendered_.end(); ++f) {
+        for (RenderedFrame::Voice& v : f->voices) {
+            const float gain = gain_now(v.user_id);
+            if (gain == 0.0f && v.gain != 0.0f) {
+                // Not heard after all: the tap says so (a volume of 0 is still their voice, not played).
+                auto r = remotes_.find(v.user_id);
+                if (r != remotes_.end() && r->second->muted)
+                    retap(r->second->tap, silence_, au::Playout::Kind::Silence, f->at_ms);
+            }
+            v.gain = gain;
+            if (gain != 0.0f) mixer.add(v.samples, gain);
+        }
+        out.frames.push_back(mixer.mix());
+        retap(mix_tap_, out.frames.back(), au::Playout::Kind::Packet, f->at_ms);
+    }
+    return out;
 }
 
 std::vector<HeardEvent> VoicePipeline::take_heard_events() {
@@ -269,13 +314,32 @@ Json VoicePipeline::state_json() const {
 void VoicePipeline::tap(std::deque<TapFrame>& into, const au::AudioFrame& frame, au::Playout::Kind kind,
                         double now_ms) {
     if (tap_frequencies_.empty()) return;
+    into.push_back(analyse(frame, kind, now_ms));
+    if (into.size() > tap_max_frames_) into.pop_front();
+}
+
+VoicePipeline::TapFrame VoicePipeline::analyse(const au::AudioFrame& frame, au::Playout::Kind kind,
+                                               double at_ms) const {
     TapFrame t;
-    t.at_ms = now_ms;
+    t.at_ms = at_ms;
     t.kind = kind;
     t.rms_dbfs = au::rms_dbfs(frame);
     for (float f : tap_frequencies_) t.magnitudes.push_back(au::goertzel_magnitude(frame.data(), frame.size(), f));
-    into.push_back(std::move(t));
-    if (into.size() > tap_max_frames_) into.pop_front();
+    return t;
+}
+
+void VoicePipeline::retap(std::deque<TapFrame>& into, const au::AudioFrame& frame, au::Playout::Kind kind,
+                          double at_ms) {
+    if (tap_frequencies_.empty()) return;
+    // Revised frames are recent: look among the last few only (revised ones may be appended
+    // out of order, so no early stop on time).
+    std::size_t looked = 0;
+    for (auto it = into.rbegin(); it != into.rend() && looked < 2 * kRevisableFrames; ++it, ++looked) {
+        if (it->at_ms != at_ms) continue;
+        *it = analyse(frame, kind, at_ms);
+        return;
+    }
+    tap(into, frame, kind, at_ms);  // already taken: the taker replaces it by its time
 }
 
 std::vector<float> VoicePipeline::tap_frequencies(const Json& list) {

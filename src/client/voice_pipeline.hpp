@@ -87,8 +87,22 @@ public:
     void on_packet(const std::string& user_id, const MediaHeader& header, const std::uint8_t* payload,
                    std::size_t size, double now_ms, std::uint32_t media_now);
 
-    // The next 20 ms for the speaker, first heard `playout_delay_ms` after `now_ms`.
+    // The next 20 ms for the speaker, first heard `playout_delay_ms` after `now_ms`. Frames
+    // are numbered from 0 (frames_rendered() - 1 is the one just returned).
     const audio::AudioFrame& next_playback_frame(double now_ms, std::uint32_t media_now, double playout_delay_ms);
+    std::uint64_t frames_rendered() const { return frames_played_; }
+
+    // The frames from number `first` on (at most the last kRevisableFrames), mixed again
+    // with who is muted and each volume as they are now; empty when that changes none of
+    // them. A host that queues frames ahead of the speaker (the voice worker) replaces the
+    // ones still queued, so a mute or a volume change is heard at once instead of after
+    // the queue. Muted voices' tap frames are replaced too (silence), as is the mix's.
+    static constexpr std::size_t kRevisableFrames = 25;  // 500 ms: the longest speaker queue
+    struct Revision {
+        std::uint64_t first = 0;
+        std::vector<audio::AudioFrame> frames;
+    };
+    Revision revise_from(std::uint64_t first);
 
     void set_volume(const std::string& user_id, float gain);  // 0 (silent) .. 2 (double); 1 by default
     float volume(const std::string& user_id) const;
@@ -109,7 +123,8 @@ public:
 
     // Test hook: analyse every played frame of every remote at these frequencies (Goertzel),
     // keeping the last `max_frames` per remote; take_tap() returns
-    // { user_id: [{t, kind, rms, mag: [...]}, ...], "_mix": [...] } and clears it.
+    // { user_id: [{t, kind, rms, mag: [...]}, ...], "_mix": [...] } and clears it. A frame
+    // revised after it was taken comes again with the same `t`: the taker replaces it.
     void start_tap(std::vector<float> frequencies, std::size_t max_frames = 3000);
     // The tap's frequencies from a JSON array of numbers, as the page API passes them (other
     // entries are skipped).
@@ -132,6 +147,17 @@ private:
         audio::HeardTimeline heard;  // which of their frames reaches the ear when
         explicit Remote(const audio::JitterBufferConfig& c) : receiver(std::make_unique<audio::AudioReceiver>(c)) {}
     };
+    // A frame as it went to the speaker: each voice in it before its gain, for revise_from.
+    struct RenderedFrame {
+        std::uint64_t number = 0;
+        double at_ms = 0;
+        struct Voice {
+            std::string user_id;
+            float gain = 1.0f;
+            audio::AudioFrame samples;
+        };
+        std::vector<Voice> voices;
+    };
     struct DelayedPacket {
         double release_ms;
         std::string user_id;
@@ -145,6 +171,13 @@ private:
     void forget_departed();
     void update_active_speaker(double now_ms);
     void tap(std::deque<TapFrame>& into, const audio::AudioFrame& frame, audio::Playout::Kind kind, double now_ms);
+    TapFrame analyse(const audio::AudioFrame& frame, audio::Playout::Kind kind, double at_ms) const;
+    // As tap(), but replacing the frame of the same time if the tap still holds it.
+    void retap(std::deque<TapFrame>& into, const audio::AudioFrame& frame, audio::Playout::Kind kind, double at_ms);
+    // The room has this remote's mic off (or no longer has them): their voice must not play.
+    bool silenced(const std::string& user_id) const;
+    // Brings a remote's muted flag up to the room; a remote newly muted starts over.
+    bool update_muted(const std::string& user_id, Remote& r);
     Remote& remote(const std::string& user_id);
 
     AudioEngineConfig config_;
@@ -164,6 +197,7 @@ private:
     audio::AudioFrame mixed_{};
     const audio::AudioFrame silence_{};
     std::uint64_t frames_played_ = 0;
+    std::deque<RenderedFrame> rendered_;  // the last kRevisableFrames
 
     std::unique_ptr<audio::NetworkImpairment> impairment_;
     std::deque<DelayedPacket> delayed_;  // ordered by release time

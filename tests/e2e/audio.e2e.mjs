@@ -52,7 +52,16 @@ function tapCollector(p) {
   const c = {
     frames,
     async take() {
-      for (const [id, fs] of Object.entries(await takeTap(p))) (frames[id] ||= []).push(...fs);
+      for (const [id, fs] of Object.entries(await takeTap(p))) {
+        const into = (frames[id] ||= []);
+        // A frame mixed again while it waited in the speaker's queue (a mute heard at once)
+        // comes again with the time it was first tapped at: it replaces that one.
+        for (const f of fs) {
+          let i = into.length - 1;
+          while (i >= 0 && into.length - i <= 64 && into[i].t !== f.t) i--;
+          if (i >= 0 && into.length - i <= 64) into[i] = f; else into.push(f);
+        }
+      }
       return frames;
     },
     // Takes what the page has so far, then forgets everything gathered.
@@ -327,6 +336,30 @@ export async function run(h, figures) {
     h.check('Bob\'s unmute is refused (410) and no audio of his reaches Ann',
       refused === 410 && !!tap && toneLevels(playedSince(tap[bobId], sentinelSeen.wall), 25)[BOB_HZ] < SILENT,
       `code ${refused}${tap ? '' : ', sentinel or frames after it not seen'}`);
+
+    // 4b. A long speaker queue (as a starved machine grows it) does not delay a mute: the
+    //     frames still queued at Ann are mixed again without Bob the moment she learns of it.
+    await ann.page.evaluate(() => window.PoseMeet.host.allowMics());
+    await waitFor(async () => (await state(bob)).meeting.mic_all_status === 1, 10000);
+    await bob.page.evaluate(() => window.PoseMeet.setMic(true));
+    await ann.page.evaluate(() => window.PoseMeet.test.speakerQueue(300));
+    await annTaps.reset();
+    const longQueue = await waitFor(async () => ((await state(ann)).audio.speaker_queue_ms >= 250), 15000);
+    const bobBackLong = await annTaps.until((f) => toneLevels(f[bobId], 5)[BOB_HZ] > AMP / 2, 15000);
+    await annTaps.take();
+    const tLong = await bob.page.evaluate(() => { const t = Date.now(); window.PoseMeet.setMic(false); return t; });
+    tap = await annTaps.until((f) => playedSince(f[bobId], tLong).length >= 60 && playedSince(f._mix, tLong).length >= 60) ||
+          annTaps.frames;
+    const queueLong = (await state(ann)).audio.speaker_queue_ms || 0;
+    const stoppedLong = toneStoppedAt(tap[bobId] || [], BOB_HZ, tLong - 500);
+    const mixStoppedLong = toneStoppedAt(tap._mix || [], BOB_HZ, tLong - 500);
+    const longMs = Math.max(stoppedLong === null ? Infinity : stoppedLong - tLong,
+                            mixStoppedLong === null ? Infinity : mixStoppedLong - tLong) + queueLong;
+    figures.audio_mute_long_queue_ms = Math.round(longMs);
+    h.check('with a 300 ms speaker queue Bob\'s mute is still heard at Ann within 200 ms (what was queued is mixed again)',
+      longQueue && !!bobBackLong && queueLong >= 250 && longMs <= 200,
+      `${Math.round(longMs)} ms (queue ${Math.round(queueLong)} ms)`);
+    await ann.page.evaluate(() => window.PoseMeet.test.speakerQueue(0));
 
     // 5. Someone without a microphone (permission not granted): a clear state, and the
     //    meeting works: Cy joins and hears the host.

@@ -114,6 +114,46 @@ TEST_CASE("a member the room mutes goes silent at the next frame, with what was 
     CHECK_FALSE(h.voice.heard("bob", h.now).has_value());
 }
 
+TEST_CASE("frames still queued ahead of the speaker are mixed again: a mute or a volume change is heard at once") {
+    PipelineHarness h;
+    h.voice.set_room(room_with(true, true));
+    h.voice.start_tap({660.0f});
+    const auto heard = h.play("bob", 30);
+    const double tone = au::goertzel_magnitude(heard.back().data(), heard.back().size(), 660.0f);
+    REQUIRE(tone > 0.2f);
+    REQUIRE(h.voice.frames_rendered() == 30);
+    CHECK(h.voice.revise_from(25).frames.empty());  // nothing changed: nothing to replace
+
+    // Bob's volume halves while frames 25-29 wait in the speaker's queue.
+    h.voice.set_volume("bob", 0.5f);
+    auto half = h.voice.revise_from(25);
+    REQUIRE(half.frames.size() == 5);
+    CHECK(half.first == 25);
+    for (std::size_t i = 0; i < 5; ++i)
+        CHECK(au::goertzel_magnitude(half.frames[i].data(), half.frames[i].size(), 660.0f) ==
+              doctest::Approx(au::goertzel_magnitude(heard[25 + i].data(), heard[25 + i].size(), 660.0f) / 2).epsilon(0.01));
+
+    // The room mutes him: the same frames come back silent, and his tap and the mix's say so.
+    h.voice.take_tap();  // what was tapped so far was handed over: revisions come again by time
+    h.voice.set_room(room_with(true, false));
+    const auto muted = h.voice.revise_from(27);
+    REQUIRE(muted.frames.size() == 3);
+    CHECK(muted.first == 27);
+    for (const auto& f : muted.frames) CHECK(au::goertzel_magnitude(f.data(), f.size(), 660.0f) < 1e-6f);
+    CHECK_FALSE(h.voice.speaking("bob"));
+    const auto tap = h.voice.take_tap();
+    REQUIRE(tap["bob"].size() == 3);
+    REQUIRE(tap["_mix"].size() == 3);
+    for (const auto& f : tap["bob"]) CHECK(f["kind"] == "silence");
+    CHECK(tap["bob"][0]["t"] == tap["_mix"][0]["t"]);
+    CHECK(h.voice.revise_from(27).frames.empty());  // revised once: the queue has it now
+    // Only the last kRevisableFrames are kept.
+    h.voice.set_room(room_with(true, true));
+    h.play("bob", 40);
+    h.voice.set_room(room_with(true, false));
+    CHECK(h.voice.revise_from(0).first == 70 - VoicePipeline::kRevisableFrames);
+}
+
 TEST_CASE("heard events replayed elsewhere give the same anchors as the pipeline's own timeline") {
     PipelineHarness h;
     h.voice.keep_heard_events();

@@ -162,6 +162,23 @@ EMSCRIPTEN_KEEPALIVE const float* pmv_render(double now_ms, double wall_ms, doub
     return g_voice->next_playback_frame(now_ms, media_time_of_wall_ms(wall_ms), playout_delay_ms).data();
 }
 
+// The number of the frame pmv_render returned last (frames count from 0).
+EMSCRIPTEN_KEEPALIVE double pmv_rendered_number() { return static_cast<double>(g_voice->frames_rendered()) - 1; }
+
+// After a change of the room or a volume: the frames from number `first` on, mixed again
+// (VoicePipeline::revise_from). Returns how many (0: none changed); they are at
+// pmv_revised_frames() (960 floats each) and start at number pmv_revised_first().
+static posemeet::VoicePipeline::Revision g_revision;
+static std::vector<float> g_revised_samples;
+EMSCRIPTEN_KEEPALIVE int pmv_revise(double first) {
+    g_revision = g_voice->revise_from(static_cast<std::uint64_t>(std::max(0.0, first)));
+    g_revised_samples.clear();
+    for (const auto& frame : g_revision.frames) g_revised_samples.insert(g_revised_samples.end(), frame.begin(), frame.end());
+    return static_cast<int>(g_revision.frames.size());
+}
+EMSCRIPTEN_KEEPALIVE const float* pmv_revised_frames() { return g_revised_samples.data(); }
+EMSCRIPTEN_KEEPALIVE double pmv_revised_first() { return static_cast<double>(g_revision.first); }
+
 EMSCRIPTEN_KEEPALIVE void pmv_set_volume(const char* user_id, double gain) {
     g_voice->set_volume(user_id, static_cast<float>(gain));
 }

@@ -47,13 +47,22 @@ var LibraryPoseMeetAudio = {
       "    return true;",
       "  }",
       "}",
+      // Frames come as a Float32Array (from the page) or {n, pcm} (from the voice worker,
+      // numbered); {revise: n, frames} replaces the numbered frames still queued from n on
+      // (a mute or a volume change heard at once, not after the queue).
       "class PmPlayback extends AudioWorkletProcessor {",
       "  constructor() {",
       "    super(); this.queue = []; this.off = 0; this.queued = 0; this.received = 0;",
       "    this.played = 0; this.underruns = 0; this.out = this.port;",
       "    var onFrame = (e) => {",
-      "      if (e.data && e.data.connect) { this.out = e.data.connect; this.out.onmessage = onFrame; return; }",
-      "      this.queue.push(e.data); this.queued += e.data.length; this.received++;",
+      "      var d = e.data;",
+      "      if (d && d.connect) { this.out = d.connect; this.out.onmessage = onFrame; return; }",
+      "      if (d && d.revise !== undefined) {",
+      "        for (var q of this.queue) { var k = q.n - d.revise; if (q.n >= 0 && k >= 0 && k < d.frames.length) q.pcm = d.frames[k]; }",
+      "        return;",
+      "      }",
+      "      if (d instanceof Float32Array) d = {n: -1, pcm: d};",
+      "      this.queue.push(d); this.queued += d.pcm.length; this.received++;",
       "    };",
       "    this.port.onmessage = onFrame;",
       "  }",
@@ -61,14 +70,15 @@ var LibraryPoseMeetAudio = {
       "    var out = outputs[0][0], i = 0, starved = false;",
       "    while (i < out.length) {",
       "      if (!this.queue.length) { out.fill(0, i); starved = true; break; }",
-      "      var f = this.queue[0], k = Math.min(out.length - i, f.length - this.off);",
+      "      var f = this.queue[0].pcm, k = Math.min(out.length - i, f.length - this.off);",
       "      out.set(f.subarray(this.off, this.off + k), i); i += k; this.off += k; this.queued -= k;",
       "      if (this.off === f.length) { this.queue.shift(); this.off = 0; }",
       "    }",
       "    if (starved && this.played > 0) this.underruns++;",
       "    this.played += out.length;",
       "    if (this.played % 960 < out.length)",
-      "      this.out.postMessage({underruns: this.underruns, queued: this.queued, received: this.received});",
+      "      this.out.postMessage({underruns: this.underruns, queued: this.queued, received: this.received,",
+      "                            playing: this.queue.length ? this.queue[0].n : -1});",
       "    return true;",
       "  }",
       "}",
@@ -363,6 +373,7 @@ var LibraryPoseMeetAudio = {
   pm_voice_start__deps: ['$PMAUDIO', 'malloc', 'free'],
   pm_voice_start: function(ud, urlPtr, testLoss, testJitterMs, onReport, onSent) {
     var voice = PMAUDIO.voice = new Worker(UTF8ToString(urlPtr));
+    Module['posemeetVoiceWorker'] = voice;  // for the page API's test hooks
     PMAUDIO.voiceUd = ud;
     PMAUDIO.onVoiceReport = onReport;
     PMAUDIO.onVoiceSent = onSent;

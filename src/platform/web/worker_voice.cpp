@@ -97,6 +97,21 @@ Json WorkerVoice::take_tap() {
     return out;
 }
 
+// A frame the worker revised (a mute heard at once: VoicePipeline::revise_from) comes again
+// with the time of the one it replaces; revisions are of the last half second only.
+void WorkerVoice::replace_or_append_tap_frame(Json& frames, const Json& frame) {
+    constexpr std::size_t kLookBack = 64;
+    const auto t = frame.is_object() ? frame.find("t") : frame.end();
+    for (std::size_t i = frames.size(), looked = 0; t != frame.end() && i > 0 && looked < kLookBack; --i, ++looked) {
+        const auto old = frames[i - 1].find("t");
+        if (old != frames[i - 1].end() && *old == *t) {
+            frames[i - 1] = frame;
+            return;
+        }
+    }
+    frames.push_back(frame);
+}
+
 void WorkerVoice::on_report(void* self, const char* json) {
     auto report = Json::parse(json ? json : "", nullptr, false);
     if (report.is_object()) static_cast<WorkerVoice*>(self)->apply_report(report);
@@ -133,7 +148,7 @@ void WorkerVoice::apply_report(const Json& report) {
         for (auto t = it->begin(); t != it->end(); ++t) {
             Json& frames = tap_[t.key()];
             if (!frames.is_array()) frames = Json::array();
-            for (const auto& f : *t) frames.push_back(f);
+            for (const auto& f : *t) replace_or_append_tap_frame(frames, f);
             if (frames.size() > tap_max_frames_) frames.erase(frames.begin(), frames.begin() + (frames.size() - tap_max_frames_));
         }
     }

@@ -53,6 +53,7 @@ private:
     static void on_report(void* self, const char* json);
     // The worker sent one of our audio packets to the room, `bytes` in all on the wire.
     static void on_sent(void* self, double bytes);
+    static void replace_or_append_tap_frame(protocol::Json& frames, const protocol::Json& frame);
     void apply_report(const protocol::Json& report);
 
     MeetingSession& session_;
