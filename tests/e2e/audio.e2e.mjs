@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { waitFor, percentile } from './lib/harness.mjs';
-import { stampedState } from './lib/page_clock.mjs';
+import { recordEvents, recordedEvents, stampedState } from './lib/page_clock.mjs';
 import { startServer, startBot, openParticipant, state, audioArgs, ARTIFACTS } from './lib/processes.mjs';
 import { decodePng, countColorPixels } from './lib/png.mjs';
 import { writeToneWav } from './lib/tone_wav.mjs';
@@ -281,6 +281,7 @@ export async function run(h, figures) {
     // Frames from before the click stay (the stop is looked for from 0.5 s before it, so a
     // momentary dip just before the click is not taken for the stop).
     await annTaps.take();
+    await recordEvents(ann, ['inform']);  // when Ann's page learns of the mute, for the details
     // Meanwhile Ann's page is watched for Bob's speaking flag (what lights his ring and the
     // "Speaking:" line) going off: Date.now() of the first state without it.
     const speakingClearedAt = ann.page.evaluate((id) => new Promise((resolve) => {
@@ -297,8 +298,11 @@ export async function run(h, figures) {
     const stopped = toneStoppedAt(tap[bobId] || [], BOB_HZ, tMute - 500);
     const muteMs = stopped === null ? Infinity : stopped - tMute + queueMs;
     figures.audio_mute_to_silence_ms = Math.round(muteMs);
+    const muteInform = (await recordedEvents(ann)).find((e) => e.at >= tMute && e.data.event === 'vcOnOperateSelfMic' &&
+      e.data.data.user_id === bobId);
     h.check('Bob mutes: his tone is gone at Ann within 200 ms', muteMs <= 200,
-      `${Math.round(muteMs)} ms (incl. ${Math.round(queueMs)} ms speaker queue)`);
+      `${Math.round(muteMs)} ms (incl. ${Math.round(queueMs)} ms speaker queue; Ann's page had the mute after ` +
+      `${muteInform ? muteInform.at - tMute : '?'} ms)`);
     h.check('Ann keeps hearing the bot meanwhile', toneLevels(tap[talkerId], 25)[TALKER_HZ] > AMP / 2);
     const cleared = await speakingClearedAt;
     h.check('... and Bob stops showing as speaking at Ann within 300 ms of his voice stopping there',
