@@ -1,0 +1,14 @@
+// CPU time and resident memory of a process, read from /proc (Linux): what the relay
+// benchmark charges to the server under test, and to the load generator itself.
+#pragma once
+
+#include <sys/types.h>
+
+namespace posemeet::relay_load {
+
+// User + system CPU seconds of `pid` so far; negative when /proc cannot be read.
+double process_cpu_seconds(pid_t pid);
+// VmRSS of `pid` in KiB; negative when /proc cannot be read.
+long process_rss_kib(pid_t pid);
+
+}  // namespace posemeet::relay_load
