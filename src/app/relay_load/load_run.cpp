@@ -22,6 +22,7 @@ constexpr std::size_t kStampOffset = kMediaHeaderBytes + 1;
 constexpr std::size_t kStampBytes = 4 + 8;
 constexpr std::size_t kMaxQueuedPerConnection = 256;
 constexpr auto kTick = std::chrono::milliseconds(1);
+constexpr auto kDrain = std::chrono::seconds(1);
 
 std::chrono::nanoseconds seconds_to_duration(double seconds) {
     return std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
@@ -161,7 +162,7 @@ void LoadRun::send_packet(std::uint32_t index, int kind, std::uint16_t sequence,
 }
 
 void LoadRun::on_binary(std::uint32_t receiver, const std::uint8_t* data, std::size_t size) {
-    if (!measuring_) return;
+    if (!window_start_ns_) return;
     const std::int64_t now = now_ns();
     if (size < kStampOffset + kStampBytes) {
         ++malformed_;
@@ -171,6 +172,9 @@ void LoadRun::on_binary(std::uint32_t receiver, const std::uint8_t* data, std::s
     std::int64_t sent_ns = 0;
     std::memcpy(&sender, data + kStampOffset, 4);
     std::memcpy(&sent_ns, data + kStampOffset + 4, 8);
+    // Only packets sent inside the window count, wherever they arrive: sent vs delivered is
+    // then an exact loss ratio.
+    if (sent_ns < window_start_ns_ || (window_end_ns_ && sent_ns >= window_end_ns_)) return;
     if (sender == receiver) ++own_echoes_;
     ++deliveries_;
     latency_.add(now - sent_ns);
@@ -178,8 +182,9 @@ void LoadRun::on_binary(std::uint32_t receiver, const std::uint8_t* data, std::s
 
 void LoadRun::begin_window() {
     measuring_ = true;
-    window_start_s_ = static_cast<double>(now_ns()) / 1e9;
+    window_start_ns_ = now_ns();
     own_cpu_start_ = own_cpu_seconds();
+    machine_start_ = machine_jiffies();
     if (options_.server_pid) server_cpu_start_ = process_cpu_seconds(options_.server_pid);
     phase_timer_.expires_after(seconds_to_duration(options_.seconds));
     phase_timer_.async_wait([this](auto) { end_window(); });
@@ -188,14 +193,25 @@ void LoadRun::begin_window() {
 void LoadRun::end_window() {
     measuring_ = false;
     sending_ = false;
-    const double seconds = static_cast<double>(now_ns()) / 1e9 - window_start_s_;
-    const double own_cpu = own_cpu_seconds() - own_cpu_start_;
-    double server_cpu = -1;
-    long server_rss = -1;
+    window_end_ns_ = now_ns();
+    window_own_cpu_ = own_cpu_seconds() - own_cpu_start_;
+    const MachineJiffies machine = machine_jiffies();
+    if (machine.total > machine_start_.total)
+        window_machine_busy_pct_ = 100.0 * static_cast<double>(machine.busy - machine_start_.busy) /
+                                   static_cast<double>(machine.total - machine_start_.total);
     if (options_.server_pid) {
-        server_cpu = process_cpu_seconds(options_.server_pid) - server_cpu_start_;
-        server_rss = process_rss_kib(options_.server_pid);
+        window_server_cpu_ = process_cpu_seconds(options_.server_pid) - server_cpu_start_;
+        window_server_rss_kib_ = process_rss_kib(options_.server_pid);
     }
+    // What is still on its way counts (the relay drops media queued for 500 ms).
+    phase_timer_.expires_after(kDrain);
+    phase_timer_.async_wait([this](auto) { report_window(); });
+}
+
+void LoadRun::report_window() {
+    const double seconds = static_cast<double>(window_end_ns_ - window_start_ns_) / 1e9;
+    const double own_cpu = window_own_cpu_, server_cpu = window_server_cpu_;
+    const long server_rss = window_server_rss_kib_;
     const int per_packet = options_.members - 1;
     const protocol::Json report = {
         {"connections", members_.size()},
@@ -218,6 +234,7 @@ void LoadRun::end_window() {
         {"server_cpu_pct", server_cpu / seconds * 100},
         {"server_rss_kib", server_rss},
         {"generator_cpu_pct", own_cpu / seconds * 100},
+        {"machine_busy_pct", window_machine_busy_pct_},
     };
     std::printf("%s\n", report.dump().c_str());
     std::fflush(stdout);

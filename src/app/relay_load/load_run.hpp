@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/relay_load/load_connection.hpp"
+#include "app/relay_load/process_usage.hpp"
 
 namespace posemeet::relay_load {
 
@@ -63,6 +64,7 @@ class LoadRun {
     void send_packet(std::uint32_t index, int kind, std::uint16_t sequence, std::size_t bytes);
     void begin_window();
     void end_window();
+    void report_window();
     void report_idle();
     void finish(int code);
     std::int64_t now_ns() const;
@@ -78,7 +80,12 @@ class LoadRun {
     // The measured window.
     std::uint64_t sent_ = 0, deliveries_ = 0, send_skipped_ = 0, own_echoes_ = 0, malformed_ = 0;
     LatencyHistogram latency_;
-    double window_start_s_ = 0, server_cpu_start_ = 0, own_cpu_start_ = 0;
+    std::int64_t window_start_ns_ = 0, window_end_ns_ = 0;  // 0 = not yet
+    double server_cpu_start_ = 0, own_cpu_start_ = 0;
+    double window_server_cpu_ = -1, window_own_cpu_ = 0;
+    long window_server_rss_kib_ = -1;
+    MachineJiffies machine_start_;
+    double window_machine_busy_pct_ = 0;
     long server_rss_before_kib_ = 0;
 };
 

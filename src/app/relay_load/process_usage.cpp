@@ -37,4 +37,17 @@ long process_rss_kib(pid_t pid) {
     return -1;
 }
 
+MachineJiffies machine_jiffies() {
+    std::ifstream in("/proc/stat");
+    std::string cpu;
+    in >> cpu;  // "cpu": the sum over cores
+    MachineJiffies j;
+    unsigned long long value = 0;
+    for (int i = 0; i < 8 && in >> value; ++i) {  // user nice system idle iowait irq softirq steal
+        j.total += value;
+        if (i != 3 && i != 4) j.busy += value;
+    }
+    return j;
+}
+
 }  // namespace posemeet::relay_load

@@ -11,4 +11,11 @@ double process_cpu_seconds(pid_t pid);
 // VmRSS of `pid` in KiB; negative when /proc cannot be read.
 long process_rss_kib(pid_t pid);
 
+// Jiffies of the whole machine (all cores) so far: busy and total. Over a window, busy/total
+// says whether the cores were saturated (then every process waited, the relay included).
+struct MachineJiffies {
+    unsigned long long busy = 0, total = 0;
+};
+MachineJiffies machine_jiffies();
+
 }  // namespace posemeet::relay_load
