@@ -91,6 +91,7 @@ run_load() {
 echo "bench_relay.sh: ${seconds} s measured after ${warmup} s warm-up per run; pose 166 B at 30 Hz per member$([ "$audio_hz" != 0 ] && echo ", audio 89 B at ${audio_hz} Hz"); $(nproc) cores; $(uptime | sed 's/.*load/load/')"
 for load in ${loads//,/ }; do
   rooms="${load%x*}" members="${load#*x}"
+  [ "$members" -gt 16 ] && echo "  ${load}: our server runs with --max-participants $members (its default cap is 16; relay-only members, as here, may go past it; a room with a peer-to-peer member stays at 16)"
   for which in ours baseline; do
     echo "  running ${load} against ${which}..." >&2
     run_load "$load" "$which" "$rooms" "$members" --seconds "$seconds" --warmup "$warmup" --audio-hz "$audio_hz" --room-prefix "r$load"
