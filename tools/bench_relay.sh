@@ -28,7 +28,7 @@ while [ $# -gt 0 ]; do
     --audio-hz) audio_hz="$2"; shift ;;
     --idle-connections) idle_connections="$2"; shift ;;
     --no-idle) idle_connections=0 ;;
-    -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_relay.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
