@@ -9,7 +9,10 @@
 # ours/baseline ratios. Then the memory per idle joined connection (2000 connections).
 # A benchmark, not a test: nothing is asserted. Usage:
 #   tools/bench_relay.sh [--seconds 15] [--warmup 3] [--loads 20x10,100x10,1x100]
-#                        [--audio-hz 0] [--idle-connections 2000 | --no-idle]
+#                        [--audio-hz 0] [--idle-connections 2000 | --no-idle] [--pin]
+# --pin: the relay on core 0 (all its threads: one core each, ours and Node alike) and the
+# generator on core 1, so that they never take each other's core. Only on a machine of your
+# own: pinned processes cannot move away from other work (shared, they got 10 % of a core).
 # Our server runs --dev (joins without a token), with no connection limits and
 # --max-participants raised to the room size (relay-only rooms may exceed 16).
 # POSEMEET_BENCH_NO_BUILD=1 skips the build.
@@ -20,6 +23,7 @@ SERVER="$BUILD/src/app/server/posemeet-server"
 LOAD="$BUILD/src/app/relay_load/posemeet-relay-load"
 
 seconds=15 warmup=3 loads="20x10,100x10,1x100" audio_hz=0 idle_connections=2000
+relay_cpu=() load_cpu=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift ;;
@@ -28,7 +32,8 @@ while [ $# -gt 0 ]; do
     --audio-hz) audio_hz="$2"; shift ;;
     --idle-connections) idle_connections="$2"; shift ;;
     --no-idle) idle_connections=0 ;;
-    -h | --help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --pin) relay_cpu=(taskset -c 0) load_cpu=(taskset -c 1) ;;
+    -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_relay.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -53,11 +58,11 @@ trap cleanup EXIT
 start_relay() {
   local which="$1" members="$2" log="$TMP/$1.log"
   if [ "$which" = ours ]; then
-    "$SERVER" --dev --host 127.0.0.1 --port 0 --db :memory: --web-root "$TMP" \
+    "${relay_cpu[@]}" "$SERVER" --dev --host 127.0.0.1 --port 0 --db :memory: --web-root "$TMP" \
       --max-connections 0 --max-connections-per-address 0 \
       --max-participants "$((members > 16 ? members : 16))" >"$log" 2>&1 &
   else
-    node "$ROOT/tools/relay_baseline.mjs" 0 >"$log" 2>&1 &
+    "${relay_cpu[@]}" node "$ROOT/tools/relay_baseline.mjs" 0 >"$log" 2>&1 &
   fi
   relay_pid=$!
   for _ in $(seq 100); do
@@ -79,7 +84,7 @@ run_load() {
   start_relay "$which" "$members"
   local target=posemeet; [ "$which" = baseline ] && target=baseline
   local out
-  if out=$("$LOAD" --port "$relay_port" --target "$target" --server-pid "$relay_pid" \
+  if out=$("${load_cpu[@]}" "$LOAD" --port "$relay_port" --target "$target" --server-pid "$relay_pid" \
       --rooms "$rooms" --members "$members" "$@" 2>"$TMP/load.err"); then
     echo "{\"load\":\"$label\",\"relay\":\"$which\",\"uptime\":\"$(uptime | sed 's/.*load/load/')\",\"result\":$out}" >>"$TMP/results.jsonl"
   else
@@ -88,7 +93,7 @@ run_load() {
   stop_relay
 }
 
-echo "bench_relay.sh: ${seconds} s measured after ${warmup} s warm-up per run; pose 166 B at 30 Hz per member$([ "$audio_hz" != 0 ] && echo ", audio 89 B at ${audio_hz} Hz"); $(nproc) cores; $(uptime | sed 's/.*load/load/')"
+echo "bench_relay.sh:$([ ${#relay_cpu[@]} -gt 0 ] && echo " relay pinned to core 0, generator to core 1;") ${seconds} s measured after ${warmup} s warm-up per run; pose 166 B at 30 Hz per member$([ "$audio_hz" != 0 ] && echo ", audio 89 B at ${audio_hz} Hz"); $(nproc) cores; $(uptime | sed 's/.*load/load/')"
 for load in ${loads//,/ }; do
   rooms="${load%x*}" members="${load#*x}"
   [ "$members" -gt 16 ] && echo "  ${load}: our server runs with --max-participants $members (its default cap is 16; relay-only members, as here, may go past it; a room with a peer-to-peer member stays at 16)"
