@@ -260,10 +260,13 @@ export async function run(h) {
         JSON.stringify(holder));
       const dee = await openParticipant(`${capped.url}/?room=capped&name=Dee`);
       opened.push(dee);
+      // The page's own load first (slow among the scenario's other open pages on a busy
+      // machine), then its first attempt.
+      await waitFor(() => dee.page.evaluate(() => !!(window.PoseMeet && window.PoseMeet.state())), 60000);
       const told = await waitFor(async () => {
         const s = await state(dee);
         return s && s.status === 'reconnecting' && /too many connections from your address/.test(s.error) ? s : null;
-      }, 30000);  // the page's own load and first attempt, among the scenario's other open pages
+      }, 30000);
       h.check('a participant over the limit is told why and keeps retrying', !!told, told ? told.error : JSON.stringify((await state(dee))?.error));
       await ann.page.evaluate(() => { for (const ws of window.__held) ws.close(); });
       const joined = await waitFor(async () => (await state(dee))?.status === 'joined', 12000);
