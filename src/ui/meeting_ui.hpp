@@ -34,6 +34,10 @@ public:
     // with its screen rectangle: tests click them, and can check each is on screen. The
     // participants' tiles are there too ("tile/<user id>"), so tests can find an avatar.
     const std::map<std::string, ImRect>& drawn_controls() const { return drawn_controls_; }
+    // The participants whose tiles the last frame showed, and whether the room had more than
+    // fit (pages): the app asks the server for full-rate pose of these only.
+    const std::vector<std::string>& visible_tiles() const { return visible_tiles_; }
+    bool tiles_paged() const { return tile_pages_ > 1; }
     // The text fields of the last frame (the page puts its hidden field over one on a
     // right-click, so that the browser shows its text menu there).
     const std::vector<ImRect>& text_fields() const { return text_fields_; }
@@ -89,6 +93,8 @@ private:
                     const SkeletonSink& queue_skeleton, ImDrawCallback draw_skeletons, void* data,
                     Intents& intents);
     void draw_tile_menu(const MeetingView& view, const TileView& t, const ImRect& tile, Intents& intents);
+    // Under the tiles when they do not all fit: previous, "Page 2 of 5", next.
+    void draw_tile_pager(const ImVec2& origin, const ImVec2& size);
     // One tile's parts, each given the tile's rectangle: under the avatar, the avatar itself
     // (queued for the renderer), over it (initials, name, badges).
     void draw_tile_background(ImDrawList* dl, const TileView& t, const ImRect& tile);
@@ -142,6 +148,9 @@ private:
     std::size_t chat_seen_ = 0;  // scroll to the bottom when new lines arrive
     bool speaker_view_ = false;  // one tile large (Settings: Layout), else the grid
     std::string pinned_;         // user id kept large in the speaker view
+    int tile_page_ = 0;          // the page of tiles shown when there are more than fit
+    int tile_pages_ = 1;
+    std::vector<std::string> visible_tiles_;
     bool side_open_ = false;     // narrow window: participants and chat shown over the tiles
     std::size_t chat_read_ = 0;  // chat lines the user has had on screen (for "N new")
     std::map<std::string, ImRect> drawn_controls_;

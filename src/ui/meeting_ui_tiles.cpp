@@ -12,6 +12,7 @@
 #include "ui/meeting_ui_parts.hpp"
 #include "ui/strings.hpp"
 #include "ui/tile_layout.hpp"
+#include "ui/tile_paging.hpp"
 
 namespace posemeet::ui {
 using namespace parts;
@@ -23,34 +24,73 @@ void MeetingUi::draw_tiles(const MeetingView& view, const ImVec2& origin, const 
     ImGui::SetNextWindowSize(size);
     ImGui::Begin("##tiles", nullptr, kPanelFlags);
     ImDrawList* dl = ImGui::GetWindowDrawList();
-    const int n = static_cast<int>(view.tiles.size());
+    // More people than the stage shows well: a page of them, and the pager under it.
+    constexpr float kPagerHeight = 34.0f;
+    ImVec2 stage = size;
+    std::size_t per_page = tiles_per_page(size.x, size.y);
+    if (view.tiles.size() > per_page) {
+        stage.y = std::max(1.0f, size.y - kPagerHeight);
+        per_page = tiles_per_page(stage.x, stage.y);
+    }
+    const TilePage page = page_of_tiles(view.tiles, tile_page_, per_page);
+    tile_page_ = page.page;
+    tile_pages_ = page.pages;
+    std::vector<const TileView*> on_page;
+    for (std::size_t i : page.shown) on_page.push_back(&view.tiles[i]);
+    visible_tiles_.clear();
+    for (const TileView* t : on_page) visible_tiles_.push_back(t->user_id);
+    const int n = static_cast<int>(on_page.size());
     // The large tile of the speaker view: the pinned person, else who speaks (the last
     // speaker), else the first person who is not you.
     std::size_t featured = 0;
     bool pinned_found = false;
-    for (std::size_t i = 0; i < view.tiles.size(); ++i) {
-        if (view.tiles[i].user_id == pinned_) featured = i, pinned_found = true;
+    for (std::size_t i = 0; i < on_page.size(); ++i) {
+        if (on_page[i]->user_id == pinned_) featured = i, pinned_found = true;
     }
     if (!pinned_found) {
-        pinned_.clear();
+        // Pinned and gone: forgotten (pinned on another page: kept for when it shows).
+        if (std::none_of(view.tiles.begin(), view.tiles.end(), [&](const TileView& t) { return t.user_id == pinned_; }))
+            pinned_.clear();
         bool found = false;
-        for (std::size_t i = 0; i < view.tiles.size() && !found; ++i)
-            if (view.tiles[i].active_speaker) featured = i, found = true;
-        for (std::size_t i = 0; i < view.tiles.size() && !found; ++i)
-            if (!view.tiles[i].is_self) featured = i, found = true;
+        for (std::size_t i = 0; i < on_page.size() && !found; ++i)
+            if (on_page[i]->active_speaker) featured = i, found = true;
+        for (std::size_t i = 0; i < on_page.size() && !found; ++i)
+            if (!on_page[i]->is_self) featured = i, found = true;
     }
     const std::vector<ImRect> placed = layout_tiles(
-        {view.tiles.size(), ImRect(origin, ImVec2(origin.x + size.x, origin.y + size.y)), 10.0f, speaker_view_, featured});
+        {on_page.size(), ImRect(origin, ImVec2(origin.x + stage.x, origin.y + stage.y)), 10.0f, speaker_view_, featured});
     for (int i = 0; i < n; ++i) {
-        draw_tile_background(dl, view.tiles[i], placed[i]);
-        queue_avatar(view.tiles[i], placed[i], queue_skeleton);
+        draw_tile_background(dl, *on_page[i], placed[i]);
+        queue_avatar(*on_page[i], placed[i], queue_skeleton);
     }
     // Avatars render here, above the tile backgrounds and below the labels.
     dl->AddCallback(draw_skeletons, data);
     dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
-    for (int i = 0; i < n; ++i) draw_tile_overlay(dl, view.tiles[i], placed[i]);
-    for (int i = 0; i < n; ++i) draw_tile_menu(view, view.tiles[i], placed[i], intents);
+    for (int i = 0; i < n; ++i) draw_tile_overlay(dl, *on_page[i], placed[i]);
+    for (int i = 0; i < n; ++i) draw_tile_menu(view, *on_page[i], placed[i], intents);
+    if (page.pages > 1) draw_tile_pager(ImVec2(origin.x, origin.y + stage.y), ImVec2(size.x, size.y - stage.y));
     ImGui::End();
+}
+
+void MeetingUi::draw_tile_pager(const ImVec2& origin, const ImVec2& size) {
+    const ControlScope scope(*this, "tiles");
+    const std::string where = trf("Page %d of %d", tile_page_ + 1, tile_pages_);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float button_w = ImGui::CalcTextSize(shown("Previous page").c_str()).x +
+                           ImGui::CalcTextSize(shown("Next page").c_str()).x + 4 * style.FramePadding.x;
+    const float width = button_w + ImGui::CalcTextSize(where.c_str()).x + 2 * style.ItemSpacing.x;
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + std::max(0.0f, (size.x - width) / 2),
+                                     origin.y + std::max(0.0f, (size.y - ImGui::GetFrameHeight()) / 2)));
+    ImGui::BeginDisabled(tile_page_ == 0);
+    if (button("Previous page")) --tile_page_;
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted(where.c_str());
+    ImGui::SameLine();
+    ImGui::BeginDisabled(tile_page_ + 1 >= tile_pages_);
+    if (button("Next page")) ++tile_page_;
+    ImGui::EndDisabled();
 }
 
 namespace {

@@ -111,6 +111,9 @@ const std::vector<std::pair<const char*, const char*>> kChinese = {
     // People and chat.
     {"Participants (%zu)", "参会者（%zu）"},
     {"Invited (%zu)", "已邀请（%zu）"},
+    {"Page %d of %d", "第 %d 页，共 %d 页"},
+    {"Previous page", "上一页"},
+    {"Next page", "下一页"},
     {"invited, not here yet", "已邀请，尚未加入"},
     {"declined", "已拒绝"},
     {"did not join", "未加入"},

@@ -2,6 +2,7 @@
 // the page's test hook report), colours differ within the room, and tests can find the tiles.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -64,6 +65,47 @@ TEST_CASE("every avatar is drawn in its own participant's colour, and every tile
         CHECK(alpha.at(corner) == 1.0f);
     }
     CHECK(distinct.size() == 5);
+}
+
+TEST_CASE("a room of 60 is shown a page at a time: the pager moves through them, and the visible list follows") {
+    HeadlessUi ui(1280, 800);
+    MeetingView v;
+    v.status = "joined";
+    v.self_id = "u0";
+    for (int i = 0; i < 60; ++i) {
+        TileView t;
+        t.user_id = "u" + std::to_string(i);
+        t.name = "P" + std::to_string(i);
+        t.is_self = i == 0;
+        v.tiles.push_back(t);
+    }
+    v.tiles[45].active_speaker = true;
+    ui.frame(v);
+    CHECK(ui.ui().tiles_paged());
+    const auto first = ui.ui().visible_tiles();
+    REQUIRE(first.size() > 1);
+    REQUIRE(first.size() < 60);
+    CHECK(first.front() == "u0");  // you first
+    CHECK(std::find(first.begin(), first.end(), "u45") != first.end());  // the speaker in view
+    CHECK(ui.drawn("tile/u0"));
+    CHECK_FALSE(ui.drawn("tile/u44"));  // not on this page: not drawn
+    CHECK(ui.drawn("tiles/Next page"));
+    ui.click(v, "tiles/Next page");
+    ui.frame(v);
+    const auto second = ui.ui().visible_tiles();
+    REQUIRE_FALSE(second.empty());
+    CHECK(std::find(second.begin(), second.end(), "u0") == second.end());
+    for (const auto& id : second) CHECK(ui.drawn("tile/" + id));
+    // Back to the first page.
+    ui.click(v, "tiles/Previous page");
+    ui.frame(v);
+    CHECK(ui.ui().visible_tiles() == first);
+    // A small room has no pager and shows everyone.
+    v.tiles.resize(4);
+    ui.frame(v);
+    CHECK_FALSE(ui.ui().tiles_paged());
+    CHECK_FALSE(ui.drawn("tiles/Next page"));
+    CHECK(ui.ui().visible_tiles().size() == 4);
 }
 
 TEST_SUITE_END();
