@@ -213,6 +213,16 @@ void MeetingSession::ask_for_less_while_congested() {
     send_request(Event::SetMediaReceive, Json{{"pose_hz", want}});
 }
 
+void MeetingSession::set_visible_members(std::optional<std::vector<std::string>> user_ids) {
+    if (user_ids) std::sort(user_ids->begin(), user_ids->end());
+    if (status_ != ConnectionStatus::Joined) return;
+    // Nothing told on this connection yet is the same as no list: the server's default.
+    const std::optional<std::vector<std::string>> told = visible_told_.value_or(std::nullopt);
+    if (user_ids == told) return;
+    visible_told_ = user_ids;
+    send_request(Event::SetMediaReceive, Json{{"visible", user_ids ? Json(*user_ids) : Json(nullptr)}});
+}
+
 std::string MeetingSession::send_request(const std::string& event, Json content) {
     std::string id = event + "-" + std::to_string(next_request_id_++);
     Json req{{"v", protocol::kVersion}, {"event_name", event}, {"request_id", id}, {"content", std::move(content)}};
@@ -289,6 +299,7 @@ void MeetingSession::fail_pending_requests(ErrorCode code, const std::string& me
 
 void MeetingSession::on_joined_reply(const Json& response, bool resumed) {
     mute_requested_ = false;
+    visible_told_.reset();  // a new connection: the server knows no list; told again if any
     mirror_.reset(response);
     pose_source_ = pose_source_factory_(self()->user_id);
     pose_encoder_ = PoseStreamEncoder();  // our media id may be new: receivers start from a keyframe

@@ -137,6 +137,11 @@ public:
     // the meeting controls and chat, and the latest notifications.
     protocol::Json state_json() const;
 
+    // The participants this page has on screen, when it shows only some (tiles in pages);
+    // nullopt: no list. Told to the server when it changes (vcSetMediaReceive visible), so
+    // that in a large room the relay sends full-rate pose for these and a trickle for the rest.
+    void set_visible_members(std::optional<std::vector<std::string>> user_ids);
+
 private:
     void connect();
     void on_open();
@@ -153,6 +158,9 @@ private:
     // (the connection went, we left, or the meeting ended).
     void fail_pending_requests(protocol::ErrorCode code, const std::string& message);
     std::string send_request(const std::string& event, protocol::Json content);  // returns its id
+    // What vcSetMediaReceive last told this connection of our visible members (sorted); the
+    // outer nullopt: nothing told yet on this connection.
+    std::optional<std::optional<std::vector<std::string>>> visible_told_;
     std::string send_request(protocol::Event event, protocol::Json content) {
         return send_request(protocol::event_name(event), std::move(content));
     }

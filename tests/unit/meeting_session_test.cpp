@@ -122,6 +122,30 @@ TEST_CASE("the invitations of the meeting are mirrored: a new one, then its stat
     CHECK(h.session.mirror().invitations().size() == 1);
 }
 
+TEST_CASE("the members on screen go to the server when they change, once each time, and again after a rejoin") {
+    Harness h;
+    h.join_as_me({"u-zed", "u-amy"});
+    auto visible_requests = [&] {
+        std::vector<Json> out;
+        for (const auto& t : h.socket.sent_text) {
+            const Json j = Json::parse(t);
+            if (j["event_name"] == "vcSetMediaReceive") out.push_back(j["content"]);
+        }
+        return out;
+    };
+    h.session.set_visible_members(std::nullopt);  // no list, as the server assumes: nothing sent
+    CHECK(visible_requests().empty());
+    h.session.set_visible_members(std::vector<std::string>{"u-zed", "u-me"});
+    h.session.set_visible_members(std::vector<std::string>{"u-me", "u-zed"});  // the same set
+    REQUIRE(visible_requests().size() == 1);
+    CHECK(visible_requests()[0] == Json{{"visible", {"u-me", "u-zed"}}});
+    h.session.set_visible_members(std::nullopt);  // everyone fits again: the list is withdrawn
+    REQUIRE(visible_requests().size() == 2);
+    CHECK(visible_requests()[1]["visible"].is_null());
+    h.session.set_visible_members(std::vector<std::string>{"u-amy"});
+    REQUIRE(visible_requests().size() == 3);
+}
+
 TEST_CASE("tick sends one relay frame per pose at 30 Hz: a keyframe first, then deltas, with the right content") {
     Harness h;
     h.join_as_me({"u-zed", "u-amy"});

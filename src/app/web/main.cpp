@@ -324,6 +324,8 @@ void frame() {
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     ++app.frames;
+    // Tiles in pages (a large room): the relay sends full-rate pose only for those on screen.
+    app.session->set_visible_members(app.ui.tiles_paged() ? std::optional(app.ui.visible_tiles()) : std::nullopt);
 
     if (intents.join) {
         app.room_name = intents.join_room;
