@@ -58,6 +58,14 @@ void MediaRouter::remove_remote(const std::string& user_id) {
     remotes_.erase(it);
 }
 
+void MediaRouter::on_member_updated(const UserRecord& user) {
+    if (!user.media_relay) return;
+    const auto& self = mirror_.self();
+    const bool everyone = self && self->user_id == user.user_id;
+    for (auto& [id, remote] : remotes_)
+        if (everyone || id == user.user_id) remote.link.reset();  // its destructor closes it
+}
+
 void MediaRouter::clear() {
     remotes_.clear();
     user_by_media_id_.clear();

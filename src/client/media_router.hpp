@@ -103,6 +103,10 @@ public:
     // open a peer link where both sides can.
     void add_remote(const UserRecord& user);
     void remove_remote(const std::string& user_id);
+    // A member's record changed (vcOnUserUpdate): one that now relays - every member once a
+    // room outgrows the peer-to-peer mesh - is reached through the relay from now on, so its
+    // peer link closes (ours, all of them, when it is us).
+    void on_member_updated(const UserRecord& user);
     void clear();
     void apply_remote_signal(const std::string& from_user_id, const protocol::Json& signal);
     // False when every packet must take the relay (no WebRTC here, or relay forced).

@@ -351,7 +351,10 @@ void MeetingSession::on_inform(const Json& msg) {
     }
     if (event == Event::OnData) emit("data", data);  // {room_id, data (base64), topic, from}
     if (event == Event::OnRoomUpdate) emit("roomMetadata", data);
-    if (event == Event::OnUserUpdate) emit("participantUpdated", field_or(data, "user", Json::object()));
+    if (event == Event::OnUserUpdate) {
+        media_.on_member_updated(UserRecord::from_json(field_or(data, "user", Json::object())));
+        emit("participantUpdated", field_or(data, "user", Json::object()));
+    }
     if (event == Event::OnInvitation) emit("invitation", field_or(data, "invitation", Json::object()));
     if (event == Event::OnFinishRoom) {
         want_joined_ = false;

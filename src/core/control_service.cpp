@@ -29,6 +29,42 @@ std::string required_user(const Json& content, const char* field, std::string& e
     return v.value_or("");
 }
 
+// vcSetMediaReceive {pose_hz?, visible?}: at least one of them; a field left out keeps its
+// value, and nothing changes unless every field given is valid.
+Outcome set_media_receive(const Room& room, ConnectionState& conn, const Json& c) {
+    const auto hz = c.find("pose_hz");
+    const auto visible = c.find("visible");
+    const std::string hz_rule = "pose_hz must be an integer from 0 (every pose) to " + std::to_string(kMaxPoseHzWish);
+    if (hz == c.end() && visible == c.end())
+        return Outcome::error(ErrorCode::BadInput, hz_rule + ", or visible a list of user ids (null: none named)");
+    if (hz != c.end() &&
+        (!hz->is_number_integer() || hz->get<std::int64_t>() < 0 || hz->get<std::int64_t>() > kMaxPoseHzWish))
+        return Outcome::error(ErrorCode::BadInput, hz_rule);
+    std::vector<std::string> ids;
+    if (visible != c.end() && !visible->is_null()) {
+        if (!visible->is_array() || visible->size() > kMaxVisibleMembers)
+            return Outcome::error(ErrorCode::BadInput, "visible must be a list of at most " +
+                                                           std::to_string(kMaxVisibleMembers) +
+                                                           " user ids, or null");
+        for (const Json& id : *visible) {
+            if (!id.is_string() || id.get_ref<const std::string&>().empty() ||
+                id.get_ref<const std::string&>().size() > kMaxIdentityBytes)
+                return Outcome::error(ErrorCode::BadInput, "visible must hold user ids (strings)");
+            if (!room.find(id.get_ref<const std::string&>()))
+                return Outcome::error(ErrorCode::NotFound,
+                                      "visible: " + id.get<std::string>() + " is not a member of this room");
+            ids.push_back(id.get<std::string>());
+        }
+    }
+    if (hz != c.end()) conn.max_pose_hz = hz->get<int>();
+    if (visible != c.end() && visible->is_null()) conn.visible_members.clear();
+    else if (visible != c.end()) conn.visible_members.name(std::move(ids));
+    Outcome o;
+    o.response = Json{{"pose_hz", conn.max_pose_hz},
+                      {"visible", conn.visible_members.named() ? Json(conn.visible_members.user_ids()) : Json(nullptr)}};
+    return o;
+}
+
 }  // namespace
 
 Outcome ControlService::operate(Room& room, const ConnectionState& conn, const protocol::Request& req,
@@ -186,15 +222,7 @@ void ControlService::dispatch(ConnectionState& conn, const protocol::Request& re
     } else if (ev == Event::GetUserList) {
         o.response = Json{{"user_count", room->members().size()}, {"user_list", room->user_list_json()}};
     } else if (ev == Event::SetMediaReceive) {
-        const auto hz = req.content.find("pose_hz");
-        if (hz == req.content.end() || !hz->is_number_integer() || hz->get<std::int64_t>() < 0 ||
-            hz->get<std::int64_t>() > kMaxPoseHzWish) {
-            o.code = ErrorCode::BadInput;
-            o.message = "pose_hz must be an integer from 0 (every pose) to " + std::to_string(kMaxPoseHzWish);
-        } else {
-            conn.max_pose_hz = hz->get<int>();
-            o.response = Json{{"pose_hz", conn.max_pose_hz}};
-        }
+        o = set_media_receive(*room, conn, req.content);
     } else if (ev == Event::Resync) {
         o.response = snapshot(*room, conn.user_id);
     } else if (ev == Event::Signal) {

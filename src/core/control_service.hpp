@@ -14,6 +14,7 @@
 
 #include "core/access_token.hpp"
 #include "core/event_inbox.hpp"
+#include "core/forwarding_policy.hpp"
 #include "core/invitation.hpp"
 #include "core/media_packet.hpp"
 #include "core/protocol.hpp"
@@ -33,6 +34,9 @@ struct ConnectionState {
     // many times a second, 0 = every pose. A client the server says is congested asks for
     // less; it holds for this connection only.
     int max_pose_hz = 0;
+    // The members it has on screen (vcSetMediaReceive `visible`): in a large room pose from
+    // the others comes at a low rate (core/forwarding_policy.hpp). For this connection only.
+    VisibleMembers visible_members;
     bool joined() const { return !user_id.empty(); }
 };
 

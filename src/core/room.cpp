@@ -126,12 +126,16 @@ Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int6
     // A peer-to-peer member uploads its media once per other member, so while anyone in the
     // room (the joiner included) is peer to peer the mesh stops at kMaxPeerToPeerRoom, even
     // when the server allows bigger rooms; a room of relay-only members (bots) may grow.
+    // With relay_beyond_mesh the joiner beyond the mesh switches the room to relay instead.
     const bool mesh = !req.media_relay || std::any_of(members_.begin(), members_.end(),
                                                       [](const UserRecord& m) { return !m.media_relay; });
-    if (mesh && static_cast<int>(members_.size()) >= kMaxPeerToPeerRoom) {
+    const bool beyond_mesh = mesh && static_cast<int>(members_.size()) >= kMaxPeerToPeerRoom;
+    if (beyond_mesh && !limits_.relay_beyond_mesh) {
         return Outcome::error(ErrorCode::RoomFull, "the room is full (" + std::to_string(kMaxPeerToPeerRoom) +
                                                        " participants while media is peer to peer)");
     }
+    Outcome o;
+    if (beyond_mesh) relay_everyone(o.notifications);
     if (record_.status == RoomStatus::NotStarted) {
         record_.status = RoomStatus::InProgress;
         record_.start_time = now_ms;
@@ -145,7 +149,7 @@ Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int6
     u.camera = req.permission.camera ? req.camera : 0;
     u.mic = req.permission.mic ? req.mic : 0;
     u.is_silence = req.is_silence;
-    u.media_relay = req.media_relay;
+    u.media_relay = beyond_mesh ? 1 : req.media_relay;
     u.permission = req.permission;
     u.metadata = req.metadata;
     u.attributes = req.attributes.is_object() ? req.attributes : Json::object();
@@ -168,7 +172,6 @@ Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int6
     members_.push_back(u);
     member_state_[user_id] = {};
 
-    Outcome o;
     o.response = Json{{"room", record_.to_json()},     {"user", u.to_json()},
                       {"user_list", user_list_json()}, {"room_state", controls_json(user_id)},
                       {"messages", chat_history_json()}};
@@ -178,6 +181,15 @@ Outcome Room::join(const std::string& user_id, const JoinRequest& req, std::int6
                                    Json{{"user", u.to_json()}, {"user_count", members_.size()}}});
     }
     return o;
+}
+
+void Room::relay_everyone(std::vector<Notification>& out) {
+    // Told before the joiner's vcOnJoinRoom, so that nobody opens a peer link to it.
+    for (auto& m : members_) {
+        if (m.media_relay) continue;
+        m.media_relay = 1;
+        out.push_back({member_ids(), Event::OnUserUpdate, Json{{"room_id", record_.room_id}, {"user", m.to_json()}}});
+    }
 }
 
 Outcome Room::leave(const std::string& user_id, std::int64_t /*now_ms*/) {

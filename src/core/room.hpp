@@ -77,6 +77,11 @@ struct RoomRecord {
 
 struct RoomLimits {
     int max_participants = 16;
+    // A peer-to-peer mesh holds kMaxPeerToPeerRoom. Off: a join beyond it is refused while
+    // anyone is peer to peer. On (the server's --large-rooms): the room switches to server
+    // relay for everyone instead (each member's media_relay becomes 1, vcOnUserUpdate
+    // tells the room) and grows to max_participants.
+    bool relay_beyond_mesh = false;
 };
 
 // A notification for some members of the room (recipients are user ids).
@@ -219,6 +224,8 @@ private:
     std::vector<std::string> moderators(const std::string& except) const;
     void stop_share(std::vector<Notification>& out);
     Outcome set_device(UserRecord& user, Device device, int operate, bool self);
+    // A join beyond the mesh size with relay_beyond_mesh: every member goes through the relay.
+    void relay_everyone(std::vector<Notification>& out);
 
     RoomRecord record_;
     RoomLimits limits_;

@@ -46,8 +46,8 @@ std::function<std::string(ServerConfig&, const std::string&)> set_text(std::stri
 }
 
 std::string parse_switch(const std::string& v, bool& out) {
-    if (v.empty() || v == "1" || v == "true" || v == "yes") out = true;
-    else if (v == "0" || v == "false" || v == "no") out = false;
+    if (v.empty() || v == "1" || v == "true" || v == "yes" || v == "on") out = true;
+    else if (v == "0" || v == "false" || v == "no" || v == "off") out = false;
     else return "'" + v + "' is not a boolean";
     return {};
 }
@@ -79,8 +79,13 @@ std::vector<Option> options() {
          "SQLite audit database (default posemeet.db; :memory: = in memory, empty = none)",
          set_text(&C::db_path)},
         {"max-participants", "POSEMEET_MAX_PARTICIPANTS", "N",
-         "participants per room (default 16; a room with peer-to-peer members stops at 16)",
+         "participants per room (default 16; beyond 16 a room goes through the server relay, "
+         "see --large-rooms)",
          [](C& c, const std::string& v) { return parse_number<int>(v, 1, 10000, c.max_participants); }},
+        {"large-rooms", "POSEMEET_LARGE_ROOMS", "on|off",
+         "a room that outgrows the peer-to-peer mesh (16) switches to the relay for everyone and is "
+         "forwarded selectively (default on; off: the 17th peer-to-peer join is refused)",
+         [](C& c, const std::string& v) { return parse_switch(v, c.large_rooms); }},
         {"max-message-bytes", "POSEMEET_MAX_MESSAGE_BYTES", "N",
          "largest WebSocket message accepted (default 65536)",
          [](C& c, const std::string& v) {

@@ -17,6 +17,11 @@ struct ServerConfig {
     std::string web_root = "build/wasm/web";  // relative to the working directory
     std::string db_path = "posemeet.db";  // ":memory:" = no file; "" = no store
     int max_participants = 16;
+    // Rooms beyond the peer-to-peer mesh (16): on, a room that outgrows it switches to the
+    // server relay for everyone and grows to max_participants, forwarded selectively (the
+    // loudest speakers' audio; pose by each receiver's visible tiles). Off: while anyone is
+    // peer to peer the 17th join is refused, and the relay forwards everything to everyone.
+    bool large_rooms = true;
     std::size_t max_message_bytes = 64 * 1024;
     // Per-connection token buckets (messages per second, burst).
     double control_rate = 50, control_burst = 100;

@@ -101,9 +101,12 @@ std::string ServerStatus::metrics_text(const Connections& c) const {
         m.sample("posemeet_relay_bytes_total", {{"kind", name}}, static_cast<double>(counts.bytes));
     }
     m.family("posemeet_media_dropped_total", Type::Counter,
-             "Media not delivered: from a muted member, or dropped from a slow receiver's queue");
+             "Media not delivered: from a muted member, not among a large room's loudest speakers, "
+             "or dropped from a slow receiver's queue");
     m.sample("posemeet_media_dropped_total", {{"reason", "muted"}, {"kind", "audio"}},
              static_cast<double>(relay_.audio_dropped_muted()));
+    m.sample("posemeet_media_dropped_total", {{"reason", "not_loudest"}, {"kind", "audio"}},
+             static_cast<double>(relay_.audio_not_selected()));
     m.sample("posemeet_media_dropped_total", {{"reason", "slow_receiver"}, {"kind", "pose"}},
              static_cast<double>(c.dropped.pose));
     m.sample("posemeet_media_dropped_total", {{"reason", "slow_receiver"}, {"kind", "pose_ack"}},
@@ -138,6 +141,7 @@ Json ServerStatus::stats_json(const Connections& c) const {
                 {"http", http_ops_.to_json()},
                 {"media", Json{{"relayed_packets", relay_.relayed_packets()},
                                {"audio_dropped_muted", relay_.audio_dropped_muted()},
+                               {"audio_not_loudest", relay_.audio_not_selected()},
                                {"slow_receiver_dropped", Json{{"pose", c.dropped.pose},
                                                               {"pose_ack", c.dropped.pose_ack},
                                                               {"audio", c.dropped.audio},

@@ -33,6 +33,7 @@ std::shared_ptr<const std::string> to_text(const Json& j) {
 ServiceConfig service_config(const ServerConfig& c) {
     ServiceConfig s;
     s.room_limits.max_participants = c.max_participants;
+    s.room_limits.relay_beyond_mesh = c.large_rooms;
     s.reconnect_grace_ms = c.reconnect_grace_ms;
     s.ended_room_retention_ms = c.ended_room_retention_s * 1000;
     s.event_queue_max = c.event_queue_max;
@@ -51,7 +52,7 @@ signaling_hub::signaling_hub(const ServerConfig& config, SqliteStore& store)
       store_(store),
       service_(
           service_config(config), [this] { return new_user_id(); }, [this] { return tokens_(); }),
-      relay_(service_),
+      relay_(service_, config.large_rooms),
       rooms_(service_, store),
       status_(service_, relay_, clock_),
       http_(config, service_, clock_, status_.http_ops(),
@@ -380,13 +381,17 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
     }
     const auto holder = members_.find(peer->conn.user_id);
     const bool holds_member = holder != members_.end() && holder->second.peer == id;
+    const Room* room = peer->conn.joined() ? service_.find_room(peer->conn.room_id) : nullptr;
+    const std::size_t room_members = room ? room->members().size() : 0;
+    const std::string& sender = peer->conn.user_id;
     const auto refusal = relay_.relay(
-        peer->conn, holds_member, data, size,
-        [this, mono](const std::string& user, const std::shared_ptr<const std::string>& packet,
-                     MediaKind kind) {
+        peer->conn, holds_member, data, size, mono,
+        [this, mono, &sender, room_members](const std::string& user, const std::shared_ptr<const std::string>& packet,
+                                            MediaKind kind) {
             auto s = session_of(user);
             if (!s) return false;
-            if (kind == MediaKind::Pose && !admit_pose(user, *packet, mono)) return true;  // it asked for less
+            // It asked for less, or has the sender off screen in a large room.
+            if (kind == MediaKind::Pose && !admit_pose(user, *packet, sender, room_members, mono)) return true;
             s->send(packet, outgoing_kind_of(kind));
             tell_congestion(*s, mono);
             return true;
@@ -396,15 +401,18 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
     if (refusal) send_error(*peer, "", refusal->code, refusal->message, clock_.now_ms());
 }
 
-bool signaling_hub::admit_pose(const std::string& reader, const std::string& packet, std::int64_t mono_ms) {
+bool signaling_hub::admit_pose(const std::string& reader, const std::string& packet, const std::string& sender,
+                               std::size_t room_members, std::int64_t mono_ms) {
     const auto member = members_.find(reader);
     Peer* peer = member == members_.end() ? nullptr : find(member->second.peer);
-    if (!peer || peer->conn.max_pose_hz <= 0) return true;
+    if (!peer) return true;
+    const int max_hz = pose_hz_for(peer->conn.visible_members, peer->conn.max_pose_hz, sender, room_members);
+    if (max_hz <= 0) return true;
     const auto parsed = parse_media_packet(reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size());
     if (!parsed.packet || parsed.packet->payload_size == 0) return true;
     // Bits 0-1 of a pose payload's first byte are its frame type (core/pose_stream_codec.hpp).
     const bool keyframe = (parsed.packet->payload[0] & 3) == static_cast<std::uint8_t>(PoseFrameType::Keyframe);
-    return peer->pose_thinning.admit(parsed.packet->header.sender, keyframe, peer->conn.max_pose_hz, mono_ms);
+    return peer->pose_thinning.admit(parsed.packet->header.sender, keyframe, max_hz, mono_ms);
 }
 
 void signaling_hub::on_oversized(std::uint64_t id, bool binary, std::size_t size) {
@@ -467,6 +475,7 @@ void signaling_hub::tick() {
     const std::int64_t mono = ServerClock::mono_ms();
     for (auto& [id, p] : peers_)
         if (auto s = p.session.lock()) tell_congestion(*s, mono);
+    relay_.tick(mono);
     ControlResult result = service_.expire(now);
     settle(result, ControlCall{});
     rooms_.persist(now);

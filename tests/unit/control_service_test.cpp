@@ -110,6 +110,53 @@ TEST_CASE("vcSetMediaReceive: a member sets this connection's pose rate wish, wi
     CHECK(code_of(s.svc.handle(outsider, make("vcSetMediaReceive", Json{{"pose_hz", 10}}), kNow)) == 420);
 }
 
+TEST_CASE("vcSetMediaReceive visible: the members on screen, checked and stored for this connection") {
+    Service s;
+    ConnectionState a, b, c;
+    s.join(a, "r1", "Alice");
+    s.join(b, "r1", "Bob");
+    s.join(c, "r1", "Cleo");
+    CHECK_FALSE(a.visible_members.named());
+    ControlResult r = s.svc.handle(a, make("vcSetMediaReceive", Json{{"visible", {c.user_id, b.user_id, c.user_id}}}), kNow);
+    CHECK(code_of(r) == 200);
+    CHECK(r.deliveries.empty());
+    CHECK(a.visible_members.named());
+    CHECK(a.visible_members.user_ids() == std::vector<std::string>{b.user_id, c.user_id});  // sorted, once each
+    CHECK(response_of(r)["visible"] == Json{b.user_id, c.user_id});
+    CHECK(response_of(r)["pose_hz"] == 0);
+    CHECK_FALSE(b.visible_members.named());
+    // pose_hz alone leaves the list as it is, and the other way round.
+    CHECK(code_of(s.svc.handle(a, make("vcSetMediaReceive", Json{{"pose_hz", 10}}), kNow)) == 200);
+    CHECK(a.visible_members.contains(c.user_id));
+    CHECK(code_of(s.svc.handle(a, make("vcSetMediaReceive", Json{{"visible", Json::array()}}), kNow)) == 200);
+    CHECK(a.max_pose_hz == 10);
+    CHECK(a.visible_members.named());  // nobody on screen: everyone at the low rate
+    CHECK(a.visible_members.user_ids().empty());
+
+    // Garbage is refused and changes nothing: not a list, not strings, too many, unknown ids.
+    s.svc.handle(a, make("vcSetMediaReceive", Json{{"visible", {b.user_id}}}), kNow);
+    Json too_many = Json::array();
+    for (std::size_t i = 0; i <= kMaxVisibleMembers; ++i) too_many.push_back(b.user_id);
+    for (const Json& bad : {Json{{"visible", "Bob"}}, Json{{"visible", {1, 2}}}, Json{{"visible", {""}}},
+                            Json{{"visible", {std::string(65, 'x')}}}, Json{{"visible", Json::object()}},
+                            Json{{"visible", too_many}}, Json{{"visible", {b.user_id}}, {"pose_hz", 99}}}) {
+        INFO(bad.dump().substr(0, 80));
+        CHECK(code_of(s.svc.handle(a, make("vcSetMediaReceive", bad), kNow)) == 400);
+    }
+    ControlResult unknown =
+        s.svc.handle(a, make("vcSetMediaReceive", Json{{"visible", {c.user_id, "user-99"}}}), kNow);
+    CHECK(code_of(unknown) == 404);
+    CHECK(message_of(unknown).find("user-99") != std::string::npos);
+    CHECK(a.visible_members.user_ids() == std::vector<std::string>{b.user_id});
+    CHECK(a.max_pose_hz == 10);
+
+    // null clears it: everyone at the full rate again.
+    r = s.svc.handle(a, make("vcSetMediaReceive", Json{{"visible", nullptr}}), kNow);
+    CHECK(code_of(r) == 200);
+    CHECK_FALSE(a.visible_members.named());
+    CHECK(response_of(r)["visible"].is_null());
+}
+
 TEST_CASE("join with bad content is refused with 400 and leaves no trace") {
     Service s;
     const Json bad[] = {

@@ -204,6 +204,39 @@ TEST_CASE("a peer-to-peer room stops at 16 even when the server allows more; a r
     }
 }
 
+TEST_CASE("relay_beyond_mesh: the 17th join switches the room to the relay for everyone and it grows") {
+    RoomLimits limits;
+    limits.max_participants = 100;
+    limits.relay_beyond_mesh = true;
+    Room room("r1", "r1", 0, limits);
+    for (int i = 0; i < kMaxPeerToPeerRoom; ++i)
+        REQUIRE(room.join(std::to_string(i) + "-p2p", req("p", i == 3 ? 1 : 0), 1).code == ErrorCode::Ok);
+    // Up to the mesh size nothing changes: members keep the path they asked for.
+    CHECK(room.find("0-p2p")->media_relay == 0);
+    CHECK(room.find("3-p2p")->media_relay == 1);
+
+    Outcome o = room.join("u-17", req("late"), 2);
+    REQUIRE(o.code == ErrorCode::Ok);
+    for (const auto& m : room.members()) CHECK(m.media_relay == 1);
+    CHECK(o.response["user"]["media_relay"] == 1);
+    // Each member that was peer to peer is told (its whole record), the joiner's arrival after.
+    REQUIRE(o.notifications.size() == kMaxPeerToPeerRoom);  // 15 updates + the join
+    for (std::size_t i = 0; i + 1 < o.notifications.size(); ++i) {
+        CHECK(o.notifications[i].event == Event::OnUserUpdate);
+        CHECK(o.notifications[i].data["user"]["media_relay"] == 1);
+        CHECK(o.notifications[i].recipients.size() == static_cast<std::size_t>(kMaxPeerToPeerRoom));  // not the joiner
+    }
+    CHECK(o.notifications.back().event == Event::OnJoinRoom);
+    // Later peer-to-peer joiners relay too, with nobody to tell; up to the room's cap.
+    for (int i = 18; i <= 100; ++i) {
+        Outcome later = room.join(std::to_string(i), req("more"), 3);
+        REQUIRE(later.code == ErrorCode::Ok);
+        CHECK(later.response["user"]["media_relay"] == 1);
+        CHECK(later.notifications.size() == 1);
+    }
+    CHECK(room.join("u-101", req("one too many"), 4).code == ErrorCode::RoomFull);
+}
+
 TEST_CASE("joining an ended room is refused with 422") {
     Room room("r1", "r1", 0, {});
     room.join("u1", req("u1"), 1);

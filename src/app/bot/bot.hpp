@@ -34,6 +34,7 @@ struct Bot {
     std::unique_ptr<AudioEngine> audio;
     std::unique_ptr<FileAudioDevice> audio_device;
     bool started = false;
+    bool visible_due = false;  // --visible: membership changed, name the tiles again
     PacketRateWindow rates;
 };
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/forwarding_policy.hpp"
 #include "core/parse_number.hpp"
 
 namespace posemeet::bot {
@@ -17,6 +18,8 @@ const char* kUsage =
     "  --room ID               room to join (default demo)\n"
     "  --room-size N           at most N bots per room: bots beyond the first N go to ID-2, ID-3...\n"
     "                          (default 0 = all bots in one room)\n"
+    "  --visible N             name the first N other members as on screen (vcSetMediaReceive):\n"
+    "                          in a room beyond 16 the others' pose comes at 2/s (default: none named)\n"
     "  --name NAME             display name; bots after the first get \" 2\", \" 3\"... (default Bot)\n"
     "  --count N               bots in this process (default 1)\n"
     "  --duration S            run S seconds, then leave and exit (default 0 = until SIGINT/SIGTERM)\n"
@@ -82,6 +85,14 @@ bool parse_bot_options(int argc, char** argv, BotOptions& o) {
                 return false;
             }
             o.room_size = static_cast<int>(n);
+        } else if (arg == "--visible") {
+            double n = 0;
+            if (!need_number(n)) return false;
+            if (n < 0 || n > static_cast<double>(kMaxVisibleMembers) || n != static_cast<int>(n)) {
+                std::fprintf(stderr, "posemeet-bot: --visible must be an integer in 0..%zu\n", kMaxVisibleMembers);
+                return false;
+            }
+            o.visible = static_cast<int>(n);
         } else if (arg == "--name") {
             if (!need(o.name)) return false;
         } else if (arg == "--count") {

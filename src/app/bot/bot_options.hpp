@@ -10,6 +10,9 @@ struct BotOptions {
     std::string url = "ws://127.0.0.1:8080/ws";
     std::string room = "demo";
     int room_size = 0;  // bots per room; 0 = all in --room
+    // Tiles a bot "has on screen": it names the first N other members (join order) as
+    // visible (vcSetMediaReceive visible), as a paging browser would; -1 = names nothing.
+    int visible = -1;
     std::string name = "Bot";
     int count = 1;
     double duration_s = 0;        // 0 = until SIGINT/SIGTERM

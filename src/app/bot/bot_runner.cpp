@@ -66,6 +66,8 @@ BotRunner::BotRunner(boost::asio::io_context& io, BotOptions options, std::vecto
         Bot* b = bot.get();
         const bool quiet = options_.quiet;
         b->session->set_event_listener([b, quiet](const std::string& event, const Json& data) {
+            if (event == "joined" || event == "resumed" || event == "participantJoined" || event == "participantLeft")
+                b->visible_due = true;
             // --quiet still reports a failed join: it decides the exit code.
             if (!quiet || (event == "status" && data.value("status", std::string()) == "failed"))
                 log_event(b->name, event, data);
@@ -104,6 +106,7 @@ void BotRunner::on_tick() {
         }
         b.session->tick();
         if (b.started) b.audio_device->pump();
+        if (b.visible_due && options_.visible >= 0) name_visible(b);
         if (!b.started || b.session->status() != ConnectionStatus::Failed) any_alive = true;
     }
     if (options_.stats_interval_s > 0 && now >= next_stats_ms_) {
@@ -156,6 +159,17 @@ void BotRunner::write_recording() {
                      options_.audio_out.c_str());
     else
         std::fprintf(stderr, "posemeet-bot: %s\n", error.c_str());
+}
+
+void BotRunner::name_visible(Bot& b) {
+    if (b.session->status() != ConnectionStatus::Joined || !b.session->self()) return;
+    Json ids = Json::array();
+    for (const UserRecord* u : b.session->participants_in_order()) {
+        if (static_cast<int>(ids.size()) >= options_.visible) break;
+        if (u->user_id != b.session->self()->user_id) ids.push_back(u->user_id);
+    }
+    b.visible_due = false;
+    b.session->request("vcSetMediaReceive", Json{{"visible", std::move(ids)}});
 }
 
 }  // namespace posemeet::bot

@@ -28,6 +28,8 @@ public:
 
 private:
     void on_tick();
+    // --visible: tells the server which members bot `b` has on screen (the first N others).
+    void name_visible(Bot& b);
     // An access token for bot `index` in `room`, signed with --api-key/--api-secret: its
     // identity <name>-<pid>-<index> is unique across bot processes on this machine.
     std::string bot_token(const std::string& room, int index) const;
