@@ -22,7 +22,7 @@ async function poseRates(p, ms) {
   const b = await stampedState(p);
   const count = (s) => Object.fromEntries(s.state.participants.filter((x) => !x.is_self)
     .map((x) => [x.user_id, (x.pose_keyframes_received || 0) + (x.pose_deltas_received || 0)]));
-  const ca = count(a.state), cb = count(b.state), secs = (b.at - a.at) / 1000;
+  const ca = count(a), cb = count(b), secs = (b.at - a.at) / 1000;
   return Object.fromEntries(Object.keys(cb).map((id) => [id, ((cb[id] || 0) - (ca[id] || 0)) / secs]));
 }
 
