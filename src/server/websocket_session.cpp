@@ -7,7 +7,9 @@
 
 namespace posemeet::server {
 namespace {
-constexpr std::size_t kReadChunk = 16 * 1024;
+// Reads start small (an idle connection keeps its buffer) and double, up to the largest,
+// each time one read fills the buffer.
+constexpr std::size_t kFirstReadChunk = 2 * 1024, kReadChunk = 16 * 1024;
 // Bounds what one write takes out of the queue (out of reach of the drop policy until done).
 constexpr std::size_t kMaxBatchBytes = 64 * 1024;
 // The upgrade, and our close frame until the peer's answer (Beast's handshake_timeout).
@@ -68,7 +70,7 @@ void websocket_session::on_accept(error_code ec) {
     socket_ = std::move(beast::get_lowest_layer(*handshake_).socket());
     net::post(socket_.get_executor(), [self = shared_from_this()] { self->handshake_.reset(); });
     if (config_.verbose) log_info("ws " + remote_ + ": connected");
-    read_buffer_.resize(kReadChunk);
+    read_buffer_.resize(kFirstReadChunk);
     arm_timer(std::chrono::milliseconds(config_.ws_idle_timeout_s * 500));
     id_ = hub_.attach(shared_from_this(), client_ip_);
     // Refused (over a connection limit): the hub has started the close; reading on
@@ -100,6 +102,7 @@ void websocket_session::on_read(error_code ec, std::size_t bytes) {
         finish(net::error::operation_aborted, "read");
         return;
     }
+    if (bytes == read_buffer_.size() && bytes < kReadChunk) read_buffer_.resize(bytes * 2);
     do_read();
 }
 
