@@ -15,11 +15,12 @@
 # own: pinned processes cannot move away from other work (shared, they got 10 % of a core).
 # Our server runs --dev (joins without a token), with no connection limits and
 # --max-participants raised to the room size (relay-only rooms may exceed 16).
-# POSEMEET_BENCH_NO_BUILD=1 skips the build.
+# POSEMEET_BENCH_NO_BUILD=1 skips the build; POSEMEET_BENCH_SERVER=<binary> runs that server
+# instead of the one built here (a before/after comparison: keep a copy of the old one).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD="$ROOT/build/native"
-SERVER="$BUILD/src/app/server/posemeet-server"
+SERVER="${POSEMEET_BENCH_SERVER:-$BUILD/src/app/server/posemeet-server}"
 LOAD="$BUILD/src/app/relay_load/posemeet-relay-load"
 
 seconds=15 warmup=3 loads="20x10,100x10,1x100" audio_hz=0 idle_connections=2000
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
     --idle-connections) idle_connections="$2"; shift ;;
     --no-idle) idle_connections=0 ;;
     --pin) relay_cpu=(taskset -c 0) load_cpu=(taskset -c 1) ;;
-    -h | --help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_relay.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift

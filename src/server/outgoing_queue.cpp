@@ -91,30 +91,43 @@ OutgoingQueue::PushResult OutgoingQueue::push(std::shared_ptr<const std::string>
 
 const OutgoingQueue::Item* OutgoingQueue::start_write() {
     if (in_flight_ || items_.empty()) return nullptr;
-    // Every media item before the front was written or dropped, so the front of its class
-    // FIFO is this one.
-    if (auto* fifo = fifo_of(items_.front().kind)) fifo->pop_front();
-    in_flight_ = std::move(items_.front());
-    items_.pop_front();
-    return &*in_flight_;
+    start_batch(0);
+    return &items_.front();
+}
+
+std::size_t OutgoingQueue::start_batch(std::size_t max_bytes) {
+    if (in_flight_) return 0;
+    std::size_t batch_bytes = 0;
+    for (auto it = items_.begin(); it != items_.end(); ++it) {
+        const std::size_t size = it->data->size();
+        if (in_flight_ > 0 && batch_bytes + size > max_bytes) break;
+        // Every media item before this one is in flight already (or was dropped), so the
+        // front of its class FIFO is this one.
+        if (auto* fifo = fifo_of(it->kind)) fifo->pop_front();
+        batch_bytes += size;
+        ++in_flight_;
+    }
+    return in_flight_;
 }
 
 void OutgoingQueue::written() {
-    if (!in_flight_) return;
-    bytes_ -= in_flight_->data->size();
-    in_flight_.reset();
+    for (; in_flight_ > 0; --in_flight_) {
+        bytes_ -= items_.front().data->size();
+        items_.pop_front();
+    }
 }
 
 void OutgoingQueue::clear() {
-    items_.clear();
+    items_.erase(std::next(items_.begin(), static_cast<long>(in_flight_)), items_.end());
     poses_.clear();
     audio_.clear();
-    bytes_ = in_flight_ ? in_flight_->data->size() : 0;
+    bytes_ = 0;
+    for (const Item& item : items_) bytes_ += item.data->size();
 }
 
 std::int64_t OutgoingQueue::oldest_age_ms(std::int64_t now_ms) const {
     // Callers may read a clock taken just before the push: never a negative age.
-    const Item* oldest = in_flight_ ? &*in_flight_ : items_.empty() ? nullptr : &items_.front();
+    const Item* oldest = items_.empty() ? nullptr : &items_.front();
     return oldest ? std::max<std::int64_t>(0, now_ms - oldest->queued_ms) : 0;
 }
 

@@ -9,6 +9,7 @@
 //     is kept longest: a gap in a voice is heard, a skipped pose frame is interpolated.
 //   - What remains is never reordered. O(1) amortised per message: a list in send order
 //     plus, per class (pose, audio), a FIFO of positions in it.
+//   - Writes take a batch: the session frames every waiting message into one gather write.
 //   - Counts drops per kind, and tells when a congestion notice is due (CongestionReport):
 //     at the first drop, at most once per report_interval_ms while drops go on, and once
 //     when none happened for clear_after_ms.
@@ -80,12 +81,21 @@ public:
     // The next message to write (it stays counted, and can no longer be dropped, until
     // written()); nullptr when nothing waits or one is already being written.
     const Item* start_write();
+    // The same for a run of waiting messages, oldest first, as many as fit in `max_bytes`
+    // (at least one): they are in_flight() until written(). Returns how many.
+    std::size_t start_batch(std::size_t max_bytes);
+    struct InFlight {
+        std::list<Item>::const_iterator first, last;
+        auto begin() const { return first; }
+        auto end() const { return last; }
+    };
+    InFlight in_flight() const { return {items_.begin(), std::next(items_.begin(), static_cast<long>(in_flight_))}; }
     void written();
-    bool writing() const { return in_flight_.has_value(); }
+    bool writing() const { return in_flight_ > 0; }
     // Forgets everything (the connection is gone); an in-flight item stays until written().
     void clear();
 
-    std::size_t messages() const { return items_.size() + (in_flight_ ? 1 : 0); }
+    std::size_t messages() const { return items_.size(); }
     std::size_t bytes() const { return bytes_; }
     // How long the oldest message (in flight included) has waited; 0 when empty.
     std::int64_t oldest_age_ms(std::int64_t now_ms) const;
@@ -108,10 +118,12 @@ private:
     std::deque<Iter>* fifo_of(OutgoingKind kind);
 
     OutgoingLimits limits_;
-    std::list<Item> items_;  // waiting, in send order
-    std::deque<Iter> poses_, audio_;  // pose + pose ack / audio items of items_, oldest first
-    std::optional<Item> in_flight_;
-    std::size_t bytes_ = 0;  // items_ + in_flight_
+    // In send order: the first in_flight_ are being written (out of reach of the drop
+    // policy), the rest wait.
+    std::list<Item> items_;
+    std::deque<Iter> poses_, audio_;  // pose + pose ack / audio items waiting, oldest first
+    std::size_t in_flight_ = 0;
+    std::size_t bytes_ = 0;  // all of items_
     DropCounts dropped_;
 
     // Congestion episode (see congestion_report).

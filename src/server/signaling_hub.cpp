@@ -119,11 +119,10 @@ signaling_hub::Peer* signaling_hub::find(std::uint64_t id) {
     return it == peers_.end() ? nullptr : &it->second;
 }
 
-std::shared_ptr<websocket_session> signaling_hub::session_of(const std::string& user_id) {
+signaling_hub::Peer* signaling_hub::peer_of(const std::string& user_id) {
     auto m = members_.find(user_id);
     if (m == members_.end() || !m->second.peer) return nullptr;  // offline or HTTP
-    Peer* p = find(m->second.peer);
-    return p ? p->session.lock() : nullptr;
+    return find(m->second.peer);
 }
 
 // [SECTION] admission
@@ -388,10 +387,11 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
         peer->conn, holds_member, data, size, mono,
         [this, mono, &sender, room_members](const std::string& user, const std::shared_ptr<const std::string>& packet,
                                             MediaKind kind) {
-            auto s = session_of(user);
+            Peer* reader = peer_of(user);  // the one lookup per delivery
+            auto s = reader ? reader->session.lock() : nullptr;
             if (!s) return false;
             // It asked for less, or has the sender off screen in a large room.
-            if (kind == MediaKind::Pose && !admit_pose(user, *packet, sender, room_members, mono)) return true;
+            if (kind == MediaKind::Pose && !admit_pose(*reader, *packet, sender, room_members, mono)) return true;
             s->send(packet, outgoing_kind_of(kind));
             tell_congestion(*s, mono);
             return true;
@@ -401,18 +401,15 @@ void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::s
     if (refusal) send_error(*peer, "", refusal->code, refusal->message, clock_.now_ms());
 }
 
-bool signaling_hub::admit_pose(const std::string& reader, const std::string& packet, const std::string& sender,
+bool signaling_hub::admit_pose(Peer& reader, const std::string& packet, const std::string& sender,
                                std::size_t room_members, std::int64_t mono_ms) {
-    const auto member = members_.find(reader);
-    Peer* peer = member == members_.end() ? nullptr : find(member->second.peer);
-    if (!peer) return true;
-    const int max_hz = pose_hz_for(peer->conn.visible_members, peer->conn.max_pose_hz, sender, room_members);
+    const int max_hz = pose_hz_for(reader.conn.visible_members, reader.conn.max_pose_hz, sender, room_members);
     if (max_hz <= 0) return true;
     const auto parsed = parse_media_packet(reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size());
     if (!parsed.packet || parsed.packet->payload_size == 0) return true;
     // Bits 0-1 of a pose payload's first byte are its frame type (core/pose_stream_codec.hpp).
     const bool keyframe = (parsed.packet->payload[0] & 3) == static_cast<std::uint8_t>(PoseFrameType::Keyframe);
-    return peer->pose_thinning.admit(parsed.packet->header.sender, keyframe, max_hz, mono_ms);
+    return reader.pose_thinning.admit(parsed.packet->header.sender, keyframe, max_hz, mono_ms);
 }
 
 void signaling_hub::on_oversized(std::uint64_t id, bool binary, std::size_t size) {

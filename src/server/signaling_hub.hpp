@@ -126,10 +126,10 @@ private:
     Peer* find(std::uint64_t id);
     // Whether a relayed pose packet from `sender` goes to `reader` (false: it asked for fewer
     // poses, or has `sender` off screen in a large room: core/forwarding_policy.hpp).
-    bool admit_pose(const std::string& reader, const std::string& packet, const std::string& sender,
-                    std::size_t room_members, std::int64_t mono_ms);
-    // The socket of the WebSocket holding `user_id`, if any.
-    std::shared_ptr<websocket_session> session_of(const std::string& user_id);
+    bool admit_pose(Peer& reader, const std::string& packet, const std::string& sender, std::size_t room_members,
+                    std::int64_t mono_ms);
+    // The WebSocket connection holding `user_id`, if any (none: offline or HTTP).
+    Peer* peer_of(const std::string& user_id);
     // Sends a control message (reply or inform) to a peer.
     void send_json(Peer& peer, const protocol::Json& message);
     void send_text(Peer& peer, std::shared_ptr<const std::string> text);

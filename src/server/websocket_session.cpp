@@ -7,7 +7,13 @@
 
 namespace posemeet::server {
 namespace {
-constexpr std::size_t kReadChunk = 16 * 1024;
+// Reads start small (an idle connection keeps its buffer) and double, up to the largest,
+// each time one read fills the buffer.
+constexpr std::size_t kFirstReadChunk = 2 * 1024, kReadChunk = 16 * 1024;
+// Bounds what one write takes out of the queue (out of reach of the drop policy until done).
+constexpr std::size_t kMaxBatchBytes = 64 * 1024;
+// The upgrade, and our close frame until the peer's answer (Beast's handshake_timeout).
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 
 OutgoingLimits outgoing_limits(const ServerConfig& c) {
     OutgoingLimits l;
@@ -18,9 +24,15 @@ OutgoingLimits outgoing_limits(const ServerConfig& c) {
 }  // namespace
 
 websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config)
-    : ws_(std::move(socket)), hub_(hub), config_(config), queue_(outgoing_limits(config)) {
-    remote_ = remote_address(beast::get_lowest_layer(ws_).socket());
-    client_ip_ = remote_ip(beast::get_lowest_layer(ws_).socket());
+    : socket_(socket.get_executor()),
+      timer_(socket.get_executor()),
+      hub_(hub),
+      config_(config),
+      reader_(config.max_message_bytes, config.hard_message_limit()),
+      queue_(outgoing_limits(config)) {
+    remote_ = remote_address(socket);
+    client_ip_ = remote_ip(socket);
+    handshake_ = std::make_unique<websocket::stream<beast::tcp_stream>>(std::move(socket));
 }
 
 websocket_session::~websocket_session() {
@@ -31,30 +43,21 @@ websocket_session::~websocket_session() {
                  " audio packet(s) (" + std::to_string(d.stale) + " stale)");
 }
 
+// [SECTION] handshake (Beast's)
+
 void websocket_session::run(http::request<http::string_body> upgrade_request) {
     // The WebSocket stream has its own timeouts; the TCP stream's would cut it off.
-    beast::get_lowest_layer(ws_).expires_never();
-
+    beast::get_lowest_layer(*handshake_).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-    timeouts.handshake_timeout = std::chrono::seconds(10);
-    // A peer that sends nothing for half of this is pinged; silent for all of it, dropped.
-    timeouts.idle_timeout = std::chrono::seconds(config_.ws_idle_timeout_s);
-    timeouts.keep_alive_pings = true;
-    ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator(
+    timeouts.handshake_timeout = kHandshakeTimeout;
+    // Beast writes nothing after the upgrade: idle pings are ours (on_timer).
+    timeouts.idle_timeout = websocket::stream_base::none();
+    timeouts.keep_alive_pings = false;
+    handshake_->set_option(timeouts);
+    handshake_->set_option(websocket::stream_base::decorator(
         [](websocket::response_type& res) { res.set(http::field::server, "PoseMeet"); }));
-    // Last-resort backstop only; the limits are enforced in on_read (413, then 1009).
-    ws_.read_message_max(config_.hard_message_limit() * 16);
-    ws_.auto_fragment(false);
-    // Remember a close frame from the peer: browsers send one (1001) when a tab closes or
-    // navigates away, but often reset the TCP connection before our answering close frame
-    // is written, and then the read fails with that write's error instead of error::closed.
-    ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-        if (kind == websocket::frame_type::close) close_frame_received_ = true;
-    });
-
-    ws_.async_accept(upgrade_request,
-                     beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
+    handshake_->async_accept(upgrade_request,
+                             beast::bind_front_handler(&websocket_session::on_accept, shared_from_this()));
 }
 
 void websocket_session::on_accept(error_code ec) {
@@ -62,66 +65,92 @@ void websocket_session::on_accept(error_code ec) {
         if (!is_benign_error(ec)) log_warn("ws " + remote_ + ": handshake failed: " + ec.message());
         return;
     }
+    // The upgrade is answered (no permessage-deflate: Beast's default is off, so no frame
+    // uses the reserved bits). From here on the socket is ours alone.
+    socket_ = std::move(beast::get_lowest_layer(*handshake_).socket());
+    net::post(socket_.get_executor(), [self = shared_from_this()] { self->handshake_.reset(); });
     if (config_.verbose) log_info("ws " + remote_ + ": connected");
+    read_buffer_.resize(kFirstReadChunk);
+    arm_timer(std::chrono::milliseconds(config_.ws_idle_timeout_s * 500));
     id_ = hub_.attach(shared_from_this(), client_ip_);
     // Refused (over a connection limit): the hub has started the close; reading on
     // completes the close handshake and then ends the session.
     do_read();
 }
 
+// [SECTION] reading
+
 void websocket_session::do_read() {
-    ws_.async_read_some(buffer_, kReadChunk,
-                        beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+    socket_.async_read_some(net::buffer(read_buffer_),
+                            beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
 }
 
 void websocket_session::on_read(error_code ec, std::size_t bytes) {
     if (ec) {
-        if (ec == websocket::error::message_too_big)
-            log_warn("ws " + remote_ + ": frame over " + std::to_string(ws_.read_message_max()) +
-                     " bytes, connection dropped");
         finish(ec, "read");
         return;
     }
-    message_bytes_ += bytes;
-    if (message_bytes_ > config_.hard_message_limit()) {
-        // Not worth reading on: close with 1009. Beast's close drains the rest of the
-        // message (bounded by the close timeout) so the peer does see the close frame;
-        // failing the read through read_message_max instead resets the TCP connection
-        // while data is still in flight (Boost 1.74 teardown) and the peer sees 1006.
-        if (!closing_) {
-            log_warn("ws " + remote_ + ": message over " + std::to_string(config_.hard_message_limit()) +
-                     " bytes, closing with 1009");
-            close(websocket::close_code::too_big);
-        }
-        buffer_.consume(buffer_.size());
-        do_read();  // completes with an error once the close is done
-        return;
+    heard_ = true;
+    std::size_t at = 0;
+    while (at < bytes && !aborted_ && !finished_) {
+        WsReadEvent event;
+        at += reader_.read(read_buffer_.data() + at, bytes - at, event);
+        if (event.kind == WsReadEvent::Kind::None) break;
+        handle(event);
     }
-    if (!discarding_ && buffer_.size() > config_.max_message_bytes) discarding_ = true;
-    if (discarding_) buffer_.consume(buffer_.size());
-    if (!ws_.is_message_done()) {
-        do_read();
-        return;
-    }
-
-    const bool binary = ws_.got_binary();
-    if (discarding_) {
-        hub_.on_oversized(id_, binary, message_bytes_);
-    } else if (binary) {
-        hub_.on_binary(id_, static_cast<const std::uint8_t*>(buffer_.data().data()), buffer_.size());
-    } else {
-        hub_.on_text(id_, std::string_view(static_cast<const char*>(buffer_.data().data()), buffer_.size()));
-    }
-    buffer_.consume(buffer_.size());
-    discarding_ = false;
-    message_bytes_ = 0;
-    if (buffer_.capacity() > 2 * kReadChunk) buffer_.shrink_to_fit();  // after a large message
-    if (aborted_) {  // the hub closed us while handling the message (queue overflow)
+    if (aborted_) {  // the hub closed us while handling a message (queue overflow)
         finish(net::error::operation_aborted, "read");
         return;
     }
+    if (bytes == read_buffer_.size() && bytes < kReadChunk) read_buffer_.resize(bytes * 2);
     do_read();
 }
+
+void websocket_session::handle(const WsReadEvent& event) {
+    using Kind = WsReadEvent::Kind;
+    switch (event.kind) {
+        case Kind::Text:
+            if (!closing_) hub_.on_text(id_, event.text());
+            break;
+        case Kind::Binary:
+            if (!closing_) hub_.on_binary(id_, event.data, event.size);
+            break;
+        case Kind::Oversized:
+            if (!closing_) hub_.on_oversized(id_, event.binary, event.message_size);
+            break;
+        case Kind::TooBig:
+            // Not worth reading on: close with 1009 and skip the rest of it while waiting for
+            // the peer's close frame (cutting the connection with data in flight would reset
+            // it, and the peer would see 1006 instead).
+            if (!closing_)
+                log_warn("ws " + remote_ + ": message over " + std::to_string(config_.hard_message_limit()) +
+                         " bytes, closing with 1009");
+            start_close(ws_close::kTooBig, "", true);
+            break;
+        case Kind::Ping:
+            if (closing_) break;
+            pong_payload_.assign(reinterpret_cast<const char*>(event.data), event.size);
+            pong_due_ = true;
+            schedule_write();
+            break;
+        case Kind::Pong: break;  // heard_ is all it means
+        case Kind::Close:
+            close_frame_received_ = true;
+            if (close_sent_) shut_down_send();  // the handshake is complete
+            else if (!closing_)  // answer with the same code
+                start_close(event.close_code, "", false);
+            else
+                await_close_reply_ = false;  // ours is queued: the peer's answer is in
+            break;
+        case Kind::Error:
+            log_warn("ws " + remote_ + ": " + event.error + ", closing with " + std::to_string(event.close_code));
+            start_close(event.close_code, "", false);
+            break;
+        case Kind::None: break;
+    }
+}
+
+// [SECTION] writing
 
 void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKind kind) {
     if (!id_ || closing_ || close_when_sent_ || aborted_ || finished_ || !data) return;
@@ -136,21 +165,46 @@ void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKi
     }
     if (!dropped_before && queue_.dropped().total() > 0)
         log_info("ws " + remote_ + ": outgoing queue full, dropping media (pose first)");
-    if (!queue_.writing()) do_write();
+    schedule_write();
+}
+
+void websocket_session::schedule_write() {
+    if (writing_ || write_posted_ || aborted_ || finished_) return;
+    // Posted, not written now: the messages that the handlers already due (reads of other
+    // members' packets) queue for this socket go out in the same write.
+    write_posted_ = true;
+    net::post(socket_.get_executor(), [self = shared_from_this()] {
+        self->write_posted_ = false;
+        self->do_write();
+    });
 }
 
 void websocket_session::do_write() {
-    const OutgoingQueue::Item* next = queue_.start_write();
-    if (!next) {
-        if (close_when_sent_) close(*close_when_sent_);
-        return;
+    if (writing_ || aborted_ || finished_ || close_sent_) return;
+    if (close_when_sent_ && !closing_ && queue_.messages() == 0)
+        start_close(static_cast<std::uint16_t>(close_when_sent_->code), close_when_sent_->reason, true);
+    batch_.clear();
+    if (pong_due_) batch_.add_frame(encode_ws_frame(WsOpcode::Pong, pong_payload_));
+    if (ping_due_) batch_.add_frame(encode_ws_frame(WsOpcode::Ping, {}));
+    pong_due_ = ping_due_ = false;
+    if (queue_.start_batch(kMaxBatchBytes) > 0)
+        for (const auto& item : queue_.in_flight())
+            batch_.add_message(item.binary() ? WsOpcode::Binary : WsOpcode::Text, *item.data);
+    if (close_due_) {
+        batch_.add_frame(encode_ws_frame(WsOpcode::Close, *close_due_));
+        close_due_.reset();
+        close_sent_ = true;
     }
-    ws_.binary(next->binary());
-    ws_.async_write(net::buffer(*next->data),
-                    beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
+    if (batch_.empty()) return;
+    write_buffers_.clear();
+    for (const auto& span : batch_.spans()) write_buffers_.emplace_back(span.data, span.size);
+    writing_ = true;
+    net::async_write(socket_, write_buffers_,
+                     beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
 }
 
 void websocket_session::on_write(error_code ec, std::size_t) {
+    writing_ = false;
     queue_.written();
     if (ec || finished_) {
         if (ec && !is_benign_error(ec)) log_warn("ws " + remote_ + ": write failed: " + ec.message());
@@ -158,26 +212,69 @@ void websocket_session::on_write(error_code ec, std::size_t) {
         queue_.clear();
         return;
     }
-    if (closing_ || aborted_) return;
-    do_write();
+    if (aborted_) return;
+    if (close_sent_) {
+        if (close_frame_received_ || !await_close_reply_) shut_down_send();
+        return;
+    }
+    do_write();  // what queued during this write
+}
+
+// [SECTION] closing
+
+void websocket_session::start_close(std::uint16_t code, std::string_view reason, bool await_reply) {
+    if (closing_ || aborted_ || finished_) return;
+    closing_ = true;
+    await_close_reply_ = await_reply;
+    queue_.clear();  // what waits is dropped; a write in flight finishes first
+    pong_due_ = false;
+    close_due_ = code == ws_close::kNoStatus ? std::string() : ws_close_payload(code, reason);
+    arm_timer(kHandshakeTimeout);  // the peer has this long to answer
+    schedule_write();
 }
 
 void websocket_session::close(const websocket::close_reason& reason) {
-    if (closing_ || aborted_ || finished_) return;
-    closing_ = true;
-    // Beast lets a close wait for an in-flight write; queued messages are dropped.
-    ws_.async_close(reason, beast::bind_front_handler(&websocket_session::on_close, shared_from_this()));
+    start_close(static_cast<std::uint16_t>(reason.code), reason.reason, true);
 }
 
 void websocket_session::close_when_sent(const websocket::close_reason& reason) {
     if (closing_ || close_when_sent_ || aborted_ || finished_) return;
     close_when_sent_ = reason;
-    if (!queue_.writing()) do_write();  // nothing in flight: closes now
+    schedule_write();  // nothing queued: closes now
 }
 
-void websocket_session::on_close(error_code ec) {
-    if (ec && !is_benign_error(ec)) log_warn("ws " + remote_ + ": close failed: " + ec.message());
-    // The pending read completes with an error next and reports the end.
+void websocket_session::shut_down_send() {
+    if (send_shut_ || aborted_) return;
+    send_shut_ = true;
+    error_code ignored;
+    socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    // The read goes on (the reader ignores what follows a close) until the peer's FIN.
+}
+
+// [SECTION] timers and the end
+
+void websocket_session::arm_timer(std::chrono::steady_clock::duration after) {
+    timer_.expires_after(after);  // cancels a wait in progress
+    timer_.async_wait(beast::bind_front_handler(&websocket_session::on_timer, shared_from_this()));
+}
+
+void websocket_session::on_timer(error_code ec) {
+    if (ec == net::error::operation_aborted || finished_ || aborted_) return;
+    if (closing_) {  // no answer to our close frame (or no FIN after it) in time
+        abort({});
+        return;
+    }
+    if (heard_) {
+        heard_ = ping_outstanding_ = false;
+    } else if (!ping_outstanding_) {
+        ping_outstanding_ = true;
+        ping_due_ = true;
+        schedule_write();
+    } else {
+        finish(beast::error::timeout, "read");
+        return;
+    }
+    arm_timer(std::chrono::milliseconds(config_.ws_idle_timeout_s * 500));
 }
 
 void websocket_session::abort(const std::string& why) {
@@ -185,9 +282,9 @@ void websocket_session::abort(const std::string& why) {
     aborted_ = true;
     if (!why.empty()) log_warn("ws " + remote_ + ": closing: " + why);
     error_code ignored;
-    auto& socket = beast::get_lowest_layer(ws_).socket();
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
+    timer_.cancel(ignored);
+    socket_.shutdown(tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
     // The outstanding read fails with operation_aborted and calls finish().
 }
 
@@ -197,17 +294,17 @@ void websocket_session::finish(error_code ec, const char* where) {
     if (ec == beast::error::timeout) {
         log_info("ws " + remote_ + ": no traffic for " + std::to_string(config_.ws_idle_timeout_s) +
                  " s, dropped");
-    } else if (!is_benign_error(ec) && ec != websocket::error::message_too_big) {
+    } else if (!is_benign_error(ec)) {
         log_warn("ws " + remote_ + ": " + where + " failed: " + ec.message());
     } else if (config_.verbose) {
         log_info("ws " + remote_ + ": disconnected (" + ec.message() + ")");
     }
-    // Only a close frame (error::closed) is a clean end: the client meant to go. A reset,
-    // EOF without a close frame, a timeout or our own abort keep the member for its grace
-    // period so that it can resume.
-    hub_.detach(id_, ec == websocket::error::closed || close_frame_received_);
+    // Only a close frame is a clean end: the client meant to go. A reset, EOF without a
+    // close frame, a timeout or our own abort keep the member for its grace period so that
+    // it can resume.
+    if (id_) hub_.detach(id_, close_frame_received_);
     // Make sure nothing lingers (a pending write to a half-open peer, for instance); the
-    // in-flight write (if any) keeps its buffer until on_write.
+    // in-flight write (if any) keeps its buffers until on_write.
     abort({});
     queue_.clear();
 }

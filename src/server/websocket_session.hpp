@@ -1,21 +1,29 @@
-// One WebSocket client on /ws. Reads whole messages (text = control request, binary =
-// relay frame) and hands them to the hub; writes go through a queue so that at most one
-// async_write is ever in flight. Size policy: a message over max_message_bytes is read
-// and discarded (the hub answers 413); one over the hard cap is closed with 1009.
-// Outgoing queue policy (server/outgoing_queue.hpp): past the cap, stale media, then the
-// oldest pose, then the oldest audio give way; control is never dropped, and a control
-// message that still does not fit aborts the connection (no close frame: the member stays
-// for its grace period and its client resumes), the client being too slow to keep up.
+// One WebSocket client on /ws. Beast answers the upgrade; then the session owns the socket
+// and the wire format (server/websocket_frames.hpp): it reads client frames (text = control
+// request, binary = relay frame, for the hub; pings answered; the close handshake) and
+// writes everything - messages, pongs, its keep-alive pings, the close frame - from one
+// place, so two writers can never interleave on the socket. Writes are batched: whatever
+// queued up while the loop was busy or a write was in flight goes out as one gather write.
+// Size policy: a message over max_message_bytes is skipped (the hub answers 413); one over
+// the hard cap closes with 1009. Idle policy: silent for half of ws_idle_timeout_s, pinged;
+// for all of it, dropped. Outgoing queue policy (server/outgoing_queue.hpp): past the cap,
+// stale media, then the oldest pose, then the oldest audio give way; control is never
+// dropped, and a control message that still does not fit aborts the connection (no close
+// frame: the member stays for its grace period and its client resumes).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "server/net.hpp"
 #include "server/outgoing_queue.hpp"
 #include "server/server_config.hpp"
+#include "server/websocket_frames.hpp"
+#include "server/websocket_write_batch.hpp"
 
 namespace posemeet::server {
 
@@ -48,30 +56,57 @@ private:
     void on_accept(error_code ec);
     void do_read();
     void on_read(error_code ec, std::size_t bytes);
+    // One event from the frame reader.
+    void handle(const WsReadEvent& event);
+    // Starts a write soon (after the handlers already due: they may queue more for it).
+    void schedule_write();
     void do_write();
     void on_write(error_code ec, std::size_t bytes);
-    void on_close(error_code ec);
+    // Drops what waits and sends a close frame with `code`; then, unless `await_reply`, or
+    // once the peer's close frame is in, the TCP connection is shut down.
+    void start_close(std::uint16_t code, std::string_view reason, bool await_reply);
+    // After the close handshake: our FIN; the read then ends at the peer's.
+    void shut_down_send();
+    void arm_timer(std::chrono::steady_clock::duration after);
+    void on_timer(error_code ec);
     // Tears the TCP connection down at once; pending operations complete with errors.
     void abort(const std::string& why);
     // The single exit: reports the end to the hub once.
     void finish(error_code ec, const char* where);
 
-    websocket::stream<beast::tcp_stream> ws_;
-    beast::flat_buffer buffer_;
+    // Only until the upgrade is answered: then its socket is moved into socket_ and the
+    // stream destroyed, so Beast holds no descriptor it could write to (no ping of its own,
+    // no automatic pong, no close frame): every byte on the socket after the 101 is ours.
+    std::unique_ptr<websocket::stream<beast::tcp_stream>> handshake_;
+    tcp::socket socket_;
+    net::steady_timer timer_;  // idle pings and timeout; close handshake timeout
     signaling_hub& hub_;
     const ServerConfig& config_;
     std::string remote_;     // ip:port, for the log
     std::string client_ip_;  // what the per-address connection limit counts
     std::uint64_t id_ = 0;  // hub connection id, 0 until accepted (or when refused)
 
+    std::vector<std::uint8_t> read_buffer_;
+    WsFrameReader reader_;
+    bool heard_ = false;            // bytes came since the last idle tick
+    bool ping_outstanding_ = false;  // we pinged and have heard nothing since
+
     OutgoingQueue queue_;
-    bool closing_ = false;   // close handshake started
+    WsWriteBatch batch_;
+    std::vector<net::const_buffer> write_buffers_;
+    bool write_posted_ = false;  // schedule_write() pending
+    bool writing_ = false;       // a write on the socket
+    bool pong_due_ = false, ping_due_ = false;
+    std::string pong_payload_;          // the latest ping's (older ones need no answer)
+    std::optional<std::string> close_due_;  // close frame payload, to be written
+    bool await_close_reply_ = true;     // after our close frame: wait for the peer's
+    bool closing_ = false;              // close started (or due): nothing more is queued
+    bool close_sent_ = false;           // our close frame was written
+    bool send_shut_ = false;            // our FIN was sent
     std::optional<websocket::close_reason> close_when_sent_;  // close when the queue is written
     bool aborted_ = false;   // socket torn down
     bool finished_ = false;  // hub told
     bool close_frame_received_ = false;  // the peer said goodbye (a clean end)
-    bool discarding_ = false;  // reading past an oversized message
-    std::size_t message_bytes_ = 0;  // size of the message being read
 };
 
 }  // namespace posemeet::server

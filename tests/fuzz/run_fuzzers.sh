@@ -6,7 +6,8 @@
 #
 #   SECONDS   per target, default 60 (env FUZZ_SECONDS works too)
 #   TARGET    fuzz_protocol_request fuzz_media_packet fuzz_relay_frame fuzz_join_request
-#             fuzz_audio_payload fuzz_wav fuzz_room_state fuzz_pose_stream
+#             fuzz_audio_payload fuzz_wav fuzz_room_state fuzz_pose_stream fuzz_access_token
+#             fuzz_websocket_frames
 #             (default: all)
 #   env JOBS  parallel build jobs (default 2); FUZZ_ARGS  extra libFuzzer flags
 #
@@ -22,7 +23,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="$root/build/fuzz"
-all_targets=(fuzz_protocol_request fuzz_media_packet fuzz_relay_frame fuzz_join_request fuzz_audio_payload fuzz_wav fuzz_room_state fuzz_pose_stream)
+all_targets=(fuzz_protocol_request fuzz_media_packet fuzz_relay_frame fuzz_join_request fuzz_audio_payload fuzz_wav fuzz_room_state fuzz_pose_stream fuzz_access_token fuzz_websocket_frames)
 
 seconds="${FUZZ_SECONDS:-60}"
 if [[ $# -gt 0 && "$1" =~ ^[0-9]+$ ]]; then

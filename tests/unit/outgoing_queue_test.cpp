@@ -373,4 +373,34 @@ TEST_CASE("random traffic matches a scanning model of the policy") {
     }
 }
 
+TEST_CASE("a batch writes a run of waiting messages at once, out of reach of the drop policy") {
+    OutgoingQueue q(by_count(5));
+    push(q, "C1", 0, 10);
+    push(q, "P2", 0, 10);
+    push(q, "A3", 0, 10);
+    push(q, "P4", 0, 10);
+    REQUIRE(q.start_batch(25) == 2);  // as many as fit in the bytes given...
+    CHECK(q.writing());
+    CHECK(q.start_batch(1000) == 0);  // one write at a time
+    CHECK(q.start_write() == nullptr);
+    std::string names;
+    for (const auto& item : q.in_flight()) names += name_of(item) + " ";
+    CHECK(names == "C1 P2 ");
+    // Full: the pose being written stays; the waiting pose gives way to new audio.
+    push(q, "A5", 0, 10);
+    CHECK(q.messages() == 5);
+    CHECK(push(q, "A6", 0, 10) == Push::Queued);
+    CHECK(q.dropped().pose == 1);
+    CHECK(q.bytes() == 50);
+    q.clear();  // the batch in flight stays counted until written
+    CHECK(q.messages() == 2);
+    CHECK(q.bytes() == 20);
+    q.written();
+    CHECK(q.messages() == 0);
+    CHECK(q.bytes() == 0);
+    CHECK_FALSE(q.writing());
+    push(q, "P7", 0, 100);
+    CHECK(q.start_batch(1) == 1);  // ...but at least one
+}
+
 }  // TEST_SUITE
