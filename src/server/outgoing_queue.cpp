@@ -15,7 +15,7 @@ OutgoingKind outgoing_kind_of(MediaKind kind) {
     return OutgoingKind::Pose;  // unreachable: the relay only forwards packets it parsed
 }
 
-std::deque<OutgoingQueue::Iter>* OutgoingQueue::fifo_of(OutgoingKind kind) {
+LazyFifo<OutgoingQueue::Iter>* OutgoingQueue::fifo_of(OutgoingKind kind) {
     switch (kind) {
         case OutgoingKind::Pose:
         case OutgoingKind::PoseAck: return &poses_;
@@ -29,7 +29,7 @@ bool OutgoingQueue::fits(std::size_t size) const {
     return messages() < limits_.max_messages && bytes_ + size <= limits_.max_bytes;
 }
 
-bool OutgoingQueue::stale(const std::deque<Iter>& fifo, std::int64_t now_ms) const {
+bool OutgoingQueue::stale(const LazyFifo<Iter>& fifo, std::int64_t now_ms) const {
     return !fifo.empty() && now_ms - fifo.front()->queued_ms >= limits_.stale_ms;
 }
 
@@ -43,7 +43,7 @@ OutgoingQueue::Victim OutgoingQueue::choose_victim(OutgoingKind incoming, std::i
     return Victim::None;
 }
 
-void OutgoingQueue::drop_oldest(std::deque<Iter>& fifo, std::int64_t now_ms) {
+void OutgoingQueue::drop_oldest(LazyFifo<Iter>& fifo, std::int64_t now_ms) {
     const Iter it = fifo.front();
     fifo.pop_front();
     const bool was_stale = now_ms - it->queued_ms >= limits_.stale_ms;

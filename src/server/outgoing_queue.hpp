@@ -16,11 +16,12 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
+#include <cstddef>
 #include <list>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/media_packet.hpp"
 #include "core/protocol.hpp"
@@ -59,6 +60,34 @@ struct CongestionReport {
 // The inform's data: {congested, duration_ms, dropped_pose, dropped_pose_ack, dropped_audio,
 // queued_messages, queued_bytes, queued_ms}.
 protocol::Json to_json(const CongestionReport& report);
+
+// A first-in first-out list that allocates nothing until its first push (std::deque
+// allocates ~600 bytes as it is made, twice per connection: most of an idle connection's
+// queue). Pops move a head index; the storage is compacted when the head passes its half.
+template <class T>
+class LazyFifo {
+public:
+    bool empty() const { return head_ == items_.size(); }
+    const T& front() const { return items_[head_]; }
+    void push_back(T item) { items_.push_back(std::move(item)); }
+    void pop_front() {
+        if (++head_ == items_.size()) {
+            items_.clear();
+            head_ = 0;
+        } else if (head_ * 2 >= items_.size()) {
+            items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+            head_ = 0;
+        }
+    }
+    void clear() {
+        std::vector<T>().swap(items_);
+        head_ = 0;
+    }
+
+private:
+    std::vector<T> items_;
+    std::size_t head_ = 0;
+};
 
 class OutgoingQueue {
 public:
@@ -112,16 +141,16 @@ private:
 
     bool fits(std::size_t size) const;
     Victim choose_victim(OutgoingKind incoming, std::int64_t now_ms) const;
-    bool stale(const std::deque<Iter>& fifo, std::int64_t now_ms) const;
-    void drop_oldest(std::deque<Iter>& fifo, std::int64_t now_ms);
+    bool stale(const LazyFifo<Iter>& fifo, std::int64_t now_ms) const;
+    void drop_oldest(LazyFifo<Iter>& fifo, std::int64_t now_ms);
     void count_drop(OutgoingKind kind, bool was_stale, std::int64_t now_ms);
-    std::deque<Iter>* fifo_of(OutgoingKind kind);
+    LazyFifo<Iter>* fifo_of(OutgoingKind kind);
 
     OutgoingLimits limits_;
     // In send order: the first in_flight_ are being written (out of reach of the drop
     // policy), the rest wait.
     std::list<Item> items_;
-    std::deque<Iter> poses_, audio_;  // pose + pose ack / audio items waiting, oldest first
+    LazyFifo<Iter> poses_, audio_;  // pose + pose ack / audio items waiting, oldest first
     std::size_t in_flight_ = 0;
     std::size_t bytes_ = 0;  // all of items_
     DropCounts dropped_;
