@@ -29,14 +29,17 @@ var MAX_BUFFERED_BYTES = 64 * 1024;  // as library_webrtc.js: beyond it a packet
 // Audio kept queued in the playback worklet: 40 ms, more while this thread has been late
 // (a starved machine: on 2 cores with two software-rendered pages and 46 bots this worker
 // goes unscheduled for up to ~300 ms). When the worklet runs dry the target grows by the
-// gap it just heard plus a frame (at most every 0.5 s, so one long stall counts once), up to
-// 400 ms; after 20 s without running dry it gives 5 ms back every second (stalls come
+// gap it just heard plus two frames (at most every 0.5 s, so one long stall counts once), up
+// to 400 ms; after 60 s without running dry it gives 5 ms back every second (stalls come
 // back on a loaded machine: a target that shrinks fast runs dry again). A gap is heard, a
 // few ms more delay is not. The first 2 s of playback (the queue filling) do not count.
 // (tools/soak.sh measured it: with a 160 ms ceiling that grew a frame at a time, 67-77
 // underruns a minute per page; with the queue held at 300 ms, none after the first 30 s.)
 var QUEUE_MIN_MS = 40, QUEUE_MAX_MS = 400;
 var QUANTUM_MS = 128 / 48;  // what one underrun (an empty 128-sample block) lasts
+// Beyond the gap just heard: two frames (stalls on a loaded machine vary from one to the
+// next); and a minute without running dry before giving any of it back.
+var STALL_MARGIN_MS = 40, CALM_BEFORE_SHRINK_MS = 60000;
 var testQueueMs = 0;  // test only: the queue is held at least this long (PoseMeet.test.speakerQueue)
 var targetQueueMs = QUEUE_MIN_MS, lastStarvedAt = -1e9, lastShrinkAt = 0, playbackSince = 0;
 var stallBaseMs = 0, stallQuanta = 0;  // the target before this stall, and the quanta it has cost
@@ -47,9 +50,9 @@ function adaptQueueTarget(newUnderruns) {
     // The reports of one stall arrive together when this thread wakes: they add up.
     if (t - lastStarvedAt >= 500) { stallBaseMs = targetQueueMs; stallQuanta = 0; }
     stallQuanta += newUnderruns;
-    targetQueueMs = Math.min(QUEUE_MAX_MS, Math.max(targetQueueMs, stallBaseMs + stallQuanta * QUANTUM_MS + FRAME_MS));
+    targetQueueMs = Math.min(QUEUE_MAX_MS, Math.max(targetQueueMs, stallBaseMs + stallQuanta * QUANTUM_MS + STALL_MARGIN_MS));
     lastStarvedAt = t;
-  } else if (t - lastStarvedAt > 20000 && t - lastShrinkAt > 1000 && targetQueueMs > QUEUE_MIN_MS) {
+  } else if (t - lastStarvedAt > CALM_BEFORE_SHRINK_MS && t - lastShrinkAt > 1000 && targetQueueMs > QUEUE_MIN_MS) {
     targetQueueMs = Math.max(QUEUE_MIN_MS, targetQueueMs - 5);
     lastShrinkAt = t;
   }

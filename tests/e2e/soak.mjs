@@ -70,7 +70,7 @@ try {
   let prev = first;
   const rows = [];
   console.log(`soak: 2 pages + 6 speaking bots in one room, 40 pose bots in 4 rooms, ${MINUTES} min`);
-  console.log('   t  | page  underruns  frames/s  concealed  bot m2e max | server drops pose/audio  RSS MB | heaps MB');
+  console.log('   t  | page  underruns  frames/s  concealed  bot m2e max | server drops pose/audio  RSS MB | heaps MB | speaker queue ms');
   const periods = Math.round(MINUTES * 60000 / PERIOD_MS);
   for (let k = 1; k <= periods; k++) {
     if (k === Math.ceil(periods / 2)) {  // a bot process dies and comes back
@@ -86,7 +86,8 @@ try {
       const before = prev.pages[n].s.audio;
       row.pages.push({ underruns: pg.s.audio.underruns - before.underruns,
                        fps: (pg.s.audio.frames_played - before.frames_played) / dt,
-                       concealed: concealed(pg.s) - concealed(prev.pages[n].s), botM2e: botM2e(pg.s), heapMb: pg.heapMb });
+                       concealed: concealed(pg.s) - concealed(prev.pages[n].s), botM2e: botM2e(pg.s), heapMb: pg.heapMb,
+                       queueMs: pg.s.audio.speaker_queue_ms });
     });
     const d0 = drops(prev.stats), d1 = drops(cur.stats);
     row.server = { pose: (d1.pose || 0) - (d0.pose || 0), audio: (d1.audio || 0) - (d0.audio || 0), rssMb: cur.serverRssKb / 1024 };
@@ -94,7 +95,7 @@ try {
     row.pages.forEach((p, n) => console.log(
       `${String(row.t).padStart(5)} | ${'AB'[n]}  ${String(p.underruns).padStart(10)}  ${p.fps.toFixed(1).padStart(8)}  ${String(p.concealed).padStart(9)}` +
       `  ${String(p.botM2e ?? '-').padStart(11)} | ${String(row.server.pose).padStart(10)}/${String(row.server.audio).padEnd(6)}` +
-      `  ${row.server.rssMb.toFixed(1).padStart(8)} | ${p.heapMb.toFixed(1)}`));
+      `  ${row.server.rssMb.toFixed(1).padStart(8)} | ${p.heapMb.toFixed(1).padStart(8)} | ${Math.round(p.queueMs ?? -1)}`));
     prev = cur;
   }
   const minutes = (prev.at - first.at) / 60000;
