@@ -25,13 +25,16 @@ var LibraryPoseMeetAudio = {
     underruns: 0,
     generation: 0,  // of capture starts and stops, so a late getUserMedia answer is dropped
     // The worklets, loaded from a Blob so the file:// single-file build needs no extra file.
+    // On the served page the voice engine (src/app/voice_worker/voice_worklet_engine.js,
+    // added to this worklet scope by connectToVoice) is handed the voice worker's port
+    // ({connect: port}); from then on both worklets work through it: the playback worklet
+    // asks it for each block, the capture worklet gives it each 20 ms block, on this thread.
+    // Without it (the file:// page) they exchange samples with the page over their own ports.
     workletSource: [
-      // Each worklet talks over its own port, or over the voice worker's port once the page
-      // hands one over ({connect: port}): then the page's main thread is not on the path.
       "class PmCapture extends AudioWorkletProcessor {",
       "  constructor() {",
-      "    super(); this.buf = new Float32Array(960); this.n = 0; this.out = this.port;",
-      "    this.port.onmessage = (e) => { if (e.data && e.data.connect) this.out = e.data.connect; };",
+      "    super(); this.buf = new Float32Array(960); this.n = 0; this.engine = null;",
+      "    this.port.onmessage = (e) => { if (e.data && e.data.connect) this.engine = globalThis.pmVoiceEngine || null; };",
       "  }",
       "  process(inputs) {",
       "    var ch = inputs[0] && inputs[0][0];",
@@ -40,45 +43,37 @@ var LibraryPoseMeetAudio = {
       "      this.buf[this.n++] = ch[i];",
       "      if (this.n === 960) {",
       "        var end = currentTime + (i + 1) / sampleRate;",
-      "        this.out.postMessage({samples: this.buf, end: end}, [this.buf.buffer]);",
-      "        this.buf = new Float32Array(960); this.n = 0;",
+      "        this.n = 0;",
+      "        if (this.engine) { this.engine.capture(this.buf, end); continue; }",
+      "        this.port.postMessage({samples: this.buf, end: end}, [this.buf.buffer]);",
+      "        this.buf = new Float32Array(960);",
       "      }",
       "    }",
       "    return true;",
       "  }",
       "}",
-      // Frames come as a Float32Array (from the page) or {n, pcm} (from the voice worker,
-      // numbered); {revise: n, frames} replaces the numbered frames still queued from n on
-      // (a mute or a volume change heard at once, not after the queue).
+      // Without the engine: frames come from the page as Float32Arrays.
       "class PmPlayback extends AudioWorkletProcessor {",
       "  constructor() {",
-      "    super(); this.queue = []; this.off = 0; this.queued = 0; this.received = 0;",
-      "    this.played = 0; this.underruns = 0; this.out = this.port;",
-      "    var onFrame = (e) => {",
+      "    super(); this.queue = []; this.off = 0; this.played = 0; this.underruns = 0; this.engine = null;",
+      "    this.port.onmessage = (e) => {",
       "      var d = e.data;",
-      "      if (d && d.connect) { this.out = d.connect; this.out.onmessage = onFrame; return; }",
-      "      if (d && d.revise !== undefined) {",
-      "        for (var q of this.queue) { var k = q.n - d.revise; if (q.n >= 0 && k >= 0 && k < d.frames.length) q.pcm = d.frames[k]; }",
-      "        return;",
-      "      }",
-      "      if (d instanceof Float32Array) d = {n: -1, pcm: d};",
-      "      this.queue.push(d); this.queued += d.pcm.length; this.received++;",
+      "      if (d && d.connect) { this.engine = globalThis.pmVoiceEngine || null; if (this.engine) this.engine.attach(d.connect); }",
+      "      else if (d instanceof Float32Array) this.queue.push(d);",
       "    };",
-      "    this.port.onmessage = onFrame;",
       "  }",
       "  process(inputs, outputs) {",
       "    var out = outputs[0][0], i = 0, starved = false;",
+      "    if (this.engine) { if (!this.engine.render(out)) out.fill(0); return true; }",
       "    while (i < out.length) {",
       "      if (!this.queue.length) { out.fill(0, i); starved = true; break; }",
-      "      var f = this.queue[0].pcm, k = Math.min(out.length - i, f.length - this.off);",
-      "      out.set(f.subarray(this.off, this.off + k), i); i += k; this.off += k; this.queued -= k;",
+      "      var f = this.queue[0], k = Math.min(out.length - i, f.length - this.off);",
+      "      out.set(f.subarray(this.off, this.off + k), i); i += k; this.off += k;",
       "      if (this.off === f.length) { this.queue.shift(); this.off = 0; }",
       "    }",
       "    if (starved && this.played > 0) this.underruns++;",
       "    this.played += out.length;",
-      "    if (this.played % 960 < out.length)",
-      "      this.out.postMessage({underruns: this.underruns, queued: this.queued, received: this.received,",
-      "                            playing: this.queue.length ? this.queue[0].n : -1});",
+      "    if (this.played % 960 < out.length) this.port.postMessage({underruns: this.underruns});",
       "    return true;",
       "  }",
       "}",
@@ -187,11 +182,19 @@ var LibraryPoseMeetAudio = {
     },
 
     // Hands `node` a port whose other end goes to the voice worker as `type`.
+    // The playback worklet gets the voice engine and a port whose other end goes to the voice
+    // worker; the capture worklet only the engine. The engine's script (posemeet-voice.js,
+    // beside the worker's) joins this context's worklet scope first, once.
     connectToVoice: function(node, type) {
       if (!PMAUDIO.voice) return;
-      var ch = new MessageChannel();
-      node.port.postMessage({connect: ch.port1}, [ch.port1]);
-      PMAUDIO.voice.postMessage({type: type, port: ch.port2}, [ch.port2]);
+      if (!PMAUDIO.engineLoaded)
+        PMAUDIO.engineLoaded = PMAUDIO.ctx.audioWorklet.addModule(PMAUDIO.engineUrl);
+      PMAUDIO.engineLoaded.then(function() {
+        if (type === 'capturePort') { node.port.postMessage({connect: true}); return; }
+        var ch = new MessageChannel();
+        node.port.postMessage({connect: ch.port1}, [ch.port1]);
+        PMAUDIO.voice.postMessage({type: type, port: ch.port2}, [ch.port2]);
+      }, function(e) { PMAUDIO.voiceFailed('the voice engine did not load: ' + (e && e.message || e)); });
     },
 
     // The worker turns the worklets' audio-clock times into wall-clock times with this.
@@ -372,7 +375,9 @@ var LibraryPoseMeetAudio = {
   // cb: onReport(ud, jsonPtr), onSent(ud, bytes)
   pm_voice_start__deps: ['$PMAUDIO', 'malloc', 'free'],
   pm_voice_start: function(ud, urlPtr, testLoss, testJitterMs, onReport, onSent) {
-    var voice = PMAUDIO.voice = new Worker(UTF8ToString(urlPtr));
+    var workerUrl = new URL(UTF8ToString(urlPtr), document.baseURI);
+    PMAUDIO.engineUrl = new URL('posemeet-voice.js', workerUrl).href;
+    var voice = PMAUDIO.voice = new Worker(workerUrl.href);
     Module['posemeetVoiceWorker'] = voice;  // for the page API's test hooks
     PMAUDIO.voiceUd = ud;
     PMAUDIO.onVoiceReport = onReport;
