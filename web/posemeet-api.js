@@ -363,8 +363,9 @@
         withStrings([JSON.stringify(frequencies || [])], function (p) { Module._pm_api_audio_tap_start(p[0]); });
       },
       audioTapTake: function () { return JSON.parse(Module.UTF8ToString(Module._pm_api_audio_tap_take())); },
-      // Holds the speaker's queue (the voice worker's) at `ms` or more, as a starved machine
-      // grows it; 0 gives it back to the adaptive rule. Served pages only (not from disk).
+      // Keeps `ms` of frames mixed ahead of the speaker in the voice engine (a mute must still
+      // be heard at once: the queued ones are mixed again); 0, the default, mixes each frame
+      // when the speaker needs it. Served pages only (not from disk).
       speakerQueue: function (ms) {
         if (Module && Module.posemeetVoiceWorker) Module.posemeetVoiceWorker.postMessage({type: 'testQueue', ms: ms});
       },

@@ -105,7 +105,7 @@ function fromEngine(e) {
       return;
     }
     case 'report':
-      postMessage({type: 'report', json: d.json, underruns: 0, queued_ms: d.queued_ms, running: d.running});
+      postMessage({type: 'report', json: d.json, underruns: d.underruns, clock_slips: d.clock_slips, clock_slip_ms: d.clock_slip_ms, queued_ms: d.queued_ms, running: d.running});
       return;
     case 'toPage': if (socket) postMessage({type: 'wsBinary', gen: socketGen, bytes: d.bytes}, [d.bytes.buffer]); return;
     case 'ready': case 'failed': postMessage(d); return;
@@ -145,7 +145,7 @@ onmessage = function(e) {
       return;
     case 'clock':
       playbackRunning = msg.running;
-      post({type: 'clock', wallMinusContextMs: msg.wallMinusContextMs, outputLatencyMs: msg.outputLatencyMs});
+      post({type: 'clock', wallMinusContextMs: msg.wallMinusContextMs, outputLatencyMs: msg.outputLatencyMs, running: msg.running});
       return;
     case 'peer': addPeer(msg.user, msg.channel); return;
     case 'wsConnect': connectSocket(msg.url, msg.gen); return;

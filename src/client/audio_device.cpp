@@ -36,7 +36,9 @@ protocol::Json to_json(const AudioDeviceState& state) {
                           {"playback_running", state.playback_running},
                           {"speaker_queue_ms", state.speaker_queue_ms},
                           {"output_latency_ms", state.output_latency_ms},
-                          {"underruns", state.underruns}};
+                          {"underruns", state.underruns},
+                          {"clock_slips", state.clock_slips},
+                          {"clock_slip_ms", state.clock_slip_ms}};
 }
 
 }  // namespace posemeet

@@ -65,6 +65,11 @@ struct AudioDeviceState {
     double speaker_queue_ms = 0;
     double output_latency_ms = 0;  // the device's own buffering after our queue
     int underruns = 0;
+    // Times the audio output fell behind real time (its thread late beyond the device's
+    // buffering: a gap at the speaker that no queue of ours sees), and the time lost. Known
+    // where the voice runs in the AudioWorklet (the served page); 0 elsewhere.
+    int clock_slips = 0;
+    double clock_slip_ms = 0;
 };
 
 // The mic_state, mic_message, input_device(s), playback_running, speaker_queue_ms,

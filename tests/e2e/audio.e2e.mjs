@@ -342,8 +342,9 @@ export async function run(h, figures) {
       refused === 410 && !!tap && toneLevels(playedSince(tap[bobId], sentinelSeen.wall), 25)[BOB_HZ] < SILENT,
       `code ${refused}${tap ? '' : ', sentinel or frames after it not seen'}`);
 
-    // 4b. A long speaker queue (as a starved machine grows it) does not delay a mute: the
-    //     frames still queued at Ann are mixed again without Bob the moment she learns of it.
+    // 4b. Frames mixed ahead of the speaker (held at 300 ms here by a test hook) do not delay
+    //     a mute: the frames still queued at Ann are mixed again without Bob the moment she
+    //     learns of it.
     await ann.page.evaluate(() => window.PoseMeet.host.allowMics());
     await waitFor(async () => (await state(bob)).meeting.mic_all_status === 1, 10000);
     await bob.page.evaluate(() => window.PoseMeet.setMic(true));

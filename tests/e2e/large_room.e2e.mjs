@@ -67,7 +67,8 @@ export async function run(h, figures) {
     };
     const levels = speakers.map((s) => level(s, SPEAKER_HZ.indexOf(Number(s.user_name.slice(7)))));
     h.check('the page hears both speakers in the room of 30', speakers.length === 2 && levels.every((l) => l > AMP / 2),
-      levels.map((l) => l.toFixed(3)).join(', '));
+      levels.map((l) => l.toFixed(3)).join(', ') + '; frames by kind: ' + speakers.map((s) => JSON.stringify(
+        (heard[s.user_id] || []).reduce((n, f) => ({ ...n, [f.kind]: (n[f.kind] || 0) + 1 }), {}))).join(' '));
 
     // Tiles in pages; the ones on screen at the full rate, the others slowly.
     const first = await visibleTiles(page);

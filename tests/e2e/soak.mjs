@@ -2,10 +2,12 @@
 // The soak of issue 12, as a script of our own (tools/soak.sh runs it; not part of CI):
 // two browser pages (software WebGL at 10 fps) and 6 speaking bots in one room, 40
 // pose-only bots in 4 other rooms of 10, for --minutes (6 by default). Every 30 s it prints
-// per page: speaker underruns (128-sample quanta the playback worklet found empty), audio
-// frames played per second (50 is real time), frames concealed and the mouth-to-ear
+// per page: gaps at the speaker (underruns: 128-sample blocks the voice engine had nothing
+// for; output slips: times the audio output itself fell behind real time, with the ms
+// lost), audio frames played per second (50 is real time), frames concealed (no packet in
+// time: the decoder filled in) and the mouth-to-ear
 // latency of the bots' voices; for the server: media dropped for slow receivers, and its
-// memory; and the pages' JS heaps. At the end: underruns per minute per page, drops for
+// memory; and the pages' JS heaps. At the end: gaps per minute per page, drops for
 // receivers that keep up, and memory first vs last. A killed bot process is started again
 // halfway (it must come back cleanly).
 //
@@ -59,7 +61,8 @@ try {
     stats: await httpJson(`${httpBase}/api/v1/stats`),
     serverRssKb: rssKb(server.proc.pid),
   });
-  const concealed = (s) => Object.values(s.audio.remotes).reduce((n, r) => n + (r.jitter?.concealed || 0), 0);
+  const jitterSum = (key) => (s) => Object.values(s.audio.remotes).reduce((n, r) => n + (r.jitter?.[key] || 0), 0);
+  const concealed = jitterSum('concealed'), received = jitterSum('received');
   const botM2e = (s) => {
     const m = Object.entries(s.audio.remotes).filter(([id]) => s.participants.find((p) => p.user_id === id)?.user_name?.startsWith('Speaker'))
       .map(([, r]) => r.mouth_to_ear_ms?.median).filter((x) => x > 0);
@@ -70,7 +73,7 @@ try {
   let prev = first;
   const rows = [];
   console.log(`soak: 2 pages + 6 speaking bots in one room, 40 pose bots in 4 rooms, ${MINUTES} min`);
-  console.log('   t  | page  underruns  frames/s  concealed  bot m2e max | server drops pose/audio  RSS MB | heaps MB | speaker queue ms');
+  console.log('   t  | page  underruns  slips (ms)  frames/s  concealed  bot m2e max | server drops pose/audio  RSS MB | heaps MB');
   const periods = Math.round(MINUTES * 60000 / PERIOD_MS);
   for (let k = 1; k <= periods; k++) {
     if (k === Math.ceil(periods / 2)) {  // a bot process dies and comes back
@@ -87,21 +90,30 @@ try {
       row.pages.push({ underruns: pg.s.audio.underruns - before.underruns,
                        fps: (pg.s.audio.frames_played - before.frames_played) / dt,
                        concealed: concealed(pg.s) - concealed(prev.pages[n].s), botM2e: botM2e(pg.s), heapMb: pg.heapMb,
-                       queueMs: pg.s.audio.speaker_queue_ms });
+                       slips: pg.s.audio.clock_slips - before.clock_slips,
+                       slipMs: pg.s.audio.clock_slip_ms - before.clock_slip_ms,
+                       received: received(pg.s) - received(prev.pages[n].s) });
     });
     const d0 = drops(prev.stats), d1 = drops(cur.stats);
     row.server = { pose: (d1.pose || 0) - (d0.pose || 0), audio: (d1.audio || 0) - (d0.audio || 0), rssMb: cur.serverRssKb / 1024 };
     rows.push(row);
     row.pages.forEach((p, n) => console.log(
-      `${String(row.t).padStart(5)} | ${'AB'[n]}  ${String(p.underruns).padStart(10)}  ${p.fps.toFixed(1).padStart(8)}  ${String(p.concealed).padStart(9)}` +
+      `${String(row.t).padStart(5)} | ${'AB'[n]}  ${String(p.underruns).padStart(10)}  ${`${p.slips} (${Math.round(p.slipMs)})`.padStart(10)}` +
+      `  ${p.fps.toFixed(1).padStart(8)}  ${String(p.concealed).padStart(9)}` +
       `  ${String(p.botM2e ?? '-').padStart(11)} | ${String(row.server.pose).padStart(10)}/${String(row.server.audio).padEnd(6)}` +
-      `  ${row.server.rssMb.toFixed(1).padStart(8)} | ${p.heapMb.toFixed(1).padStart(8)} | ${Math.round(p.queueMs ?? -1)}`));
+      `  ${row.server.rssMb.toFixed(1).padStart(8)} | ${p.heapMb.toFixed(1).padStart(8)}`));
     prev = cur;
   }
   const minutes = (prev.at - first.at) / 60000;
-  const perMin = [0, 1].map((n) => rows.reduce((a, r) => a + r.pages[n].underruns, 0) / minutes);
+  const total = (n, key) => rows.reduce((a, r) => a + r.pages[n][key], 0);
+  const perMin = [0, 1].map((n) => (total(n, 'underruns') + total(n, 'slips')) / minutes);
+  const concealedPct = [0, 1].map((n) => 100 * total(n, 'concealed') / Math.max(1, total(n, 'received')));
   const slow = prev.stats.media?.slow_receivers || [];
-  console.log(`\nunderruns per minute: page A ${perMin[0].toFixed(2)}, page B ${perMin[1].toFixed(2)} (goal: under 1)`);
+  console.log(`\ngaps at the speaker per minute (underruns + output slips): page A ${perMin[0].toFixed(2)}, page B ${perMin[1].toFixed(2)} (goal: under 1); ` +
+              `underruns ${total(0, 'underruns')}/${total(1, 'underruns')}, slips ${total(0, 'slips')}/${total(1, 'slips')} ` +
+              `(${Math.round(total(0, 'slipMs'))}/${Math.round(total(1, 'slipMs'))} ms)`);
+  console.log(`frames concealed (no packet in time; the decoder filled in): page A ${concealedPct[0].toFixed(1)} %, page B ${concealedPct[1].toFixed(1)} % ` +
+              'of the packets received');
   console.log(`server media dropped for slow receivers over the soak: ${JSON.stringify(drops(prev.stats))}; receivers that dropped: ` +
               (slow.length ? slow.map((s) => `${s.user_id} in ${s.room_id}`).join(', ') : 'none'));
   console.log(`server RSS: ${(first.serverRssKb / 1024).toFixed(1)} MB at the start, ${(prev.serverRssKb / 1024).toFixed(1)} MB at the end; ` +

@@ -27,7 +27,18 @@ var outputLatencyMs = 0;   // the device's buffering after this worklet
 // needs it; a test may hold more (PoseMeet.test.speakerQueue) to show that a mute or a
 // volume change is still heard at once (the queued frames are mixed again).
 var queue = [], offset = 0, queuedSamples = 0, testQueueMs = 0;
-var samplesPlayed = 0, reports = 0, rendering = false, lastRenderAt = 0;
+var samplesPlayed = 0, underruns = 0, reports = 0, lastRenderAt = 0;
+// The audio clock against the wall clock. Rendering runs ahead of the speaker by the
+// device's buffering, so Date.now() - currentTime wanders within it; when this thread (or
+// the device's) is late beyond that, the output skips and the audio clock falls behind for
+// good: the difference grows. Each such step is a gap at the speaker no queue of ours sees.
+var SLIP_THRESHOLD_MS = 25;
+var lagFloorMs = null, clockSlips = 0, clockSlipMs = 0;
+function watchClock() {
+  var lag = Date.now() - currentTime * 1000;
+  if (lagFloorMs === null || lag < lagFloorMs) lagFloorMs = lag;
+  else if (lag - lagFloorMs > SLIP_THRESHOLD_MS) { clockSlips++; clockSlipMs += lag - lagFloorMs; lagFloorMs = lag; }
+}
 var outbox = {peers: [], relay: []};  // what encode() sent during this call, posted at its end
 
 function nowMs() { return Date.now() - timeOrigin; }
@@ -56,7 +67,8 @@ function flushOutbox() {
   outbox = {peers: [], relay: []};
 }
 
-function queuedMs() { return queuedSamples * 1000 / SAMPLE_RATE; }
+// What is mixed and not yet played (the current frame's rest and any queued ahead).
+function queuedMs() { return (queuedSamples - offset) * 1000 / SAMPLE_RATE; }
 
 function renderFrame() {
   var ptr = M._pmv_render(nowMs(), Date.now(), queuedMs() + outputLatencyMs);
@@ -80,7 +92,8 @@ function revise() {
 function report(running) {
   var full = (reports++ % 5) === 0;  // the full state 10 times a second, the rest 50
   var json = M.UTF8ToString(M._pmv_report(full ? 1 : 0));
-  if (json) post({type: 'report', json: json, queued_ms: queuedMs(), running: running});
+  if (json) post({type: 'report', json: json, queued_ms: queuedMs(), underruns: underruns, clock_slips: clockSlips,
+                 clock_slip_ms: Math.round(clockSlipMs), running: running});
 }
 
 var engine = {
@@ -90,10 +103,13 @@ var engine = {
     port.onmessage = function(e) { if (M || e.data.type === 'init') handle(e.data); else pending.push(e.data); };
   },
 
-  // One block for the speaker. False while there is no module yet (the block stays silent).
+  // One block for the speaker. False while there is no module yet (the block stays silent;
+  // an underrun once something played).
   render: function(out) {
-    if (!M || wallMinusContextMs === null) return false;
-    rendering = true;
+    if (!M || wallMinusContextMs === null) {
+      if (samplesPlayed > 0) underruns++;  // it played before: this block is a gap
+      return false;
+    }
     var target = Math.max(out.length, testQueueMs * SAMPLE_RATE / 1000);
     while (queuedSamples - offset < target) renderFrame();
     var i = 0;
@@ -104,6 +120,7 @@ var engine = {
       if (offset === FRAME) { queue.shift(); queuedSamples -= FRAME; offset = 0; }
     }
     samplesPlayed += out.length;
+    watchClock();
     if (samplesPlayed % FRAME < out.length) report(true);
     flushOutbox();
     return true;
@@ -142,7 +159,11 @@ function start(msg) {
 function handle(msg) {
   switch (msg.type) {
     case 'init': start(msg); break;
-    case 'clock': wallMinusContextMs = msg.wallMinusContextMs; outputLatencyMs = msg.outputLatencyMs; break;
+    case 'clock':
+      wallMinusContextMs = msg.wallMinusContextMs;
+      outputLatencyMs = msg.outputLatencyMs;
+      if (!msg.running) lagFloorMs = null;  // a suspended context's clock stands still: no slip
+      break;
     case 'room': withString(msg.json, function(p) { M._pmv_set_room(p); }); revise(); break;
     case 'volume': withString(msg.user, function(u) { M._pmv_set_volume(u, msg.gain); }); revise(); break;
     case 'tap': withString(msg.json, function(p) { M._pmv_tap_start(p); }); break;

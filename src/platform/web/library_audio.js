@@ -23,6 +23,7 @@ var LibraryPoseMeetAudio = {
     processing: true, buffer: 0, bufferSamples: 0,
     playedUntil: 0,  // context time (s) up to which frames have been queued
     underruns: 0,
+    clockSlips: 0, clockSlipMs: 0,  // the voice engine's (see voice_worklet_engine.js)
     generation: 0,  // of capture starts and stops, so a late getUserMedia answer is dropped
     // The worklets, loaded from a Blob so the file:// single-file build needs no extra file.
     // On the served page the voice engine (src/app/voice_worker/voice_worklet_engine.js,
@@ -387,6 +388,8 @@ var LibraryPoseMeetAudio = {
       if (!PMAUDIO.voiceUd) return;
       if (d.type === 'report') {
         PMAUDIO.underruns = d.underruns;
+        PMAUDIO.clockSlips = d.clock_slips || 0;
+        PMAUDIO.clockSlipMs = d.clock_slip_ms || 0;
         PMAUDIO.voiceQueuedMs = d.running ? d.queued_ms : -1;
         PMAUDIO.withCString(d.json, function(p) {
           {{{ makeDynCall('vii', 'PMAUDIO.onVoiceReport') }}}(PMAUDIO.voiceUd, p);
@@ -466,6 +469,10 @@ var LibraryPoseMeetAudio = {
 
   pm_audio_underruns__deps: ['$PMAUDIO'],
   pm_audio_underruns: function() { return PMAUDIO.underruns; },
+  pm_audio_clock_slips__deps: ['$PMAUDIO'],
+  pm_audio_clock_slips: function() { return PMAUDIO.clockSlips; },
+  pm_audio_clock_slip_ms__deps: ['$PMAUDIO'],
+  pm_audio_clock_slip_ms: function() { return PMAUDIO.clockSlipMs; },
 };
 
 autoAddDeps(LibraryPoseMeetAudio, '$PMAUDIO');

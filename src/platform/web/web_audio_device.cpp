@@ -20,6 +20,8 @@ double pm_audio_queued_ms();
 double pm_audio_output_latency_ms();
 void pm_audio_play(const float* samples, int count);
 int pm_audio_underruns();
+int pm_audio_clock_slips();
+double pm_audio_clock_slip_ms();
 double pm_voice_queued_ms();
 }
 
@@ -64,6 +66,8 @@ AudioDeviceState WebAudioDevice::state() const {
     s.speaker_queue_ms = queue_ms_;
     s.output_latency_ms = pm_audio_output_latency_ms();
     s.underruns = pm_audio_underruns();
+    s.clock_slips = pm_audio_clock_slips();
+    s.clock_slip_ms = pm_audio_clock_slip_ms();
     return s;
 }
 
