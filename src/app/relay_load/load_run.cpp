@@ -106,7 +106,8 @@ void LoadRun::on_all_ready() {
     for (std::size_t i = 0; i < members_.size(); ++i) {
         const double phase = static_cast<double>((i * 7919) % members_.size()) / members_.size();
         members_[i].next_pose_ns = now + static_cast<std::int64_t>(phase * 1e9 / options_.pose_hz);
-        if (options_.audio_hz > 0)
+        const bool speaks = options_.speakers < 0 || static_cast<int>(i) % options_.members < options_.speakers;
+        if (options_.audio_hz > 0 && speaks)
             members_[i].next_audio_ns =
                 now + static_cast<std::int64_t>(phase * 1e9 / options_.audio_hz);
     }
@@ -128,7 +129,7 @@ void LoadRun::tick() {
         for (; m.next_pose_ns <= now; m.next_pose_ns += pose_period)
             send_packet(i, static_cast<int>(MediaKind::Pose), m.pose_sequence++,
                         options_.pose_bytes);
-        for (; audio_period && m.next_audio_ns <= now; m.next_audio_ns += audio_period)
+        for (; audio_period && m.next_audio_ns && m.next_audio_ns <= now; m.next_audio_ns += audio_period)
             send_packet(i, static_cast<int>(MediaKind::Audio), m.audio_sequence++,
                         options_.audio_bytes);
     }

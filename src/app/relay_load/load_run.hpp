@@ -24,6 +24,7 @@ struct LoadOptions {
     int rooms = 20, members = 10;
     double warmup_s = 3, seconds = 15;
     double pose_hz = 30, audio_hz = 0;
+    int speakers = -1;  // members per room that send audio (the first ones); -1 = all
     std::size_t pose_bytes = 166, audio_bytes = 89;  // media packet sizes, header included
     bool idle = false;     // join, hold still, report the server's memory per connection
     pid_t server_pid = 0;  // the relay under test (its CPU and memory); 0 = not measured

@@ -18,7 +18,8 @@ namespace {
 const char* kUsage =
     "usage: posemeet-relay-load --port P [--host 127.0.0.1] [--target posemeet|baseline]\n"
     "  [--rooms 20] [--members 10] [--seconds 15] [--warmup 3] [--pose-hz 30] [--audio-hz 0]\n"
-    "  [--pose-bytes 166] [--audio-bytes 89] [--server-pid PID] [--room-prefix bench] [--idle]\n";
+    "  [--speakers N (per room; all by default)] [--pose-bytes 166] [--audio-bytes 89]\n"
+    "  [--server-pid PID] [--room-prefix bench] [--idle]\n";
 
 bool parse(int argc, char** argv, posemeet::relay_load::LoadOptions& o) {
     std::string host = "127.0.0.1";
@@ -50,6 +51,8 @@ bool parse(int argc, char** argv, posemeet::relay_load::LoadOptions& o) {
             o.pose_hz = std::atof(value.c_str());
         else if (flag == "--audio-hz")
             o.audio_hz = std::atof(value.c_str());
+        else if (flag == "--speakers")
+            o.speakers = std::atoi(value.c_str());
         else if (flag == "--pose-bytes")
             o.pose_bytes = std::strtoul(value.c_str(), nullptr, 10);
         else if (flag == "--audio-bytes")

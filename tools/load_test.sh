@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# The original design's headline as a load test (issue 13; run by hand, not in CI): 1000
+# native clients in 50 rooms of 20 plus one room of 100 on one server, pose and audio
+# flowing through the relay for --seconds, while 100 more clients in rooms of 10 fire
+# control operations (mute, unmute, permits, chat, ...) at --control-rate each. Prints
+# what an operator would ask: control messages lost (sent vs replied), control round trip
+# p50/p99, media deliveries/s and latency p50/p99, the server's CPU and memory; and the
+# generators' own CPU (all share this machine: a saturated machine is said, not hidden).
+#
+#   tools/load_test.sh [--seconds 60] [--pose-hz 10] [--audio-hz 50] [--speakers 2]
+#                      [--control-clients 100] [--control-rate 2]
+#
+# Rooms past 16 members use the large-room forwarding (audio of the loudest 3, pose at the
+# room's 10 Hz tier); the generators' members send pose at --pose-hz and the first
+# --speakers of each room send audio at --audio-hz. The server runs --dev with a real
+# SQLite file. POSEMEET_BENCH_NO_BUILD=1 skips the build.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD="$ROOT/build/native"
+SERVER="$BUILD/src/app/server/posemeet-server"
+LOAD="$BUILD/src/app/relay_load/posemeet-relay-load"
+CONTROL="$BUILD/tests/bench/posemeet_control_bench"
+
+seconds=60 pose_hz=10 audio_hz=50 speakers=2 control_clients=100 control_rate=2
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift ;;
+    --pose-hz) pose_hz="$2"; shift ;;
+    --audio-hz) audio_hz="$2"; shift ;;
+    --speakers) speakers="$2"; shift ;;
+    --control-clients) control_clients="$2"; shift ;;
+    --control-rate) control_rate="$2"; shift ;;
+    -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "load_test.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "${POSEMEET_BENCH_NO_BUILD:-0}" != 1 ]; then
+  [ -f "$BUILD/CMakeCache.txt" ] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$BUILD" -j"${POSEMEET_JOBS:-2}" --target posemeet-server posemeet-relay-load posemeet_control_bench >/dev/null
+fi
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # over a thousand sockets on each side
+
+TMP="$(mktemp -d)"
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# The control clients pace themselves well under the server's default limits (50/s).
+"$SERVER" --dev --host 127.0.0.1 --port 0 --db "$TMP/load.db" --web-root "$TMP" \
+  --max-connections 0 --max-connections-per-address 0 --max-participants 100 >"$TMP/server.log" 2>&1 &
+server_pid=$!
+pids+=("$server_pid")
+port=""
+for _ in $(seq 100); do
+  port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$TMP/server.log" | head -n1)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "$port" ] || { echo "load_test.sh: the server did not start: $(cat "$TMP/server.log")" >&2; exit 1; }
+
+cpu_s() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }  # utime + stime, 100 Hz ticks
+rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+
+echo "load_test.sh: 50 rooms x 20 + 1 room x 100 media clients (pose ${pose_hz} Hz each, audio ${audio_hz} Hz from ${speakers} per room)," \
+     "${control_clients} control clients at ${control_rate} ops/s each, ${seconds} s measured; $(nproc) cores; $(uptime | sed 's/.*load/load/')"
+media_args=(--port "$port" --seconds "$seconds" --warmup 5 --pose-hz "$pose_hz" --audio-hz "$audio_hz" --speakers "$speakers")
+"$LOAD" "${media_args[@]}" --rooms 50 --members 20 --room-prefix r20 >"$TMP/rooms20.json" 2>"$TMP/rooms20.err" &
+pids+=($!); load20=$!
+"$LOAD" "${media_args[@]}" --rooms 1 --members 100 --room-prefix r100 >"$TMP/room100.json" 2>"$TMP/room100.err" &
+pids+=($!); load100=$!
+# The control clients start once the media clients are in (their warm-up), and run as long.
+while ! { grep -q 'connections ready' "$TMP/rooms20.err" && grep -q 'connections ready' "$TMP/room100.err"; }; do
+  kill -0 "$load20" 2>/dev/null && kill -0 "$load100" 2>/dev/null || break
+  sleep 0.2
+done
+cpu_start=$(cpu_s "$server_pid") t_start=$(date +%s.%N)
+ops=$(awk -v r="$control_rate" -v s="$seconds" 'BEGIN { printf "%d", r * s }')
+control_ok=1
+"$CONTROL" --url "ws://127.0.0.1:$port/ws" --clients "$control_clients" --room-size 10 --ops "$ops" \
+  --rate "$control_rate" --burst 4 --json "$TMP/control.json" >"$TMP/control.out" 2>&1 || control_ok=0
+wait "$load20" || true
+wait "$load100" || true
+cpu_end=$(cpu_s "$server_pid") t_end=$(date +%s.%N)
+rss=$(rss_mb "$server_pid")
+
+node - "$TMP" "$cpu_start" "$cpu_end" "$t_start" "$t_end" "$rss" "$control_ok" <<'EOF'
+const fs = require('fs');
+const [tmp, cpu0, cpu1, t0, t1, rss, controlOk] = process.argv.slice(2);
+const read = (f) => { try { return JSON.parse(fs.readFileSync(`${tmp}/${f}`, 'utf8').trim().split('\n').pop()); } catch { return null; } };
+const media = { '50 rooms x 20': read('rooms20.json'), '1 room x 100': read('room100.json') };
+const control = read('control.json');
+const f = (x, d = 1) => (x === undefined || x === null ? '-' : Number(x).toFixed(d));
+for (const [name, m] of Object.entries(media)) {
+  if (!m) { console.log(`  media ${name}: no result (${fs.readFileSync(`${tmp}/${name.startsWith('50') ? 'rooms20' : 'room100'}.err`, 'utf8').trim().split('\n').pop()})`); continue; }
+  console.log(`  media ${name}: ${m.connections} clients, ${f(m.deliveries_per_s, 0)} deliveries/s, latency p50 ${f(m.latency_ms_p50)} ms` +
+              ` p99 ${f(m.latency_ms_p99)} ms max ${f(m.latency_ms_max)} ms; sent ${m.sent} (${m.send_skipped} skipped: the client's own queue was full);` +
+              ` generator CPU ${f(m.generator_cpu_pct, 0)} %`);
+}
+if (control) {
+  const rtts = Object.values(control.client || {});
+  const p99 = Math.max(...rtts.map((o) => o.rtt_p99_ms || 0));
+  const med = rtts.length ? rtts.map((o) => o.rtt_median_ms).sort((a, b) => a - b)[Math.floor(rtts.length / 2)] : null;
+  console.log(`  control: ${control.sent} requests, ${control.replies} replies (${control.sent - control.replies} lost), ` +
+              `${control.timed_out ? 'timed out, ' : ''}${control.disconnects} disconnects; round trip median of the operations' medians ${f(med)} ms, ` +
+              `worst operation p99 ${f(p99)} ms; ${f(control.ops_per_s, 0)} ops/s`);
+} else {
+  console.log(`  control: no result (${controlOk === '1' ? 'no JSON' : 'the bench failed'}: see its output)`);
+}
+const secs = Number(t1) - Number(t0);
+console.log(`  server: ${f((Number(cpu1) - Number(cpu0)) / secs * 100, 0)} % of one core over the control run (${f(secs, 0)} s), RSS ${rss} MB at the end`);
+EOF
