@@ -80,21 +80,27 @@ while ! { grep -q 'connections ready' "$TMP/rooms20.err" && grep -q 'connections
   sleep 0.2
 done
 cpu_start=$(cpu_s "$server_pid") t_start=$(date +%s.%N)
-ops=$(awk -v r="$control_rate" -v s="$seconds" 'BEGIN { printf "%d", r * s }')
+# A client's operations take ~3x their pacing (the hosts answer share requests in turn):
+# this many last about as long as the media's measured window.
+ops=$(awk -v r="$control_rate" -v s="$seconds" 'BEGIN { n = int(r * s / 3); printf "%d", n < 10 ? 10 : n }')
 control_ok=1
 "$CONTROL" --url "ws://127.0.0.1:$port/ws" --clients "$control_clients" --room-size 10 --ops "$ops" \
   --rate "$control_rate" --burst 4 --json "$TMP/control.json" >"$TMP/control.out" 2>&1 || control_ok=0
+[ "$control_ok" = 1 ] || { echo "  the control bench failed; its last lines:" >&2; tail -5 "$TMP/control.out" >&2; }
 wait "$load20" || true
 wait "$load100" || true
 cpu_end=$(cpu_s "$server_pid") t_end=$(date +%s.%N)
 rss=$(rss_mb "$server_pid")
+cp "$TMP/control.out" "${POSEMEET_LOAD_TEST_CONTROL_OUT:-/dev/null}" 2>/dev/null || true
 
 node - "$TMP" "$cpu_start" "$cpu_end" "$t_start" "$t_end" "$rss" "$control_ok" <<'EOF'
 const fs = require('fs');
 const [tmp, cpu0, cpu1, t0, t1, rss, controlOk] = process.argv.slice(2);
+// The generators print one JSON line last; the control bench writes a JSON file.
 const read = (f) => { try { return JSON.parse(fs.readFileSync(`${tmp}/${f}`, 'utf8').trim().split('\n').pop()); } catch { return null; } };
+const readWhole = (f) => { try { return JSON.parse(fs.readFileSync(`${tmp}/${f}`, 'utf8')); } catch { return null; } };
 const media = { '50 rooms x 20': read('rooms20.json'), '1 room x 100': read('room100.json') };
-const control = read('control.json');
+const control = readWhole('control.json')?.burst;
 const f = (x, d = 1) => (x === undefined || x === null ? '-' : Number(x).toFixed(d));
 for (const [name, m] of Object.entries(media)) {
   if (!m) { console.log(`  media ${name}: no result (${fs.readFileSync(`${tmp}/${name.startsWith('50') ? 'rooms20' : 'room100'}.err`, 'utf8').trim().split('\n').pop()})`); continue; }
@@ -113,5 +119,6 @@ if (control) {
   console.log(`  control: no result (${controlOk === '1' ? 'no JSON' : 'the bench failed'}: see its output)`);
 }
 const secs = Number(t1) - Number(t0);
-console.log(`  server: ${f((Number(cpu1) - Number(cpu0)) / secs * 100, 0)} % of one core over the control run (${f(secs, 0)} s), RSS ${rss} MB at the end`);
+console.log(`  server: ${f((Number(cpu1) - Number(cpu0)) / secs * 100, 0)} % of one core from the control clients' start to the end (${f(secs, 0)} s;` +
+            ` control ran ${f(control?.seconds, 0)} s of the media's ${f(media['50 rooms x 20']?.seconds, 0)} s), RSS ${rss} MB at the end`);
 EOF

@@ -28,16 +28,26 @@ var outputLatencyMs = 0;   // the device's buffering after this worklet
 // volume change is still heard at once (the queued frames are mixed again).
 var queue = [], offset = 0, queuedSamples = 0, testQueueMs = 0;
 var samplesPlayed = 0, underruns = 0, reports = 0, lastRenderAt = 0;
-// The audio clock against the wall clock. Rendering runs ahead of the speaker by the
-// device's buffering, so Date.now() - currentTime wanders within it; when this thread (or
-// the device's) is late beyond that, the output skips and the audio clock falls behind for
-// good: the difference grows. Each such step is a gap at the speaker no queue of ours sees.
-var SLIP_THRESHOLD_MS = 25;
-var lagFloorMs = null, clockSlips = 0, clockSlipMs = 0;
+// The audio clock against the wall clock. Blocks are rendered in bursts ahead of the
+// speaker (the device's buffering), so Date.now() - currentTime wanders by tens of ms while
+// nothing is lost; when this thread (or the device's) is late beyond the buffer, the output
+// skips and the audio clock falls behind for good. So the lowest difference of each second
+// is compared with the lowest seen: a rise past the threshold is a gap at the speaker that
+// no queue of ours sees (a late burst that catches up is not).
+var SLIP_WINDOW_MS = 1000, SLIP_THRESHOLD_MS = 10;
+var lagFloorMs = null, windowMinLag = Infinity, windowStart = 0, clockSlips = 0, clockSlipMs = 0;
 function watchClock() {
-  var lag = Date.now() - currentTime * 1000;
-  if (lagFloorMs === null || lag < lagFloorMs) lagFloorMs = lag;
-  else if (lag - lagFloorMs > SLIP_THRESHOLD_MS) { clockSlips++; clockSlipMs += lag - lagFloorMs; lagFloorMs = lag; }
+  var now = Date.now(), lag = now - currentTime * 1000;
+  windowMinLag = Math.min(windowMinLag, lag);
+  if (now - windowStart < SLIP_WINDOW_MS) return;
+  if (lagFloorMs === null || windowMinLag < lagFloorMs) lagFloorMs = windowMinLag;
+  else if (windowMinLag - lagFloorMs > SLIP_THRESHOLD_MS) {
+    clockSlips++;
+    clockSlipMs += windowMinLag - lagFloorMs;
+    lagFloorMs = windowMinLag;
+  }
+  windowMinLag = Infinity;
+  windowStart = now;
 }
 var outbox = {peers: [], relay: []};  // what encode() sent during this call, posted at its end
 
@@ -164,7 +174,7 @@ function handle(msg) {
     case 'clock':
       wallMinusContextMs = msg.wallMinusContextMs;
       outputLatencyMs = msg.outputLatencyMs;
-      if (!msg.running) lagFloorMs = null;  // a suspended context's clock stands still: no slip
+      if (!msg.running) { lagFloorMs = null; windowMinLag = Infinity; }  // a suspended clock stands still: no slip
       break;
     case 'room': withString(msg.json, function(p) { M._pmv_set_room(p); }); revise(); break;
     case 'volume': withString(msg.user, function(u) { M._pmv_set_volume(u, msg.gain); }); revise(); break;
