@@ -51,33 +51,13 @@ server_burst=$(awk -v b="$burst" 'BEGIN { printf "%g", 2 * b }')
 max_participants=$((room_size > 16 ? room_size : 16))
 limits="--control-rate $server_rate --control-burst $server_burst (server defaults: 50 and 100; raised to 2x the bench's pacing so it is never rate limited)"
 
-TMP="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-# start_server NAME: starts a server on a free port; sets PORT and PID.
+# shellcheck source=tools/bench_processes.sh
+. "$ROOT/tools/bench_processes.sh"
+# start_server NAME: a server with the bench's limits; sets PORT and PID.
 start_server() {
-  local name="$1"
   # shellcheck disable=SC2086
-  "$SERVER" --dev --host 127.0.0.1 --port 0 --db "$TMP/$name.db" --web-root "$TMP" \
-    --control-rate "$server_rate" --control-burst "$server_burst" \
-    --max-participants "$max_participants" ${POSEMEET_BENCH_SERVER_ARGS:-} >"$TMP/$name.log" 2>&1 &
-  PID=$!
-  pids+=("$PID")
-  for _ in $(seq 1 100); do
-    PORT=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$TMP/$name.log" | head -n1)
-    [ -n "$PORT" ] && return 0
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  echo "bench_control: the $name server did not start:" >&2
-  cat "$TMP/$name.log" >&2
-  exit 1
+  start_posemeet_server "$1" --control-rate "$server_rate" --control-burst "$server_burst" \
+    --max-participants "$max_participants" ${POSEMEET_BENCH_SERVER_ARGS:-}
 }
 
 start_server burst

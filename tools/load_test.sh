@@ -42,27 +42,10 @@ if [ "${POSEMEET_BENCH_NO_BUILD:-0}" != 1 ]; then
 fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # over a thousand sockets on each side
 
-TMP="$(mktemp -d)"
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-# The control clients pace themselves well under the server's default limits (50/s).
-"$SERVER" --dev --host 127.0.0.1 --port 0 --db "$TMP/load.db" --web-root "$TMP" \
-  --max-connections 0 --max-connections-per-address 0 --max-participants 100 >"$TMP/server.log" 2>&1 &
-server_pid=$!
-pids+=("$server_pid")
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\)\/.*/\1/p' "$TMP/server.log" | head -n1)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "load_test.sh: the server did not start: $(cat "$TMP/server.log")" >&2; exit 1; }
+# shellcheck source=tools/bench_processes.sh
+. "$ROOT/tools/bench_processes.sh"
+start_posemeet_server load --max-connections 0 --max-connections-per-address 0 --max-participants 100
+server_pid=$PID port=$PORT
 
 cpu_s() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }  # utime + stime, 100 Hz ticks
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
