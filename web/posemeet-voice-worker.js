@@ -18,6 +18,7 @@ var engine = null;          // the port to the voice engine in the playback work
 var toEngine = [];          // messages for it until it has its port
 var initMessage = null;     // the page's init: test settings and its clock's origin
 var wasmBytes = null;       // posemeet-voice.wasm, fetched here (a worklet cannot fetch)
+var lastClock = null;       // the page's latest clock, for an engine that comes later
 var playbackRunning = false;
 var peers = {};             // user id -> their peer link's voice channel
 var MAX_BUFFERED_BYTES = 64 * 1024;  // as library_webrtc.js: beyond it a packet is dropped
@@ -124,6 +125,7 @@ function startEngine() {
   var wasm = wasmBytes.slice(0);  // a second playback port (a new context) gets its own copy
   engine.postMessage({type: 'init', wasm: wasm, timeOrigin: initMessage.timeOrigin, testLoss: initMessage.testLoss || 0,
                       testJitterMs: initMessage.testJitterMs || 0}, [wasm]);
+  if (lastClock) engine.postMessage(lastClock);
   toEngine.forEach(function(m) { engine.postMessage(m[0], m[1]); });
   toEngine = [];
 }
@@ -145,7 +147,9 @@ onmessage = function(e) {
       return;
     case 'clock':
       playbackRunning = msg.running;
-      post({type: 'clock', wallMinusContextMs: msg.wallMinusContextMs, outputLatencyMs: msg.outputLatencyMs, running: msg.running});
+      lastClock = {type: 'clock', wallMinusContextMs: msg.wallMinusContextMs, outputLatencyMs: msg.outputLatencyMs,
+                   running: msg.running};
+      if (engine && wasmBytes) engine.postMessage(lastClock);
       return;
     case 'peer': addPeer(msg.user, msg.channel); return;
     case 'wsConnect': connectSocket(msg.url, msg.gen); return;

@@ -5,8 +5,8 @@
 // priority (Chromium on Linux: SCHED_RR, as `ps -eLo cls,rtprio,comm` shows for "Realtime
 // AudioW"): on a saturated machine an ordinary thread (the voice worker) goes unscheduled
 // for hundreds of ms and the speaker ran dry; this one does not. The voice worker
-// (web/posemeet-voice-worker.js) only moves bytes now: packets in from the network, our
-// packets out, the room and reports between here and the page.
+// (web/posemeet-voice-worker.js) only moves bytes: packets in from the network, our packets
+// out, the room and reports between here and the page.
 //
 // The playback worklet (pm-playback) hands this engine the port it was given to the worker
 // and calls render() for each 128-sample block; the capture worklet (pm-capture) calls
@@ -49,7 +49,7 @@ function watchClock() {
   windowMinLag = Infinity;
   windowStart = now;
 }
-var outbox = {peers: [], relay: []};  // what encode() sent during this call, posted at its end
+var outbox = {peers: [], relay: []};  // what the module sent during this call, posted at its end
 
 function nowMs() { return Date.now() - timeOrigin; }
 function post(msg, transfer) { if (port) port.postMessage(msg, transfer || []); }

@@ -182,7 +182,6 @@ var LibraryPoseMeetAudio = {
       });
     },
 
-    // Hands `node` a port whose other end goes to the voice worker as `type`.
     // The playback worklet gets the voice engine and a port whose other end goes to the voice
     // worker; the capture worklet only the engine. The engine's script (posemeet-voice.js,
     // beside the worker's) joins this context's worklet scope first, once.
