@@ -59,8 +59,9 @@ TEST_CASE("arming again replaces the deadline, in the same lane or another; canc
     CHECK(lanes.armed() == 2);
     CHECK(pop_all(lanes, t0 + 5s).empty());
     CHECK(pop_all(lanes, t0 + 6s) == std::vector<Hook*>{&a});
-    lanes.arm(a, 0, t0 + 6s);  // re-armed as it came out (the idle tick): due 11 s, after b
-    CHECK(pop_all(lanes, t0 + 11s) == std::vector<Hook*>{&b, &a});
+    lanes.arm(a, 0, t0 + 6500ms);  // re-armed later (the next idle tick): due 11.5 s, after b
+    CHECK(pop_all(lanes, t0 + 11s) == std::vector<Hook*>{&b});
+    CHECK(pop_all(lanes, t0 + 12s) == std::vector<Hook*>{&a});
 }
 
 TEST_CASE("cancelling from the middle, the head and the tail keeps the others in order") {
