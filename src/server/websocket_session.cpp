@@ -278,7 +278,7 @@ void websocket_session::close(const websocket::close_reason& reason) {
 
 void websocket_session::close_when_sent(const websocket::close_reason& reason) {
     if (closing_ || close_when_sent_ || aborted_ || finished_) return;
-    close_when_sent_ = reason;
+    close_when_sent_ = std::make_unique<websocket::close_reason>(reason);
     schedule_write();  // nothing queued: closes now
 }
 

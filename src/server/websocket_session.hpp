@@ -126,7 +126,9 @@ private:
     bool closing_ = false;              // close started (or due): nothing more is queued
     bool close_sent_ = false;           // our close frame was written
     bool send_shut_ = false;            // our FIN was sent
-    std::optional<websocket::close_reason> close_when_sent_;  // close when the queue is written
+    // Close when the queue is written. Beast's close_reason holds its text in place (~130
+    // bytes): allocated only for the few connections that get one.
+    std::unique_ptr<websocket::close_reason> close_when_sent_;
     bool aborted_ = false;   // socket torn down
     bool finished_ = false;  // hub told
     bool close_frame_received_ = false;  // the peer said goodbye (a clean end)
