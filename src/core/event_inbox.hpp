@@ -3,16 +3,17 @@
 // a sequence number (1, 2, ...; per member, never reused). A reader acknowledges what it
 // has by asking for the events after some sequence number; unacknowledged events are kept
 // so a poll whose answer was lost can be repeated. Bounded: past `capacity` the oldest
-// event is dropped and counted. Pure (no I/O, no clock).
+// event is dropped and counted. Pure (no I/O, no clock). Every member has one, and a
+// member on a WebSocket never uses it unless its connection drops: the events are kept in
+// a LazyFifo, which allocates nothing until the first one.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
-#include <iterator>
 #include <string>
 #include <vector>
 
+#include "core/lazy_fifo.hpp"
 #include "core/protocol.hpp"
 
 namespace posemeet {
@@ -63,11 +64,7 @@ public:
     bool has_after(std::uint64_t after_seq) const { return !events_.empty() && events_.back().seq > after_seq; }
 
     // Everything queued, oldest first, and empties the queue (a resumed WebSocket gets it all).
-    std::vector<InboxEvent> drain() {
-        std::vector<InboxEvent> out(std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.end()));
-        events_.clear();
-        return out;
-    }
+    std::vector<InboxEvent> drain() { return events_.take_all(); }
 
     std::uint64_t last_seq() const { return last_seq_; }    // 0 = nothing was ever queued
     std::uint64_t dropped() const { return dropped_; }      // events lost to the bound, ever
@@ -77,7 +74,7 @@ public:
 
 private:
     std::size_t capacity_;
-    std::deque<InboxEvent> events_;
+    LazyFifo<InboxEvent> events_;
     std::uint64_t last_seq_ = 0;
     std::uint64_t dropped_ = 0;
 };

@@ -4,13 +4,13 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "core/lazy_fifo.hpp"
 #include "core/protocol.hpp"
 
 namespace posemeet {
@@ -235,7 +235,7 @@ private:
     int mic_all_status_ = 1;               // 0 all muted, 1 mic allowed
     int self_unmute_permission_ = 1;       // while all muted: may visitors unmute themselves
     std::string sharer_;                   // user sharing now, empty for none
-    std::deque<ChatMessage> history_;      // room messages, newest last
+    LazyFifo<ChatMessage> history_;        // room messages, newest last (none: no allocation)
     std::uint64_t next_message_id_ = 1;
 };
 

@@ -67,8 +67,13 @@ bool parse_uint(const std::string& text, T& out) {
 }
 }  // namespace
 
-http_session::http_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config)
-    : stream_(std::move(socket)), hub_(hub), config_(config), poll_timer_(stream_.get_executor()) {
+http_session::http_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config,
+                           std::shared_ptr<SessionTimers> ws_timers)
+    : stream_(std::move(socket)),
+      hub_(hub),
+      config_(config),
+      ws_timers_(std::move(ws_timers)),
+      poll_timer_(stream_.get_executor()) {
     remote_ = remote_address(stream_.socket());
     client_ = remote_ip(stream_.socket());
     loopback_ = is_loopback_peer(stream_.socket());
@@ -133,7 +138,7 @@ void http_session::on_read(error_code ec, std::size_t) {
     if (websocket::is_upgrade(req)) {
         if (target_path(req.target()) == kWebSocketPath) {
             // The WebSocket takes the socket over; this session ends here.
-            std::make_shared<websocket_session>(stream_.release_socket(), hub_, config_)
+            std::make_shared<websocket_session>(stream_.release_socket(), hub_, config_, ws_timers_)
                 ->run(parser_->release());
             return;
         }

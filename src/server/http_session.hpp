@@ -19,10 +19,13 @@
 namespace posemeet::server {
 
 class signaling_hub;
+class SessionTimers;
 
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
-    http_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config);
+    // `ws_timers`: for the websocket_session an upgrade becomes.
+    http_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config,
+                 std::shared_ptr<SessionTimers> ws_timers);
     void run();
 
 private:
@@ -59,6 +62,7 @@ private:
     std::shared_ptr<void> res_;  // keeps the response alive during async_write
     signaling_hub& hub_;
     const ServerConfig& config_;
+    std::shared_ptr<SessionTimers> ws_timers_;
     std::string remote_;
     std::string client_;  // peer IP address: the rate-limit key of anonymous API requests
     bool loopback_ = false;  // the peer is this machine

@@ -11,10 +11,13 @@
 namespace posemeet::server {
 
 class signaling_hub;
+class SessionTimers;
 
 class listener : public std::enable_shared_from_this<listener> {
 public:
-    listener(net::io_context& ioc, signaling_hub& hub, const ServerConfig& config);
+    // `ws_timers`: the WebSocket sessions' shared timer (server/session_timers.hpp).
+    listener(net::io_context& ioc, signaling_hub& hub, const ServerConfig& config,
+             std::shared_ptr<SessionTimers> ws_timers);
 
     // Resolves config.host, binds config.port and listens. On failure returns false and
     // sets `error` to a readable reason.
@@ -32,6 +35,7 @@ private:
     net::steady_timer retry_timer_;
     signaling_hub& hub_;
     const ServerConfig& config_;
+    std::shared_ptr<SessionTimers> ws_timers_;
     bool stopped_ = false;
 };
 

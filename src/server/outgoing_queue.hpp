@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/lazy_fifo.hpp"
 #include "core/media_packet.hpp"
 #include "core/protocol.hpp"
 
@@ -61,33 +62,8 @@ struct CongestionReport {
 // queued_messages, queued_bytes, queued_ms}.
 protocol::Json to_json(const CongestionReport& report);
 
-// A first-in first-out list that allocates nothing until its first push (std::deque
-// allocates ~600 bytes as it is made, twice per connection: most of an idle connection's
-// queue). Pops move a head index; the storage is compacted when the head passes its half.
-template <class T>
-class LazyFifo {
-public:
-    bool empty() const { return head_ == items_.size(); }
-    const T& front() const { return items_[head_]; }
-    void push_back(T item) { items_.push_back(std::move(item)); }
-    void pop_front() {
-        if (++head_ == items_.size()) {
-            items_.clear();
-            head_ = 0;
-        } else if (head_ * 2 >= items_.size()) {
-            items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
-            head_ = 0;
-        }
-    }
-    void clear() {
-        std::vector<T>().swap(items_);
-        head_ = 0;
-    }
-
-private:
-    std::vector<T> items_;
-    std::size_t head_ = 0;
-};
+// The pose and audio FIFOs: core/lazy_fifo.hpp (nothing allocated until used).
+using posemeet::LazyFifo;
 
 class OutgoingQueue {
 public:

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "server/listener.hpp"
+#include "server/session_timers.hpp"
 #include "server/log.hpp"
 
 namespace posemeet::server {
@@ -68,7 +69,8 @@ bool Server::start(std::string& error) {
                  std::to_string(outbox->depth()) + " event(s) waiting");
     }
 
-    listener_ = std::make_shared<listener>(ioc_, *hub_, config_);
+    auto ws_timers = std::make_shared<SessionTimers>(ioc_.get_executor(), config_);
+    listener_ = std::make_shared<listener>(ioc_, *hub_, config_, std::move(ws_timers));
     if (!listener_->open(error)) return false;
     listener_->run();
     wait_for_signal();

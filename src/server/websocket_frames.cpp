@@ -18,6 +18,11 @@ std::size_t header_size(std::uint8_t b1) {
     return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) + ((b1 & 0x80) ? 4 : 0);
 }
 
+// Frees a string's heap storage (kept otherwise, at the size of the largest it held).
+void release(std::string& s) {
+    if (s.capacity() > std::string().capacity()) std::string().swap(s);
+}
+
 void unmask(std::uint8_t* p, std::size_t n, const std::uint8_t mask[4], std::uint64_t offset) {
     for (std::size_t i = 0; i < n; ++i) p[i] ^= mask[(offset + i) & 3];
 }
@@ -103,6 +108,12 @@ void WsFrameReader::fail(WsReadEvent& event, std::uint16_t code, const char* why
 
 std::size_t WsFrameReader::read(std::uint8_t* data, std::size_t size, WsReadEvent& event) {
     event = WsReadEvent{};
+    // What the previous event pointed at may go now: an idle connection keeps no message
+    // or control payload it was handed out of.
+    if (state_ == State::Header) {
+        if (!in_message_) release(message_);
+        release(control_);
+    }
     std::size_t pos = 0;
     while (pos < size) {
         if (state_ == State::Finished) return size;

@@ -70,9 +70,17 @@ public:
 
     // Reads from `data` (unmasked in place) up to and including the next event; returns the
     // bytes consumed. With Kind::None everything was consumed. A one-frame message read in
-    // one piece is handed out where it lies (no copy).
+    // one piece is handed out where it lies (no copy); what is kept of a frame split across
+    // reads is copied, so `data` may be reused once the event is handled. Between messages the
+    // reader holds no heap memory.
     std::size_t read(std::uint8_t* data, std::size_t size, WsReadEvent& event);
     bool finished() const { return state_ == State::Finished; }
+    // Whether it holds heap memory (a message or control payload in progress, or the last
+    // one handed out until the next read()).
+    bool holds_memory() const {
+        const std::size_t small = std::string().capacity();  // kept inside the string
+        return message_.capacity() > small || control_.capacity() > small;
+    }
 
 private:
     enum class State { Header, Payload, Finished };

@@ -7,13 +7,20 @@
 
 namespace posemeet::server {
 namespace {
-// Reads start small (an idle connection keeps its buffer) and double, up to the largest,
-// each time one read fills the buffer.
-constexpr std::size_t kFirstReadChunk = 2 * 1024, kReadChunk = 16 * 1024;
+// The most one read takes: the buffer every session of the thread reads into.
+constexpr std::size_t kReadChunk = 16 * 1024;
+// Write batches kept for reuse (each up to WsWriteBatch's own cap): shared by all sessions.
+constexpr std::size_t kKeptWriteBatches = 32;
 // Bounds what one write takes out of the queue (out of reach of the drop policy until done).
 constexpr std::size_t kMaxBatchBytes = 64 * 1024;
-// The upgrade, and our close frame until the peer's answer (Beast's handshake_timeout).
-constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
+
+// A read is handled to the end before the next one starts (one I/O thread), and what the
+// frame reader needs of a frame that goes on in the next read it copies: the bytes can be
+// overwritten by any session's next read.
+std::uint8_t* shared_read_buffer() {
+    thread_local std::vector<std::uint8_t> buffer(kReadChunk);
+    return buffer.data();
+}
 
 OutgoingLimits outgoing_limits(const ServerConfig& c) {
     OutgoingLimits l;
@@ -23,9 +30,11 @@ OutgoingLimits outgoing_limits(const ServerConfig& c) {
 }
 }  // namespace
 
-websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config)
+websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub,
+                                     const ServerConfig& config,
+                                     std::shared_ptr<SessionTimers> timers)
     : socket_(socket.get_executor()),
-      timer_(socket.get_executor()),
+      timers_(std::move(timers)),
       hub_(hub),
       config_(config),
       reader_(config.max_message_bytes, config.hard_message_limit()),
@@ -36,6 +45,7 @@ websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub, c
 }
 
 websocket_session::~websocket_session() {
+    timers_->cancel(*this);  // only still armed when the I/O loop is torn down with us in it
     const DropCounts& d = queue_.dropped();
     if (d.total() > 0)
         log_info("ws " + remote_ + ": dropped for a slow receiver: " + std::to_string(d.pose) +
@@ -49,8 +59,8 @@ void websocket_session::run(http::request<http::string_body> upgrade_request) {
     // The WebSocket stream has its own timeouts; the TCP stream's would cut it off.
     beast::get_lowest_layer(*handshake_).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
-    timeouts.handshake_timeout = kHandshakeTimeout;
-    // Beast writes nothing after the upgrade: idle pings are ours (on_timer).
+    timeouts.handshake_timeout = kCloseHandshakeTimeout;
+    // Beast writes nothing after the upgrade: idle pings are ours (on_deadline).
     timeouts.idle_timeout = websocket::stream_base::none();
     timeouts.keep_alive_pings = false;
     handshake_->set_option(timeouts);
@@ -70,8 +80,9 @@ void websocket_session::on_accept(error_code ec) {
     socket_ = std::move(beast::get_lowest_layer(*handshake_).socket());
     net::post(socket_.get_executor(), [self = shared_from_this()] { self->handshake_.reset(); });
     if (config_.verbose) log_info("ws " + remote_ + ": connected");
-    read_buffer_.resize(kFirstReadChunk);
-    arm_timer(std::chrono::milliseconds(config_.ws_idle_timeout_s * 500));
+    error_code ignored;
+    socket_.non_blocking(true, ignored);  // on_readable's read_some returns what is there
+    arm_timer(SessionTimers::kIdleTick);
     id_ = hub_.attach(shared_from_this(), client_ip_);
     // Refused (over a connection limit): the hub has started the close; reading on
     // completes the close handshake and then ends the session.
@@ -81,11 +92,22 @@ void websocket_session::on_accept(error_code ec) {
 // [SECTION] reading
 
 void websocket_session::do_read() {
-    socket_.async_read_some(net::buffer(read_buffer_),
-                            beast::bind_front_handler(&websocket_session::on_read, shared_from_this()));
+    // Asio's reactor is edge-triggered: this wait ends on bytes that arrive after the last
+    // read, so it is only started once a read took everything there was (a short read).
+    socket_.async_wait(tcp::socket::wait_read,
+                       beast::bind_front_handler(&websocket_session::on_readable,
+                                                 shared_from_this()));
 }
 
-void websocket_session::on_read(error_code ec, std::size_t bytes) {
+void websocket_session::on_readable(error_code ec) {
+    if (!ec && (aborted_ || finished_)) ec = net::error::operation_aborted;  // a read posted before
+    std::uint8_t* buffer = shared_read_buffer();
+    std::size_t bytes = 0;
+    if (!ec) bytes = socket_.read_some(net::buffer(buffer, kReadChunk), ec);
+    if (ec == net::error::would_block) {  // nothing after all
+        do_read();
+        return;
+    }
     if (ec) {
         finish(ec, "read");
         return;
@@ -94,7 +116,7 @@ void websocket_session::on_read(error_code ec, std::size_t bytes) {
     std::size_t at = 0;
     while (at < bytes && !aborted_ && !finished_) {
         WsReadEvent event;
-        at += reader_.read(read_buffer_.data() + at, bytes - at, event);
+        at += reader_.read(buffer + at, bytes - at, event);
         if (event.kind == WsReadEvent::Kind::None) break;
         handle(event);
     }
@@ -102,8 +124,14 @@ void websocket_session::on_read(error_code ec, std::size_t bytes) {
         finish(net::error::operation_aborted, "read");
         return;
     }
-    if (bytes == read_buffer_.size() && bytes < kReadChunk) read_buffer_.resize(bytes * 2);
-    do_read();
+    if (bytes < kReadChunk) {
+        do_read();
+        return;
+    }
+    // The buffer is full: more may be waiting, with no new edge to wake a wait. Read on
+    // after the handlers already due, as a completed read would.
+    net::post(socket_.get_executor(), beast::bind_front_handler(&websocket_session::on_readable,
+                                                                shared_from_this(), error_code{}));
 }
 
 void websocket_session::handle(const WsReadEvent& event) {
@@ -179,27 +207,38 @@ void websocket_session::schedule_write() {
     });
 }
 
+RecyclingPool<websocket_session::PendingWrite>& websocket_session::write_pool() {
+    thread_local RecyclingPool<PendingWrite> pool(kKeptWriteBatches);
+    return pool;
+}
+
 void websocket_session::do_write() {
     if (writing_ || aborted_ || finished_ || close_sent_) return;
     if (close_when_sent_ && !closing_ && queue_.messages() == 0)
         start_close(static_cast<std::uint16_t>(close_when_sent_->code), close_when_sent_->reason, true);
-    batch_.clear();
-    if (pong_due_) batch_.add_frame(encode_ws_frame(WsOpcode::Pong, pong_payload_));
-    if (ping_due_) batch_.add_frame(encode_ws_frame(WsOpcode::Ping, {}));
+    if (!write_) write_ = write_pool().take();
+    WsWriteBatch& batch = write_->batch;
+    batch.clear();
+    if (pong_due_) batch.add_frame(encode_ws_frame(WsOpcode::Pong, pong_payload_));
+    if (ping_due_) batch.add_frame(encode_ws_frame(WsOpcode::Ping, {}));
     pong_due_ = ping_due_ = false;
     if (queue_.start_batch(kMaxBatchBytes) > 0)
         for (const auto& item : queue_.in_flight())
-            batch_.add_message(item.binary() ? WsOpcode::Binary : WsOpcode::Text, *item.data);
+            batch.add_message(item.binary() ? WsOpcode::Binary : WsOpcode::Text, *item.data);
     if (close_due_) {
-        batch_.add_frame(encode_ws_frame(WsOpcode::Close, *close_due_));
+        batch.add_frame(encode_ws_frame(WsOpcode::Close, *close_due_));
         close_due_.reset();
         close_sent_ = true;
     }
-    if (batch_.empty()) return;
-    write_buffers_.clear();
-    for (const auto& span : batch_.spans()) write_buffers_.emplace_back(span.data, span.size);
+    if (batch.empty()) {  // idle: the batch's memory serves whichever session writes next
+        write_pool().give_back(std::move(write_));
+        return;
+    }
+    std::vector<net::const_buffer>& buffers = write_->buffers;
+    buffers.clear();
+    for (const auto& span : batch.spans()) buffers.emplace_back(span.data, span.size);
     writing_ = true;
-    net::async_write(socket_, write_buffers_,
+    net::async_write(socket_, buffers,
                      beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
 }
 
@@ -229,7 +268,7 @@ void websocket_session::start_close(std::uint16_t code, std::string_view reason,
     queue_.clear();  // what waits is dropped; a write in flight finishes first
     pong_due_ = false;
     close_due_ = code == ws_close::kNoStatus ? std::string() : ws_close_payload(code, reason);
-    arm_timer(kHandshakeTimeout);  // the peer has this long to answer
+    arm_timer(SessionTimers::kCloseHandshake);  // the peer has this long to answer
     schedule_write();
 }
 
@@ -239,7 +278,7 @@ void websocket_session::close(const websocket::close_reason& reason) {
 
 void websocket_session::close_when_sent(const websocket::close_reason& reason) {
     if (closing_ || close_when_sent_ || aborted_ || finished_) return;
-    close_when_sent_ = reason;
+    close_when_sent_ = std::make_unique<websocket::close_reason>(reason);
     schedule_write();  // nothing queued: closes now
 }
 
@@ -253,13 +292,13 @@ void websocket_session::shut_down_send() {
 
 // [SECTION] timers and the end
 
-void websocket_session::arm_timer(std::chrono::steady_clock::duration after) {
-    timer_.expires_after(after);  // cancels a wait in progress
-    timer_.async_wait(beast::bind_front_handler(&websocket_session::on_timer, shared_from_this()));
+void websocket_session::arm_timer(SessionTimers::Lane lane) {
+    timers_->arm(*this, lane);  // replaces what was armed
 }
 
-void websocket_session::on_timer(error_code ec) {
-    if (ec == net::error::operation_aborted || finished_ || aborted_) return;
+void websocket_session::on_deadline() {
+    if (finished_ || aborted_) return;
+    const auto self = shared_from_this();  // whatever the handling below lets go of
     if (closing_) {  // no answer to our close frame (or no FIN after it) in time
         abort({});
         return;
@@ -274,15 +313,15 @@ void websocket_session::on_timer(error_code ec) {
         finish(beast::error::timeout, "read");
         return;
     }
-    arm_timer(std::chrono::milliseconds(config_.ws_idle_timeout_s * 500));
+    arm_timer(SessionTimers::kIdleTick);
 }
 
 void websocket_session::abort(const std::string& why) {
     if (aborted_) return;
     aborted_ = true;
     if (!why.empty()) log_warn("ws " + remote_ + ": closing: " + why);
+    timers_->cancel(*this);
     error_code ignored;
-    timer_.cancel(ignored);
     socket_.shutdown(tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
     // The outstanding read fails with operation_aborted and calls finish().

@@ -10,6 +10,11 @@
 // stale media, then the oldest pose, then the oldest audio give way; control is never
 // dropped, and a control message that still does not fit aborts the connection (no close
 // frame: the member stays for its grace period and its client resumes).
+// Memory: an idle connection holds no buffers. Reads wait for the socket to be readable and
+// then read into one buffer shared by every session of the thread (the frame reader keeps
+// what a read leaves of a frame); a write's batch comes from a pool and goes back to it
+// when the queue is empty; the idle and close deadlines are kept by SessionTimers (one timer
+// for every session). Assumes one I/O thread, as the whole server does.
 #pragma once
 
 #include <cstdint>
@@ -21,6 +26,8 @@
 
 #include "server/net.hpp"
 #include "server/outgoing_queue.hpp"
+#include "server/recycling_pool.hpp"
+#include "server/session_timers.hpp"
 #include "server/server_config.hpp"
 #include "server/websocket_frames.hpp"
 #include "server/websocket_write_batch.hpp"
@@ -29,9 +36,12 @@ namespace posemeet::server {
 
 class signaling_hub;
 
-class websocket_session : public std::enable_shared_from_this<websocket_session> {
+// Privately a DeadlineLanes::Hook: SessionTimers keeps its deadline without a timer of its own.
+class websocket_session : public std::enable_shared_from_this<websocket_session>,
+                          private DeadlineLanes::Hook {
 public:
-    websocket_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config);
+    websocket_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config,
+                      std::shared_ptr<SessionTimers> timers);
     ~websocket_session();
 
     // Accepts the upgrade request the HTTP session already read.
@@ -54,8 +64,11 @@ public:
 
 private:
     void on_accept(error_code ec);
+    // Waits until the socket has bytes to read.
     void do_read();
-    void on_read(error_code ec, std::size_t bytes);
+    // Reads what is there into the shared buffer and handles it; then waits again, or (the
+    // buffer was filled: more may be waiting) reads on after the handlers already due.
+    void on_readable(error_code ec);
     // One event from the frame reader.
     void handle(const WsReadEvent& event);
     // Starts a write soon (after the handlers already due: they may queue more for it).
@@ -67,8 +80,14 @@ private:
     void start_close(std::uint16_t code, std::string_view reason, bool await_reply);
     // After the close handshake: our FIN; the read then ends at the peer's.
     void shut_down_send();
-    void arm_timer(std::chrono::steady_clock::duration after);
-    void on_timer(error_code ec);
+    void arm_timer(SessionTimers::Lane lane);
+    // The idle tick or the close handshake's timeout fell due (SessionTimers).
+    void on_deadline();
+    friend class SessionTimers;
+    DeadlineLanes::Hook& deadline_hook() { return *this; }
+    static websocket_session& from_deadline(DeadlineLanes::Hook& hook) {
+        return static_cast<websocket_session&>(hook);
+    }
     // Tears the TCP connection down at once; pending operations complete with errors.
     void abort(const std::string& why);
     // The single exit: reports the end to the hub once.
@@ -79,21 +98,25 @@ private:
     // no automatic pong, no close frame): every byte on the socket after the 101 is ours.
     std::unique_ptr<websocket::stream<beast::tcp_stream>> handshake_;
     tcp::socket socket_;
-    net::steady_timer timer_;  // idle pings and timeout; close handshake timeout
+    std::shared_ptr<SessionTimers> timers_;  // idle pings and timeout; close handshake timeout
     signaling_hub& hub_;
     const ServerConfig& config_;
     std::string remote_;     // ip:port, for the log
     std::string client_ip_;  // what the per-address connection limit counts
     std::uint64_t id_ = 0;  // hub connection id, 0 until accepted (or when refused)
 
-    std::vector<std::uint8_t> read_buffer_;
     WsFrameReader reader_;
     bool heard_ = false;            // bytes came since the last idle tick
     bool ping_outstanding_ = false;  // we pinged and have heard nothing since
 
     OutgoingQueue queue_;
-    WsWriteBatch batch_;
-    std::vector<net::const_buffer> write_buffers_;
+    // The write in flight (frames and the buffers handed to the socket); null when idle.
+    struct PendingWrite {
+        WsWriteBatch batch;
+        std::vector<net::const_buffer> buffers;
+    };
+    std::unique_ptr<PendingWrite> write_;
+    static RecyclingPool<PendingWrite>& write_pool();  // this thread's
     bool write_posted_ = false;  // schedule_write() pending
     bool writing_ = false;       // a write on the socket
     bool pong_due_ = false, ping_due_ = false;
@@ -103,7 +126,9 @@ private:
     bool closing_ = false;              // close started (or due): nothing more is queued
     bool close_sent_ = false;           // our close frame was written
     bool send_shut_ = false;            // our FIN was sent
-    std::optional<websocket::close_reason> close_when_sent_;  // close when the queue is written
+    // Close when the queue is written. Beast's close_reason holds its text in place (~130
+    // bytes): allocated only for the few connections that get one.
+    std::unique_ptr<websocket::close_reason> close_when_sent_;
     bool aborted_ = false;   // socket torn down
     bool finished_ = false;  // hub told
     bool close_frame_received_ = false;  // the peer said goodbye (a clean end)

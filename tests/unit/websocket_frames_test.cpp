@@ -3,6 +3,7 @@
 // ending in a clean close code, never a crash) and the gather-write batches.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -103,6 +104,55 @@ TEST_CASE("messages in one piece, byte by byte, and fragmented with a ping betwe
         CHECK((seen[0].kind == Kind::Ping && seen[0].payload == "p!"));
         CHECK((seen[1].kind == Kind::Text && seen[1].payload == "hello"));
     }
+}
+
+TEST_CASE("a frame split across reads is kept: the caller may reuse its buffer after each read") {
+    // The server reads every connection into one shared buffer, overwritten by the next read.
+    const Bytes bytes = client_frame(0x81, "hello") + client_frame(0x02, std::string(200, 'x')) +
+                        client_frame(0x89, "ping me") + client_frame(0x80, std::string(100, 'y')) +
+                        client_frame(0x88, std::string("\x03\xe8" "bye", 5));
+    for (std::size_t chunk : {std::size_t{1}, std::size_t{7}, std::size_t{150}}) {
+        WsFrameReader reader(1000, 4000);
+        std::vector<Seen> seen;
+        Bytes shared(chunk);
+        for (std::size_t at = 0; at < bytes.size(); at += chunk) {
+            const std::size_t piece = std::min(chunk, bytes.size() - at);
+            std::copy(bytes.begin() + static_cast<std::ptrdiff_t>(at),
+                      bytes.begin() + static_cast<std::ptrdiff_t>(at + piece), shared.begin());
+            for (std::size_t used = 0; used < piece;) {
+                WsReadEvent e;
+                used += reader.read(shared.data() + used, piece - used, e);
+                if (e.kind == Kind::None) break;
+                seen.push_back(Seen{e.kind, std::string(e.text()), e.close_code, e.message_size});
+            }
+            std::fill(shared.begin(), shared.end(), std::uint8_t{0xA5});  // another session's read
+        }
+        REQUIRE(seen.size() == 4);
+        CHECK((seen[0].kind == Kind::Text && seen[0].payload == "hello"));
+        CHECK((seen[1].kind == Kind::Ping && seen[1].payload == "ping me"));
+        CHECK((seen[2].kind == Kind::Binary &&
+               seen[2].payload == std::string(200, 'x') + std::string(100, 'y')));
+        CHECK((seen[3].kind == Kind::Close && seen[3].code == 1000 && seen[3].payload == "bye"));
+    }
+}
+
+TEST_CASE("between messages the reader holds no heap memory") {
+    WsFrameReader reader(100000, 200000);
+    Bytes split = client_frame(0x82, std::string(5000, 'z'));
+    WsReadEvent e;
+    CHECK(reader.read(split.data(), 3000, e) == 3000);  // a message in progress is kept
+    CHECK(e.kind == Kind::None);
+    CHECK(reader.holds_memory());
+    reader.read(split.data() + 3000, split.size() - 3000, e);
+    REQUIRE(e.kind == Kind::Binary);
+    CHECK(e.size == 5000);
+    Bytes ping = client_frame(0x89, std::string(100, 'p'));
+    reader.read(ping.data(), ping.size(), e);  // the next read lets the message go
+    CHECK(e.kind == Kind::Ping);
+    Bytes small = client_frame(0x81, "hi");
+    reader.read(small.data(), small.size(), e);  // ... and this one the ping's payload
+    CHECK(e.kind == Kind::Text);
+    CHECK(!reader.holds_memory());
 }
 
 TEST_CASE("close frames: the code, none, and malformed ones") {
