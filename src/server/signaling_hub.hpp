@@ -114,7 +114,7 @@ private:
         TokenBucket control;
         TokenBucket media;
         std::int64_t last_media_limit_reply_ms = -1000000;
-        PoseThinning pose_thinning;  // relayed pose to this reader, at its conn.max_pose_hz
+        PoseThinning pose_thinning{};  // relayed pose to this reader, at its conn.max_pose_hz
     };
     // What the hub keeps per member (the service keeps the rest).
     struct Member {
