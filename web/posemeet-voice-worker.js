@@ -113,11 +113,15 @@ function fromEngine(e) {
   }
 }
 
-// The playback worklet's port to the engine: the engine gets its wasm, then what waited.
+// The playback worklet's port to the engine: what waited goes at once, in order (the
+// engine keeps what comes before its wasm, in order, until it runs), and the wasm once here.
 function connectEngine(port) {
   if (engine) engine.onmessage = null;
   engine = port;
   engine.onmessage = fromEngine;
+  if (lastClock) engine.postMessage(lastClock);
+  toEngine.forEach(function(m) { engine.postMessage(m[0], m[1]); });
+  toEngine = [];
   startEngine();
 }
 function startEngine() {
@@ -125,9 +129,6 @@ function startEngine() {
   var wasm = wasmBytes.slice(0);  // a second playback port (a new context) gets its own copy
   engine.postMessage({type: 'init', wasm: wasm, timeOrigin: initMessage.timeOrigin, testLoss: initMessage.testLoss || 0,
                       testJitterMs: initMessage.testJitterMs || 0}, [wasm]);
-  if (lastClock) engine.postMessage(lastClock);
-  toEngine.forEach(function(m) { engine.postMessage(m[0], m[1]); });
-  toEngine = [];
 }
 
 // While the context does not play (no gesture yet), the engine still takes in audio at
@@ -149,7 +150,7 @@ onmessage = function(e) {
       playbackRunning = msg.running;
       lastClock = {type: 'clock', wallMinusContextMs: msg.wallMinusContextMs, outputLatencyMs: msg.outputLatencyMs,
                    running: msg.running};
-      if (engine && wasmBytes) engine.postMessage(lastClock);
+      if (engine) engine.postMessage(lastClock);
       return;
     case 'peer': addPeer(msg.user, msg.channel); return;
     case 'wsConnect': connectSocket(msg.url, msg.gen); return;
