@@ -36,6 +36,11 @@ TEST_CASE("front, back, size and iteration follow the items in order across comp
         for (int v : fifo) CHECK(v == expected++);
         CHECK(expected == next_in);
     }
+    while (!fifo.empty()) {  // drained, every item comes out once, in order
+        CHECK(fifo.front() == next_out++);
+        fifo.pop_front();
+    }
+    CHECK(next_out == next_in);
 }
 
 TEST_CASE("take_all moves every item out, oldest first, and leaves nothing allocated") {

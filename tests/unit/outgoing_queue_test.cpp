@@ -62,27 +62,6 @@ OutgoingLimits by_count(std::size_t n) {
 
 TEST_SUITE("outgoing_queue") {
 
-TEST_CASE("LazyFifo: first in, first out across its compactions, and empty again after clear") {
-    LazyFifo<int> fifo;
-    CHECK(fifo.empty());
-    int next_in = 0, next_out = 0;
-    for (int round = 0; round < 50; ++round) {
-        for (int i = 0; i < round % 7 + 1; ++i) fifo.push_back(next_in++);
-        for (int i = 0; i < round % 5 + 1 && !fifo.empty(); ++i) {
-            CHECK(fifo.front() == next_out++);
-            fifo.pop_front();
-        }
-    }
-    while (!fifo.empty()) {
-        CHECK(fifo.front() == next_out++);
-        fifo.pop_front();
-    }
-    CHECK(next_out == next_in);
-    fifo.push_back(1);
-    fifo.clear();
-    CHECK(fifo.empty());
-}
-
 TEST_CASE("under the caps nothing is dropped and the order is the send order") {
     OutgoingQueue q(by_count(8));
     for (const char* n : {"C1", "P1", "A1", "K1", "P2", "C2"}) CHECK(push(q, n) == Push::Queued);
