@@ -74,7 +74,6 @@ wait "$load20" || true
 wait "$load100" || true
 cpu_end=$(cpu_s "$server_pid") t_end=$(date +%s.%N)
 rss=$(rss_mb "$server_pid")
-cp "$TMP/control.out" "${POSEMEET_LOAD_TEST_CONTROL_OUT:-/dev/null}" 2>/dev/null || true
 
 node - "$TMP" "$cpu_start" "$cpu_end" "$t_start" "$t_end" "$rss" "$control_ok" <<'EOF'
 const fs = require('fs');

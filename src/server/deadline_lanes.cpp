@@ -30,24 +30,21 @@ void DeadlineLanes::cancel(Hook& hook) {
     --armed_;
 }
 
-DeadlineLanes::Lane* DeadlineLanes::earliest_lane() {
-    Lane* best = nullptr;
-    for (Lane& lane : lanes_)
-        if (lane.head && (!best || lane.head->at_ < best->head->at_)) best = &lane;
+DeadlineLanes::Hook* DeadlineLanes::earliest_hook() const {
+    Hook* best = nullptr;
+    for (const Lane& lane : lanes_)
+        if (lane.head && (!best || lane.head->at_ < best->at_)) best = lane.head;
     return best;
 }
 
 std::optional<DeadlineLanes::Clock::time_point> DeadlineLanes::earliest() const {
-    std::optional<Clock::time_point> best;
-    for (const Lane& lane : lanes_)
-        if (lane.head && (!best || lane.head->at_ < *best)) best = lane.head->at_;
-    return best;
+    const Hook* hook = earliest_hook();
+    return hook ? std::optional(hook->at_) : std::nullopt;
 }
 
 DeadlineLanes::Hook* DeadlineLanes::pop_due(Clock::time_point now) {
-    Lane* lane = earliest_lane();
-    if (!lane || lane->head->at_ > now) return nullptr;
-    Hook* hook = lane->head;
+    Hook* hook = earliest_hook();
+    if (!hook || hook->at_ > now) return nullptr;
     cancel(*hook);
     return hook;
 }

@@ -55,7 +55,8 @@ private:
         Hook* head = nullptr;  // earliest
         Hook* tail = nullptr;
     };
-    Lane* earliest_lane();
+    // The head of the lane whose head falls due first; nullptr when nothing is armed.
+    Hook* earliest_hook() const;
 
     std::vector<Lane> lanes_;
     std::size_t armed_ = 0;

@@ -62,9 +62,6 @@ struct CongestionReport {
 // queued_messages, queued_bytes, queued_ms}.
 protocol::Json to_json(const CongestionReport& report);
 
-// The pose and audio FIFOs: core/lazy_fifo.hpp (nothing allocated until used).
-using posemeet::LazyFifo;
-
 class OutgoingQueue {
 public:
     struct Item {
