@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README command 2: install what is missing, build native and wasm, run every test
 # (doctest unit tests and fuzz replays via CTest, the audio unit tests as wasm under node,
-# then the end-to-end browser scenarios),
+# the server's threads under ThreadSanitizer, then the end-to-end browser scenarios),
 # and end with one line "N passed, N failed".
 set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,6 +31,14 @@ else
   wasm_passed=0; wasm_failed=1
 fi
 
+# ThreadSanitizer over the server's threads: the server built with -fsanitize=thread
+# (build/tsan) under media, control, HTTP and a shutdown; one test per check.
+"$ROOT/tools/tsan_check.sh" 2>&1 | tee "$LOG_DIR/tsan.log"
+tsan_line="$(grep -E '^tsan: [0-9]+ passed, [0-9]+ failed' "$LOG_DIR/tsan.log" | tail -n1)"
+tsan_passed="$(sed -E 's/^tsan: ([0-9]+) passed.*/\1/' <<<"$tsan_line")"
+tsan_failed="$(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$tsan_line")"
+[ -n "$tsan_passed" ] || { tsan_passed=0; tsan_failed=1; }
+
 # End-to-end: real server, real headless Chromium, real WebRTC.
 ( cd "$ROOT/tests/e2e" && node run_e2e.mjs ) 2>&1 | tee "$LOG_DIR/e2e.log"
 e2e_line="$(grep -E '^e2e: [0-9]+ passed, [0-9]+ failed' "$LOG_DIR/e2e.log" | tail -n1)"
@@ -38,9 +46,9 @@ e2e_passed="$(sed -E 's/^e2e: ([0-9]+) passed.*/\1/' <<<"$e2e_line")"
 e2e_failed="$(sed -E 's/.* ([0-9]+) failed/\1/' <<<"$e2e_line")"
 [ -n "$e2e_passed" ] || { e2e_passed=0; e2e_failed=1; }
 
-passed=$((unit_passed + wasm_passed + e2e_passed))
-failed=$((unit_failed + wasm_failed + e2e_failed))
+passed=$((unit_passed + wasm_passed + tsan_passed + e2e_passed))
+failed=$((unit_failed + wasm_failed + tsan_failed + e2e_failed))
 echo
-echo "unit (ctest): $unit_passed passed, $unit_failed failed; wasm audio (node): $wasm_passed passed, $wasm_failed failed; e2e checks: $e2e_passed passed, $e2e_failed failed"
+echo "unit (ctest): $unit_passed passed, $unit_failed failed; wasm audio (node): $wasm_passed passed, $wasm_failed failed; tsan: $tsan_passed passed, $tsan_failed failed; e2e checks: $e2e_passed passed, $e2e_failed failed"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "client/refusal_words.hpp"
+#include "client/room_url.hpp"
 #include "core/pose_tier.hpp"
 #include "core/synthetic_pose.hpp"
 
@@ -121,7 +122,7 @@ void MeetingSession::connect() {
         if (!alive.expired()) media_.on_packet(d, n, MediaPath::Relay, {});
     };
     h.on_close = [this, alive](int code, const std::string& r) { if (!alive.expired()) on_close(code, r); };
-    socket_.connect(config_.server_url, std::move(h));
+    socket_.connect(websocket_url_for_room(config_.server_url, room_id_), std::move(h));
 }
 
 void MeetingSession::on_open() {

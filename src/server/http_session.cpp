@@ -5,8 +5,11 @@
 #include <chrono>
 #include <filesystem>
 
+#include <unistd.h>
+
 #include "server/access_keys.hpp"
 #include "server/log.hpp"
+#include "server/media_threads.hpp"
 #include "server/prometheus_text.hpp"
 #include "server/signaling_hub.hpp"
 #include "server/static_files.hpp"
@@ -60,6 +63,13 @@ bool parse_query(std::string_view target, std::vector<std::pair<std::string, std
     return true;
 }
 
+// Calls into the hub's HTTP APIs hold its lock (server/signaling_hub.hpp, "Threads").
+template <class Call>
+auto under_hub_lock(const signaling_hub& hub, Call&& call) {
+    const auto held = hub.hold();
+    return call();
+}
+
 template <class T>
 bool parse_uint(const std::string& text, T& out) {
     const auto r = std::from_chars(text.data(), text.data() + text.size(), out);
@@ -68,11 +78,11 @@ bool parse_uint(const std::string& text, T& out) {
 }  // namespace
 
 http_session::http_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config,
-                           std::shared_ptr<SessionTimers> ws_timers)
+                           MediaThreads& media)
     : stream_(std::move(socket)),
       hub_(hub),
       config_(config),
-      ws_timers_(std::move(ws_timers)),
+      media_(media),
       poll_timer_(stream_.get_executor()) {
     remote_ = remote_address(stream_.socket());
     client_ = remote_ip(stream_.socket());
@@ -138,8 +148,7 @@ void http_session::on_read(error_code ec, std::size_t) {
     if (websocket::is_upgrade(req)) {
         if (target_path(req.target()) == kWebSocketPath) {
             // The WebSocket takes the socket over; this session ends here.
-            std::make_shared<websocket_session>(stream_.release_socket(), hub_, config_, ws_timers_)
-                ->run(parser_->release());
+            hand_over_websocket(parser_->release());
             return;
         }
         send_json(req, http::status::not_found,
@@ -147,6 +156,41 @@ void http_session::on_read(error_code ec, std::size_t) {
         return;
     }
     handle_request(req);
+}
+
+void http_session::hand_over_websocket(request_type upgrade) {
+    // The room the client is about to join (/ws?room=ID) decides the thread: a room's
+    // connections share one. Without it (or unreadable) the least-loaded thread.
+    std::vector<std::pair<std::string, std::string>> query;
+    std::string room;
+    if (parse_query(upgrade.target(), query))
+        for (const auto& [k, v] : query)
+            if (k == "room" && v.size() <= kMaxRoomIdBytes) room = v;
+    const std::size_t thread = hub_.place_connection(room);
+    // The descriptor moves to the media thread's io_context (nothing is pending on it: the
+    // upgrade request is read and nothing is written yet).
+    tcp::socket socket = stream_.release_socket();
+    error_code ec;
+    const auto protocol = socket.local_endpoint(ec).protocol();
+    const auto fd = ec ? -1 : socket.release(ec);
+    if (ec || fd < 0) {
+        log_warn("http " + remote_ + ": WebSocket not handed over: " + ec.message());
+        hub_.release_placement(room, thread);
+        return;
+    }
+    net::post(media_.executor(thread), [&hub = hub_, &config = config_, &media = media_, thread, fd, protocol,
+                                        room = std::move(room), upgrade = std::move(upgrade)]() mutable {
+        tcp::socket moved(media.context(thread));
+        error_code assign_ec;
+        moved.assign(protocol, fd, assign_ec);
+        if (assign_ec) {
+            ::close(fd);
+            hub.release_placement(room, thread);
+            return;
+        }
+        std::make_shared<websocket_session>(std::move(moved), hub, config, media.timers(thread), thread, std::move(room))
+            ->run(std::move(upgrade));
+    });
 }
 
 void http_session::handle_request(const request_type& req) {
@@ -261,7 +305,7 @@ void http_session::serve_rts(const request_type& req, std::string_view path) {
                              api_error(protocol::ErrorCode::BadInput,
                                        "POST a JSON body {event_name, content} to " + std::string(kMessagePath)),
                              true);
-        auto answer = hub_.http_form().message(req.body(), client_);
+        auto answer = under_hub_lock(hub_, [&] { return hub_.http_form().message(req.body(), client_); });
         return send_json(req, static_cast<http::status>(answer.status), answer.body, true);
     }
     if (req.method() != http::verb::get)
@@ -276,8 +320,10 @@ void http_session::serve_room_service(const request_type& req, std::string_view 
     if (req.method() != http::verb::post)  // Twirp's answer to anything but POST
         return send_json(req, http::status::not_found,
                          {{"code", "bad_route"}, {"msg", "the room service takes POST requests"}});
-    auto answer = hub_.room_service().call(path.substr(kRoomServicePrefix.size()), req[http::field::authorization],
-                                           req.body(), client_);
+    auto answer = under_hub_lock(hub_, [&] {
+        return hub_.room_service().call(path.substr(kRoomServicePrefix.size()), req[http::field::authorization],
+                                        req.body(), client_);
+    });
     send_json(req, static_cast<http::status>(answer.status), answer.body);
 }
 
@@ -290,7 +336,7 @@ void http_session::serve_invitations(const request_type& req, std::string_view p
     call.forwarded_proto = req["X-Forwarded-Proto"];
     call.body = req.body();
     call.client = client_;
-    const auto answer = hub_.invitations().call(call);
+    const auto answer = under_hub_lock(hub_, [&] { return hub_.invitations().call(call); });
     send_json(req, static_cast<http::status>(answer.status), answer.body);
 }
 
@@ -314,6 +360,7 @@ void http_session::serve_events(const request_type& req) {
                 return bad("wait_ms must be 0.." + std::to_string(kMaxPollWaitMs));
         }
     }
+    const auto held_hub = hub_.hold();
     bool wait = false;
     auto answer = hub_.http_form().events(query, client_, /*charge=*/true, wait);
     if (!wait || wait_ms == 0) return send_json(req, static_cast<http::status>(answer.status), answer.body, true);
@@ -334,6 +381,7 @@ void http_session::serve_events(const request_type& req) {
 
 void http_session::finish_poll(std::uint64_t gen) {
     if (!poll_ || gen != poll_gen_) return;
+    const auto held_hub = hub_.hold();
     HeldPoll held = std::move(*poll_);
     poll_.reset();
     hub_.http_form().remove_waiter(held.query.user_id, held.waiter);
@@ -364,7 +412,7 @@ void http_session::serve_audit(const request_type& req) {
     std::vector<std::pair<std::string, std::string>> query;
     if (!parse_query(req.target(), query))
         return send_json(req, http::status::bad_request, {{"error", "malformed query string"}});
-    auto answer = hub_.audit().read(query, req[http::field::authorization], client_);
+    auto answer = under_hub_lock(hub_, [&] { return hub_.audit().read(query, req[http::field::authorization], client_); });
     send_json(req, static_cast<http::status>(answer.status), answer.body);
 }
 

@@ -19,13 +19,13 @@
 namespace posemeet::server {
 
 class signaling_hub;
-class SessionTimers;
+class MediaThreads;
 
 class http_session : public std::enable_shared_from_this<http_session> {
 public:
-    // `ws_timers`: for the websocket_session an upgrade becomes.
+    // `media`: the threads the WebSocket an upgrade becomes goes to.
     http_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config,
-                 std::shared_ptr<SessionTimers> ws_timers);
+                 MediaThreads& media);
     void run();
 
 private:
@@ -34,6 +34,8 @@ private:
     void do_read();
     void on_read(error_code ec, std::size_t bytes);
     void handle_request(const request_type& req);
+    // A WebSocket upgrade on /ws: the socket goes to a media thread, to a websocket_session.
+    void hand_over_websocket(request_type upgrade);
     void serve_static(const request_type& req);
     // /api/v1/rts/message and /api/v1/rts/events (with CORS, for front ends elsewhere).
     void serve_rts(const request_type& req, std::string_view path);
@@ -62,7 +64,7 @@ private:
     std::shared_ptr<void> res_;  // keeps the response alive during async_write
     signaling_hub& hub_;
     const ServerConfig& config_;
-    std::shared_ptr<SessionTimers> ws_timers_;
+    MediaThreads& media_;
     std::string remote_;
     std::string client_;  // peer IP address: the rate-limit key of anonymous API requests
     bool loopback_ = false;  // the peer is this machine

@@ -7,13 +7,13 @@
 namespace posemeet::server {
 
 listener::listener(net::io_context& ioc, signaling_hub& hub, const ServerConfig& config,
-                   std::shared_ptr<SessionTimers> ws_timers)
+                   MediaThreads& media)
     : ioc_(ioc),
       acceptor_(ioc),
       retry_timer_(ioc),
       hub_(hub),
       config_(config),
-      ws_timers_(std::move(ws_timers)) {}
+      media_(media) {}
 
 bool listener::open(std::string& error) {
     error_code ec;
@@ -81,7 +81,7 @@ void listener::on_accept(error_code ec, tcp::socket socket) {
     }
     error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);  // small control and pose messages
-    std::make_shared<http_session>(std::move(socket), hub_, config_, ws_timers_)->run();
+    std::make_shared<http_session>(std::move(socket), hub_, config_, media_)->run();
     do_accept();
 }
 

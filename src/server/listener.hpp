@@ -11,13 +11,13 @@
 namespace posemeet::server {
 
 class signaling_hub;
-class SessionTimers;
+class MediaThreads;
 
 class listener : public std::enable_shared_from_this<listener> {
 public:
-    // `ws_timers`: the WebSocket sessions' shared timer (server/session_timers.hpp).
+    // `media`: the threads the WebSockets go to (server/media_threads.hpp).
     listener(net::io_context& ioc, signaling_hub& hub, const ServerConfig& config,
-             std::shared_ptr<SessionTimers> ws_timers);
+             MediaThreads& media);
 
     // Resolves config.host, binds config.port and listens. On failure returns false and
     // sets `error` to a readable reason.
@@ -35,7 +35,7 @@ private:
     net::steady_timer retry_timer_;
     signaling_hub& hub_;
     const ServerConfig& config_;
-    std::shared_ptr<SessionTimers> ws_timers_;
+    MediaThreads& media_;
     bool stopped_ = false;
 };
 

@@ -7,8 +7,8 @@
 #include <filesystem>
 
 #include "server/listener.hpp"
-#include "server/session_timers.hpp"
 #include "server/log.hpp"
+#include "server/media_threads.hpp"
 
 namespace posemeet::server {
 namespace {
@@ -27,6 +27,7 @@ std::int64_t wall_ms() {
 Server::Server(ServerConfig config)
     : config_(std::move(config)),
       hub_(std::make_unique<signaling_hub>(config_, store_)),
+      media_(std::make_unique<MediaThreads>(MediaThreads::resolve(config_.threads), config_)),
       signals_(ioc_, SIGINT, SIGTERM),
       shutdown_timer_(ioc_),
       tick_timer_(ioc_) {
@@ -69,9 +70,11 @@ bool Server::start(std::string& error) {
                  std::to_string(outbox->depth()) + " event(s) waiting");
     }
 
-    auto ws_timers = std::make_shared<SessionTimers>(ioc_.get_executor(), config_);
-    listener_ = std::make_shared<listener>(ioc_, *hub_, config_, std::move(ws_timers));
+    hub_->use_threads(ioc_.get_executor(), media_->count());
+    listener_ = std::make_shared<listener>(ioc_, *hub_, config_, *media_);
     if (!listener_->open(error)) return false;
+    media_->start();
+    log_info(std::to_string(media_->count()) + " media thread(s) (--threads), control on its own");
     listener_->run();
     wait_for_signal();
     schedule_tick();
@@ -98,6 +101,7 @@ void Server::wait_for_signal() {
         if (ec) return;
         if (stopping_) {
             log_warn("second signal: stopping now");
+            media_->stop();
             ioc_.stop();
             return;
         }
@@ -121,6 +125,7 @@ void Server::poll_shutdown() {
     if (hub_->connection_count() == 0 || std::chrono::steady_clock::now() >= shutdown_deadline_) {
         if (hub_->connection_count() > 0)
             log_warn(std::to_string(hub_->connection_count()) + " WebSocket(s) did not close in time");
+        media_->stop();
         ioc_.stop();
         return;
     }
@@ -140,6 +145,8 @@ int Server::run() {
             log_error(std::string("unhandled exception in the I/O loop: ") + e.what());
         }
     }
+    media_->stop();  // (stopped already, unless the loop ended otherwise)
+    media_->join();
     hub_->finalize();
     store_.flush();
     store_.close();

@@ -1,6 +1,8 @@
-// The whole server on one io_context thread: audit store, hub, listener, the 250 ms tick
-// that expires members past their reconnect grace period, and the SIGINT/SIGTERM handling that shuts it down cleanly (stop accepting, close WebSockets
-// with "going away", record the leaves, flush the store).
+// The whole server: on its own io_context thread (the hub thread) the audit store, the hub,
+// the listener and HTTP, the 250 ms tick that expires members past their reconnect grace
+// period, and the SIGINT/SIGTERM handling that shuts it down cleanly (stop accepting, close
+// WebSockets with "going away", record the leaves, flush the store); the WebSockets on the
+// media threads (server/media_threads.hpp; --threads).
 #pragma once
 
 #include <chrono>
@@ -16,6 +18,7 @@
 namespace posemeet::server {
 
 class listener;
+class MediaThreads;
 class WebhookDispatcher;
 
 class Server {
@@ -40,6 +43,8 @@ private:
     ServerConfig config_;
     SqliteStore store_;
     std::unique_ptr<signaling_hub> hub_;
+    // After the hub: destroyed before it (a session's end tells the hub).
+    std::unique_ptr<MediaThreads> media_;
     // Declared after the hub: destroyed first, so no pending handler outlives the hub.
     net::io_context ioc_{1};
     net::signal_set signals_;

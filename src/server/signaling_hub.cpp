@@ -108,6 +108,7 @@ void signaling_hub::queue_webhooks(const ControlResult& result, const ControlCal
 }
 
 std::string signaling_hub::new_user_id() {
+    const auto held = hold();
     for (;;) {
         std::string id = ids_();
         if (!members_.count(id) && !service_.member_info(id)) return id;
@@ -125,10 +126,27 @@ signaling_hub::Peer* signaling_hub::peer_of(const std::string& user_id) {
     return find(m->second.peer);
 }
 
-// [SECTION] admission
+// [SECTION] threads and admission
+
+void signaling_hub::use_threads(net::any_io_executor hub_executor, std::size_t media_threads) {
+    const auto held = hold();
+    hub_executor_ = std::move(hub_executor);
+    placement_ = RoomPlacement(media_threads);
+}
+
+std::size_t signaling_hub::place_connection(const std::string& room_id) {
+    const auto held = hold();
+    return placement_.place(room_id);
+}
+
+void signaling_hub::release_placement(const std::string& room_id, std::size_t thread) {
+    const auto held = hold();
+    placement_.release(room_id, thread);
+}
 
 std::uint64_t signaling_hub::attach(const std::shared_ptr<websocket_session>& session,
                                     const std::string& client_ip) {
+    const auto held = hold();
     const int from_ip = connections_by_ip_.count(client_ip) ? connections_by_ip_[client_ip] : 0;
     const char* refusal = nullptr;
     if (config_.max_connections > 0 &&
@@ -152,11 +170,14 @@ std::uint64_t signaling_hub::attach(const std::shared_ptr<websocket_session>& se
     const std::uint64_t id = next_id_++;
     ++connections_by_ip_[client_ip];
     peers_.emplace(id, Peer{session,
+                            session->thread(),
+                            session->executor(),
+                            session->queue_stats(),
                             client_ip,
                             {},
                             TokenBucket(config_.control_rate, config_.control_burst),
                             TokenBucket(config_.media_rate, config_.media_burst)});
-    if (shutting_down_) session->close(websocket::close_code::going_away);
+    if (shutting_down_) session->close(websocket::close_code::going_away);  // (its own thread)
     return id;
 }
 
@@ -167,13 +188,25 @@ void signaling_hub::send_json(Peer& peer, const Json& message) {
 }
 
 void signaling_hub::send_text(Peer& peer, std::shared_ptr<const std::string> text) {
-    if (auto s = peer.session.lock()) s->send(std::move(text), OutgoingKind::Control);
+    net::post(peer.executor, [session = peer.session, text = std::move(text)]() mutable {
+        if (auto s = session.lock()) s->send(std::move(text), OutgoingKind::Control);
+    });
+}
+
+void signaling_hub::close_peer(Peer& peer, const websocket::close_reason& reason, bool when_sent) {
+    net::post(peer.executor, [session = peer.session, reason, when_sent] {
+        auto s = session.lock();
+        if (!s) return;
+        if (when_sent) s->close_when_sent(reason);
+        else s->close(reason);
+    });
 }
 
 void signaling_hub::tell_congestion(websocket_session& session, std::int64_t mono_ms) {
     const auto report = session.congestion_report(mono_ms);
     if (!report) return;
-    ++congestion_notices_;
+    congestion_notices_.fetch_add(1, std::memory_order_relaxed);
+    // clock_ is only read (its start times are set once): safe on any thread.
     session.send(to_text(protocol::make_inform(Event::OnMediaCongestion, to_json(*report), clock_.now_ms())),
                  OutgoingKind::Control);
 }
@@ -183,11 +216,11 @@ void signaling_hub::send_error(Peer& peer, const std::string& request_id, ErrorC
     send_json(peer, protocol::make_reply(request_id, code, message, Json::object(), now_ms));
 }
 
-void signaling_hub::send_media_error(Peer& peer, ErrorCode code, const std::string& message,
-                                     std::int64_t now_ms, std::int64_t mono) {
-    if (mono - peer.last_media_limit_reply_ms < 1000) return;
+std::shared_ptr<const std::string> signaling_hub::media_error(Peer& peer, ErrorCode code, const std::string& message,
+                                                             std::int64_t now_ms, std::int64_t mono) {
+    if (mono - peer.last_media_limit_reply_ms < 1000) return nullptr;
     peer.last_media_limit_reply_ms = mono;
-    send_error(peer, "", code, message, now_ms);
+    return to_text(protocol::make_reply("", code, message, Json::object(), now_ms));
 }
 
 void signaling_hub::deliver(std::vector<Delivery>& deliveries) {
@@ -267,10 +300,10 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
                 if (it->second.peer && it->second.peer != peer_id) {
                     if (Peer* old = find(it->second.peer)) {
                         old->conn = {};
-                        if (auto s = old->session.lock())
-                            s->close(websocket::close_reason(
-                                static_cast<websocket::close_code>(kCloseResumedElsewhere),
-                                "resumed on another connection"));
+                        close_peer(*old,
+                                   websocket::close_reason(static_cast<websocket::close_code>(kCloseResumedElsewhere),
+                                                           "resumed on another connection"),
+                                   /*when_sent=*/false);
                     }
                 }
                 it->second.peer = peer_id;
@@ -300,10 +333,12 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
                             p->conn = {};
                             // Removed by the operator: after its vcOnRemoved, a close its
                             // client does not reconnect after.
-                            if (auto s = p->session.lock(); s && ch.removed)
-                                s->close_when_sent(websocket::close_reason(
-                                    static_cast<websocket::close_code>(protocol::kCloseRemoved),
-                                    "removed by the operator"));
+                            if (ch.removed)
+                                close_peer(*p,
+                                           websocket::close_reason(
+                                               static_cast<websocket::close_code>(protocol::kCloseRemoved),
+                                               "removed by the operator"),
+                                           /*when_sent=*/true);
                         }
                     members_.erase(it);
                 }
@@ -329,6 +364,11 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
 // [SECTION] WebSocket control
 
 void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
+    net::post(hub_executor_, [this, id, text = std::string(text)] { handle_text(id, text); });
+}
+
+void signaling_hub::handle_text(std::uint64_t id, std::string_view text) {
+    const auto held = hold();
     Peer* peer = find(id);
     if (!peer) return;
     ControlCall call;
@@ -369,36 +409,74 @@ void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
     }
 }
 
-void signaling_hub::on_binary(std::uint64_t id, const std::uint8_t* data, std::size_t size) {
-    Peer* peer = find(id);
-    if (!peer) return;
+namespace {
+// A relayed packet for one reader, collected under the hub's lock and sent after it.
+struct MediaDelivery {
+    std::weak_ptr<websocket_session> session;
+    std::size_t thread = 0;
+    net::any_io_executor executor;
+    std::shared_ptr<const std::string> packet;
+    OutgoingKind kind = OutgoingKind::Pose;
+};
+// This media thread's (kept: no allocation per packet once it has grown).
+std::vector<MediaDelivery>& media_deliveries() {
+    thread_local std::vector<MediaDelivery> deliveries;
+    return deliveries;
+}
+}  // namespace
+
+void signaling_hub::on_binary(std::uint64_t id, websocket_session& self, const std::uint8_t* data, std::size_t size) {
+    std::vector<MediaDelivery>& out = media_deliveries();
+    out.clear();
+    std::shared_ptr<const std::string> reply;  // to the sender, on this thread
     const std::int64_t mono = ServerClock::mono_ms();
-    if (!peer->media.take(mono)) {
-        send_media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped",
-                         clock_.now_ms(), mono);
-        return;
+    {
+        const auto held = hold();
+        Peer* peer = find(id);
+        if (!peer) return;
+        if (!peer->media.take(mono)) {
+            reply = media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", clock_.now_ms(), mono);
+        } else {
+            const auto holder = members_.find(peer->conn.user_id);
+            const bool holds_member = holder != members_.end() && holder->second.peer == id;
+            const Room* room = peer->conn.joined() ? service_.find_room(peer->conn.room_id) : nullptr;
+            const std::size_t room_members = room ? room->members().size() : 0;
+            const std::string& sender = peer->conn.user_id;
+            const auto refusal = relay_.relay(
+                peer->conn, holds_member, data, size, mono,
+                [&](const std::string& user, const std::shared_ptr<const std::string>& packet, MediaKind kind) {
+                    Peer* reader = peer_of(user);  // the one lookup per delivery
+                    if (!reader || reader->session.expired()) return false;
+                    // It asked for less, or has the sender off screen in a large room.
+                    if (kind == MediaKind::Pose && !admit_pose(*reader, *packet, sender, room_members, mono))
+                        return true;
+                    out.push_back({reader->session, reader->thread, reader->executor, packet, outgoing_kind_of(kind)});
+                    return true;
+                });
+            // Not throttled by the 1/s rule: the media bucket already bounds it, and a client
+            // debugging its framing wants every error.
+            if (refusal)
+                reply = to_text(protocol::make_reply("", refusal->code, refusal->message, Json::object(), clock_.now_ms()));
+        }
     }
-    const auto holder = members_.find(peer->conn.user_id);
-    const bool holds_member = holder != members_.end() && holder->second.peer == id;
-    const Room* room = peer->conn.joined() ? service_.find_room(peer->conn.room_id) : nullptr;
-    const std::size_t room_members = room ? room->members().size() : 0;
-    const std::string& sender = peer->conn.user_id;
-    const auto refusal = relay_.relay(
-        peer->conn, holds_member, data, size, mono,
-        [this, mono, &sender, room_members](const std::string& user, const std::shared_ptr<const std::string>& packet,
-                                            MediaKind kind) {
-            Peer* reader = peer_of(user);  // the one lookup per delivery
-            auto s = reader ? reader->session.lock() : nullptr;
-            if (!s) return false;
-            // It asked for less, or has the sender off screen in a large room.
-            if (kind == MediaKind::Pose && !admit_pose(*reader, *packet, sender, room_members, mono)) return true;
-            s->send(packet, outgoing_kind_of(kind));
-            tell_congestion(*s, mono);
-            return true;
+    for (auto& d : out) {
+        if (d.thread == self.thread()) {
+            if (auto s = d.session.lock()) {
+                s->send(std::move(d.packet), d.kind);
+                tell_congestion(*s, mono);
+            }
+            continue;
+        }
+        // A reader on another thread (it named another room than it joined): its own thread sends.
+        net::post(d.executor, [this, session = std::move(d.session), packet = std::move(d.packet), kind = d.kind] {
+            if (auto s = session.lock()) {
+                s->send(packet, kind);
+                tell_congestion(*s, ServerClock::mono_ms());
+            }
         });
-    // Not throttled by the 1/s rule: the media bucket already bounds it, and a client
-    // debugging its framing wants every error.
-    if (refusal) send_error(*peer, "", refusal->code, refusal->message, clock_.now_ms());
+    }
+    out.clear();  // lets go of the packet
+    if (reply) self.send(std::move(reply), OutgoingKind::Control);
 }
 
 bool signaling_hub::admit_pose(Peer& reader, const std::string& packet, const std::string& sender,
@@ -412,27 +490,38 @@ bool signaling_hub::admit_pose(Peer& reader, const std::string& packet, const st
     return reader.pose_thinning.admit(parsed.packet->header.sender, keyframe, max_hz, mono_ms);
 }
 
-void signaling_hub::on_oversized(std::uint64_t id, bool binary, std::size_t size) {
-    Peer* peer = find(id);
-    if (!peer) return;
-    const std::string message = std::string(binary ? "binary" : "text") + " message of " +
-                                std::to_string(size) + " bytes exceeds the limit of " +
-                                std::to_string(config_.max_message_bytes) + " bytes";
-    const std::int64_t mono = ServerClock::mono_ms();
-    if (binary) {
-        if (peer->media.take(mono))
-            send_error(*peer, "", ErrorCode::TooLarge, message, clock_.now_ms());
-        else
-            send_media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped",
-                             clock_.now_ms(), mono);
-    } else {
-        send_error(*peer, "",
-                   peer->control.take(mono) ? ErrorCode::TooLarge : ErrorCode::RateLimited, message,
-                   clock_.now_ms());
+void signaling_hub::on_oversized(std::uint64_t id, websocket_session& self, bool binary, std::size_t size) {
+    std::shared_ptr<const std::string> reply;
+    {
+        const auto held = hold();
+        Peer* peer = find(id);
+        if (!peer) return;
+        const std::string message = std::string(binary ? "binary" : "text") + " message of " +
+                                    std::to_string(size) + " bytes exceeds the limit of " +
+                                    std::to_string(config_.max_message_bytes) + " bytes";
+        const std::int64_t mono = ServerClock::mono_ms();
+        const auto text_of = [&](ErrorCode code, const std::string& m) {
+            return to_text(protocol::make_reply("", code, m, Json::object(), clock_.now_ms()));
+        };
+        if (binary) {
+            if (peer->media.take(mono))
+                reply = text_of(ErrorCode::TooLarge, message);
+            else
+                reply = media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", clock_.now_ms(),
+                                    mono);
+        } else {
+            reply = text_of(peer->control.take(mono) ? ErrorCode::TooLarge : ErrorCode::RateLimited, message);
+        }
     }
+    if (reply) self.send(std::move(reply), OutgoingKind::Control);
 }
 
-void signaling_hub::detach(std::uint64_t id, bool clean) {
+void signaling_hub::detach(std::uint64_t id, bool clean, const DropCounts& dropped) {
+    net::post(hub_executor_, [this, id, clean, dropped] { handle_detach(id, clean, dropped); });
+}
+
+void signaling_hub::handle_detach(std::uint64_t id, bool clean, const DropCounts& d) {
+    const auto held = hold();
     auto it = peers_.find(id);
     if (it == peers_.end()) return;
     ControlResult result;
@@ -446,13 +535,10 @@ void signaling_hub::detach(std::uint64_t id, bool clean) {
             log_error(std::string("disconnect failed: ") + e.what());
         }
     }
-    if (auto s = it->second.session.lock()) {  // alive: it is the one telling us
-        const DropCounts& d = s->outgoing().dropped();
-        dropped_closed_.pose += d.pose;
-        dropped_closed_.pose_ack += d.pose_ack;
-        dropped_closed_.audio += d.audio;
-        dropped_closed_.stale += d.stale;
-    }
+    dropped_closed_.pose += d.pose;
+    dropped_closed_.pose_ack += d.pose_ack;
+    dropped_closed_.audio += d.audio;
+    dropped_closed_.stale += d.stale;
     auto by_ip = connections_by_ip_.find(it->second.client_ip);
     if (by_ip != connections_by_ip_.end() && --by_ip->second <= 0) connections_by_ip_.erase(by_ip);
     peers_.erase(it);
@@ -462,6 +548,7 @@ void signaling_hub::detach(std::uint64_t id, bool clean) {
 // [SECTION] timers, restore, shutdown
 
 void signaling_hub::tick() {
+    const auto held = hold();
     const std::int64_t now = clock_.now_ms();
     http_.tick(now);  // a member whose long-poll is waiting is alive
     room_service_.tick();
@@ -471,7 +558,10 @@ void signaling_hub::tick() {
     // Congestion notices that came due without a packet to trigger them (the "cleared" one).
     const std::int64_t mono = ServerClock::mono_ms();
     for (auto& [id, p] : peers_)
-        if (auto s = p.session.lock()) tell_congestion(*s, mono);
+        if (p.queue->congested())
+            net::post(p.executor, [this, session = p.session] {
+                if (auto s = session.lock()) tell_congestion(*s, ServerClock::mono_ms());
+            });
     relay_.tick(mono);
     ControlResult result = service_.expire(now);
     settle(result, ControlCall{});
@@ -480,6 +570,7 @@ void signaling_hub::tick() {
 }
 
 void signaling_hub::restore_rooms() {
+    const auto held = hold();
     ControlResult result;
     rooms_.restore(clock_.now_ms(), config_.reconnect_grace_ms, result.changes);
     // Their webhooks went out before the restart (or wait in the outbox).
@@ -491,17 +582,15 @@ void signaling_hub::restore_rooms() {
 void signaling_hub::shutdown() {
     // The rooms as they are now are what a restarted server brings back; the leaves that
     // closing every connection causes next are not written.
+    const auto held = hold();
     rooms_.stop(clock_.now_ms());
     shutting_down_ = true;
-    // Collect first: close() never re-enters the hub synchronously, but stay safe.
-    std::vector<std::shared_ptr<websocket_session>> sessions;
-    for (auto& [id, p] : peers_)
-        if (auto s = p.session.lock()) sessions.push_back(std::move(s));
-    for (auto& s : sessions) s->close(websocket::close_code::going_away);
+    for (auto& [id, p] : peers_) close_peer(p, websocket::close_code::going_away, /*when_sent=*/false);
     http_.shutdown();
 }
 
 void signaling_hub::finalize() {
+    const auto held = hold();
     const std::int64_t now = clock_.now_ms();
     // Nobody is left to notify: close the books on every member still present (attached,
     // offline within grace, or HTTP) and every room.
@@ -523,7 +612,7 @@ ServerStatus::Connections signaling_hub::connections() const {
     c.open = peers_.size();
     c.refused = connections_refused_;
     c.dropped = dropped_closed_;
-    c.congestion_notices = congestion_notices_;
+    c.congestion_notices = congestion_notices_.load(std::memory_order_relaxed);
     if (webhook_outbox_) c.webhook_queue = webhook_outbox_->depth();
     if (webhook_dispatcher_) {
         c.webhooks_delivered = webhook_dispatcher_->delivered();
@@ -531,10 +620,8 @@ ServerStatus::Connections signaling_hub::connections() const {
     }
     const std::int64_t mono = ServerClock::mono_ms();
     for (const auto& [id, p] : peers_) {
-        const auto s = p.session.lock();
-        if (!s) continue;
-        const OutgoingQueue& q = s->outgoing();
-        const DropCounts& d = q.dropped();
+        const PublishedQueueStats& q = *p.queue;
+        const DropCounts d = q.dropped();
         if (d.total() == 0) continue;
         c.dropped.pose += d.pose;
         c.dropped.pose_ack += d.pose_ack;

@@ -9,25 +9,46 @@
 //   room_service_api POST /twirp/livekit.RoomService/<Method> (LiveKit's server SDKs)
 //   audit_log        host and operator actions in SQLite; audit_endpoint GET /api/v1/audit
 //   invitations_api  /api/v1/rooms/{room}/invitations, /api/v1/invitations/decline
-// Every service call, whoever made it, ends in settle(). Lives on the single I/O thread,
-// so it needs no locks. Sessions are held weakly: a session that is gone is skipped.
+// Every service call, whoever made it, ends in settle().
+//
+// Threads. The hub lives on the hub thread (the Server's: HTTP, timers, the store,
+// webhooks); the WebSockets live on the media threads (server/media_threads.hpp), a room's
+// connections on one of them (core/room_placement.hpp). What crosses, and how:
+//   - A control message is posted from its session's thread to the hub thread and handled
+//     there, as is a connection's end. Replies, informs and closes are posted back to the
+//     session's thread, holding it weakly: a session is only ever touched, and destroyed,
+//     on its own thread.
+//   - Relayed media never leave the media threads: on_binary() works out the recipients
+//     under the hub's lock (the rooms, the books and the relay's state are the hub's) and
+//     sends after letting it go, directly to the sessions of its own thread and by a post to
+//     any other (a connection that named another room than it joined).
+//   - The hub's thread takes the same lock around everything it does (hold()), so a media
+//     thread never sees a room half changed. It is held for one control operation (~0.1 ms)
+//     or one packet's routing (~µs): neither side waits long.
+//   - Queue statistics come from PublishedQueueStats, which the sessions publish.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "core/control_service.hpp"
+#include "core/room_placement.hpp"
 #include "server/audit_endpoint.hpp"
 #include "server/audit_log.hpp"
 #include "server/control_call.hpp"
 #include "server/http_form.hpp"
 #include "server/pose_thinning.hpp"
 #include "server/media_relay.hpp"
+#include "server/net.hpp"
+#include "server/outgoing_queue.hpp"
+#include "server/published_queue_stats.hpp"
 #include "server/invitations_api.hpp"
 #include "server/room_service_api.hpp"
 #include "server/room_state_sync.hpp"
@@ -53,20 +74,39 @@ public:
     signaling_hub(const signaling_hub&) = delete;
     signaling_hub& operator=(const signaling_hub&) = delete;
 
-    // A WebSocket from `client_ip` finished its handshake; returns its connection id, or 0
-    // when it is over --max-connections or --max-connections-per-address: then it is being
-    // closed with 1013 ("try again later") and a reason the client can show.
+    // The hub's thread and how many media threads there are: call once, before listening.
+    void use_threads(net::any_io_executor hub_executor, std::size_t media_threads);
+    // The hub's lock, for the hub's thread around a call into the HTTP APIs below (they
+    // change rooms the media threads read). Recursive: the hub's own calls take it again.
+    [[nodiscard]] std::unique_lock<std::recursive_mutex> hold() const {
+        return std::unique_lock<std::recursive_mutex>(mutex_);
+    }
+
+    // A WebSocket upgrade for `room_id` (/ws?room=, empty when not named): the media thread
+    // its session goes to. Each placement is released once, when the session ends.
+    std::size_t place_connection(const std::string& room_id);
+    void release_placement(const std::string& room_id, std::size_t thread);
+
+    // On the session's media thread. A WebSocket from `client_ip` finished its handshake;
+    // returns its connection id, or 0 when it is over --max-connections or
+    // --max-connections-per-address: then it is being closed with 1013 ("try again later")
+    // and a reason the client can show.
     std::uint64_t attach(const std::shared_ptr<websocket_session>& session,
                          const std::string& client_ip);
-    // One complete message from connection `id`.
+    // One complete message from connection `id` (text: handled on the hub thread).
     void on_text(std::uint64_t id, std::string_view text);
-    void on_binary(std::uint64_t id, const std::uint8_t* data, std::size_t size);
+    void on_binary(std::uint64_t id, websocket_session& session, const std::uint8_t* data, std::size_t size);
     // A message over the size limit was read and discarded.
-    void on_oversized(std::uint64_t id, bool binary, std::size_t size);
-    // The connection closed. `clean` = a close frame came (the client left, the tab was
-    // closed): the member leaves at once. Otherwise (reset, timeout) it stays offline for
-    // the reconnect grace period and may resume.
-    void detach(std::uint64_t id, bool clean);
+    void on_oversized(std::uint64_t id, websocket_session& session, bool binary, std::size_t size);
+    // The connection closed (handled on the hub thread). `clean` = a close frame came (the
+    // client left, the tab was closed): the member leaves at once. Otherwise (reset,
+    // timeout) it stays offline for the reconnect grace period and may resume. `dropped`:
+    // what its queue dropped for a slow reader, for the statistics.
+    void detach(std::uint64_t id, bool clean, const DropCounts& dropped);
+    // On any media thread, after relaying to `session` (on its thread): sends it a
+    // vcOnMediaCongestion when its queue says one is due (it has started dropping media,
+    // drops go on - at most once a second - or it just cleared).
+    void tell_congestion(websocket_session& session, std::int64_t mono_ms);
 
     // Brings back the rooms a previous process left in the store (members offline, each
     // resuming with its token within the grace period). Call once, before listening.
@@ -99,16 +139,34 @@ public:
     // After the I/O loop stopped: records every member still present as left.
     void finalize();
 
-    std::size_t connection_count() const { return peers_.size(); }
+    std::size_t connection_count() const {
+        const auto held = hold();
+        return peers_.size();
+    }
     // GET /healthz, GET /api/v1/rooms and GET /api/v1/stats bodies (see server_status.hpp).
-    protocol::Json health_json() const { return status_.health_json(connections()); }
-    protocol::Json rooms_json() const { return status_.rooms_json(); }
-    protocol::Json stats_json() const { return status_.stats_json(connections()); }
-    std::string metrics_text() const { return status_.metrics_text(connections()); }
+    protocol::Json health_json() const {
+        const auto held = hold();
+        return status_.health_json(connections());
+    }
+    protocol::Json rooms_json() const {
+        const auto held = hold();
+        return status_.rooms_json();
+    }
+    protocol::Json stats_json() const {
+        const auto held = hold();
+        return status_.stats_json(connections());
+    }
+    std::string metrics_text() const {
+        const auto held = hold();
+        return status_.metrics_text(connections());
+    }
 
 private:
     struct Peer {
-        std::weak_ptr<websocket_session> session;
+        std::weak_ptr<websocket_session> session;  // locked only on its own thread
+        std::size_t thread = 0;                     // its media thread
+        net::any_io_executor executor;              // that thread's
+        std::shared_ptr<const PublishedQueueStats> queue;
         std::string client_ip;
         ConnectionState conn;
         TokenBucket control;
@@ -130,19 +188,22 @@ private:
                     std::int64_t mono_ms);
     // The WebSocket connection holding `user_id`, if any (none: offline or HTTP).
     Peer* peer_of(const std::string& user_id);
-    // Sends a control message (reply or inform) to a peer.
+    // On the hub thread: a control message (reply or inform) to a peer, or its close,
+    // posted to its thread.
     void send_json(Peer& peer, const protocol::Json& message);
     void send_text(Peer& peer, std::shared_ptr<const std::string> text);
     void send_error(Peer& peer, const std::string& request_id, protocol::ErrorCode code,
                     const std::string& message, std::int64_t now_ms);
-    // Media-side errors (429/400/413/420 for binary) are sent at most once per second.
-    void send_media_error(Peer& peer, protocol::ErrorCode code, const std::string& message,
-                          std::int64_t now_ms, std::int64_t mono_ms);
+    void close_peer(Peer& peer, const websocket::close_reason& reason, bool when_sent);
+    // On the peer's own media thread: the text of a media-side error (429/400/413/420 for
+    // binary), null when one went out less than a second ago.
+    std::shared_ptr<const std::string> media_error(Peer& peer, protocol::ErrorCode code, const std::string& message,
+                                                   std::int64_t now_ms, std::int64_t mono_ms);
+    // The hub thread's half of on_text() and detach().
+    void handle_text(std::uint64_t id, std::string_view text);
+    void handle_detach(std::uint64_t id, bool clean, const DropCounts& dropped);
     // Informs for members on a WebSocket.
     void deliver(std::vector<Delivery>& deliveries);
-    // Sends `session` a vcOnMediaCongestion when its queue says one is due (it has started
-    // dropping media, drops go on - at most once a second - or it just cleared).
-    void tell_congestion(websocket_session& session, std::int64_t mono_ms);
 
     // Everything a service call leaves to do, in the one order that keeps everyone
     // consistent: mark the rooms it touched for the store; arrivals (joined, resumed,
@@ -159,6 +220,9 @@ private:
                        std::int64_t now_ms, bool departures);
     ServerStatus::Connections connections() const;
 
+    mutable std::recursive_mutex mutex_;  // see "Threads" above
+    net::any_io_executor hub_executor_;
+    RoomPlacement placement_{1};
     const ServerConfig& config_;
     SqliteStore& store_;
     ServerClock clock_;
@@ -183,7 +247,7 @@ private:
     std::unordered_map<std::string, int> connections_by_ip_;  // open WebSockets per client address
     std::uint64_t connections_refused_ = 0;
     DropCounts dropped_closed_;  // slow-receiver drops of connections that are gone
-    std::uint64_t congestion_notices_ = 0;
+    std::atomic<std::uint64_t> congestion_notices_{0};  // told on the media threads
     std::int64_t last_refusal_log_ms_ = -1000000;
     std::uint64_t next_id_ = 1;
     bool shutting_down_ = false;

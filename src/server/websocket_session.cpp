@@ -14,7 +14,7 @@ constexpr std::size_t kKeptWriteBatches = 32;
 // Bounds what one write takes out of the queue (out of reach of the drop policy until done).
 constexpr std::size_t kMaxBatchBytes = 64 * 1024;
 
-// A read is handled to the end before the next one starts (one I/O thread), and what the
+// A read is handled to the end before the next one starts (one per thread), and what the
 // frame reader needs of a frame that goes on in the next read it copies: the bytes can be
 // overwritten by any session's next read.
 std::uint8_t* shared_read_buffer() {
@@ -32,8 +32,12 @@ OutgoingLimits outgoing_limits(const ServerConfig& c) {
 
 websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub,
                                      const ServerConfig& config,
-                                     std::shared_ptr<SessionTimers> timers)
-    : socket_(socket.get_executor()),
+                                     std::shared_ptr<SessionTimers> timers, std::size_t thread,
+                                     std::string placed_for)
+    : thread_(thread),
+      executor_(socket.get_executor()),
+      placed_for_(std::move(placed_for)),
+      socket_(socket.get_executor()),
       timers_(std::move(timers)),
       hub_(hub),
       config_(config),
@@ -46,6 +50,7 @@ websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub,
 
 websocket_session::~websocket_session() {
     timers_->cancel(*this);  // only still armed when the I/O loop is torn down with us in it
+    hub_.release_placement(placed_for_, thread_);
     const DropCounts& d = queue_.dropped();
     if (d.total() > 0)
         log_info("ws " + remote_ + ": dropped for a slow receiver: " + std::to_string(d.pose) +
@@ -141,10 +146,10 @@ void websocket_session::handle(const WsReadEvent& event) {
             if (!closing_) hub_.on_text(id_, event.text());
             break;
         case Kind::Binary:
-            if (!closing_) hub_.on_binary(id_, event.data, event.size);
+            if (!closing_) hub_.on_binary(id_, *this, event.data, event.size);
             break;
         case Kind::Oversized:
-            if (!closing_) hub_.on_oversized(id_, event.binary, event.message_size);
+            if (!closing_) hub_.on_oversized(id_, *this, event.binary, event.message_size);
             break;
         case Kind::TooBig:
             // Not worth reading on: close with 1009 and skip the rest of it while waiting for
@@ -183,7 +188,8 @@ void websocket_session::handle(const WsReadEvent& event) {
 void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKind kind) {
     if (!id_ || closing_ || close_when_sent_ || aborted_ || finished_ || !data) return;
     const bool dropped_before = queue_.dropped().total() > 0;
-    switch (queue_.push(std::move(data), kind, ServerClock::mono_ms())) {
+    const std::int64_t mono = ServerClock::mono_ms();
+    switch (queue_.push(std::move(data), kind, mono)) {
         case OutgoingQueue::PushResult::Overflow:
             abort("outgoing queue overflow (" + std::to_string(queue_.messages()) + " messages, " +
                   std::to_string(queue_.bytes()) + " bytes): client too slow");
@@ -193,6 +199,7 @@ void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKi
     }
     if (!dropped_before && queue_.dropped().total() > 0)
         log_info("ws " + remote_ + ": outgoing queue full, dropping media (pose first)");
+    queue_stats_->publish(queue_, mono);
     schedule_write();
 }
 
@@ -245,6 +252,7 @@ void websocket_session::do_write() {
 void websocket_session::on_write(error_code ec, std::size_t) {
     writing_ = false;
     queue_.written();
+    queue_stats_->publish(queue_, ServerClock::mono_ms());
     if (ec || finished_) {
         if (ec && !is_benign_error(ec)) log_warn("ws " + remote_ + ": write failed: " + ec.message());
         abort({});
@@ -341,7 +349,7 @@ void websocket_session::finish(error_code ec, const char* where) {
     // Only a close frame is a clean end: the client meant to go. A reset, EOF without a
     // close frame, a timeout or our own abort keep the member for its grace period so that
     // it can resume.
-    if (id_) hub_.detach(id_, close_frame_received_);
+    if (id_) hub_.detach(id_, close_frame_received_, queue_.dropped());
     // Make sure nothing lingers (a pending write to a half-open peer, for instance); the
     // in-flight write (if any) keeps its buffers until on_write.
     abort({});

@@ -14,7 +14,10 @@
 // then read into one buffer shared by every session of the thread (the frame reader keeps
 // what a read leaves of a frame); a write's batch comes from a pool and goes back to it
 // when the queue is empty; the idle and close deadlines are kept by SessionTimers (one timer
-// for every session). Assumes one I/O thread, as the whole server does.
+// for every session of the thread).
+// Threads: a session lives on one media thread (server/media_threads.hpp), and everything
+// here runs there; others post to it (server/signaling_hub.hpp). Its queue's figures are
+// published for the hub's thread (PublishedQueueStats).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +29,7 @@
 
 #include "server/net.hpp"
 #include "server/outgoing_queue.hpp"
+#include "server/published_queue_stats.hpp"
 #include "server/recycling_pool.hpp"
 #include "server/session_timers.hpp"
 #include "server/server_config.hpp"
@@ -40,8 +44,10 @@ class signaling_hub;
 class websocket_session : public std::enable_shared_from_this<websocket_session>,
                           private DeadlineLanes::Hook {
 public:
+    // `socket` belongs to media thread `thread`'s io_context, `timers` are that thread's;
+    // `placed_for`: the room hub.place_connection() placed it for (released when it ends).
     websocket_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config,
-                      std::shared_ptr<SessionTimers> timers);
+                      std::shared_ptr<SessionTimers> timers, std::size_t thread, std::string placed_for);
     ~websocket_session();
 
     // Accepts the upgrade request the HTTP session already read.
@@ -56,6 +62,10 @@ public:
         return queue_.congestion_report(mono_ms);
     }
     const OutgoingQueue& outgoing() const { return queue_; }
+    // Readable on any thread.
+    std::size_t thread() const { return thread_; }
+    const net::any_io_executor& executor() const { return executor_; }
+    const std::shared_ptr<PublishedQueueStats>& queue_stats() const { return queue_stats_; }
     // Starts the closing handshake (server shutdown; a member that resumed elsewhere).
     void close(const websocket::close_reason& reason);
     // Closes once the messages queued so far are written (close() would drop them): a
@@ -97,6 +107,9 @@ private:
     // stream destroyed, so Beast holds no descriptor it could write to (no ping of its own,
     // no automatic pong, no close frame): every byte on the socket after the 101 is ours.
     std::unique_ptr<websocket::stream<beast::tcp_stream>> handshake_;
+    const std::size_t thread_;
+    const net::any_io_executor executor_;  // the media thread's
+    const std::string placed_for_;
     tcp::socket socket_;
     std::shared_ptr<SessionTimers> timers_;  // idle pings and timeout; close handshake timeout
     signaling_hub& hub_;
@@ -110,6 +123,7 @@ private:
     bool ping_outstanding_ = false;  // we pinged and have heard nothing since
 
     OutgoingQueue queue_;
+    std::shared_ptr<PublishedQueueStats> queue_stats_ = std::make_shared<PublishedQueueStats>();
     // The write in flight (frames and the buffers handed to the socket); null when idle.
     struct PendingWrite {
         WsWriteBatch batch;

@@ -33,7 +33,8 @@ TEST_CASE("join connects and sends a vcJoinRoom request in relay mode") {
     CHECK(h.session.status() == ConnectionStatus::Idle);
     h.session.join("r1", "Zoë 你好");
     CHECK(h.socket.connect_calls == 1);
-    CHECK(h.socket.url == "ws://test.invalid/ws");
+    // The room rides along, so that the server puts the connection beside the room's others.
+    CHECK(h.socket.url == "ws://test.invalid/ws?room=r1");
     CHECK(h.session.status() == ConnectionStatus::Connecting);
     CHECK(h.socket.sent_text.empty());  // nothing before the socket opens
 

@@ -35,7 +35,11 @@ void LoadConnection::on_connect(beast::error_code ec) {
     if (ec) return report_ready(false, "connect: " + ec.message());
     beast::get_lowest_layer(ws_).socket().set_option(boost::asio::ip::tcp::no_delay(true));
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    const std::string path = endpoint_.target == RelayTarget::PoseMeet ? "/ws" : "/?room=" + room_;
+    // The room in the query: the baseline relays by it; our server places the connection
+    // on the room's thread by it (the join names the room again).
+    const std::string path = endpoint_.target == RelayTarget::Baseline ? "/?room=" + room_
+                             : endpoint_.room_hint                     ? "/ws?room=" + room_
+                                                                       : "/ws";
     ws_.async_handshake(
         endpoint_.host, path,
         beast::bind_front_handler(&LoadConnection::on_handshake, shared_from_this()));

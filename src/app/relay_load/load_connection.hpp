@@ -23,6 +23,9 @@ struct LoadEndpoint {
     boost::asio::ip::tcp::endpoint address;
     std::string host;  // the Host header
     RelayTarget target = RelayTarget::PoseMeet;
+    // Our server: name the room in the URL (/ws?room=), so that its connections share a
+    // server thread. False: the server spreads them as if they named none.
+    bool room_hint = true;
 };
 
 class LoadConnection : public std::enable_shared_from_this<LoadConnection> {

@@ -5,6 +5,8 @@
 // deliveries/s, latency p50/p99, the server's CPU per million deliveries and RSS (with
 // --server-pid), and this program's own CPU so the reader can tell it was not the bottleneck.
 // --idle: join and hold still, then print the server's memory per joined connection.
+// --no-room-hint: connect to /ws without ?room=, so that the server spreads a room's
+// connections over its threads (its cross-thread path, for tools/tsan_check.sh).
 #include <boost/asio/io_context.hpp>
 #include <csignal>
 #include <cstdio>
@@ -19,7 +21,7 @@ const char* kUsage =
     "usage: posemeet-relay-load --port P [--host 127.0.0.1] [--target posemeet|baseline]\n"
     "  [--rooms 20] [--members 10] [--seconds 15] [--warmup 3] [--pose-hz 30] [--audio-hz 0]\n"
     "  [--speakers N (per room; all by default)] [--pose-bytes 166] [--audio-bytes 89]\n"
-    "  [--server-pid PID] [--room-prefix bench] [--idle]\n";
+    "  [--server-pid PID] [--room-prefix bench] [--idle] [--no-room-hint]\n";
 
 bool parse(int argc, char** argv, posemeet::relay_load::LoadOptions& o) {
     std::string host = "127.0.0.1";
@@ -28,6 +30,10 @@ bool parse(int argc, char** argv, posemeet::relay_load::LoadOptions& o) {
         const std::string flag = argv[i];
         if (flag == "--idle") {
             o.idle = true;
+            continue;
+        }
+        if (flag == "--no-room-hint") {
+            o.endpoint.room_hint = false;
             continue;
         }
         if (i + 1 >= argc) return false;

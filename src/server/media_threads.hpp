@@ -1,0 +1,57 @@
+// The threads that carry the WebSockets (issue 13): each runs an io_context of its own with
+// the sessions placed on it (core/room_placement.hpp: a room's connections share a thread),
+// their reads, the relaying of their media and their writes. The hub's thread (control,
+// HTTP, the store, webhooks) is the Server's own. A session knows its thread's index; the
+// hub posts to it there (server/signaling_hub.hpp says what crosses threads and how).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "server/net.hpp"
+#include "server/server_config.hpp"
+#include "server/session_timers.hpp"
+
+namespace posemeet::server {
+
+class MediaThreads {
+public:
+    // `count` threads (0 = one per core); not started yet.
+    MediaThreads(std::size_t count, const ServerConfig& config);
+    MediaThreads(const MediaThreads&) = delete;
+    MediaThreads& operator=(const MediaThreads&) = delete;
+    ~MediaThreads();
+
+    void start();
+    // Lets the threads end once their work is done (the sessions closed); stop() ends them now.
+    void release();
+    void stop();
+    void join();
+
+    std::size_t count() const { return lanes_.size(); }
+    net::io_context& context(std::size_t i) { return lanes_[i]->ioc; }
+    net::io_context::executor_type executor(std::size_t i) { return lanes_[i]->ioc.get_executor(); }
+    // The deadlines of the sessions of thread `i` (one timer per thread).
+    const std::shared_ptr<SessionTimers>& timers(std::size_t i) { return lanes_[i]->timers; }
+
+    // The index of the media thread running the caller, if it is one.
+    static std::optional<std::size_t> current();
+
+    // What `threads` (--threads) means on this machine.
+    static std::size_t resolve(int threads);
+
+private:
+    struct Lane {
+        explicit Lane(const ServerConfig& config);
+        net::io_context ioc{1};
+        std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
+        std::shared_ptr<SessionTimers> timers;
+        std::thread thread;
+    };
+    std::vector<std::unique_ptr<Lane>> lanes_;
+};
+
+}  // namespace posemeet::server
