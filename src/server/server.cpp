@@ -70,7 +70,9 @@ bool Server::start(std::string& error) {
                  std::to_string(outbox->depth()) + " event(s) waiting");
     }
 
-    hub_->use_threads(ioc_.get_executor(), media_->count());
+    std::vector<net::any_io_executor> media_executors;
+    for (std::size_t i = 0; i < media_->count(); ++i) media_executors.emplace_back(media_->executor(i));
+    hub_->use_threads(ioc_.get_executor(), std::move(media_executors));
     listener_ = std::make_shared<listener>(ioc_, *hub_, config_, *media_);
     if (!listener_->open(error)) return false;
     media_->start();

@@ -13,6 +13,7 @@
 #include "server/sqlite_store.hpp"
 #include "server/webhook_dispatcher.hpp"
 #include "server/websocket_session.hpp"
+#include "server/json_text.hpp"
 
 namespace posemeet::server {
 namespace {
@@ -20,15 +21,6 @@ namespace {
 using protocol::ErrorCode;
 using protocol::Event;
 using protocol::Json;
-
-std::string dump(const Json& j) {
-    // Strings were validated as UTF-8 on the way in; "replace" only guards against a bug.
-    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
-
-std::shared_ptr<const std::string> to_text(const Json& j) {
-    return std::make_shared<const std::string>(dump(j));
-}
 
 ServiceConfig service_config(const ServerConfig& c) {
     ServiceConfig s;
@@ -128,10 +120,11 @@ signaling_hub::Peer* signaling_hub::peer_of(const std::string& user_id) {
 
 // [SECTION] threads and admission
 
-void signaling_hub::use_threads(net::any_io_executor hub_executor, std::size_t media_threads) {
+void signaling_hub::use_threads(net::any_io_executor hub_executor, std::vector<net::any_io_executor> media_executors) {
     const auto held = hold();
     hub_executor_ = std::move(hub_executor);
-    placement_ = RoomPlacement(media_threads);
+    placement_ = RoomPlacement(media_executors.size());
+    media_executors_ = std::move(media_executors);
 }
 
 std::size_t signaling_hub::place_connection(const std::string& room_id) {
@@ -171,7 +164,6 @@ std::uint64_t signaling_hub::attach(const std::shared_ptr<websocket_session>& se
     ++connections_by_ip_[client_ip];
     peers_.emplace(id, Peer{session,
                             session->thread(),
-                            session->executor(),
                             session->queue_stats(),
                             client_ip,
                             {},
@@ -184,17 +176,17 @@ std::uint64_t signaling_hub::attach(const std::shared_ptr<websocket_session>& se
 // [SECTION] sending on WebSockets
 
 void signaling_hub::send_json(Peer& peer, const Json& message) {
-    send_text(peer, to_text(message));
+    send_text(peer, json_text(message));
 }
 
 void signaling_hub::send_text(Peer& peer, std::shared_ptr<const std::string> text) {
-    net::post(peer.executor, [session = peer.session, text = std::move(text)]() mutable {
+    net::post(media_executors_[peer.thread], [session = peer.session, text = std::move(text)]() mutable {
         if (auto s = session.lock()) s->send(std::move(text), OutgoingKind::Control);
     });
 }
 
 void signaling_hub::close_peer(Peer& peer, const websocket::close_reason& reason, bool when_sent) {
-    net::post(peer.executor, [session = peer.session, reason, when_sent] {
+    net::post(media_executors_[peer.thread], [session = peer.session, reason, when_sent] {
         auto s = session.lock();
         if (!s) return;
         if (when_sent) s->close_when_sent(reason);
@@ -202,25 +194,9 @@ void signaling_hub::close_peer(Peer& peer, const websocket::close_reason& reason
     });
 }
 
-void signaling_hub::tell_congestion(websocket_session& session, std::int64_t mono_ms) {
-    const auto report = session.congestion_report(mono_ms);
-    if (!report) return;
-    congestion_notices_.fetch_add(1, std::memory_order_relaxed);
-    // clock_ is only read (its start times are set once): safe on any thread.
-    session.send(to_text(protocol::make_inform(Event::OnMediaCongestion, to_json(*report), clock_.now_ms())),
-                 OutgoingKind::Control);
-}
-
 void signaling_hub::send_error(Peer& peer, const std::string& request_id, ErrorCode code,
                                const std::string& message, std::int64_t now_ms) {
     send_json(peer, protocol::make_reply(request_id, code, message, Json::object(), now_ms));
-}
-
-std::shared_ptr<const std::string> signaling_hub::media_error(Peer& peer, ErrorCode code, const std::string& message,
-                                                             std::int64_t now_ms, std::int64_t mono) {
-    if (mono - peer.last_media_limit_reply_ms < 1000) return nullptr;
-    peer.last_media_limit_reply_ms = mono;
-    return to_text(protocol::make_reply("", code, message, Json::object(), now_ms));
 }
 
 void signaling_hub::deliver(std::vector<Delivery>& deliveries) {
@@ -235,7 +211,7 @@ void signaling_hub::deliver(std::vector<Delivery>& deliveries) {
         Peer* p = find(m->second.peer);
         if (!p) continue;
         if (!last || !(d.message == *last)) {
-            text = to_text(d.message);
+            text = json_text(d.message);
             last = &d.message;
         }
         send_text(*p, text);
@@ -409,113 +385,6 @@ void signaling_hub::handle_text(std::uint64_t id, std::string_view text) {
     }
 }
 
-namespace {
-// A relayed packet for one reader, collected under the hub's lock and sent after it.
-struct MediaDelivery {
-    std::weak_ptr<websocket_session> session;
-    std::size_t thread = 0;
-    net::any_io_executor executor;
-    std::shared_ptr<const std::string> packet;
-    OutgoingKind kind = OutgoingKind::Pose;
-};
-// This media thread's (kept: no allocation per packet once it has grown).
-std::vector<MediaDelivery>& media_deliveries() {
-    thread_local std::vector<MediaDelivery> deliveries;
-    return deliveries;
-}
-}  // namespace
-
-void signaling_hub::on_binary(std::uint64_t id, websocket_session& self, const std::uint8_t* data, std::size_t size) {
-    std::vector<MediaDelivery>& out = media_deliveries();
-    out.clear();
-    std::shared_ptr<const std::string> reply;  // to the sender, on this thread
-    const std::int64_t mono = ServerClock::mono_ms();
-    {
-        const auto held = hold();
-        Peer* peer = find(id);
-        if (!peer) return;
-        if (!peer->media.take(mono)) {
-            reply = media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", clock_.now_ms(), mono);
-        } else {
-            const auto holder = members_.find(peer->conn.user_id);
-            const bool holds_member = holder != members_.end() && holder->second.peer == id;
-            const Room* room = peer->conn.joined() ? service_.find_room(peer->conn.room_id) : nullptr;
-            const std::size_t room_members = room ? room->members().size() : 0;
-            const std::string& sender = peer->conn.user_id;
-            const auto refusal = relay_.relay(
-                peer->conn, holds_member, data, size, mono,
-                [&](const std::string& user, const std::shared_ptr<const std::string>& packet, MediaKind kind) {
-                    Peer* reader = peer_of(user);  // the one lookup per delivery
-                    if (!reader || reader->session.expired()) return false;
-                    // It asked for less, or has the sender off screen in a large room.
-                    if (kind == MediaKind::Pose && !admit_pose(*reader, *packet, sender, room_members, mono))
-                        return true;
-                    out.push_back({reader->session, reader->thread, reader->executor, packet, outgoing_kind_of(kind)});
-                    return true;
-                });
-            // Not throttled by the 1/s rule: the media bucket already bounds it, and a client
-            // debugging its framing wants every error.
-            if (refusal)
-                reply = to_text(protocol::make_reply("", refusal->code, refusal->message, Json::object(), clock_.now_ms()));
-        }
-    }
-    for (auto& d : out) {
-        if (d.thread == self.thread()) {
-            if (auto s = d.session.lock()) {
-                s->send(std::move(d.packet), d.kind);
-                tell_congestion(*s, mono);
-            }
-            continue;
-        }
-        // A reader on another thread (it named another room than it joined): its own thread sends.
-        net::post(d.executor, [this, session = std::move(d.session), packet = std::move(d.packet), kind = d.kind] {
-            if (auto s = session.lock()) {
-                s->send(packet, kind);
-                tell_congestion(*s, ServerClock::mono_ms());
-            }
-        });
-    }
-    out.clear();  // lets go of the packet
-    if (reply) self.send(std::move(reply), OutgoingKind::Control);
-}
-
-bool signaling_hub::admit_pose(Peer& reader, const std::string& packet, const std::string& sender,
-                               std::size_t room_members, std::int64_t mono_ms) {
-    const int max_hz = pose_hz_for(reader.conn.visible_members, reader.conn.max_pose_hz, sender, room_members);
-    if (max_hz <= 0) return true;
-    const auto parsed = parse_media_packet(reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size());
-    if (!parsed.packet || parsed.packet->payload_size == 0) return true;
-    // Bits 0-1 of a pose payload's first byte are its frame type (core/pose_stream_codec.hpp).
-    const bool keyframe = (parsed.packet->payload[0] & 3) == static_cast<std::uint8_t>(PoseFrameType::Keyframe);
-    return reader.pose_thinning.admit(parsed.packet->header.sender, keyframe, max_hz, mono_ms);
-}
-
-void signaling_hub::on_oversized(std::uint64_t id, websocket_session& self, bool binary, std::size_t size) {
-    std::shared_ptr<const std::string> reply;
-    {
-        const auto held = hold();
-        Peer* peer = find(id);
-        if (!peer) return;
-        const std::string message = std::string(binary ? "binary" : "text") + " message of " +
-                                    std::to_string(size) + " bytes exceeds the limit of " +
-                                    std::to_string(config_.max_message_bytes) + " bytes";
-        const std::int64_t mono = ServerClock::mono_ms();
-        const auto text_of = [&](ErrorCode code, const std::string& m) {
-            return to_text(protocol::make_reply("", code, m, Json::object(), clock_.now_ms()));
-        };
-        if (binary) {
-            if (peer->media.take(mono))
-                reply = text_of(ErrorCode::TooLarge, message);
-            else
-                reply = media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", clock_.now_ms(),
-                                    mono);
-        } else {
-            reply = text_of(peer->control.take(mono) ? ErrorCode::TooLarge : ErrorCode::RateLimited, message);
-        }
-    }
-    if (reply) self.send(std::move(reply), OutgoingKind::Control);
-}
-
 void signaling_hub::detach(std::uint64_t id, bool clean, const DropCounts& dropped) {
     net::post(hub_executor_, [this, id, clean, dropped] { handle_detach(id, clean, dropped); });
 }
@@ -559,7 +428,7 @@ void signaling_hub::tick() {
     const std::int64_t mono = ServerClock::mono_ms();
     for (auto& [id, p] : peers_)
         if (p.queue->congested())
-            net::post(p.executor, [this, session = p.session] {
+            net::post(media_executors_[p.thread], [this, session = p.session] {
                 if (auto s = session.lock()) tell_congestion(*s, ServerClock::mono_ms());
             });
     relay_.tick(mono);

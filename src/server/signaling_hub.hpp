@@ -74,8 +74,8 @@ public:
     signaling_hub(const signaling_hub&) = delete;
     signaling_hub& operator=(const signaling_hub&) = delete;
 
-    // The hub's thread and how many media threads there are: call once, before listening.
-    void use_threads(net::any_io_executor hub_executor, std::size_t media_threads);
+    // The hub's thread and the media threads': call once, before listening.
+    void use_threads(net::any_io_executor hub_executor, std::vector<net::any_io_executor> media_executors);
     // The hub's lock, for the hub's thread around a call into the HTTP APIs below (they
     // change rooms the media threads read). Recursive: the hub's own calls take it again.
     [[nodiscard]] std::unique_lock<std::recursive_mutex> hold() const {
@@ -165,7 +165,6 @@ private:
     struct Peer {
         std::weak_ptr<websocket_session> session;  // locked only on its own thread
         std::size_t thread = 0;                     // its media thread
-        net::any_io_executor executor;              // that thread's
         std::shared_ptr<const PublishedQueueStats> queue;
         std::string client_ip;
         ConnectionState conn;
@@ -222,6 +221,7 @@ private:
 
     mutable std::recursive_mutex mutex_;  // see "Threads" above
     net::any_io_executor hub_executor_;
+    std::vector<net::any_io_executor> media_executors_;  // by thread; set before they start
     RoomPlacement placement_{1};
     const ServerConfig& config_;
     SqliteStore& store_;

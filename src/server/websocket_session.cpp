@@ -35,7 +35,6 @@ websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub,
                                      std::shared_ptr<SessionTimers> timers, std::size_t thread,
                                      std::string placed_for)
     : thread_(thread),
-      executor_(socket.get_executor()),
       placed_for_(std::move(placed_for)),
       socket_(socket.get_executor()),
       timers_(std::move(timers)),

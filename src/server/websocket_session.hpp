@@ -64,7 +64,6 @@ public:
     const OutgoingQueue& outgoing() const { return queue_; }
     // Readable on any thread.
     std::size_t thread() const { return thread_; }
-    const net::any_io_executor& executor() const { return executor_; }
     const std::shared_ptr<PublishedQueueStats>& queue_stats() const { return queue_stats_; }
     // Starts the closing handshake (server shutdown; a member that resumed elsewhere).
     void close(const websocket::close_reason& reason);
@@ -108,7 +107,6 @@ private:
     // no automatic pong, no close frame): every byte on the socket after the 101 is ours.
     std::unique_ptr<websocket::stream<beast::tcp_stream>> handshake_;
     const std::size_t thread_;
-    const net::any_io_executor executor_;  // the media thread's
     const std::string placed_for_;
     tcp::socket socket_;
     std::shared_ptr<SessionTimers> timers_;  // idle pings and timeout; close handshake timeout

@@ -1,0 +1,144 @@
+// The signaling hub's media path (see signaling_hub.hpp, "Threads"): what runs on the media
+// threads. A relayed packet's recipients are worked out under the hub's lock and sent after
+// it; a reader on another thread gets it by a post. Errors go back to the sender on its own
+// thread; so do congestion notices, to each reader on its.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/media_packet.hpp"
+#include "core/pose_stream_codec.hpp"
+#include "core/protocol.hpp"
+#include "server/json_text.hpp"
+#include "server/signaling_hub.hpp"
+#include "server/websocket_session.hpp"
+
+namespace posemeet::server {
+
+using protocol::ErrorCode;
+using protocol::Event;
+using protocol::Json;
+
+namespace {
+// A relayed packet for one reader, collected under the hub's lock and sent after it.
+struct MediaDelivery {
+    std::weak_ptr<websocket_session> session;
+    std::size_t thread = 0;
+    std::shared_ptr<const std::string> packet;
+    OutgoingKind kind = OutgoingKind::Pose;
+};
+// This media thread's (kept: no allocation per packet once it has grown).
+std::vector<MediaDelivery>& media_deliveries() {
+    thread_local std::vector<MediaDelivery> deliveries;
+    return deliveries;
+}
+}  // namespace
+
+void signaling_hub::on_binary(std::uint64_t id, websocket_session& self, const std::uint8_t* data, std::size_t size) {
+    std::vector<MediaDelivery>& out = media_deliveries();
+    out.clear();
+    std::shared_ptr<const std::string> reply;  // to the sender, on this thread
+    const std::int64_t mono = ServerClock::mono_ms();
+    {
+        const auto held = hold();
+        Peer* peer = find(id);
+        if (!peer) return;
+        if (!peer->media.take(mono)) {
+            reply = media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", clock_.now_ms(), mono);
+        } else {
+            const auto holder = members_.find(peer->conn.user_id);
+            const bool holds_member = holder != members_.end() && holder->second.peer == id;
+            const Room* room = peer->conn.joined() ? service_.find_room(peer->conn.room_id) : nullptr;
+            const std::size_t room_members = room ? room->members().size() : 0;
+            const std::string& sender = peer->conn.user_id;
+            const auto refusal = relay_.relay(
+                peer->conn, holds_member, data, size, mono,
+                [&](const std::string& user, const std::shared_ptr<const std::string>& packet, MediaKind kind) {
+                    Peer* reader = peer_of(user);  // the one lookup per delivery
+                    if (!reader || reader->session.expired()) return false;
+                    // It asked for less, or has the sender off screen in a large room.
+                    if (kind == MediaKind::Pose && !admit_pose(*reader, *packet, sender, room_members, mono))
+                        return true;
+                    out.push_back({reader->session, reader->thread, packet, outgoing_kind_of(kind)});
+                    return true;
+                });
+            // Not throttled by the 1/s rule: the media bucket already bounds it, and a client
+            // debugging its framing wants every error.
+            if (refusal)
+                reply = json_text(protocol::make_reply("", refusal->code, refusal->message, Json::object(), clock_.now_ms()));
+        }
+    }
+    for (auto& d : out) {
+        if (d.thread == self.thread()) {
+            if (auto s = d.session.lock()) {
+                s->send(std::move(d.packet), d.kind);
+                tell_congestion(*s, mono);
+            }
+            continue;
+        }
+        // A reader on another thread (it named another room than it joined): its own thread sends.
+        net::post(media_executors_[d.thread], [this, session = std::move(d.session), packet = std::move(d.packet), kind = d.kind] {
+            if (auto s = session.lock()) {
+                s->send(packet, kind);
+                tell_congestion(*s, ServerClock::mono_ms());
+            }
+        });
+    }
+    out.clear();  // lets go of the packet
+    if (reply) self.send(std::move(reply), OutgoingKind::Control);
+}
+
+bool signaling_hub::admit_pose(Peer& reader, const std::string& packet, const std::string& sender,
+                               std::size_t room_members, std::int64_t mono_ms) {
+    const int max_hz = pose_hz_for(reader.conn.visible_members, reader.conn.max_pose_hz, sender, room_members);
+    if (max_hz <= 0) return true;
+    const auto parsed = parse_media_packet(reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size());
+    if (!parsed.packet || parsed.packet->payload_size == 0) return true;
+    // Bits 0-1 of a pose payload's first byte are its frame type (core/pose_stream_codec.hpp).
+    const bool keyframe = (parsed.packet->payload[0] & 3) == static_cast<std::uint8_t>(PoseFrameType::Keyframe);
+    return reader.pose_thinning.admit(parsed.packet->header.sender, keyframe, max_hz, mono_ms);
+}
+
+void signaling_hub::on_oversized(std::uint64_t id, websocket_session& self, bool binary, std::size_t size) {
+    std::shared_ptr<const std::string> reply;
+    {
+        const auto held = hold();
+        Peer* peer = find(id);
+        if (!peer) return;
+        const std::string message = std::string(binary ? "binary" : "text") + " message of " +
+                                    std::to_string(size) + " bytes exceeds the limit of " +
+                                    std::to_string(config_.max_message_bytes) + " bytes";
+        const std::int64_t mono = ServerClock::mono_ms();
+        const auto text_of = [&](ErrorCode code, const std::string& m) {
+            return json_text(protocol::make_reply("", code, m, Json::object(), clock_.now_ms()));
+        };
+        if (binary) {
+            if (peer->media.take(mono))
+                reply = text_of(ErrorCode::TooLarge, message);
+            else
+                reply = media_error(*peer, ErrorCode::RateLimited, "too many media packets, dropped", clock_.now_ms(),
+                                    mono);
+        } else {
+            reply = text_of(peer->control.take(mono) ? ErrorCode::TooLarge : ErrorCode::RateLimited, message);
+        }
+    }
+    if (reply) self.send(std::move(reply), OutgoingKind::Control);
+}
+
+void signaling_hub::tell_congestion(websocket_session& session, std::int64_t mono_ms) {
+    const auto report = session.congestion_report(mono_ms);
+    if (!report) return;
+    congestion_notices_.fetch_add(1, std::memory_order_relaxed);
+    // clock_ is only read (its start times are set once): safe on any thread.
+    session.send(json_text(protocol::make_inform(Event::OnMediaCongestion, to_json(*report), clock_.now_ms())),
+                 OutgoingKind::Control);
+}
+
+std::shared_ptr<const std::string> signaling_hub::media_error(Peer& peer, ErrorCode code, const std::string& message,
+                                                             std::int64_t now_ms, std::int64_t mono) {
+    if (mono - peer.last_media_limit_reply_ms < 1000) return nullptr;
+    peer.last_media_limit_reply_ms = mono;
+    return json_text(protocol::make_reply("", code, message, Json::object(), now_ms));
+}
+
+}  // namespace posemeet::server
