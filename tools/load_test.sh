@@ -8,7 +8,11 @@
 # generators' own CPU (all share this machine: a saturated machine is said, not hidden).
 #
 #   tools/load_test.sh [--seconds 60] [--pose-hz 10] [--audio-hz 50] [--speakers 2]
-#                      [--control-clients 100] [--control-rate 2]
+#                      [--control-clients 100] [--control-rate 2] [--nice-media]
+#
+# --nice-media: the media generators at nice 10, so that the server and the control
+# clients get a core when they need one (a server on a machine of its own does not share
+# its cores with a thousand simulated clients). Without it everyone competes as equals.
 #
 # Rooms past 16 members use the large-room forwarding (audio of the loudest 3, pose at the
 # room's 10 Hz tier); the generators' members send pose at --pose-hz and the first
@@ -22,6 +26,7 @@ LOAD="$BUILD/src/app/relay_load/posemeet-relay-load"
 CONTROL="$BUILD/tests/bench/posemeet_control_bench"
 
 seconds=60 pose_hz=10 audio_hz=50 speakers=2 control_clients=100 control_rate=2
+media_nice=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift ;;
@@ -30,7 +35,8 @@ while [ $# -gt 0 ]; do
     --speakers) speakers="$2"; shift ;;
     --control-clients) control_clients="$2"; shift ;;
     --control-rate) control_rate="$2"; shift ;;
-    -h | --help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --nice-media) media_nice=(nice -n 10) ;;
+    -h | --help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "load_test.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -53,9 +59,9 @@ rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 echo "load_test.sh: 50 rooms x 20 + 1 room x 100 media clients (pose ${pose_hz} Hz each, audio ${audio_hz} Hz from ${speakers} per room)," \
      "${control_clients} control clients at ${control_rate} ops/s each, ${seconds} s measured; $(nproc) cores; $(uptime | sed 's/.*load/load/')"
 media_args=(--port "$port" --seconds "$seconds" --warmup 5 --pose-hz "$pose_hz" --audio-hz "$audio_hz" --speakers "$speakers")
-"$LOAD" "${media_args[@]}" --rooms 50 --members 20 --room-prefix r20 >"$TMP/rooms20.json" 2>"$TMP/rooms20.err" &
+"${media_nice[@]}" "$LOAD" "${media_args[@]}" --rooms 50 --members 20 --room-prefix r20 >"$TMP/rooms20.json" 2>"$TMP/rooms20.err" &
 pids+=($!); load20=$!
-"$LOAD" "${media_args[@]}" --rooms 1 --members 100 --room-prefix r100 >"$TMP/room100.json" 2>"$TMP/room100.err" &
+"${media_nice[@]}" "$LOAD" "${media_args[@]}" --rooms 1 --members 100 --room-prefix r100 >"$TMP/room100.json" 2>"$TMP/room100.err" &
 pids+=($!); load100=$!
 # The control clients start once the media clients are in (their warm-up), and run as long.
 while ! { grep -q 'connections ready' "$TMP/rooms20.err" && grep -q 'connections ready' "$TMP/room100.err"; }; do

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "server/log.hpp"
+#include "server/sqlite_side_connection.hpp"
 
 namespace posemeet::server {
 namespace {
@@ -71,19 +72,8 @@ sqlite3_stmt* AuditLog::prepare(const char* sql) {
 }
 
 bool AuditLog::open(const std::string& path) {
-    const std::string file = path.empty() ? ":memory:" : path;
-    if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) {
-        log_error("audit log: cannot open " + file + ": " + sqlite3_errmsg(db_));
-        return false;
-    }
-    sqlite3_busy_timeout(db_, 2000);  // the rooms' store and the webhook outbox write the same file
-    char* error = nullptr;
-    if (sqlite3_exec(db_, "PRAGMA journal_mode=WAL;", nullptr, nullptr, &error) != SQLITE_OK ||
-        sqlite3_exec(db_, kSchema, nullptr, nullptr, &error) != SQLITE_OK) {
-        log_error(std::string("audit log: ") + (error ? error : "schema"));
-        sqlite3_free(error);
-        return false;
-    }
+    db_ = open_sqlite_side_connection(path, kSchema, "audit log");
+    if (!db_) return false;
     const std::string select = std::string("SELECT ") + kColumns + " FROM audit_log WHERE ";
     insert_ = prepare(
         "INSERT INTO audit_log (time_ms, room_id, actor, actor_kind, action, target, api, detail, "

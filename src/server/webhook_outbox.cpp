@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "server/log.hpp"
+#include "server/sqlite_side_connection.hpp"
 
 namespace posemeet::server {
 namespace {
@@ -52,19 +53,8 @@ sqlite3_stmt* WebhookOutbox::prepare(const char* sql) {
 }
 
 bool WebhookOutbox::open(const std::string& path) {
-    const std::string file = path.empty() ? ":memory:" : path;
-    if (sqlite3_open(file.c_str(), &db_) != SQLITE_OK) {
-        log_error("webhook outbox: cannot open " + file + ": " + sqlite3_errmsg(db_));
-        return false;
-    }
-    sqlite3_busy_timeout(db_, 2000);  // the audit store writes the same file
-    char* error = nullptr;
-    if (sqlite3_exec(db_, "PRAGMA journal_mode=WAL;", nullptr, nullptr, &error) != SQLITE_OK ||
-        sqlite3_exec(db_, kSchema, nullptr, nullptr, &error) != SQLITE_OK) {
-        log_error(std::string("webhook outbox: ") + (error ? error : "schema"));
-        sqlite3_free(error);
-        return false;
-    }
+    db_ = open_sqlite_side_connection(path, kSchema, "webhook outbox");
+    if (!db_) return false;
     insert_ = prepare("INSERT INTO webhook_outbox (url, room_id, body, next_attempt_ms, created_ms) VALUES (?, ?, ?, ?, ?)");
     heads_ = prepare(
         "SELECT id, url, room_id, body, attempts FROM webhook_outbox o "
