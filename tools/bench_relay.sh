@@ -10,6 +10,9 @@
 # A benchmark, not a test: nothing is asserted. Usage:
 #   tools/bench_relay.sh [--seconds 15] [--warmup 3] [--loads 20x10,100x10,1x100]
 #                        [--audio-hz 0] [--idle-connections 2000 | --no-idle] [--pin]
+#                        [--threads 1,2]
+# --threads LIST: our server once per count of media threads (--threads N; by default it
+# runs one per core), shown as ours-1t, ours-2t...
 # --pin: the relay on core 0 (all its threads: one core each, ours and Node alike) and the
 # generator on core 1, so that they never take each other's core. Only on a machine of your
 # own: pinned processes cannot move away from other work (shared, they got 10 % of a core).
@@ -23,7 +26,7 @@ BUILD="$ROOT/build/native"
 SERVER="${POSEMEET_BENCH_SERVER:-$BUILD/src/app/server/posemeet-server}"
 LOAD="$BUILD/src/app/relay_load/posemeet-relay-load"
 
-seconds=15 warmup=3 loads="20x10,100x10,1x100" audio_hz=0 idle_connections=2000
+seconds=15 warmup=3 loads="20x10,100x10,1x100" audio_hz=0 idle_connections=2000 threads=""
 relay_cpu=() load_cpu=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -34,7 +37,8 @@ while [ $# -gt 0 ]; do
     --idle-connections) idle_connections="$2"; shift ;;
     --no-idle) idle_connections=0 ;;
     --pin) relay_cpu=(taskset -c 0) load_cpu=(taskset -c 1) ;;
-    -h | --help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --threads) threads="$2"; shift ;;
+    -h | --help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_relay.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -55,12 +59,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts a fresh relay (ours|baseline) for `members` per room; sets relay_pid and relay_port.
+# Starts a fresh relay (ours|ours-<N>t|baseline) for `members` per room; sets relay_pid and
+# relay_port.
 start_relay() {
-  local which="$1" members="$2" log="$TMP/$1.log"
-  if [ "$which" = ours ]; then
+  local which="$1" members="$2" log="$TMP/$1.log" thread_args=()
+  case "$which" in ours-*t) thread_args=(--threads "${which//[^0-9]/}") ;; esac
+  if [ "$which" != baseline ]; then
     "${relay_cpu[@]}" "$SERVER" --dev --host 127.0.0.1 --port 0 --db :memory: --web-root "$TMP" \
-      --max-connections 0 --max-connections-per-address 0 \
+      --max-connections 0 --max-connections-per-address 0 "${thread_args[@]}" \
       --max-participants "$((members > 16 ? members : 16))" >"$log" 2>&1 &
   else
     "${relay_cpu[@]}" node "$ROOT/tools/relay_baseline.mjs" 0 >"$log" 2>&1 &
@@ -94,11 +100,13 @@ run_load() {
   stop_relay
 }
 
+ours=ours
+[ -n "$threads" ] && ours=$(for n in ${threads//,/ }; do printf 'ours-%st ' "$n"; done)
 echo "bench_relay.sh:$([ ${#relay_cpu[@]} -gt 0 ] && echo " relay pinned to core 0, generator to core 1;") ${seconds} s measured after ${warmup} s warm-up per run; pose 166 B at 30 Hz per member$([ "$audio_hz" != 0 ] && echo ", audio 89 B at ${audio_hz} Hz"); $(nproc) cores; $(uptime | sed 's/.*load/load/')"
 for load in ${loads//,/ }; do
   rooms="${load%x*}" members="${load#*x}"
   [ "$members" -gt 16 ] && echo "  ${load}: our server runs with --max-participants $members (its default cap is 16; relay-only members, as here, may go past it; a room with a peer-to-peer member stays at 16)"
-  for which in ours baseline; do
+  for which in $ours baseline; do
     echo "  running ${load} against ${which}..." >&2
     run_load "$load" "$which" "$rooms" "$members" --seconds "$seconds" --warmup "$warmup" --audio-hz "$audio_hz" --room-prefix "r$load"
   done

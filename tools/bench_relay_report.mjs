@@ -25,12 +25,18 @@ for (const r of loadRuns) {
     fixed(x.machine_busy_pct, 0) + ' %']);
 }
 console.log('\nours/baseline (CPU-s/M below 1 = ours cheaper; deliv/s above 1 = ours delivered more):');
+// Ours may have run more than once (ours-1t, ours-2t: --threads): each against the baseline.
+const oursNames = [...new Set(loadRuns.map((r) => r.relay).filter((w) => w.startsWith('ours')))];
 for (const load of [...new Set(loadRuns.map((r) => r.load))]) {
-  const [ours, base] = ['ours', 'baseline'].map((w) => loadRuns.find((r) => r.load === load && r.relay === w)?.result);
-  if (!ours || !base) { console.log(`  ${load}: one side failed`); continue; }
-  console.log(`  ${load}: deliv/s ${ratio(ours.deliveries_per_s, base.deliveries_per_s)}, CPU-s/M ` +
-    `${ratio(ours.server_cpu_s_per_million, base.server_cpu_s_per_million)}, p50 ${ratio(ours.latency_ms_p50, base.latency_ms_p50)}, ` +
-    `p99 ${ratio(ours.latency_ms_p99, base.latency_ms_p99)}, RSS ${ratio(ours.server_rss_kib, base.server_rss_kib)}`);
+  const base = loadRuns.find((r) => r.load === load && r.relay === 'baseline')?.result;
+  for (const name of oursNames) {
+    const ours = loadRuns.find((r) => r.load === load && r.relay === name)?.result;
+    const label = oursNames.length > 1 ? `${load} ${name}` : load;
+    if (!ours || !base) { console.log(`  ${label}: one side failed`); continue; }
+    console.log(`  ${label}: deliv/s ${ratio(ours.deliveries_per_s, base.deliveries_per_s)}, CPU-s/M ` +
+      `${ratio(ours.server_cpu_s_per_million, base.server_cpu_s_per_million)}, p50 ${ratio(ours.latency_ms_p50, base.latency_ms_p50)}, ` +
+      `p99 ${ratio(ours.latency_ms_p99, base.latency_ms_p99)}, RSS ${ratio(ours.server_rss_kib, base.server_rss_kib)}`);
+  }
 }
 const idle = runs.filter((r) => !r.error && r.result.server_bytes_per_connection !== undefined);
 if (idle.length) console.log('\nmemory per idle joined connection:');

@@ -54,6 +54,8 @@ start_posemeet_server load --max-connections 0 --max-connections-per-address 0 -
 server_pid=$PID port=$PORT
 
 cpu_s() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }  # utime + stime, 100 Hz ticks
+# Each server thread's name and CPU-seconds so far (the hub's thread carries the program's name).
+thread_cpu() { for t in /proc/"$1"/task/*; do awk '{ gsub(/[()]/, "", $2); printf "%s %.2f\n", $2, ($14 + $15) / 100 }' "$t/stat"; done; }
 rss_mb() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 echo "load_test.sh: 50 rooms x 20 + 1 room x 100 media clients (pose ${pose_hz} Hz each, audio ${audio_hz} Hz from ${speakers} per room)," \
@@ -69,6 +71,7 @@ while ! { grep -q 'connections ready' "$TMP/rooms20.err" && grep -q 'connections
   sleep 0.2
 done
 cpu_start=$(cpu_s "$server_pid") t_start=$(date +%s.%N)
+thread_cpu "$server_pid" >"$TMP/threads_start.txt"
 # A client's operations take ~3x their pacing (the hosts answer share requests in turn):
 # this many last about as long as the media's measured window.
 ops=$(awk -v r="$control_rate" -v s="$seconds" 'BEGIN { n = int(r * s / 3); printf "%d", n < 10 ? 10 : n }')
@@ -79,6 +82,7 @@ control_ok=1
 wait "$load20" || true
 wait "$load100" || true
 cpu_end=$(cpu_s "$server_pid") t_end=$(date +%s.%N)
+thread_cpu "$server_pid" >"$TMP/threads_end.txt"
 rss=$(rss_mb "$server_pid")
 
 node - "$TMP" "$cpu_start" "$cpu_end" "$t_start" "$t_end" "$rss" "$control_ok" <<'EOF'
@@ -109,4 +113,9 @@ if (control) {
 const secs = Number(t1) - Number(t0);
 console.log(`  server: ${f((Number(cpu1) - Number(cpu0)) / secs * 100, 0)} % of one core from the control clients' start to the end (${f(secs, 0)} s;` +
             ` control ran ${f(control?.seconds, 0)} s of the media's ${f(media['50 rooms x 20']?.seconds, 0)} s), RSS ${rss} MB at the end`);
+// Per thread: the media threads should share the relaying; the hub's thread (control) stays light.
+const threads = (f) => { try { return fs.readFileSync(`${tmp}/${f}`, 'utf8').trim().split('\n').map((l) => l.split(' ')); } catch { return []; } };
+const before = new Map(threads('threads_start.txt'));
+const parts = threads('threads_end.txt').map(([name, cpu]) => `${name === 'posemeet-server' ? 'hub' : name} ${f((Number(cpu) - Number(before.get(name) ?? 0)) / secs * 100, 0)} %`);
+console.log(`  server threads (% of one core): ${parts.join(', ')}`);
 EOF

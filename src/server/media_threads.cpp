@@ -5,6 +5,8 @@
 #include <exception>
 #include <string>
 
+#include <pthread.h>
+
 #include "server/log.hpp"
 
 namespace posemeet::server {
@@ -36,6 +38,8 @@ void MediaThreads::start() {
         Lane& lane = *lanes_[i];
         lane.thread = std::thread([&lane, i] {
             t_media_thread = i;
+            // As top and /proc show it (at most 15 characters).
+            pthread_setname_np(pthread_self(), ("pm-media-" + std::to_string(i)).c_str());
             for (;;) {
                 try {
                     lane.ioc.run();
