@@ -6,7 +6,7 @@ pids=()
 bench_cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$TMP"
+  [ -n "${POSEMEET_KEEP_LOG:-}" ] && cp "$TMP"/*.log /tmp/ 2>/dev/null; rm -rf "$TMP"
 }
 trap bench_cleanup EXIT
 

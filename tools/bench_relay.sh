@@ -6,7 +6,10 @@
 # relay, a fresh relay process, a warm-up, then a measured window; prints deliveries/s, the
 # relay's CPU-seconds per million deliveries and CPU %, latency p50/p99 (send to receive,
 # one clock), its RSS, the generator's own CPU (near 100 % = it was the bottleneck), and
-# ours/baseline ratios. Then the memory per idle joined connection (2000 connections).
+# ours/baseline ratios. Then the memory per idle joined connection (2000 connections): from
+# before the first, and from after the first 200 (what each further one costs, the code and
+# tables the first ones touch paid for); ours twice, with --db :memory: (the room state and
+# the audit rows then live in the process) and with an SQLite file as the server's default.
 # A benchmark, not a test: nothing is asserted. Usage:
 #   tools/bench_relay.sh [--seconds 15] [--warmup 3] [--loads 20x10,100x10,1x100]
 #                        [--audio-hz 0] [--idle-connections 2000 | --no-idle] [--pin]
@@ -38,7 +41,7 @@ while [ $# -gt 0 ]; do
     --no-idle) idle_connections=0 ;;
     --pin) relay_cpu=(taskset -c 0) load_cpu=(taskset -c 1) ;;
     --threads) threads="$2"; shift ;;
-    -h | --help) sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_relay.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -62,10 +65,11 @@ trap cleanup EXIT
 # Starts a fresh relay (ours|ours-<N>t|baseline) for `members` per room; sets relay_pid and
 # relay_port.
 start_relay() {
-  local which="$1" members="$2" log="$TMP/$1.log" thread_args=()
+  local which="$1" members="$2" log="$TMP/$1.log" thread_args=() db=:memory:
   case "$which" in ours-*t) thread_args=(--threads "${which//[^0-9]/}") ;; esac
+  [ "$which" = ours-file ] && db="$TMP/ours-file.db"  # the server's default: an SQLite file
   if [ "$which" != baseline ]; then
-    "${relay_cpu[@]}" "$SERVER" --dev --host 127.0.0.1 --port 0 --db :memory: --web-root "$TMP" \
+    "${relay_cpu[@]}" "$SERVER" --dev --host 127.0.0.1 --port 0 --db "$db" --web-root "$TMP" \
       --max-connections 0 --max-connections-per-address 0 "${thread_args[@]}" \
       --max-participants "$((members > 16 ? members : 16))" >"$log" 2>&1 &
   else
@@ -112,9 +116,9 @@ for load in ${loads//,/ }; do
   done
 done
 if [ "$idle_connections" -gt 0 ]; then
-  for which in ours baseline; do
+  for which in ours ours-file baseline; do
     echo "  ${idle_connections} idle joined connections against ${which}..." >&2
-    run_load idle "$which" "$((idle_connections / 10))" 10 --idle
+    run_load idle "$which" "$((idle_connections / 10))" 10 --idle --idle-warmup 200
   done
 fi
 node "$ROOT/tools/bench_relay_report.mjs" "$TMP/results.jsonl"

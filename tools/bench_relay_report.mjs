@@ -42,7 +42,10 @@ const idle = runs.filter((r) => !r.error && r.result.server_bytes_per_connection
 if (idle.length) console.log('\nmemory per idle joined connection:');
 for (const r of idle) {
   const x = r.result;
-  console.log(`  ${r.relay.padEnd(8)} ${x.connections} connections: RSS ${fixed(x.server_rss_before_kib / 1024, 1)} -> ` +
-    `${fixed(x.server_rss_joined_kib / 1024, 1)} MB, ${fixed(x.server_bytes_per_connection / 1024, 1)} KB each`);
+  const further = x.server_bytes_per_further_connection === undefined ? ''
+    : `; after the first ${x.idle_warmup} (RSS ${fixed(x.server_rss_warm_kib / 1024, 1)} MB then): ` +
+      `${fixed(x.server_bytes_per_further_connection / 1024, 1)} KB each further one`;
+  console.log(`  ${r.relay.padEnd(9)} ${x.connections} connections: RSS ${fixed(x.server_rss_before_kib / 1024, 1)} -> ` +
+    `${fixed(x.server_rss_joined_kib / 1024, 1)} MB, ${fixed(x.server_bytes_per_connection / 1024, 1)} KB each${further}`);
 }
 console.log('\nmachine load during the runs: ' + runs.map((r) => `${r.load} ${r.relay}: ${r.uptime ?? '-'}`).join('; '));

@@ -4,7 +4,8 @@
 # build/native) and runs it with two media threads through every path that crosses
 # threads: media relayed within rooms placed on one thread, media of rooms spread over
 # both (connections that name no room), control operations and HTTP statistics while media
-# flow, and a shutdown with everyone still connected. One line per check, then
+# flow (webhooks queued for a receiver that is down), and a shutdown with everyone still
+# connected. One line per check, then
 # "tsan: N passed, N failed". A data race reported by TSan fails the last check. (-Wno-tsan:
 # Asio's executors use std::atomic_thread_fence, which TSan does not model; GCC says so
 # once per use.)
@@ -44,7 +45,10 @@ until_ready() {
   while ! grep -q 'connections ready' "$1" 2>/dev/null; do kill -0 "$2" 2>/dev/null || return 1; sleep 0.1; done
 }
 
-start_posemeet_server tsan --threads 2 --max-participants 40 --max-connections 0 --max-connections-per-address 0
+# Webhooks to a port nothing listens on: every event goes through the outbox (posted to the
+# hub's thread from the media threads) and its retries.
+start_posemeet_server tsan --threads 2 --max-participants 40 --max-connections 0 --max-connections-per-address 0 \
+  --webhook-url http://127.0.0.1:9/webhook
 server=$PID port=$PORT
 
 # 1. Rooms each on one thread (the clients name their room), pose and audio.

@@ -35,6 +35,12 @@ void RoomPlacement::release(const std::string& room_id, std::size_t thread) {
     if (thread < load_.size() && load_[thread] > 0) --load_[thread];
 }
 
+std::size_t RoomPlacement::rooms_on(std::size_t thread) const {
+    std::size_t n = 0;
+    for (const auto& [id, placed] : rooms_) n += placed.thread == thread ? 1 : 0;
+    return n;
+}
+
 std::optional<std::size_t> RoomPlacement::thread_of(const std::string& room_id) const {
     auto it = rooms_.find(room_id);
     if (it == rooms_.end()) return std::nullopt;

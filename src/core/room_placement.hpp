@@ -28,6 +28,8 @@ class RoomPlacement {
     std::size_t load(std::size_t thread) const { return thread < load_.size() ? load_[thread] : 0; }
     // The thread of a room with connections open, if any.
     std::optional<std::size_t> thread_of(const std::string& room_id) const;
+    // Rooms placed on `thread` now.
+    std::size_t rooms_on(std::size_t thread) const;
 
   private:
     std::size_t least_loaded() const;

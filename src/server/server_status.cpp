@@ -66,6 +66,11 @@ std::string ServerStatus::metrics_text(const Connections& c) const {
     m.sample("posemeet_connections", static_cast<double>(c.open));
     m.family("posemeet_connections_refused_total", Type::Counter, "WebSockets refused for connection limits");
     m.sample("posemeet_connections_refused_total", static_cast<double>(c.refused));
+    m.family("posemeet_media_thread_connections", Type::Gauge,
+             "WebSocket connections placed on each media thread (a room's connections share one)");
+    for (std::size_t i = 0; i < c.media_threads.size(); ++i)
+        m.sample("posemeet_media_thread_connections", {{"thread", std::to_string(i)}},
+                 static_cast<double>(c.media_threads[i].connections));
 
     // Control operations per transport and event name: count, errors, time in the hub.
     // (A family's samples must come together, after its TYPE line: one pass per family.)
@@ -130,6 +135,16 @@ std::string ServerStatus::metrics_text(const Connections& c) const {
     return m.text();
 }
 
+namespace {
+Json media_threads_json(const ServerStatus::Connections& c) {
+    Json out = Json::array();
+    for (std::size_t i = 0; i < c.media_threads.size(); ++i)
+        out.push_back(Json{{"thread", i}, {"connections", c.media_threads[i].connections},
+                           {"rooms", c.media_threads[i].rooms}});
+    return out;
+}
+}  // namespace
+
 Json ServerStatus::stats_json(const Connections& c) const {
     return Json{{"uptime_s", clock_.uptime_s()},
                 {"rooms", service_.room_count()},
@@ -148,7 +163,8 @@ Json ServerStatus::stats_json(const Connections& c) const {
                                                               {"stale", c.dropped.stale}}},
                                {"congested_connections", c.congested},
                                {"congestion_notices", c.congestion_notices},
-                               {"slow_receivers", c.slow_receivers}}}};
+                               {"slow_receivers", c.slow_receivers}}},
+                {"media_threads", media_threads_json(c)}};
 }
 
 }  // namespace posemeet::server

@@ -1,10 +1,12 @@
 // What the server tells operators: the bodies of GET /healthz (alive, rooms, members by
 // how they are attached), GET /api/v1/rooms (every room with its members) and
 // GET /api/v1/stats (time per control operation per transport, connections, media relay
-// counters, slow receivers) and GET /metrics (the same for Prometheus). Owns the per-transport operation stats that the control paths record into.
+// counters, slow receivers, the media threads' load) and GET /metrics (the same for
+// Prometheus). Owns the per-transport operation stats that the control paths record into.
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/control_service.hpp"
 #include "server/operation_stats.hpp"
@@ -32,6 +34,11 @@ public:
         std::size_t congested = 0;
         std::uint64_t congestion_notices = 0;
         protocol::Json slow_receivers = protocol::Json::array();
+        // Per media thread: the WebSockets placed on it and the rooms they named.
+        struct MediaThread {
+            std::size_t connections = 0, rooms = 0;
+        };
+        std::vector<MediaThread> media_threads;
         // Webhooks: events waiting in the outbox, and attempts since start.
         std::size_t webhook_queue = 0;
         std::uint64_t webhooks_delivered = 0, webhook_failures = 0;

@@ -8,12 +8,13 @@
 #include "core/media_packet.hpp"
 #include "core/pose_stream_codec.hpp"
 #include "core/protocol.hpp"
+#include "server/json_text.hpp"
 #include "server/log.hpp"
+#include "server/media_threads.hpp"
 #include "server/openssl_hmac.hpp"
 #include "server/sqlite_store.hpp"
 #include "server/webhook_dispatcher.hpp"
 #include "server/websocket_session.hpp"
-#include "server/json_text.hpp"
 
 namespace posemeet::server {
 namespace {
@@ -86,17 +87,21 @@ void signaling_hub::queue_webhooks(const ControlResult& result, const ControlCal
     if (auto m = members_.find(call.member_touched); m != members_.end()) rooms.insert(m->second.room_id);
     for (const auto& ch : result.changes) rooms.insert(ch.room_id);
     rooms.insert(result.rooms_changed.begin(), result.rooms_changed.end());  // invitations
-    bool queued = false;
+    std::vector<std::pair<std::string, std::string>> events;  // room id, body
     for (const auto& room_id : rooms) {
         if (room_id.empty()) continue;
         for (const auto& event : webhook_events_.observe(room_id, service_.find_room(room_id),
-                                                         service_.invitations(room_id), now_ms)) {
-            const std::string body = event.dump();
-            for (const auto& url : config_.webhook_urls) webhook_outbox_->add(url, room_id, body, now_ms);
-            queued = true;
-        }
+                                                         service_.invitations(room_id), now_ms))
+            events.emplace_back(room_id, event.dump());
     }
-    if (queued && webhook_dispatcher_) webhook_dispatcher_->pump();
+    if (events.empty()) return;
+    // The outbox and its dispatcher are the hub thread's, and this may run on a media thread:
+    // posted there, under the lock, so that the events keep the order they happened in.
+    net::post(hub_executor_, [this, events = std::move(events), now_ms] {
+        for (const auto& [room_id, body] : events)
+            for (const auto& url : config_.webhook_urls) webhook_outbox_->add(url, room_id, body, now_ms);
+        if (webhook_dispatcher_) webhook_dispatcher_->pump();
+    });
 }
 
 std::string signaling_hub::new_user_id() {
@@ -179,18 +184,25 @@ void signaling_hub::send_json(Peer& peer, const Json& message) {
     send_text(peer, json_text(message));
 }
 
-void signaling_hub::send_text(Peer& peer, std::shared_ptr<const std::string> text) {
-    net::post(media_executors_[peer.thread], [session = peer.session, text = std::move(text)]() mutable {
-        if (auto s = session.lock()) s->send(std::move(text), OutgoingKind::Control);
+template <class Action>
+void signaling_hub::on_session_thread(const Peer& peer, Action&& action) {
+    if (MediaThreads::current() == peer.thread) {  // a control message of this thread's
+        if (auto s = peer.session.lock()) action(*s);
+        return;
+    }
+    net::post(media_executors_[peer.thread], [session = peer.session, action = std::forward<Action>(action)]() mutable {
+        if (auto s = session.lock()) action(*s);
     });
 }
 
+void signaling_hub::send_text(Peer& peer, std::shared_ptr<const std::string> text) {
+    on_session_thread(peer, [text = std::move(text)](websocket_session& s) { s.send(text, OutgoingKind::Control); });
+}
+
 void signaling_hub::close_peer(Peer& peer, const websocket::close_reason& reason, bool when_sent) {
-    net::post(media_executors_[peer.thread], [session = peer.session, reason, when_sent] {
-        auto s = session.lock();
-        if (!s) return;
-        if (when_sent) s->close_when_sent(reason);
-        else s->close(reason);
+    on_session_thread(peer, [reason, when_sent](websocket_session& s) {
+        if (when_sent) s.close_when_sent(reason);
+        else s.close(reason);
     });
 }
 
@@ -340,10 +352,6 @@ void signaling_hub::apply_changes(const std::vector<MemberChange>& changes, std:
 // [SECTION] WebSocket control
 
 void signaling_hub::on_text(std::uint64_t id, std::string_view text) {
-    net::post(hub_executor_, [this, id, text = std::string(text)] { handle_text(id, text); });
-}
-
-void signaling_hub::handle_text(std::uint64_t id, std::string_view text) {
     const auto held = hold();
     Peer* peer = find(id);
     if (!peer) return;
@@ -385,11 +393,7 @@ void signaling_hub::handle_text(std::uint64_t id, std::string_view text) {
     }
 }
 
-void signaling_hub::detach(std::uint64_t id, bool clean, const DropCounts& dropped) {
-    net::post(hub_executor_, [this, id, clean, dropped] { handle_detach(id, clean, dropped); });
-}
-
-void signaling_hub::handle_detach(std::uint64_t id, bool clean, const DropCounts& d) {
+void signaling_hub::detach(std::uint64_t id, bool clean, const DropCounts& d) {
     const auto held = hold();
     auto it = peers_.find(id);
     if (it == peers_.end()) return;
@@ -487,6 +491,8 @@ ServerStatus::Connections signaling_hub::connections() const {
         c.webhooks_delivered = webhook_dispatcher_->delivered();
         c.webhook_failures = webhook_dispatcher_->failures();
     }
+    for (std::size_t t = 0; t < placement_.threads(); ++t)
+        c.media_threads.push_back({placement_.load(t), placement_.rooms_on(t)});
     const std::int64_t mono = ServerClock::mono_ms();
     for (const auto& [id, p] : peers_) {
         const PublishedQueueStats& q = *p.queue;

@@ -47,6 +47,7 @@
 
 #include "control_bench_options.hpp"
 #include "control_bench_report.hpp"
+#include "client/room_url.hpp"
 #include "platform/native/beast_signaling_socket.hpp"
 #include "server/access_keys.hpp"
 
@@ -401,7 +402,8 @@ bool Bench::run(PhaseResult& out) {
             ++result_->disconnects;
             b.pending.clear();
         };
-        b.ws->connect(url_, std::move(handlers));
+        // The room named as the page names it: the server puts the room's clients on one thread.
+        b.ws->connect(websocket_url_for_room(url_, b.room_id), std::move(handlers));
     }
     auto count = [&](auto pred) {
         return std::count_if(bots_.begin(), bots_.end(), pred);

@@ -33,7 +33,8 @@ export async function run(h, figures) {
   h.begin('large room: 30 members through the relay, tiles in pages, visible tiles at the full rate');
   const dir = path.join(ARTIFACTS, 'large_room');
   fs.mkdirSync(dir, { recursive: true });
-  const server = await startServer({ extraArgs: ['--max-participants', '40'] });
+  // Two media threads whatever the machine: the room must land on one of them.
+  const server = await startServer({ extraArgs: ['--max-participants', '40', '--threads', '2'] });
   const bots = [];
   let page = null;
   try {
@@ -51,6 +52,13 @@ export async function run(h, figures) {
     h.check('the page joins a room of 30, which goes through the relay for everyone',
       !!joined && joined.self.media_relay === 1 && joined.participants.every((p) => p.media_relay === 1),
       joined ? `${joined.participants.length} members` : 'not joined with 30');
+
+    // The page and the bots name the room when they connect (/ws?room=): the server keeps
+    // the room's connections on one thread, so relaying its packets never crosses threads.
+    const stats = await (await fetch(`${server.url}/api/v1/stats`)).json();
+    const loads = (stats.media_threads || []).map((t) => t.connections);
+    h.check('the room\'s 30 connections (the page and every bot) share one of the server\'s two media threads',
+      loads.length === 2 && loads.includes(30) && loads.includes(0), JSON.stringify(stats.media_threads));
 
     // The speakers' voices reach the page (the relay forwards the loudest few).
     const speakers = joined.participants.filter((p) => /^Speaker/.test(p.user_name));

@@ -34,6 +34,8 @@ TEST_CASE("new rooms spread over the threads by their load") {
     CHECK(p.place("d") == 0);
     CHECK(p.load(0) == 4);
     CHECK(p.load(1) == 4);
+    CHECK(p.rooms_on(0) == 2);  // a, d
+    CHECK(p.rooms_on(1) == 2);  // b, c
 }
 
 TEST_CASE("fifty rooms of twenty and one of a hundred come out even on two threads") {

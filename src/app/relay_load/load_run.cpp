@@ -75,11 +75,14 @@ void LoadRun::start() {
                 on_binary(index, data, size);
             });
     }
+    connect_limit_ = members_.size();
+    if (options_.idle && options_.idle_warmup > 0 && static_cast<std::size_t>(options_.idle_warmup) < members_.size())
+        connect_limit_ = static_cast<std::size_t>(options_.idle_warmup);
     for (int i = 0; i < options_.connect_parallel; ++i) connect_next();
 }
 
 void LoadRun::connect_next() {
-    if (next_to_connect_ >= members_.size()) return;
+    if (next_to_connect_ >= connect_limit_) return;
     members_[next_to_connect_++].connection->start(
         options_.endpoint, [this](bool ok, const std::string& error) { on_ready(ok, error); });
 }
@@ -88,6 +91,16 @@ void LoadRun::on_ready(bool ok, const std::string& error) {
     ++settled_;
     if (!ok && failed_++ == 0) first_error_ = error;
     if (settled_ == members_.size()) return on_all_ready();
+    if (settled_ == connect_limit_) {
+        // The idle warm-up is in: let the server settle, read its memory, connect the rest.
+        phase_timer_.expires_after(std::chrono::seconds(2));
+        phase_timer_.async_wait([this](auto) {
+            if (options_.server_pid) server_rss_warm_kib_ = process_rss_kib(options_.server_pid);
+            connect_limit_ = members_.size();
+            for (int i = 0; i < options_.connect_parallel; ++i) connect_next();
+        });
+        return;
+    }
     connect_next();
 }
 
@@ -244,13 +257,20 @@ void LoadRun::report_window() {
 
 void LoadRun::report_idle() {
     const long rss = options_.server_pid ? process_rss_kib(options_.server_pid) : -1;
-    const protocol::Json report = {
+    protocol::Json report = {
         {"connections", members_.size()},
         {"server_rss_before_kib", server_rss_before_kib_},
         {"server_rss_joined_kib", rss},
         {"server_bytes_per_connection",
          (rss - server_rss_before_kib_) * 1024.0 / static_cast<double>(members_.size())},
     };
+    if (server_rss_warm_kib_ >= 0) {
+        const auto further = members_.size() - static_cast<std::size_t>(options_.idle_warmup);
+        report["idle_warmup"] = options_.idle_warmup;
+        report["server_rss_warm_kib"] = server_rss_warm_kib_;
+        report["server_bytes_per_further_connection"] =
+            (rss - server_rss_warm_kib_) * 1024.0 / static_cast<double>(further);
+    }
     std::printf("%s\n", report.dump().c_str());
     std::fflush(stdout);
     finish(0);

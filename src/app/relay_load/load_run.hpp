@@ -27,6 +27,10 @@ struct LoadOptions {
     int speakers = -1;  // members per room that send audio (the first ones); -1 = all
     std::size_t pose_bytes = 166, audio_bytes = 89;  // media packet sizes, header included
     bool idle = false;     // join, hold still, report the server's memory per connection
+    // --idle: this many connections join first, and the server's memory is read again once
+    // they have (the code and tables the first connections touch are then paid for), so the
+    // report also has what each further connection costs. 0 = no such reading.
+    int idle_warmup = 0;
     pid_t server_pid = 0;  // the relay under test (its CPU and memory); 0 = not measured
     std::string room_prefix = "bench";
     int connect_parallel = 64;  // connections being set up at once
@@ -75,6 +79,8 @@ class LoadRun {
     boost::asio::steady_timer ticker_, phase_timer_;
     std::vector<Member> members_;
     std::size_t next_to_connect_ = 0, settled_ = 0, failed_ = 0;
+    std::size_t connect_limit_ = 0;  // connections started so far may go up to this
+    long server_rss_warm_kib_ = -1;  // after the idle warm-up's connections joined
     std::string first_error_;
     bool sending_ = false, measuring_ = false;
     int exit_code_ = 0;

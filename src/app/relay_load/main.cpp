@@ -4,7 +4,8 @@
 // packets at --pose-hz (and audio-sized at --audio-hz) and prints one JSON line of figures:
 // deliveries/s, latency p50/p99, the server's CPU per million deliveries and RSS (with
 // --server-pid), and this program's own CPU so the reader can tell it was not the bottleneck.
-// --idle: join and hold still, then print the server's memory per joined connection.
+// --idle: join and hold still, then print the server's memory per joined connection (with
+// --idle-warmup N also what each connection after the first N costs).
 // --no-room-hint: connect to /ws without ?room=, so that the server spreads a room's
 // connections over its threads (its cross-thread path, for tools/tsan_check.sh).
 #include <boost/asio/io_context.hpp>
@@ -21,7 +22,7 @@ const char* kUsage =
     "usage: posemeet-relay-load --port P [--host 127.0.0.1] [--target posemeet|baseline]\n"
     "  [--rooms 20] [--members 10] [--seconds 15] [--warmup 3] [--pose-hz 30] [--audio-hz 0]\n"
     "  [--speakers N (per room; all by default)] [--pose-bytes 166] [--audio-bytes 89]\n"
-    "  [--server-pid PID] [--room-prefix bench] [--idle] [--no-room-hint]\n";
+    "  [--server-pid PID] [--room-prefix bench] [--idle [--idle-warmup N]] [--no-room-hint]\n";
 
 bool parse(int argc, char** argv, posemeet::relay_load::LoadOptions& o) {
     std::string host = "127.0.0.1";
@@ -65,6 +66,8 @@ bool parse(int argc, char** argv, posemeet::relay_load::LoadOptions& o) {
             o.audio_bytes = std::strtoul(value.c_str(), nullptr, 10);
         else if (flag == "--server-pid")
             o.server_pid = std::atoi(value.c_str());
+        else if (flag == "--idle-warmup")
+            o.idle_warmup = std::atoi(value.c_str());
         else if (flag == "--room-prefix")
             o.room_prefix = value;
         else
