@@ -1,8 +1,8 @@
 // The threads that carry the WebSockets (issue 13): each runs an io_context of its own with
-// the sessions placed on it (core/room_placement.hpp: a room's connections share a thread),
-// their reads, the relaying of their media and their writes. The hub's thread (control,
-// HTTP, the store, webhooks) is the Server's own. A session knows its thread's index; the
-// hub posts to it there (server/signaling_hub.hpp says what crosses threads and how).
+// the sessions placed on it (core/room_placement.hpp: a room's connections share a thread):
+// their reads, their control messages, the relaying of their media and their writes. The
+// hub's thread (HTTP, the tick, webhooks) is the Server's own. A session knows its thread's
+// index; others post to it there (server/signaling_hub.hpp says what crosses threads, how).
 #pragma once
 
 #include <cstddef>

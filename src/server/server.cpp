@@ -76,7 +76,7 @@ bool Server::start(std::string& error) {
     listener_ = std::make_shared<listener>(ioc_, *hub_, config_, *media_);
     if (!listener_->open(error)) return false;
     media_->start();
-    log_info(std::to_string(media_->count()) + " media thread(s) (--threads), control on its own");
+    log_info(std::to_string(media_->count()) + " media thread(s) for the WebSockets (--threads), one for HTTP");
     listener_->run();
     wait_for_signal();
     schedule_tick();

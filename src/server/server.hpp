@@ -1,5 +1,5 @@
-// The whole server: on its own io_context thread (the hub thread) the audit store, the hub,
-// the listener and HTTP, the 250 ms tick that expires members past their reconnect grace
+// The whole server: on its own io_context thread (the hub thread) the listener and HTTP,
+// webhooks, the 250 ms tick that expires members past their reconnect grace
 // period, and the SIGINT/SIGTERM handling that shuts it down cleanly (stop accepting, close
 // WebSockets with "going away", record the leaves, flush the store); the WebSockets on the
 // media threads (server/media_threads.hpp; --threads).

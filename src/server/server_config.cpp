@@ -87,8 +87,8 @@ std::vector<Option> options() {
          "forwarded selectively (default on; off: the 17th peer-to-peer join is refused)",
          [](C& c, const std::string& v) { return parse_switch(v, c.large_rooms); }},
         {"threads", "POSEMEET_THREADS", "N",
-         "threads for the WebSockets and the media relay, rooms spread over them (default 0 = one "
-         "per core); control and HTTP have a thread of their own",
+         "threads for the WebSockets (control and the media relay), rooms spread over them (default "
+         "0 = one per core); HTTP has a thread of its own",
          [](C& c, const std::string& v) { return parse_number<int>(v, 0, 256, c.threads); }},
         {"max-message-bytes", "POSEMEET_MAX_MESSAGE_BYTES", "N",
          "largest WebSocket message accepted (default 65536)",

@@ -23,8 +23,8 @@ struct ServerConfig {
     // peer to peer the 17th join is refused, and the relay forwards everything to everyone.
     bool large_rooms = true;
     std::size_t max_message_bytes = 64 * 1024;
-    // Threads that carry the WebSockets (reads, relayed media, writes), rooms spread over
-    // them; 0 = one per core. Control, HTTP and the store keep a thread of their own.
+    // Threads that carry the WebSockets (reads, control, relayed media, writes), rooms spread
+    // over them; 0 = one per core. HTTP, the tick and webhooks keep a thread of their own.
     int threads = 0;
     // Per-connection token buckets (messages per second, burst).
     double control_rate = 50, control_burst = 100;
