@@ -1,6 +1,7 @@
 # Sourced by the benchmark scripts (bench_control.sh, load_test.sh): a temporary folder
 # ($TMP) and the processes started in it, all stopped and removed on exit; and
 # start_posemeet_server, which starts our server on a free loopback port.
+# POSEMEET_KEEP_LOG=1: the servers' logs are copied to /tmp before the folder goes.
 TMP="$(mktemp -d)"
 pids=()
 bench_cleanup() {

@@ -76,7 +76,7 @@ thread_cpu "$server_pid" >"$TMP/threads_start.txt"
 # this many last about as long as the media's measured window.
 ops=$(awk -v r="$control_rate" -v s="$seconds" 'BEGIN { n = int(r * s / 3); printf "%d", n < 10 ? 10 : n }')
 control_ok=1
-${POSEMEET_CONTROL_WRAP:-} "$CONTROL" --url "ws://127.0.0.1:$port/ws" --clients "$control_clients" --room-size 10 --ops "$ops" \
+"$CONTROL" --url "ws://127.0.0.1:$port/ws" --clients "$control_clients" --room-size 10 --ops "$ops" \
   --rate "$control_rate" --burst 4 --json "$TMP/control.json" >"$TMP/control.out" 2>&1 || control_ok=0
 [ "$control_ok" = 1 ] || { echo "  the control bench failed; its last lines:" >&2; tail -5 "$TMP/control.out" >&2; }
 wait "$load20" || true
