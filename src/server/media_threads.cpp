@@ -53,10 +53,6 @@ void MediaThreads::start() {
     }
 }
 
-void MediaThreads::release() {
-    for (auto& lane : lanes_) lane->work.reset();
-}
-
 void MediaThreads::stop() {
     for (auto& lane : lanes_) {
         lane->work.reset();

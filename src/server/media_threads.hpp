@@ -26,8 +26,7 @@ public:
     ~MediaThreads();
 
     void start();
-    // Lets the threads end once their work is done (the sessions closed); stop() ends them now.
-    void release();
+    // Ends the threads' loops (at shutdown, once the sessions closed or their time is up).
     void stop();
     void join();
 

@@ -10,7 +10,7 @@
 #include "core/protocol.hpp"
 #include "server/json_text.hpp"
 #include "server/log.hpp"
-#include "server/media_threads.hpp"
+#include "server/signaling_hub_session_thread.hpp"
 #include "server/openssl_hmac.hpp"
 #include "server/sqlite_store.hpp"
 #include "server/webhook_dispatcher.hpp"
@@ -184,23 +184,13 @@ void signaling_hub::send_json(Peer& peer, const Json& message) {
     send_text(peer, json_text(message));
 }
 
-template <class Action>
-void signaling_hub::on_session_thread(const Peer& peer, Action&& action) {
-    if (MediaThreads::current() == peer.thread) {  // a control message of this thread's
-        if (auto s = peer.session.lock()) action(*s);
-        return;
-    }
-    net::post(media_executors_[peer.thread], [session = peer.session, action = std::forward<Action>(action)]() mutable {
-        if (auto s = session.lock()) action(*s);
-    });
-}
-
 void signaling_hub::send_text(Peer& peer, std::shared_ptr<const std::string> text) {
-    on_session_thread(peer, [text = std::move(text)](websocket_session& s) { s.send(text, OutgoingKind::Control); });
+    on_session_thread(peer.session, peer.thread,
+                      [text = std::move(text)](websocket_session& s) { s.send(text, OutgoingKind::Control); });
 }
 
 void signaling_hub::close_peer(Peer& peer, const websocket::close_reason& reason, bool when_sent) {
-    on_session_thread(peer, [reason, when_sent](websocket_session& s) {
+    on_session_thread(peer.session, peer.thread, [reason, when_sent](websocket_session& s) {
         if (when_sent) s.close_when_sent(reason);
         else s.close(reason);
     });
@@ -432,9 +422,8 @@ void signaling_hub::tick() {
     const std::int64_t mono = ServerClock::mono_ms();
     for (auto& [id, p] : peers_)
         if (p.queue->congested())
-            net::post(media_executors_[p.thread], [this, session = p.session] {
-                if (auto s = session.lock()) tell_congestion(*s, ServerClock::mono_ms());
-            });
+            on_session_thread(p.session, p.thread,
+                              [this](websocket_session& s) { tell_congestion(s, ServerClock::mono_ms()); });
     relay_.tick(mono);
     ControlResult result = service_.expire(now);
     settle(result, ControlCall{});

@@ -200,10 +200,11 @@ private:
     // binary), null when one went out less than a second ago.
     std::shared_ptr<const std::string> media_error(Peer& peer, protocol::ErrorCode code, const std::string& message,
                                                    std::int64_t now_ms, std::int64_t mono_ms);
-    // Runs `action(session)` on the peer's session on its thread: now when that is this
-    // thread (a control message's reply to its own thread's sessions), else by a post.
+    // Runs `action(session)` on `session`, which lives on media thread `thread`: now when
+    // that is this thread (a control message's reply, a packet for a reader of the sender's
+    // thread), else by a post there. Nothing happens if the session is gone by then.
     template <class Action>
-    void on_session_thread(const Peer& peer, Action&& action);
+    void on_session_thread(std::weak_ptr<websocket_session> session, std::size_t thread, Action&& action);
     // Informs for members on a WebSocket.
     void deliver(std::vector<Delivery>& deliveries);
 

@@ -11,6 +11,7 @@
 #include "core/protocol.hpp"
 #include "server/json_text.hpp"
 #include "server/signaling_hub.hpp"
+#include "server/signaling_hub_session_thread.hpp"
 #include "server/websocket_session.hpp"
 
 namespace posemeet::server {
@@ -69,20 +70,14 @@ void signaling_hub::on_binary(std::uint64_t id, websocket_session& self, const s
         }
     }
     for (auto& d : out) {
-        if (d.thread == self.thread()) {
-            if (auto s = d.session.lock()) {
-                s->send(std::move(d.packet), d.kind);
-                tell_congestion(*s, mono);
-            }
-            continue;
-        }
-        // A reader on another thread (it named another room than it joined): its own thread sends.
-        net::post(media_executors_[d.thread], [this, session = std::move(d.session), packet = std::move(d.packet), kind = d.kind] {
-            if (auto s = session.lock()) {
-                s->send(packet, kind);
-                tell_congestion(*s, ServerClock::mono_ms());
-            }
-        });
+        // A reader on another thread (it named another room than it joined) gets it by a post,
+        // and its congestion is judged when that runs.
+        const bool here = d.thread == self.thread();
+        on_session_thread(std::move(d.session), d.thread,
+                          [this, packet = std::move(d.packet), kind = d.kind, here, mono](websocket_session& s) mutable {
+                              s.send(std::move(packet), kind);
+                              tell_congestion(s, here ? mono : ServerClock::mono_ms());
+                          });
     }
     out.clear();  // lets go of the packet
     if (reply) self.send(std::move(reply), OutgoingKind::Control);

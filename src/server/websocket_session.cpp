@@ -199,9 +199,9 @@ void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKi
     if (!dropped_before && queue_.dropped().total() > 0)
         log_info("ws " + remote_ + ": outgoing queue full, dropping media (pose first)");
     queue_stats_->publish(queue_, mono);
-    // A reply or inform leaves now if the socket is free: it comes by a post from the hub's
-    // thread, and waiting for the write's own post would queue it a second time behind
-    // everything else this thread has due. Media wait for that post, which batches them.
+    // A reply or inform leaves now if the socket is free: the write's own post would queue it
+    // behind everything else this thread has due (a second time, when it came by a post from
+    // another thread). Media wait for that post, which batches them.
     if (kind == OutgoingKind::Control && !writing_ && !write_posted_) {
         do_write();
         return;

@@ -61,7 +61,6 @@ public:
     std::optional<CongestionReport> congestion_report(std::int64_t mono_ms) {
         return queue_.congestion_report(mono_ms);
     }
-    const OutgoingQueue& outgoing() const { return queue_; }
     // Readable on any thread.
     std::size_t thread() const { return thread_; }
     const std::shared_ptr<PublishedQueueStats>& queue_stats() const { return queue_stats_; }
