@@ -76,7 +76,7 @@ thread_cpu "$server_pid" >"$TMP/threads_start.txt"
 # this many last about as long as the media's measured window.
 ops=$(awk -v r="$control_rate" -v s="$seconds" 'BEGIN { n = int(r * s / 3); printf "%d", n < 10 ? 10 : n }')
 control_ok=1
-"$CONTROL" --url "ws://127.0.0.1:$port/ws" --clients "$control_clients" --room-size 10 --ops "$ops" \
+"$CONTROL" --url "ws://127.0.0.1:$port/ws" --server-pid "$server_pid" --clients "$control_clients" --room-size 10 --ops "$ops" \
   --rate "$control_rate" --burst 4 --json "$TMP/control.json" >"$TMP/control.out" 2>&1 || control_ok=0
 [ "$control_ok" = 1 ] || { echo "  the control bench failed; its last lines:" >&2; tail -5 "$TMP/control.out" >&2; }
 wait "$load20" || true
@@ -102,11 +102,22 @@ for (const [name, m] of Object.entries(media)) {
 }
 if (control) {
   const rtts = Object.values(control.client || {});
-  const p99 = Math.max(...rtts.map((o) => o.rtt_p99_ms || 0));
-  const med = rtts.length ? rtts.map((o) => o.rtt_median_ms).sort((a, b) => a - b)[Math.floor(rtts.length / 2)] : null;
+  const worst = Math.max(...rtts.map((o) => o.rtt_p99_ms || 0));
+  const all = control.client_all || {};
+  // The server's own time on each request (parse, handle, audit, replies and informs handed
+  // to the sockets; /api/v1/stats): what is left of the round trip is waiting, for a
+  // thread's turn or for a core.
+  const serverOps = Object.values(control.server?.websocket || {}).filter((o) => o && o.total);
+  const serverP99 = serverOps.length ? Math.max(...serverOps.map((o) => o.total.p99_us || 0)) / 1000 : null;
   console.log(`  control: ${control.sent} requests, ${control.replies} replies (${control.sent - control.replies} lost), ` +
-              `${control.timed_out ? 'timed out, ' : ''}${control.disconnects} disconnects; round trip median of the operations' medians ${f(med)} ms, ` +
-              `worst operation p99 ${f(p99)} ms; ${f(control.ops_per_s, 0)} ops/s`);
+              `${control.timed_out ? 'timed out, ' : ''}${control.disconnects} disconnects; ${f(control.ops_per_s, 0)} ops/s`);
+  console.log(`    round trip over all requests p50 ${f(all.rtt_median_ms)} ms p99 ${f(all.rtt_p99_ms)} ms; ` +
+              `the worst operation's p99 ${f(worst)} ms; the server's own time on a request, worst operation's p99 ${f(serverP99, 2)} ms`);
+  // From /proc/<pid>/schedstat over the control run: time runnable but without a core.
+  if (control.client_waiting_for_cpu_s >= 0)
+    console.log(`    waiting for a core (others had both) during the control run: the control clients ${f(control.client_waiting_for_cpu_s, 2)} s` +
+                ` (they ran ${f(control.client_on_cpu_s, 2)} s), the server's threads ${f(control.server_waiting_for_cpu_s, 2)} s` +
+                ` (they ran ${f(control.server_on_cpu_s, 2)} s)`);
 } else {
   console.log(`  control: no result (${controlOk === '1' ? 'no JSON' : 'the bench failed'}: see its output)`);
 }

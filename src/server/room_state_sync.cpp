@@ -58,18 +58,29 @@ void RoomStateSync::mark_dirty(const ControlResult& result) {
 }
 
 void RoomStateSync::persist(std::int64_t now_ms) {
+    for (const auto& room_id : take_marked_rooms()) persist_room(room_id, now_ms);
+    persist_settings(now_ms);
+}
+
+std::vector<std::string> RoomStateSync::take_marked_rooms() {
     // Ended rooms past their retention go without a change to mark: catch them here.
     for (const auto& room_id : persisted_rooms_)
         if (!service_.find_room(room_id)) mark_dirty(room_id);
-    for (const auto& room_id : dirty_rooms_) {
-        if (auto state = service_.export_room(room_id)) {
-            store_.save_room_state(room_id, state->dump(), now_ms);
-            persisted_rooms_.insert(room_id);
-        } else if (persisted_rooms_.erase(room_id)) {
-            store_.forget_room_state(room_id);
-        }
-    }
+    std::vector<std::string> rooms(dirty_rooms_.begin(), dirty_rooms_.end());
     dirty_rooms_.clear();
+    return rooms;
+}
+
+void RoomStateSync::persist_room(const std::string& room_id, std::int64_t now_ms) {
+    if (auto state = service_.export_room(room_id)) {
+        store_.save_room_state(room_id, state->dump(), now_ms);
+        persisted_rooms_.insert(room_id);
+    } else if (persisted_rooms_.erase(room_id)) {
+        store_.forget_room_state(room_id);
+    }
+}
+
+void RoomStateSync::persist_settings(std::int64_t now_ms) {
     for (const auto& room_id : dirty_settings_) {
         if (const RoomSettings* settings = service_.room_settings(room_id); settings && settings->created)
             store_.save_room_settings(room_id, settings->to_json().dump(), now_ms);

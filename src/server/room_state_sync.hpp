@@ -35,8 +35,15 @@ public:
     void mark_dirty(const std::string& room_id);
     void mark_dirty(const ControlResult& result);
     // Every tick: writes the marked rooms (and deletes those that are gone, including ended
-    // rooms forgotten after their retention, which no change marks).
+    // rooms forgotten after their retention, which no change marks) and room settings.
     void persist(std::int64_t now_ms);
+    // persist() in steps, for a caller that lets others in between (the hub takes its lock
+    // per step, so that a tick with many rooms to write never stalls the media threads for
+    // all of them at once): the rooms to write, unmarked (a change after this marks a room
+    // again, for the next tick); then each room's write; then the settings'.
+    std::vector<std::string> take_marked_rooms();
+    void persist_room(const std::string& room_id, std::int64_t now_ms);
+    void persist_settings(std::int64_t now_ms);
     // Server shutdown: writes what is marked; from now on nothing is marked, so the leaves
     // that closing every connection causes are not written.
     void stop(std::int64_t now_ms);

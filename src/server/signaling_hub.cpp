@@ -411,23 +411,35 @@ void signaling_hub::detach(std::uint64_t id, bool clean, const DropCounts& d) {
 // [SECTION] timers, restore, shutdown
 
 void signaling_hub::tick() {
-    const auto held = hold();
+    // The lock is taken per step, and per room for the rooms' writes: a tick after a busy
+    // moment (many rooms changed) held it for up to 8 ms in one go, stalling every media
+    // thread's packets and control requests behind it; one room's write takes ~0.1 ms.
     const std::int64_t now = clock_.now_ms();
-    http_.tick(now);  // a member whose long-poll is waiting is alive
-    room_service_.tick();
-    audit_endpoint_.tick();
-    audit_log_.tick(ServerClock::mono_ms());
-    invitations_.tick();
-    // Congestion notices that came due without a packet to trigger them (the "cleared" one).
-    const std::int64_t mono = ServerClock::mono_ms();
-    for (auto& [id, p] : peers_)
-        if (p.queue->congested())
-            on_session_thread(p.session, p.thread,
-                              [this](websocket_session& s) { tell_congestion(s, ServerClock::mono_ms()); });
-    relay_.tick(mono);
-    ControlResult result = service_.expire(now);
-    settle(result, ControlCall{});
-    rooms_.persist(now);
+    std::vector<std::string> rooms_to_write;
+    {
+        const auto held = hold();
+        http_.tick(now);  // a member whose long-poll is waiting is alive
+        room_service_.tick();
+        audit_endpoint_.tick();
+        audit_log_.tick(ServerClock::mono_ms());
+        invitations_.tick();
+        // Congestion notices that came due without a packet to trigger them (the "cleared" one).
+        const std::int64_t mono = ServerClock::mono_ms();
+        for (auto& [id, p] : peers_)
+            if (p.queue->congested())
+                on_session_thread(p.session, p.thread,
+                                  [this](websocket_session& s) { tell_congestion(s, ServerClock::mono_ms()); });
+        relay_.tick(mono);
+        ControlResult result = service_.expire(now);
+        settle(result, ControlCall{});
+        rooms_to_write = rooms_.take_marked_rooms();
+    }
+    for (const auto& room_id : rooms_to_write) {
+        const auto held = hold();
+        rooms_.persist_room(room_id, now);
+    }
+    const auto held = hold();
+    rooms_.persist_settings(now);
     if (webhook_dispatcher_) webhook_dispatcher_->pump();  // retries that came due
 }
 

@@ -24,8 +24,10 @@
 //   - Relayed media: on_binary() works out the recipients under the lock and sends after
 //     letting it go, directly to its own thread's sessions, by a post to any other (a
 //     connection that named another room than it joined).
-//   - The hub thread takes the lock around everything it does (ticks, the HTTP APIs).
-//     The lock is held for one control operation (~0.1 ms) or one packet's routing (~µs).
+//   - The hub thread takes the lock around each thing it does: an HTTP API call, a tick's
+//     steps, each room a tick writes to the store.
+//     The lock is held for one control operation (~0.1 ms), one room's write (~0.1 ms) or
+//     one packet's routing (~µs).
 //   - The webhook outbox and dispatcher stay the hub thread's: events found under the lock
 //     are posted to it, in order. Queue statistics come from PublishedQueueStats, which the
 //     sessions publish.

@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstdio>
 #include <deque>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -84,11 +85,19 @@ double server_cpu_seconds(int pid) {
     return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-// {on CPU, waiting for a CPU} in seconds for a task ("self" or a pid), or {-1, -1}.
+// {on CPU, waiting for a CPU} in seconds for a process ("self" or a pid), summed over its
+// threads (the process's own schedstat is its main thread's alone), or {-1, -1}.
 std::pair<double, double> schedstat(const std::string& who) {
-    std::ifstream f("/proc/" + who + "/schedstat");
-    double run = -1, wait = -1;
-    if (!(f >> run >> wait)) return {-1, -1};
+    std::error_code ec;
+    double run = 0, wait = 0;
+    bool any = false;
+    for (const auto& task : std::filesystem::directory_iterator("/proc/" + who + "/task", ec)) {
+        std::ifstream f(task.path() / "schedstat");
+        double r = 0, w = 0;
+        if (!(f >> r >> w)) continue;
+        run += r, wait += w, any = true;
+    }
+    if (!any) return {-1, -1};
     return {run / 1e9, wait / 1e9};
 }
 

@@ -41,7 +41,9 @@ const Json* server_op(const PhaseResult& r, const std::string& event) {
 
 Json phase_json(const PhaseResult& r) {
     Json ops = Json::object();
+    std::vector<double> every;  // every request's round trip, whatever its operation
     for (const auto& [event, samples] : r.rtt_us) {
+        every.insert(every.end(), samples.begin(), samples.end());
         Json codes = Json::object();
         for (const auto& [code, n] : r.codes.at(event)) codes[std::to_string(code)] = n;
         ops[event] = Json{{"replies", samples.size()},
@@ -66,6 +68,9 @@ Json phase_json(const PhaseResult& r) {
                 {"initial_requests", r.initial_requests},
                 {"initial_drain_s", r.initial_drain_s},
                 {"client", ops},
+                {"client_all", Json{{"replies", every.size()},
+                                    {"rtt_median_ms", percentile(every, 0.5) / 1000.0},
+                                    {"rtt_p99_ms", percentile(every, 0.99) / 1000.0}}},
                 {"server", r.server_stats}};
 }
 
