@@ -13,9 +13,11 @@
 # A benchmark, not a test: nothing is asserted. Usage:
 #   tools/bench_relay.sh [--seconds 15] [--warmup 3] [--loads 20x10,100x10,1x100]
 #                        [--audio-hz 0] [--idle-connections 2000 | --no-idle] [--pin]
-#                        [--threads 1,2]
+#                        [--threads 1,2] [--write-window 0,5,10]
 # --threads LIST: our server once per count of media threads (--threads N; by default it
 # runs one per core), shown as ours-1t, ours-2t...
+# --write-window LIST: our server once per --media-write-window-ms value, shown as ours-w0,
+# ours-w5... (with --threads too: every pair, ours-2t-w5...).
 # --pin: the relay on core 0 (all its threads: one core each, ours and Node alike) and the
 # generator on core 1, so that they never take each other's core. Only on a machine of your
 # own: pinned processes cannot move away from other work (shared, they got 10 % of a core).
@@ -29,7 +31,7 @@ BUILD="$ROOT/build/native"
 SERVER="${POSEMEET_BENCH_SERVER:-$BUILD/src/app/server/posemeet-server}"
 LOAD="$BUILD/src/app/relay_load/posemeet-relay-load"
 
-seconds=15 warmup=3 loads="20x10,100x10,1x100" audio_hz=0 idle_connections=2000 threads=""
+seconds=15 warmup=3 loads="20x10,100x10,1x100" audio_hz=0 idle_connections=2000 threads="" windows=""
 relay_cpu=() load_cpu=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -41,7 +43,8 @@ while [ $# -gt 0 ]; do
     --no-idle) idle_connections=0 ;;
     --pin) relay_cpu=(taskset -c 0) load_cpu=(taskset -c 1) ;;
     --threads) threads="$2"; shift ;;
-    -h | --help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --write-window) windows="$2"; shift ;;
+    -h | --help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_relay.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -66,7 +69,8 @@ trap cleanup EXIT
 # relay_port.
 start_relay() {
   local which="$1" members="$2" log="$TMP/$1.log" thread_args=() db=:memory:
-  case "$which" in ours-*t) thread_args=(--threads "${which//[^0-9]/}") ;; esac
+  [[ "$which" =~ -([0-9]+)t ]] && thread_args+=(--threads "${BASH_REMATCH[1]}")
+  [[ "$which" =~ -w([0-9]+) ]] && thread_args+=(--media-write-window-ms "${BASH_REMATCH[1]}")
   [ "$which" = ours-file ] && db="$TMP/ours-file.db"  # the server's default: an SQLite file
   if [ "$which" != baseline ]; then
     "${relay_cpu[@]}" "$SERVER" --dev --host 127.0.0.1 --port 0 --db "$db" --web-root "$TMP" \
@@ -106,6 +110,9 @@ run_load() {
 
 ours=ours
 [ -n "$threads" ] && ours=$(for n in ${threads//,/ }; do printf 'ours-%st ' "$n"; done)
+if [ -n "$windows" ]; then
+  ours=$(for o in $ours; do for w in ${windows//,/ }; do printf '%s-w%s ' "$o" "$w"; done; done)
+fi
 echo "bench_relay.sh:$([ ${#relay_cpu[@]} -gt 0 ] && echo " relay pinned to core 0, generator to core 1;") ${seconds} s measured after ${warmup} s warm-up per run; pose 166 B at 30 Hz per member$([ "$audio_hz" != 0 ] && echo ", audio 89 B at ${audio_hz} Hz"); $(nproc) cores; $(uptime | sed 's/.*load/load/')"
 for load in ${loads//,/ }; do
   rooms="${load%x*}" members="${load#*x}"

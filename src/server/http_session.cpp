@@ -188,7 +188,8 @@ void http_session::hand_over_websocket(request_type upgrade) {
             hub.release_placement(room, thread);
             return;
         }
-        std::make_shared<websocket_session>(std::move(moved), hub, config, media.timers(thread), thread, std::move(room))
+        std::make_shared<websocket_session>(std::move(moved), hub, config, media.timers(thread),
+                                            media.write_window(thread), thread, std::move(room))
             ->run(std::move(upgrade));
     });
 }

@@ -16,7 +16,10 @@ thread_local std::size_t t_media_thread = kNotMediaThread;
 }  // namespace
 
 MediaThreads::Lane::Lane(const ServerConfig& config)
-    : work(net::make_work_guard(ioc)), timers(std::make_shared<SessionTimers>(ioc.get_executor(), config)) {}
+    : work(net::make_work_guard(ioc)),
+      timers(std::make_shared<SessionTimers>(ioc.get_executor(), config)),
+      write_window(std::make_unique<MediaWriteWindow>(
+          ioc.get_executor(), std::chrono::milliseconds(config.media_write_window_ms))) {}
 
 MediaThreads::MediaThreads(std::size_t count, const ServerConfig& config) {
     for (std::size_t i = 0; i < std::max<std::size_t>(count, 1); ++i) lanes_.push_back(std::make_unique<Lane>(config));

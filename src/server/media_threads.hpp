@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "server/net.hpp"
+#include "server/media_write_window.hpp"
 #include "server/server_config.hpp"
 #include "server/session_timers.hpp"
 
@@ -35,6 +36,8 @@ public:
     net::io_context::executor_type executor(std::size_t i) { return lanes_[i]->ioc.get_executor(); }
     // The deadlines of the sessions of thread `i` (one timer per thread).
     const std::shared_ptr<SessionTimers>& timers(std::size_t i) { return lanes_[i]->timers; }
+    // Where the sessions of thread `i` hold media back (--media-write-window-ms).
+    MediaWriteWindow& write_window(std::size_t i) { return *lanes_[i]->write_window; }
 
     // The index of the media thread running the caller, if it is one.
     static std::optional<std::size_t> current();
@@ -48,6 +51,9 @@ private:
         net::io_context ioc{1};
         std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
         std::shared_ptr<SessionTimers> timers;
+        // After the io_context: its timer goes first. Sessions it still holds at the end go
+        // with it, while the hub is still there (the Server destroys the threads first).
+        std::unique_ptr<MediaWriteWindow> write_window;
         std::thread thread;
     };
     std::vector<std::unique_ptr<Lane>> lanes_;

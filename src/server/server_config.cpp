@@ -90,6 +90,10 @@ std::vector<Option> options() {
          "threads for the WebSockets (control and the media relay), rooms spread over them (default "
          "0 = one per core); HTTP has a thread of its own",
          [](C& c, const std::string& v) { return parse_number<int>(v, 0, 256, c.threads); }},
+        {"media-write-window-ms", "POSEMEET_MEDIA_WRITE_WINDOW_MS", "N",
+         "hold relayed media up to N ms so that each receiver's packets leave in one write: less "
+         "server CPU, up to N ms more latency (default 5; 0 = write at the end of each pass)",
+         [](C& c, const std::string& v) { return parse_number<int>(v, 0, 100, c.media_write_window_ms); }},
         {"max-message-bytes", "POSEMEET_MAX_MESSAGE_BYTES", "N",
          "largest WebSocket message accepted (default 65536)",
          [](C& c, const std::string& v) {

@@ -32,12 +32,14 @@ OutgoingLimits outgoing_limits(const ServerConfig& c) {
 
 websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub,
                                      const ServerConfig& config,
-                                     std::shared_ptr<SessionTimers> timers, std::size_t thread,
+                                     std::shared_ptr<SessionTimers> timers,
+                                     MediaWriteWindow& write_window, std::size_t thread,
                                      std::string placed_for)
     : thread_(thread),
       placed_for_(std::move(placed_for)),
       socket_(socket.get_executor()),
       timers_(std::move(timers)),
+      write_window_(write_window),
       hub_(hub),
       config_(config),
       reader_(config.max_message_bytes, config.hard_message_limit()),
@@ -201,12 +203,29 @@ void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKi
     queue_stats_->publish(queue_, mono);
     // A reply or inform leaves now if the socket is free: the write's own post would queue it
     // behind everything else this thread has due (a second time, when it came by a post from
-    // another thread). Media wait for that post, which batches them.
-    if (kind == OutgoingKind::Control && !writing_ && !write_posted_) {
-        do_write();
+    // another thread). It takes any media held for the write window along. Media wait for
+    // that post, which batches them, or for the window.
+    if (kind == OutgoingKind::Control) {
+        if (!writing_ && !write_posted_) do_write();
+        else schedule_write();
         return;
     }
-    schedule_write();
+    schedule_media_write();
+}
+
+void websocket_session::schedule_media_write() {
+    if (!write_window_.enabled()) {
+        schedule_write();
+        return;
+    }
+    if (writing_ || held_in_window_ || aborted_ || finished_) return;  // on_write takes them
+    held_in_window_ = true;
+    write_window_.hold(shared_from_this());
+}
+
+void websocket_session::write_held_media() {
+    held_in_window_ = false;
+    do_write();
 }
 
 void websocket_session::schedule_write() {

@@ -3,7 +3,8 @@
 // request, binary = relay frame, for the hub; pings answered; the close handshake) and
 // writes everything - messages, pongs, its keep-alive pings, the close frame - from one
 // place, so two writers can never interleave on the socket. Writes are batched: whatever
-// queued up while the loop was busy or a write was in flight goes out as one gather write.
+// queued up while the loop was busy or a write was in flight goes out as one gather write;
+// with --media-write-window-ms, media wait for the thread's window (media_write_window.hpp).
 // Size policy: a message over max_message_bytes is skipped (the hub answers 413); one over
 // the hard cap closes with 1009. Idle policy: silent for half of ws_idle_timeout_s, pinged;
 // for all of it, dropped. Outgoing queue policy (server/outgoing_queue.hpp): past the cap,
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "server/net.hpp"
+#include "server/media_write_window.hpp"
 #include "server/outgoing_queue.hpp"
 #include "server/published_queue_stats.hpp"
 #include "server/recycling_pool.hpp"
@@ -42,12 +44,15 @@ class signaling_hub;
 
 // Privately a DeadlineLanes::Hook: SessionTimers keeps its deadline without a timer of its own.
 class websocket_session : public std::enable_shared_from_this<websocket_session>,
+                          public MediaWriteWindow::Writer,
                           private DeadlineLanes::Hook {
 public:
-    // `socket` belongs to media thread `thread`'s io_context, `timers` are that thread's;
-    // `placed_for`: the room hub.place_connection() placed it for (released when it ends).
+    // `socket` belongs to media thread `thread`'s io_context, `timers` and `write_window` are
+    // that thread's; `placed_for`: the room hub.place_connection() placed it for (released
+    // when it ends).
     websocket_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config,
-                      std::shared_ptr<SessionTimers> timers, std::size_t thread, std::string placed_for);
+                      std::shared_ptr<SessionTimers> timers, MediaWriteWindow& write_window,
+                      std::size_t thread, std::string placed_for);
     ~websocket_session();
 
     // Accepts the upgrade request the HTTP session already read.
@@ -61,6 +66,8 @@ public:
     std::optional<CongestionReport> congestion_report(std::int64_t mono_ms) {
         return queue_.congestion_report(mono_ms);
     }
+    // The thread's write window closed: the media held for it are written.
+    void write_held_media() override;
     // Readable on any thread.
     std::size_t thread() const { return thread_; }
     const std::shared_ptr<PublishedQueueStats>& queue_stats() const { return queue_stats_; }
@@ -81,6 +88,8 @@ private:
     void handle(const WsReadEvent& event);
     // Starts a write soon (after the handlers already due: they may queue more for it).
     void schedule_write();
+    // Media: into the thread's write window when there is one, else schedule_write().
+    void schedule_media_write();
     void do_write();
     void on_write(error_code ec, std::size_t bytes);
     // Drops what waits and sends a close frame with `code`; then, unless `await_reply`, or
@@ -109,6 +118,7 @@ private:
     const std::string placed_for_;
     tcp::socket socket_;
     std::shared_ptr<SessionTimers> timers_;  // idle pings and timeout; close handshake timeout
+    MediaWriteWindow& write_window_;          // the thread's (it outlives every handler of ours)
     signaling_hub& hub_;
     const ServerConfig& config_;
     std::string remote_;     // ip:port, for the log
@@ -129,6 +139,7 @@ private:
     std::unique_ptr<PendingWrite> write_;
     static RecyclingPool<PendingWrite>& write_pool();  // this thread's
     bool write_posted_ = false;  // schedule_write() pending
+    bool held_in_window_ = false;  // the write window holds us
     bool writing_ = false;       // a write on the socket
     bool pong_due_ = false, ping_due_ = false;
     std::string pong_payload_;          // the latest ping's (older ones need no answer)

@@ -1,0 +1,29 @@
+// See media_write_window.hpp.
+#include "server/media_write_window.hpp"
+
+namespace posemeet::server {
+
+MediaWriteWindow::MediaWriteWindow(net::any_io_executor executor, std::chrono::milliseconds window)
+    : window_(window), timer_(std::move(executor)) {}
+
+void MediaWriteWindow::hold(std::shared_ptr<Writer> writer) {
+    held_.push_back(std::move(writer));
+    if (open_) return;
+    open_ = true;
+    timer_.expires_after(window_);
+    // A wait cancelled by this object's end (with its media thread's lane) touches nothing.
+    timer_.async_wait([this](error_code ec) {
+        if (ec != net::error::operation_aborted) close_window();
+    });
+}
+
+void MediaWriteWindow::close_window() {
+    open_ = false;
+    // Writing may hold a session again (a write that completes at once and finds more): into
+    // the next window, not this one.
+    writing_.swap(held_);
+    for (auto& writer : writing_) writer->write_held_media();
+    writing_.clear();
+}
+
+}  // namespace posemeet::server
