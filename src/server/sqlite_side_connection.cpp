@@ -19,6 +19,8 @@ sqlite3* open_sqlite_side_connection(const std::string& path, const char* schema
     char* error = nullptr;
     if (sqlite3_exec(db, "PRAGMA journal_mode=WAL;", nullptr, nullptr, &error) != SQLITE_OK ||
         sqlite3_exec(db, "PRAGMA synchronous=NORMAL;", nullptr, nullptr, &error) != SQLITE_OK ||
+        // A small page cache, as the store's (sqlite_store.cpp says why).
+        sqlite3_exec(db, "PRAGMA cache_size=-256;", nullptr, nullptr, &error) != SQLITE_OK ||
         sqlite3_exec(db, schema, nullptr, nullptr, &error) != SQLITE_OK) {
         log_error(std::string(label) + ": " + (error ? error : "schema"));
         sqlite3_free(error);

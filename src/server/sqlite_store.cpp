@@ -93,6 +93,10 @@ bool SqliteStore::open(const std::string& path, std::int64_t now_ms) {
     // is durable across process crashes, which is what an audit of a live server needs.
     exec("PRAGMA journal_mode=WAL;");
     exec("PRAGMA synchronous=NORMAL;");
+    // The page cache is SQLite's own copy of pages the OS caches anyway; 256 KB holds the
+    // b-trees' inner pages. At the default 2 MB it grew with the rows of joined members: 0.5 KB
+    // of RSS per idle joined connection (bench_relay, 2000 connections).
+    exec("PRAGMA cache_size=-256;");
     if (!exec(kSchema)) {
         close();
         return false;
