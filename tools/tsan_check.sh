@@ -4,8 +4,8 @@
 # build/native) and runs it with two media threads through every path that crosses
 # threads: media relayed within rooms placed on one thread, media of rooms spread over
 # both (connections that name no room), control operations and HTTP statistics while media
-# flow (webhooks queued for a receiver that is down), and a shutdown with everyone still
-# connected. One line per check, then
+# flow (webhooks queued for a receiver that is down), the write window sending a receiver's
+# media together, and a shutdown with everyone still connected. One line per check, then
 # "tsan: N passed, N failed". A data race reported by TSan fails the last check. (-Wno-tsan:
 # Asio's executors use std::atomic_thread_fence, which TSan does not model; GCC says so
 # once per use.)
@@ -46,9 +46,10 @@ until_ready() {
 }
 
 # Webhooks to a port nothing listens on: every event goes through the outbox (posted to the
-# hub's thread from the media threads) and its retries.
+# hub's thread from the media threads) and its retries. A write window of 20 ms (default 5):
+# a receiver's packets of that time are sure to leave together, which check 1 counts.
 start_posemeet_server tsan --threads 2 --max-participants 40 --max-connections 0 --max-connections-per-address 0 \
-  --webhook-url http://127.0.0.1:9/webhook
+  --webhook-url http://127.0.0.1:9/webhook --media-write-window-ms 20
 server=$PID port=$PORT
 
 # 1. Rooms each on one thread (the clients name their room), pose and audio.
@@ -56,6 +57,12 @@ server=$PID port=$PORT
   >"$TMP/placed.json" 2>"$TMP/placed.err"
 got=$(json "$TMP/placed.json" 'j.delivered_of_expected >= 0.99 && j.deliveries > 0 ? 1 : 0')
 check "media relayed in rooms placed on one thread each" "$([ "$got" = 1 ] && echo 0 || echo 1)" "$(tail -1 "$TMP/placed.err")"
+# Each receiver got 5 x 80 packets/s, 8 per window: held media leave in one write (the joins'
+# replies and informs, written at once, are single). Without the window: 1.2 per write.
+curl -sf "http://127.0.0.1:$port/api/v1/stats" >"$TMP/stats.json"
+per_write=$(node -e 'const t=require(process.argv[1]).media_threads;const w=t.reduce((a,x)=>a+x.writes,0),m=t.reduce((a,x)=>a+x.messages_written,0);console.log(w?(m/w).toFixed(2):0)' "$TMP/stats.json" 2>/dev/null || echo 0)
+check "the write window sends a receiver's media together ($per_write messages per write)" \
+  "$(node -e 'process.exit(Number(process.argv[1]) >= 2 ? 0 : 1)' "$per_write"; echo $?)"
 
 # 2. Rooms spread over both threads (no room named), past the mesh size (selective
 #    forwarding), while control operations and HTTP statistics run on the hub's thread.

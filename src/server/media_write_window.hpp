@@ -11,9 +11,14 @@
 // One per media thread, one timer for all its sessions: the first packet held starts the
 // window, and when it closes every session holding media writes. Control replies, informs,
 // pongs and close frames never wait (and a control write takes the held media with it).
+//
+// It also counts the thread's writes and the messages in them, window or not (readable from
+// any thread: /api/v1/stats, /metrics): messages per write is what batching buys.
 #pragma once
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -41,6 +46,14 @@ public:
     // alive until then). Once per window: the writer remembers that it is held.
     void hold(std::shared_ptr<Writer> writer);
 
+    // One write to a socket of this thread with `messages` WebSocket frames in it.
+    void count_write(std::size_t messages) {
+        writes_.fetch_add(1, std::memory_order_relaxed);
+        messages_.fetch_add(messages, std::memory_order_relaxed);
+    }
+    std::uint64_t writes() const { return writes_.load(std::memory_order_relaxed); }
+    std::uint64_t messages_written() const { return messages_.load(std::memory_order_relaxed); }
+
 private:
     void close_window();
 
@@ -49,6 +62,8 @@ private:
     std::vector<std::shared_ptr<Writer>> held_;
     std::vector<std::shared_ptr<Writer>> writing_;  // the closing window's, reused
     bool open_ = false;
+    // Written by the media thread alone, read by the hub's: no cache line bouncing.
+    std::atomic<std::uint64_t> writes_{0}, messages_{0};
 };
 
 }  // namespace posemeet::server

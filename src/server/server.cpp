@@ -71,8 +71,12 @@ bool Server::start(std::string& error) {
     }
 
     std::vector<net::any_io_executor> media_executors;
-    for (std::size_t i = 0; i < media_->count(); ++i) media_executors.emplace_back(media_->executor(i));
-    hub_->use_threads(ioc_.get_executor(), std::move(media_executors));
+    std::vector<const MediaWriteWindow*> write_windows;
+    for (std::size_t i = 0; i < media_->count(); ++i) {
+        media_executors.emplace_back(media_->executor(i));
+        write_windows.push_back(&media_->write_window(i));
+    }
+    hub_->use_threads(ioc_.get_executor(), std::move(media_executors), std::move(write_windows));
     listener_ = std::make_shared<listener>(ioc_, *hub_, config_, *media_);
     if (!listener_->open(error)) return false;
     media_->start();

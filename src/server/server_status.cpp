@@ -71,6 +71,16 @@ std::string ServerStatus::metrics_text(const Connections& c) const {
     for (std::size_t i = 0; i < c.media_threads.size(); ++i)
         m.sample("posemeet_media_thread_connections", {{"thread", std::to_string(i)}},
                  static_cast<double>(c.media_threads[i].connections));
+    m.family("posemeet_websocket_writes_total", Type::Counter,
+             "Writes to the WebSockets of each media thread (messages_written over this: messages per write)");
+    for (std::size_t i = 0; i < c.media_threads.size(); ++i)
+        m.sample("posemeet_websocket_writes_total", {{"thread", std::to_string(i)}},
+                 static_cast<double>(c.media_threads[i].writes));
+    m.family("posemeet_websocket_messages_written_total", Type::Counter,
+             "WebSocket messages written by each media thread (relayed media, replies and informs)");
+    for (std::size_t i = 0; i < c.media_threads.size(); ++i)
+        m.sample("posemeet_websocket_messages_written_total", {{"thread", std::to_string(i)}},
+                 static_cast<double>(c.media_threads[i].messages_written));
 
     // Control operations per transport and event name: count, errors, time in the hub.
     // (A family's samples must come together, after its TYPE line: one pass per family.)
@@ -140,7 +150,8 @@ Json media_threads_json(const ServerStatus::Connections& c) {
     Json out = Json::array();
     for (std::size_t i = 0; i < c.media_threads.size(); ++i)
         out.push_back(Json{{"thread", i}, {"connections", c.media_threads[i].connections},
-                           {"rooms", c.media_threads[i].rooms}});
+                           {"rooms", c.media_threads[i].rooms}, {"writes", c.media_threads[i].writes},
+                           {"messages_written", c.media_threads[i].messages_written}});
     return out;
 }
 }  // namespace

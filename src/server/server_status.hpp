@@ -34,9 +34,11 @@ public:
         std::size_t congested = 0;
         std::uint64_t congestion_notices = 0;
         protocol::Json slow_receivers = protocol::Json::array();
-        // Per media thread: the WebSockets placed on it and the rooms they named.
+        // Per media thread: the WebSockets placed on it and the rooms they named; the writes
+        // to its sockets since start and the messages in them (MediaWriteWindow).
         struct MediaThread {
             std::size_t connections = 0, rooms = 0;
+            std::uint64_t writes = 0, messages_written = 0;
         };
         std::vector<MediaThread> media_threads;
         // Webhooks: events waiting in the outbox, and attempts since start.

@@ -125,11 +125,13 @@ signaling_hub::Peer* signaling_hub::peer_of(const std::string& user_id) {
 
 // [SECTION] threads and admission
 
-void signaling_hub::use_threads(net::any_io_executor hub_executor, std::vector<net::any_io_executor> media_executors) {
+void signaling_hub::use_threads(net::any_io_executor hub_executor, std::vector<net::any_io_executor> media_executors,
+                                std::vector<const MediaWriteWindow*> write_windows) {
     const auto held = hold();
     hub_executor_ = std::move(hub_executor);
     placement_ = RoomPlacement(media_executors.size());
     media_executors_ = std::move(media_executors);
+    write_windows_ = std::move(write_windows);
 }
 
 std::size_t signaling_hub::place_connection(const std::string& room_id) {
@@ -492,8 +494,11 @@ ServerStatus::Connections signaling_hub::connections() const {
         c.webhooks_delivered = webhook_dispatcher_->delivered();
         c.webhook_failures = webhook_dispatcher_->failures();
     }
-    for (std::size_t t = 0; t < placement_.threads(); ++t)
-        c.media_threads.push_back({placement_.load(t), placement_.rooms_on(t)});
+    for (std::size_t t = 0; t < placement_.threads(); ++t) {
+        const MediaWriteWindow* w = t < write_windows_.size() ? write_windows_[t] : nullptr;
+        c.media_threads.push_back({placement_.load(t), placement_.rooms_on(t), w ? w->writes() : 0,
+                                   w ? w->messages_written() : 0});
+    }
     const std::int64_t mono = ServerClock::mono_ms();
     for (const auto& [id, p] : peers_) {
         const PublishedQueueStats& q = *p.queue;

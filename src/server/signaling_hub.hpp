@@ -51,6 +51,7 @@
 #include "server/http_form.hpp"
 #include "server/pose_thinning.hpp"
 #include "server/media_relay.hpp"
+#include "server/media_write_window.hpp"
 #include "server/net.hpp"
 #include "server/outgoing_queue.hpp"
 #include "server/published_queue_stats.hpp"
@@ -80,7 +81,8 @@ public:
     signaling_hub& operator=(const signaling_hub&) = delete;
 
     // The hub's thread and the media threads': call once, before listening.
-    void use_threads(net::any_io_executor hub_executor, std::vector<net::any_io_executor> media_executors);
+    void use_threads(net::any_io_executor hub_executor, std::vector<net::any_io_executor> media_executors,
+                     std::vector<const MediaWriteWindow*> write_windows);
     // The hub's lock, for the hub's thread around a call into the HTTP APIs below (they
     // change rooms the media threads read). Recursive: the hub's own calls take it again.
     [[nodiscard]] std::unique_lock<std::recursive_mutex> hold() const {
@@ -228,6 +230,7 @@ private:
     mutable std::recursive_mutex mutex_;  // see "Threads" above
     net::any_io_executor hub_executor_;
     std::vector<net::any_io_executor> media_executors_;  // by thread; set before they start
+    std::vector<const MediaWriteWindow*> write_windows_;  // by thread: their write counts
     RoomPlacement placement_{1};
     const ServerConfig& config_;
     SqliteStore& store_;

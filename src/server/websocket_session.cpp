@@ -254,7 +254,8 @@ void websocket_session::do_write() {
     if (pong_due_) batch.add_frame(encode_ws_frame(WsOpcode::Pong, pong_payload_));
     if (ping_due_) batch.add_frame(encode_ws_frame(WsOpcode::Ping, {}));
     pong_due_ = ping_due_ = false;
-    if (queue_.start_batch(kMaxBatchBytes) > 0)
+    const std::size_t messages = queue_.start_batch(kMaxBatchBytes);
+    if (messages > 0)
         for (const auto& item : queue_.in_flight())
             batch.add_message(item.binary() ? WsOpcode::Binary : WsOpcode::Text, *item.data);
     if (close_due_) {
@@ -269,6 +270,7 @@ void websocket_session::do_write() {
     std::vector<net::const_buffer>& buffers = write_->buffers;
     buffers.clear();
     for (const auto& span : batch.spans()) buffers.emplace_back(span.data, span.size);
+    write_window_.count_write(messages);
     writing_ = true;
     net::async_write(socket_, buffers,
                      beast::bind_front_handler(&websocket_session::on_write, shared_from_this()));
