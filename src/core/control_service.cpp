@@ -345,9 +345,9 @@ std::size_t ControlService::participant_count() const {
     return n;
 }
 
-std::vector<std::string> ControlService::relay_recipients(const ConnectionState& conn,
-                                                          const std::vector<std::uint16_t>& targets,
-                                                          MediaKind kind, std::uint16_t& sender_media_id) const {
+std::vector<const UserRecord*> ControlService::relay_recipients(const ConnectionState& conn,
+                                                                const std::vector<std::uint16_t>& targets,
+                                                                MediaKind kind, std::uint16_t& sender_media_id) const {
     const Room* room = find_room(conn.room_id);
     if (!room) return {};
     const UserRecord* me = room->find(conn.user_id);

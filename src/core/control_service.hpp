@@ -194,12 +194,13 @@ public:
     };
     std::optional<MemberInfo> member_info(const std::string& user_id) const;
 
-    // Recipients (user ids) of a relayed media packet of this kind from this connection;
-    // empty if it may not relay: not joined, or audio from a member whose mic the room has
-    // off (muted, or silenced by a mute-all). `sender_media_id` receives the id to stamp.
-    std::vector<std::string> relay_recipients(const ConnectionState& conn,
-                                              const std::vector<std::uint16_t>& targets, MediaKind kind,
-                                              std::uint16_t& sender_media_id) const;
+    // Recipients of a relayed media packet of this kind from this connection (the room's
+    // member records, valid until the room changes: Room::relay_recipients); empty if it may
+    // not relay: not joined, or audio from a member whose mic the room has off (muted, or
+    // silenced by a mute-all). `sender_media_id` receives the id to stamp.
+    std::vector<const UserRecord*> relay_recipients(const ConnectionState& conn,
+                                                    const std::vector<std::uint16_t>& targets, MediaKind kind,
+                                                    std::uint16_t& sender_media_id) const;
 
     // [SECTION] persistence across a server restart (room_persistence.cpp)
     // The room's whole state and the digests of its members' tokens (never the tokens), for

@@ -262,17 +262,18 @@ std::vector<std::string> Room::member_ids(const std::string& except) const {
     return ids;
 }
 
-std::vector<std::string> Room::relay_recipients(const std::string& sender,
-                                                const std::vector<std::uint16_t>& targets) const {
-    std::vector<std::string> out;
+std::vector<const UserRecord*> Room::relay_recipients(const std::string& sender,
+                                                      const std::vector<std::uint16_t>& targets) const {
+    std::vector<const UserRecord*> out;
     const UserRecord* from = find(sender);
     if (!from) return out;
+    out.reserve(members_.size() - 1);
     for (const auto& m : members_) {
         if (m.user_id == sender) continue;
         const bool wanted = targets.empty()
                                 ? (from->media_relay || m.media_relay)
                                 : std::find(targets.begin(), targets.end(), m.media_id) != targets.end();
-        if (wanted) out.push_back(m.user_id);
+        if (wanted) out.push_back(&m);
     }
     return out;
 }

@@ -36,8 +36,8 @@ std::optional<MediaRelay::Refusal> MediaRelay::relay(const ConnectionState& send
     set_media_sender(reinterpret_cast<std::uint8_t*>(packet->data()), sender_media_id);
     const std::shared_ptr<const std::string> shared = std::move(packet);
     auto& counts = by_kind_[static_cast<std::size_t>(kind) < by_kind_.size() ? static_cast<std::size_t>(kind) : 0];
-    for (const auto& user : recipients) {
-        if (!send(user, shared, kind)) continue;
+    for (const UserRecord* user : recipients) {
+        if (!send(user->user_id, shared, kind)) continue;
         ++relayed_;
         ++counts.packets;
         counts.bytes += shared->size();

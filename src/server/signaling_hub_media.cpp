@@ -75,8 +75,9 @@ void signaling_hub::on_binary(std::uint64_t id, websocket_session& self, const s
         const bool here = d.thread == self.thread();
         on_session_thread(std::move(d.session), d.thread,
                           [this, packet = std::move(d.packet), kind = d.kind, here, mono](websocket_session& s) mutable {
-                              s.send(std::move(packet), kind);
-                              tell_congestion(s, here ? mono : ServerClock::mono_ms());
+                              const std::int64_t now = here ? mono : ServerClock::mono_ms();
+                              s.send(std::move(packet), kind, now);
+                              tell_congestion(s, now);
                           });
     }
     out.clear();  // lets go of the packet

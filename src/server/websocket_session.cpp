@@ -2,7 +2,6 @@
 #include "server/websocket_session.hpp"
 
 #include "server/log.hpp"
-#include "server/server_clock.hpp"
 #include "server/signaling_hub.hpp"
 
 namespace posemeet::server {
@@ -186,10 +185,9 @@ void websocket_session::handle(const WsReadEvent& event) {
 
 // [SECTION] writing
 
-void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKind kind) {
+void websocket_session::send(std::shared_ptr<const std::string> data, OutgoingKind kind, std::int64_t mono) {
     if (!id_ || closing_ || close_when_sent_ || aborted_ || finished_ || !data) return;
     const bool dropped_before = queue_.dropped().total() > 0;
-    const std::int64_t mono = ServerClock::mono_ms();
     switch (queue_.push(std::move(data), kind, mono)) {
         case OutgoingQueue::PushResult::Overflow:
             abort("outgoing queue overflow (" + std::to_string(queue_.messages()) + " messages, " +

@@ -33,6 +33,7 @@
 #include "server/outgoing_queue.hpp"
 #include "server/published_queue_stats.hpp"
 #include "server/recycling_pool.hpp"
+#include "server/server_clock.hpp"
 #include "server/session_timers.hpp"
 #include "server/server_config.hpp"
 #include "server/websocket_frames.hpp"
@@ -59,8 +60,11 @@ public:
     void run(http::request<http::string_body> upgrade_request);
 
     // Queues a message: control (a reply or inform, sent as text, never dropped) or relayed
-    // media (binary, dropped by the queue's policy when the peer reads too slowly).
-    void send(std::shared_ptr<const std::string> data, OutgoingKind kind);
+    // media (binary, dropped by the queue's policy when the peer reads too slowly). `mono_ms`:
+    // now (ServerClock::mono_ms()); the relay passes the time it read the packet at, one
+    // clock read for all its recipients.
+    void send(std::shared_ptr<const std::string> data, OutgoingKind kind,
+              std::int64_t mono_ms = ServerClock::mono_ms());
     // A congestion notice due now for this receiver (OutgoingQueue::congestion_report);
     // `mono_ms` = ServerClock::mono_ms().
     std::optional<CongestionReport> congestion_report(std::int64_t mono_ms) {

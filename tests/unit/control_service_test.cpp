@@ -18,6 +18,12 @@ using protocol::Request;
 using namespace posemeet::test;
 
 namespace {
+// The ids of the member records the relay hands a packet to (ControlService::relay_recipients).
+std::vector<std::string> user_ids(const std::vector<const UserRecord*>& members) {
+    std::vector<std::string> ids;
+    for (const UserRecord* m : members) ids.push_back(m->user_id);
+    return ids;
+}
 
 constexpr std::int64_t kNow = 1'700'000'000'000;
 
@@ -367,7 +373,7 @@ TEST_CASE("relay_recipients stamps the sender's media id and refuses non-members
     s.svc.handle(native, make("vcJoinRoom", Json{{"room_id", "r1"}, {"user_name", "bot"}, {"media_relay", 1}}), kNow);
     s.join(web, "r1", "web");
     std::uint16_t mid = 0;
-    auto to = s.svc.relay_recipients(native, {}, MediaKind::Pose, mid);
+    auto to = user_ids(s.svc.relay_recipients(native, {}, MediaKind::Pose, mid));
     CHECK(to == std::vector<std::string>{web.user_id});
     CHECK(mid == s.svc.find_room("r1")->find(native.user_id)->media_id);
     std::uint16_t none = 0;
@@ -381,16 +387,16 @@ TEST_CASE("the relay carries audio only from members whose mic the room has on")
     s.svc.handle(bot, make("vcJoinRoom", Json{{"room_id", "r1"}, {"user_name", "bot"}, {"media_relay", 1},
                                                {"mic", 1}}), kNow);
     std::uint16_t mid = 0;
-    CHECK(s.svc.relay_recipients(bot, {}, MediaKind::Audio, mid) == std::vector<std::string>{host.user_id});
+    CHECK(user_ids(s.svc.relay_recipients(bot, {}, MediaKind::Audio, mid)) == std::vector<std::string>{host.user_id});
     // The host mutes everyone: from that moment the relay drops the bot's audio, pose still flows.
     s.svc.handle(host, make("vcOperateAllMic", Json{{"operate", 0}, {"operate_self_mic_permission", 0}}), kNow);
     CHECK(s.svc.relay_recipients(bot, {}, MediaKind::Audio, mid).empty());
-    CHECK(s.svc.relay_recipients(bot, {}, MediaKind::Pose, mid) == std::vector<std::string>{host.user_id});
+    CHECK(user_ids(s.svc.relay_recipients(bot, {}, MediaKind::Pose, mid)) == std::vector<std::string>{host.user_id});
     // Lifting it does not unmute anyone; the bot turns its mic on itself, and audio flows again.
     s.svc.handle(host, make("vcOperateAllMic", Json{{"operate", 1}}), kNow);
     CHECK(s.svc.relay_recipients(bot, {}, MediaKind::Audio, mid).empty());
     s.svc.handle(bot, make("vcOperateSelfMic", Json{{"operate", 1}}), kNow);
-    CHECK(s.svc.relay_recipients(bot, {}, MediaKind::Audio, mid) == std::vector<std::string>{host.user_id});
+    CHECK(user_ids(s.svc.relay_recipients(bot, {}, MediaKind::Audio, mid)) == std::vector<std::string>{host.user_id});
     s.svc.handle(bot, make("vcOperateSelfMic", Json{{"operate", 0}}), kNow);
     CHECK(s.svc.relay_recipients(bot, {}, MediaKind::Audio, mid).empty());
 }

@@ -40,6 +40,13 @@ const Notification* find_event(const Outcome& o, const std::string& event) {
 
 std::set<std::string> as_set(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
 
+// The ids of the member records the relay hands a packet to (Room::relay_recipients).
+std::vector<std::string> ids_of(const std::vector<const UserRecord*>& members) {
+    std::vector<std::string> ids;
+    for (const UserRecord* m : members) ids.push_back(m->user_id);
+    return ids;
+}
+
 std::vector<std::string> list_ids(const Json& user_list) {
     std::vector<std::string> ids;
     for (const auto& u : user_list) ids.push_back(u["user_id"]);
@@ -304,11 +311,11 @@ TEST_CASE("relay_recipients default rule: either side uses the relay") {
     room.join("web1", req("web1"), 2);
     room.join("web2", req("web2"), 3);
     // A relay user's media goes to everyone else.
-    CHECK(as_set(room.relay_recipients("native", {})) == std::set<std::string>{"web1", "web2"});
+    CHECK(as_set(ids_of(room.relay_recipients("native", {}))) == std::set<std::string>{"web1", "web2"});
     // A browser's relayed media goes only to relay users; browsers reach each other by P2P.
-    CHECK(room.relay_recipients("web1", {}) == std::vector<std::string>{"native"});
+    CHECK(ids_of(room.relay_recipients("web1", {})) == std::vector<std::string>{"native"});
     // Not a member: nothing.
-    CHECK(room.relay_recipients("stranger", {}).empty());
+    CHECK(ids_of(room.relay_recipients("stranger", {})).empty());
 }
 
 TEST_CASE("relay_recipients with explicit targets") {
@@ -317,12 +324,12 @@ TEST_CASE("relay_recipients with explicit targets") {
     room.join("b", req("b"), 2);
     room.join("c", req("c", 1), 3);
     const auto mid = [&](const char* id) { return room.find(id)->media_id; };
-    CHECK(room.relay_recipients("a", {mid("b")}) == std::vector<std::string>{"b"});
-    CHECK(as_set(room.relay_recipients("a", {mid("b"), mid("c")})) == std::set<std::string>{"b", "c"});
+    CHECK(ids_of(room.relay_recipients("a", {mid("b")})) == std::vector<std::string>{"b"});
+    CHECK(as_set(ids_of(room.relay_recipients("a", {mid("b"), mid("c")}))) == std::set<std::string>{"b", "c"});
     // The sender itself and unknown ids are never recipients.
-    CHECK(room.relay_recipients("a", {mid("a")}).empty());
-    CHECK(room.relay_recipients("a", {999}).empty());
-    CHECK(room.relay_recipients("a", {mid("a"), 999, mid("c")}) == std::vector<std::string>{"c"});
+    CHECK(ids_of(room.relay_recipients("a", {mid("a")})).empty());
+    CHECK(ids_of(room.relay_recipients("a", {999})).empty());
+    CHECK(ids_of(room.relay_recipients("a", {mid("a"), 999, mid("c")})) == std::vector<std::string>{"c"});
 }
 
 TEST_CASE("parse_join_request validates user_name and the device flags") {
