@@ -189,7 +189,8 @@ void http_session::hand_over_websocket(request_type upgrade) {
             return;
         }
         std::make_shared<websocket_session>(std::move(moved), hub, config, media.timers(thread),
-                                            media.write_window(thread), thread, std::move(room))
+                                            media.write_window(thread), media.queue_nodes(thread), thread,
+                                            std::move(room))
             ->run(std::move(upgrade));
     });
 }

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -38,6 +39,9 @@ public:
     const std::shared_ptr<SessionTimers>& timers(std::size_t i) { return lanes_[i]->timers; }
     // Where the sessions of thread `i` hold media back (--media-write-window-ms).
     MediaWriteWindow& write_window(std::size_t i) { return *lanes_[i]->write_window; }
+    // Where the sessions of thread `i` allocate their outgoing queues' entries (a pool of
+    // that thread's alone: no lock).
+    std::pmr::memory_resource& queue_nodes(std::size_t i) { return lanes_[i]->queue_nodes; }
 
     // The index of the media thread running the caller, if it is one.
     static std::optional<std::size_t> current();
@@ -48,6 +52,9 @@ public:
 private:
     struct Lane {
         explicit Lane(const ServerConfig& config);
+        // Before the io_context: the sessions destroyed with it (the handlers that still
+        // held them) give their queues' entries back to it.
+        std::pmr::unsynchronized_pool_resource queue_nodes;
         net::io_context ioc{1};
         std::optional<net::executor_work_guard<net::io_context::executor_type>> work;
         std::shared_ptr<SessionTimers> timers;

@@ -32,7 +32,8 @@ OutgoingLimits outgoing_limits(const ServerConfig& c) {
 websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub,
                                      const ServerConfig& config,
                                      std::shared_ptr<SessionTimers> timers,
-                                     MediaWriteWindow& write_window, std::size_t thread,
+                                     MediaWriteWindow& write_window,
+                                     std::pmr::memory_resource& queue_nodes, std::size_t thread,
                                      std::string placed_for)
     : thread_(thread),
       placed_for_(std::move(placed_for)),
@@ -42,7 +43,7 @@ websocket_session::websocket_session(tcp::socket&& socket, signaling_hub& hub,
       hub_(hub),
       config_(config),
       reader_(config.max_message_bytes, config.hard_message_limit()),
-      queue_(outgoing_limits(config)) {
+      queue_(outgoing_limits(config), &queue_nodes) {
     remote_ = remote_address(socket);
     client_ip_ = remote_ip(socket);
     handshake_ = std::make_unique<websocket::stream<beast::tcp_stream>>(std::move(socket));

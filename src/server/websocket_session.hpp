@@ -48,12 +48,12 @@ class websocket_session : public std::enable_shared_from_this<websocket_session>
                           public MediaWriteWindow::Writer,
                           private DeadlineLanes::Hook {
 public:
-    // `socket` belongs to media thread `thread`'s io_context, `timers` and `write_window` are
-    // that thread's; `placed_for`: the room hub.place_connection() placed it for (released
-    // when it ends).
+    // `socket` belongs to media thread `thread`'s io_context, `timers`, `write_window` and
+    // `queue_nodes` are that thread's; `placed_for`: the room hub.place_connection() placed it
+    // for (released when it ends).
     websocket_session(tcp::socket&& socket, signaling_hub& hub, const ServerConfig& config,
                       std::shared_ptr<SessionTimers> timers, MediaWriteWindow& write_window,
-                      std::size_t thread, std::string placed_for);
+                      std::pmr::memory_resource& queue_nodes, std::size_t thread, std::string placed_for);
     ~websocket_session();
 
     // Accepts the upgrade request the HTTP session already read.
