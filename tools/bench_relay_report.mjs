@@ -46,6 +46,8 @@ for (const r of idle) {
     : `; after the first ${x.idle_warmup} (RSS ${fixed(x.server_rss_warm_kib / 1024, 1)} MB then): ` +
       `${fixed(x.server_bytes_per_further_connection / 1024, 1)} KB each further one`;
   console.log(`  ${r.relay.padEnd(9)} ${x.connections} connections: RSS ${fixed(x.server_rss_before_kib / 1024, 1)} -> ` +
-    `${fixed(x.server_rss_joined_kib / 1024, 1)} MB, ${fixed(x.server_bytes_per_connection / 1024, 1)} KB each${further}`);
+    `${fixed(x.server_rss_joined_kib / 1024, 1)} MB, ${fixed(x.server_bytes_per_connection / 1024, 1)} KB each${further}` +
+    (x.server_anon_bytes_per_connection === undefined ? '' :
+      `; heap and stacks alone (RssAnon, from the first): ${fixed(x.server_anon_bytes_per_connection / 1024, 1)} KB each`));
 }
 console.log('\nmachine load during the runs: ' + runs.map((r) => `${r.load} ${r.relay}: ${r.uptime ?? '-'}`).join('; '));

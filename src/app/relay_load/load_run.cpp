@@ -63,7 +63,10 @@ std::int64_t LoadRun::now_ns() const {
 }
 
 void LoadRun::start() {
-    if (options_.server_pid) server_rss_before_kib_ = process_rss_kib(options_.server_pid);
+    if (options_.server_pid) {
+        server_rss_before_kib_ = process_rss_kib(options_.server_pid);
+        server_anon_before_kib_ = process_status_kib(options_.server_pid, "RssAnon:");
+    }
     const int total = options_.rooms * options_.members;
     members_.resize(static_cast<std::size_t>(total));
     for (int i = 0; i < total; ++i) {
@@ -257,12 +260,17 @@ void LoadRun::report_window() {
 
 void LoadRun::report_idle() {
     const long rss = options_.server_pid ? process_rss_kib(options_.server_pid) : -1;
+    // RssAnon: the heap and stacks alone, without the pages of the program and its libraries
+    // that the first connections' code paths touch (shared with every process mapping them).
+    const long anon = options_.server_pid ? process_status_kib(options_.server_pid, "RssAnon:") : -1;
     protocol::Json report = {
         {"connections", members_.size()},
         {"server_rss_before_kib", server_rss_before_kib_},
         {"server_rss_joined_kib", rss},
         {"server_bytes_per_connection",
          (rss - server_rss_before_kib_) * 1024.0 / static_cast<double>(members_.size())},
+        {"server_anon_bytes_per_connection",
+         (anon - server_anon_before_kib_) * 1024.0 / static_cast<double>(members_.size())},
     };
     if (server_rss_warm_kib_ >= 0) {
         const auto further = members_.size() - static_cast<std::size_t>(options_.idle_warmup);

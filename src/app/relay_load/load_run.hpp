@@ -94,6 +94,7 @@ class LoadRun {
     MachineJiffies machine_start_;
     double window_machine_busy_pct_ = 0;
     long server_rss_before_kib_ = 0;
+    long server_anon_before_kib_ = 0;  // RssAnon
 };
 
 }  // namespace posemeet::relay_load

@@ -26,16 +26,18 @@ double process_cpu_seconds(pid_t pid) {
     return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-long process_rss_kib(pid_t pid) {
+long process_status_kib(pid_t pid, const std::string& field) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/status");
     std::string key;
     long value = 0;
     while (in >> key) {
-        if (key == "VmRSS:") return (in >> value) ? value : -1;
+        if (key == field) return (in >> value) ? value : -1;
         std::getline(in, key);
     }
     return -1;
 }
+
+long process_rss_kib(pid_t pid) { return process_status_kib(pid, "VmRSS:"); }
 
 MachineJiffies machine_jiffies() {
     std::ifstream in("/proc/stat");

@@ -2,12 +2,16 @@
 // benchmark charges to the server under test, and to the load generator itself.
 #pragma once
 
+#include <string>
+
 #include <sys/types.h>
 
 namespace posemeet::relay_load {
 
 // User + system CPU seconds of `pid` so far; negative when /proc cannot be read.
 double process_cpu_seconds(pid_t pid);
+// A field of /proc/<pid>/status in KiB ("RssAnon:"); negative when it cannot be read.
+long process_status_kib(pid_t pid, const std::string& field);
 // VmRSS of `pid` in KiB; negative when /proc cannot be read.
 long process_rss_kib(pid_t pid);
 
