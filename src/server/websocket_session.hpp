@@ -122,7 +122,7 @@ private:
     const std::string placed_for_;
     tcp::socket socket_;
     std::shared_ptr<SessionTimers> timers_;  // idle pings and timeout; close handshake timeout
-    MediaWriteWindow& write_window_;          // the thread's (it outlives every handler of ours)
+    MediaWriteWindow& write_window_;          // the thread's: there while its loop runs
     signaling_hub& hub_;
     const ServerConfig& config_;
     std::string remote_;     // ip:port, for the log
