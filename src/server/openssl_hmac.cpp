@@ -18,6 +18,14 @@ std::array<std::uint8_t, 32> openssl_hmac_sha256(std::string_view key, std::stri
     return out;
 }
 
+bool openssl_self_test() {
+    static constexpr std::array<std::uint8_t, 32> kHmacJefe = {
+        0x5b, 0xdc, 0xc1, 0x46, 0xbf, 0x60, 0x75, 0x4e, 0x6a, 0x04, 0x24, 0x26, 0x08, 0x95, 0x75, 0xc7,
+        0x5a, 0x00, 0x3f, 0x08, 0x9d, 0x27, 0x39, 0x83, 0x9d, 0xec, 0x58, 0xb9, 0x64, 0xec, 0x38, 0x43};
+    return openssl_hmac_sha256("Jefe", "what do ya want for nothing?") == kHmacJefe &&
+           sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+}
+
 }  // namespace posemeet::server
 
 // The core's digest (core/sha256.hpp), by OpenSSL.

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "server/listener.hpp"
+#include "server/openssl_hmac.hpp"
 #include "server/log.hpp"
 #include "server/media_threads.hpp"
 
@@ -52,6 +53,11 @@ bool Server::start(std::string& error) {
         log_warn("continuing without the audit store");
     }
 
+    if (!openssl_self_test()) {
+        log_error("OpenSSL computes HMAC-SHA256 or SHA-256 wrong (the published test vectors fail): "
+                  "tokens could not be checked; not starting");
+        return false;
+    }
     hub_->restore_rooms();  // meetings a previous run left in the store come back first
     if (WebhookOutbox* outbox = hub_->webhook_outbox()) {
         // Signed with an operator's key (the development key only when there is no other).

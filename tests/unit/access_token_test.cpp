@@ -86,4 +86,11 @@ TEST_SUITE("access_token") {
         CHECK_FALSE(base64url_decode("ab=c").has_value());
         CHECK_FALSE(base64url_decode("ab+/").has_value());  // standard base64, not url
     }
+
+    TEST_CASE("the server's start-up self-test of OpenSSL passes on the published vectors") {
+        // RFC 4231 test case 2 and SHA-256("abc"): the server refuses to start when these fail.
+        CHECK(server::openssl_self_test());
+        CHECK(server::openssl_hmac_sha256("Jefe", "what do ya want for nothing?")[0] == 0x5b);
+    }
+
 }
