@@ -9,7 +9,9 @@
 #
 #   tools/load_test.sh [--seconds 60] [--pose-hz 10] [--audio-hz 50] [--speakers 2]
 #                      [--control-clients 100] [--control-rate 2] [--nice-media]
+#                      [-- SERVER FLAGS...]
 #
+# Flags after -- go to the server (-- --threads 1, -- --media-write-window-ms 10).
 # --nice-media: the media generators at nice 10, so that the server and the control
 # clients get a core when they need one (a server on a machine of its own does not share
 # its cores with a thousand simulated clients). Without it everyone competes as equals.
@@ -26,7 +28,7 @@ LOAD="$BUILD/src/app/relay_load/posemeet-relay-load"
 CONTROL="$BUILD/tests/bench/posemeet_control_bench"
 
 seconds=60 pose_hz=10 audio_hz=50 speakers=2 control_clients=100 control_rate=2
-media_nice=()
+media_nice=() server_flags=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift ;;
@@ -36,7 +38,8 @@ while [ $# -gt 0 ]; do
     --control-clients) control_clients="$2"; shift ;;
     --control-rate) control_rate="$2"; shift ;;
     --nice-media) media_nice=(nice -n 10) ;;
-    -h | --help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; server_flags=("$@"); break ;;
+    -h | --help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "load_test.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -50,7 +53,7 @@ ulimit -n "$(ulimit -Hn)" 2>/dev/null || true  # over a thousand sockets on each
 
 # shellcheck source=tools/bench_processes.sh
 . "$ROOT/tools/bench_processes.sh"
-start_posemeet_server load --max-connections 0 --max-connections-per-address 0 --max-participants 100
+start_posemeet_server load --max-connections 0 --max-connections-per-address 0 --max-participants 100 ${server_flags[@]+"${server_flags[@]}"}
 server_pid=$PID port=$PORT
 
 cpu_s() { awk '{ printf "%.2f", ($14 + $15) / 100 }' "/proc/$1/stat"; }  # utime + stime, 100 Hz ticks
