@@ -28,7 +28,7 @@ struct ServerConfig {
     int threads = 0;
     // Relayed media held back up to this long so that a receiver's packets leave in one
     // write (server/media_write_window.hpp): less CPU (a fifth less in rooms of 10, two
-    // thirds in a room of 100), 0-5 ms more latency. 0 = off.
+    // thirds in a room of 100), up to the window more latency. 0 = off.
     int media_write_window_ms = 5;
     // Per-connection token buckets (messages per second, burst).
     double control_rate = 50, control_burst = 100;

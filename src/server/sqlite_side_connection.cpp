@@ -17,11 +17,10 @@ sqlite3* open_sqlite_side_connection(const std::string& path, const char* schema
     }
     sqlite3_busy_timeout(db, 2000);
     char* error = nullptr;
-    if (sqlite3_exec(db, "PRAGMA journal_mode=WAL;", nullptr, nullptr, &error) != SQLITE_OK ||
-        sqlite3_exec(db, "PRAGMA synchronous=NORMAL;", nullptr, nullptr, &error) != SQLITE_OK ||
-        // A small page cache, as the store's (sqlite_store.cpp says why).
-        sqlite3_exec(db, "PRAGMA cache_size=-256;", nullptr, nullptr, &error) != SQLITE_OK ||
-        sqlite3_exec(db, schema, nullptr, nullptr, &error) != SQLITE_OK) {
+    bool ok = true;
+    for (const char* pragma : kSqliteConnectionPragmas)
+        ok = ok && sqlite3_exec(db, pragma, nullptr, nullptr, &error) == SQLITE_OK;
+    if (!ok || sqlite3_exec(db, schema, nullptr, nullptr, &error) != SQLITE_OK) {
         log_error(std::string(label) + ": " + (error ? error : "schema"));
         sqlite3_free(error);
         sqlite3_close(db);

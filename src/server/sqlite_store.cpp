@@ -5,6 +5,7 @@
 
 #include "core/room.hpp"
 #include "server/log.hpp"
+#include "server/sqlite_side_connection.hpp"
 
 namespace posemeet::server {
 namespace {
@@ -89,14 +90,9 @@ bool SqliteStore::open(const std::string& path, std::int64_t now_ms) {
         return false;
     }
     sqlite3_busy_timeout(db_, 2000);
-    // WAL: readers (an admin's sqlite3 shell) never block the server's writes. NORMAL sync
-    // is durable across process crashes, which is what an audit of a live server needs.
-    exec("PRAGMA journal_mode=WAL;");
-    exec("PRAGMA synchronous=NORMAL;");
-    // The page cache is SQLite's own copy of pages the OS caches anyway; 256 KB holds the
-    // b-trees' inner pages. At the default 2 MB it grew with the rows of joined members: 0.5 KB
-    // of RSS per idle joined connection (bench_relay, 2000 connections).
-    exec("PRAGMA cache_size=-256;");
+    // WAL, synchronous=NORMAL, a small page cache: kSqliteConnectionPragmas says why (an audit
+    // of a live server needs durability across process crashes, not an fsync per commit).
+    for (const char* pragma : kSqliteConnectionPragmas) exec(pragma);
     if (!exec(kSchema)) {
         close();
         return false;
