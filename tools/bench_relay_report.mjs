@@ -24,10 +24,11 @@ for (const r of loadRuns) {
     latency(x.latency_ms_p99), fixed(x.server_rss_kib / 1024, 1), fixed(x.generator_cpu_pct, 0) + ' %',
     fixed(x.machine_busy_pct, 0) + ' %']);
 }
-console.log('\nours/baseline (CPU-s/M below 1 = ours cheaper; deliv/s above 1 = ours delivered more):');
+const hasBaseline = loadRuns.some((r) => r.relay === 'baseline');
+if (hasBaseline) console.log('\nours/baseline (CPU-s/M below 1 = ours cheaper; deliv/s above 1 = ours delivered more):');
 // Ours may have run more than once (ours-1t, ours-2t: --threads): each against the baseline.
 const oursNames = [...new Set(loadRuns.map((r) => r.relay).filter((w) => w.startsWith('ours')))];
-for (const load of [...new Set(loadRuns.map((r) => r.load))]) {
+for (const load of hasBaseline ? [...new Set(loadRuns.map((r) => r.load))] : []) {
   const base = loadRuns.find((r) => r.load === load && r.relay === 'baseline')?.result;
   for (const name of oursNames) {
     const ours = loadRuns.find((r) => r.load === load && r.relay === name)?.result;
@@ -50,4 +51,25 @@ for (const r of idle) {
     (x.server_anon_bytes_per_connection === undefined ? '' :
       `; heap and stacks alone (RssAnon, from the first): ${fixed(x.server_anon_bytes_per_connection / 1024, 1)} KB each`));
 }
+
+// --scaling: one media thread at a load, two at twice the load, one at twice the load; each
+// thread held to the same share of a core.
+const byRole = (role) => runs.find((r) => r.role === role && !r.error)?.result;
+const [one, two, oneAtTwice] = ['one', 'two', 'one-at-twice'].map(byRole);
+const split = runs.find((r) => r.role === 'two')?.messages_written_per_thread;
+if (one && two) {
+  console.log('\nscaling (each media thread held to the same share of a core):');
+  console.log(`  2 threads at twice the load vs 1 thread: deliv/s ${ratio(two.deliveries_per_s, one.deliveries_per_s)} ` +
+    `(${fixed(100 * two.delivered_of_expected, 1)} % vs ${fixed(100 * one.delivered_of_expected, 1)} % delivered), ` +
+    `relay CPU ${ratio(two.server_cpu_pct, one.server_cpu_pct)}, CPU-s/M ${fixed(two.server_cpu_s_per_million, 2)} vs ` +
+    `${fixed(one.server_cpu_s_per_million, 2)}, p50 ${latency(two.latency_ms_p50)} vs ${latency(one.latency_ms_p50)} ms, ` +
+    `p99 ${latency(two.latency_ms_p99)} vs ${latency(one.latency_ms_p99)} ms` +
+    (split?.length > 1 ? `; the two threads wrote ${split.map((n) => fixed(100 * n / split.reduce((a, b) => a + b, 0), 0) + ' %').join(' / ')} of the messages` : ''));
+  if (oneAtTwice) {
+    console.log(`  1 thread at twice the load: ${fixed(100 * oneAtTwice.delivered_of_expected, 1)} % delivered, ` +
+      `p50 ${latency(oneAtTwice.latency_ms_p50)} ms, p99 ${latency(oneAtTwice.latency_ms_p99)} ms ` +
+      '(what the second core is for)');
+  }
+}
+
 console.log('\nmachine load during the runs: ' + runs.map((r) => `${r.load} ${r.relay}: ${r.uptime ?? '-'}`).join('; '));
