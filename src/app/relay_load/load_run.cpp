@@ -162,7 +162,10 @@ void LoadRun::send_packet(std::uint32_t index, int kind, std::uint16_t sequence,
     header.timestamp_ms = static_cast<std::uint32_t>(now / 1'000'000);
     std::vector<std::uint8_t> payload(std::max(bytes, kStampOffset + kStampBytes) -
                                       kMediaHeaderBytes);
-    payload[0] = 0;  // PoseFrameType::Keyframe: the relay forwards it to readers that thin poses
+    // Bits 0-1: PoseFrameType, Keyframe (0) or Delta (1): the relay may skip a delta for a
+    // reader that thins poses, never a keyframe.
+    const bool keyframe = kind != static_cast<int>(MediaKind::Pose) || sequence % options_.keyframe_every == 0;
+    payload[0] = keyframe ? 0 : 1;
     std::memcpy(&payload[1], &index, 4);
     std::memcpy(&payload[5], &now, 8);
     const auto packet = encode_media_packet(header, payload);

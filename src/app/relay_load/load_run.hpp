@@ -26,6 +26,11 @@ struct LoadOptions {
     double pose_hz = 30, audio_hz = 0;
     int speakers = -1;  // members per room that send audio (the first ones); -1 = all
     std::size_t pose_bytes = 166, audio_bytes = 89;  // media packet sizes, header included
+    // One pose in this many is marked a keyframe, the rest deltas. 1 (all keyframes): the
+    // relay's thinning (a reader's wish, off-screen tiles, a congested reader) never skips
+    // one, so every pose is owed to every reader. A browser sends mostly deltas; with more
+    // than 1, the relay may skip deltas and "delivered" counts what it chose not to send.
+    int keyframe_every = 1;
     bool idle = false;     // join, hold still, report the server's memory per connection
     // --idle: this many connections join first, and the server's memory is read again once
     // they have (the code and tables the first connections touch are then paid for), so the

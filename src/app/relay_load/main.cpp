@@ -6,6 +6,8 @@
 // --server-pid), and this program's own CPU so the reader can tell it was not the bottleneck.
 // --idle: join and hold still, then print the server's memory per joined connection (with
 // --idle-warmup N also what each connection after the first N costs).
+// --keyframe-every N: one pose in N a keyframe, the rest deltas (default 1: all keyframes,
+// which the relay never skips; see LoadOptions::keyframe_every).
 // --no-room-hint: connect to /ws without ?room=, so that the server spreads a room's
 // connections over its threads (its cross-thread path, for tools/tsan_check.sh).
 #include <boost/asio/io_context.hpp>
@@ -22,7 +24,8 @@ const char* kUsage =
     "usage: posemeet-relay-load --port P [--host 127.0.0.1] [--target posemeet|baseline]\n"
     "  [--rooms 20] [--members 10] [--seconds 15] [--warmup 3] [--pose-hz 30] [--audio-hz 0]\n"
     "  [--speakers N (per room; all by default)] [--pose-bytes 166] [--audio-bytes 89]\n"
-    "  [--server-pid PID] [--room-prefix bench] [--idle [--idle-warmup N]] [--no-room-hint]\n";
+    "  [--server-pid PID] [--room-prefix bench] [--idle [--idle-warmup N]] [--no-room-hint]\n"
+    "  [--keyframe-every 1]\n";
 
 bool parse(int argc, char** argv, posemeet::relay_load::LoadOptions& o) {
     std::string host = "127.0.0.1";
@@ -70,10 +73,12 @@ bool parse(int argc, char** argv, posemeet::relay_load::LoadOptions& o) {
             o.idle_warmup = std::atoi(value.c_str());
         else if (flag == "--room-prefix")
             o.room_prefix = value;
+        else if (flag == "--keyframe-every")
+            o.keyframe_every = std::atoi(value.c_str());
         else
             return false;
     }
-    if (port <= 0 || o.rooms <= 0 || o.members <= 0 || o.pose_hz <= 0) return false;
+    if (port <= 0 || o.rooms <= 0 || o.members <= 0 || o.pose_hz <= 0 || o.keyframe_every <= 0) return false;
     boost::system::error_code ec;
     o.endpoint.address = {boost::asio::ip::make_address(host, ec),
                           static_cast<unsigned short>(port)};
