@@ -29,4 +29,8 @@ int pose_hz_for(const VisibleMembers& visible, int max_pose_hz, const std::strin
     return max_pose_hz > 0 ? std::min(max_pose_hz, kBackgroundPoseHz) : kBackgroundPoseHz;
 }
 
+int pose_hz_while_congested(int pose_hz) {
+    return pose_hz > 0 ? std::min(pose_hz, kCongestedPoseHz) : kCongestedPoseHz;
+}
+
 }  // namespace posemeet

@@ -19,6 +19,12 @@ namespace posemeet {
 // receiver acknowledged, else its newest keyframe (core/pose_stream_codec.hpp), and
 // keyframes always pass.
 inline constexpr int kBackgroundPoseHz = 2;
+// Pose to a receiver whose outgoing queue is dropping media (it reads, or the server
+// writes, slower than the room sends): fewer, current frames instead of a queue that drops
+// most of what it takes. Pushing every pose into queues that are full is also what an
+// overloaded media thread spends itself on, starving the writes that would drain them.
+// Half the slowest tier's rate (a room of 10+ sends 10/s): less than any room sends.
+inline constexpr int kCongestedPoseHz = 5;
 // The most members a receiver may name as visible: a screen of tiles, with room to spare.
 inline constexpr std::size_t kMaxVisibleMembers = 200;
 
@@ -48,5 +54,9 @@ class VisibleMembers {
 // kBackgroundPoseHz for the others.
 int pose_hz_for(const VisibleMembers& visible, int max_pose_hz, const std::string& sender,
                 std::size_t room_members);
+
+// `pose_hz` (as pose_hz_for gives it, 0 = every pose) for a receiver whose queue is dropping
+// media: at most kCongestedPoseHz until it clears (server/outgoing_queue.hpp).
+int pose_hz_while_congested(int pose_hz);
 
 }  // namespace posemeet

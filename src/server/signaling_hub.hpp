@@ -189,7 +189,8 @@ private:
 
     Peer* find(std::uint64_t id);
     // Whether a relayed pose packet from `sender` goes to `reader` (false: it asked for fewer
-    // poses, or has `sender` off screen in a large room: core/forwarding_policy.hpp).
+    // poses, has `sender` off screen in a large room, or its queue is dropping media:
+    // core/forwarding_policy.hpp).
     bool admit_pose(Peer& reader, const std::string& packet, const std::string& sender, std::size_t room_members,
                     std::int64_t mono_ms);
     // The WebSocket connection holding `user_id`, if any (none: offline or HTTP).

@@ -86,7 +86,9 @@ void signaling_hub::on_binary(std::uint64_t id, websocket_session& self, const s
 
 bool signaling_hub::admit_pose(Peer& reader, const std::string& packet, const std::string& sender,
                                std::size_t room_members, std::int64_t mono_ms) {
-    const int max_hz = pose_hz_for(reader.conn.visible_members, reader.conn.max_pose_hz, sender, room_members);
+    int max_hz = pose_hz_for(reader.conn.visible_members, reader.conn.max_pose_hz, sender, room_members);
+    // Its queue is dropping (published by its thread; a reading a moment old will do).
+    if (reader.queue && reader.queue->congested()) max_hz = pose_hz_while_congested(max_hz);
     if (max_hz <= 0) return true;
     const auto parsed = parse_media_packet(reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size());
     if (!parsed.packet || parsed.packet->payload_size == 0) return true;

@@ -66,9 +66,12 @@ public:
     void send(std::shared_ptr<const std::string> data, OutgoingKind kind,
               std::int64_t mono_ms = ServerClock::mono_ms());
     // A congestion notice due now for this receiver (OutgoingQueue::congestion_report);
-    // `mono_ms` = ServerClock::mono_ms().
+    // `mono_ms` = ServerClock::mono_ms(). A notice may end the episode: the relay, which
+    // thins pose to a congested reader, reads that from the published figures.
     std::optional<CongestionReport> congestion_report(std::int64_t mono_ms) {
-        return queue_.congestion_report(mono_ms);
+        auto report = queue_.congestion_report(mono_ms);
+        if (report) queue_stats_->publish(queue_, mono_ms);
+        return report;
     }
     // The thread's write window closed: the media held for it are written.
     void write_held_media() override;

@@ -17,11 +17,12 @@ import * as webhooks from './webhooks.e2e.mjs';
 import * as audit from './audit.e2e.mjs';
 import * as invitations from './invitations.e2e.mjs';
 import * as large_room from './large_room.e2e.mjs';
+import * as slow_reader from './slow_reader.e2e.mjs';
 
 const h = new Harness();
 const figures = {};
 // POSEMEET_E2E_ONLY=audio,controls runs just those scenarios (while working on one).
-const all = { meeting, resilience, controls, audio, http_form, tokens, room_service, webhooks, audit, invitations, large_room, camera, ui };
+const all = { meeting, resilience, controls, audio, http_form, tokens, room_service, webhooks, audit, invitations, large_room, slow_reader, camera, ui };
 const only = (process.env.POSEMEET_E2E_ONLY || '').split(',').filter(Boolean);
 for (const scenario of only.length ? only.map((n) => all[n]) : Object.values(all)) {
   try { await scenario.run(h, figures); } catch (e) { h.crash(e); }

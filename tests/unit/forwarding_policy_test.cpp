@@ -52,6 +52,16 @@ TEST_CASE(
     CHECK(pose_hz_for(visible, 0, "other", kMaxPeerToPeerRoom) == 0);
 }
 
+TEST_CASE("pose rate to a congested receiver: at most kCongestedPoseHz, lower wishes kept") {
+    CHECK(pose_hz_while_congested(0) == kCongestedPoseHz);  // every pose -> the cap
+    CHECK(pose_hz_while_congested(30) == kCongestedPoseHz);
+    CHECK(pose_hz_while_congested(kBackgroundPoseHz) == kBackgroundPoseHz);
+    CHECK(pose_hz_while_congested(3) == 3);
+    // Fewer than any room sends (the slowest tier), more than the background rate.
+    CHECK(kCongestedPoseHz < pose_rate_for_room(100));
+    CHECK(kBackgroundPoseHz < kCongestedPoseHz);
+}
+
 TEST_CASE(
     "with the relay's thinning: a visible sender at 10/s passes whole, another at about 2/s") {
     VisibleMembers visible;

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 export function wsClient(url, timeoutMs = 15000) {
   const ws = new WebSocket(url);
   const replies = new Map(), informs = [], watchers = [], media = [];
+  const informArrivals = new Map();  // inform -> performance.now() when it came
   let nextId = 1;
   ws.on('message', (data, isBinary) => {
     if (isBinary) {  // relayed media: when it came and its kind (1 pose, 2 audio, 3 pose ack)
@@ -21,6 +22,7 @@ export function wsClient(url, timeoutMs = 15000) {
       replies.delete(m.request_id);
     } else if (m.message_type === 'inform') {
       informs.push(m);
+      informArrivals.set(m, performance.now());
       for (const w of [...watchers]) if (!w.media && w.pred(m)) { watchers.splice(watchers.indexOf(w), 1); w.resolve(m); }
     }
   });
@@ -29,8 +31,15 @@ export function wsClient(url, timeoutMs = 15000) {
   const within = (promise, what) => Promise.race([promise, new Promise((_, reject) =>
     setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms`)), timeoutMs))]);
   return {
-    // Every inform received so far, in order of arrival (read only).
+    // Every inform received so far, in order of arrival (read only), and when each came.
     informs,
+    informArrivals,
+    // The arrival times (ms, performance.now()) of every pose packet relayed to us so far.
+    poseArrivals: () => media.filter((m) => m.kind === 1).map((m) => m.at),
+    // Stops reading the socket (the server's writes back up into the kernel's buffers, then
+    // its queue for us), and starts again.
+    pause() { ws.pause(); },
+    resume() { ws.resume(); },
     // Resolves with {code, reason} once the connection has closed.
     closed,
     async request(event_name, content = {}) {
