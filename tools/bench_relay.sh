@@ -14,7 +14,7 @@
 #   tools/bench_relay.sh [--seconds 15] [--warmup 3] [--loads 20x10,100x10,1x100]
 #                        [--audio-hz 0] [--idle-connections 2000 | --no-idle] [--pin]
 #                        [--threads 1,2] [--write-window 0,5,10]
-#                        [--core-share PCT] [--scaling ROOMSxMEMBERS]
+#                        [--core-share PCT] [--scaling ROOMSxMEMBERS] [--keyframe-every 1]
 # --threads LIST: our server once per count of media threads (--threads N; by default it
 # runs one per core), shown as ours-1t, ours-2t...
 # --write-window LIST: our server once per --media-write-window-ms value, shown as ours-w0,
@@ -29,6 +29,9 @@
 # rooms, and with 1 at twice the rooms; twice the cores should carry twice the load at the
 # same cost per delivery and about the same latency, and one thread should fall behind on it.
 # Only our server runs (the baseline has one thread); --loads and the idle runs are skipped.
+# --keyframe-every N: one pose in N a keyframe, the rest deltas (the generator's flag): the
+# relay may then thin pose to a congested reader, as it does a browser's; "delivered" then
+# counts what it chose not to send. By default every pose is a keyframe, owed to everyone.
 # --pin: the relay on core 0 (all its threads: one core each, ours and Node alike) and the
 # generator on core 1, so that they never take each other's core. Only on a machine of your
 # own: pinned processes cannot move away from other work (shared, they got 10 % of a core).
@@ -43,7 +46,7 @@ SERVER="${POSEMEET_BENCH_SERVER:-$BUILD/src/app/server/posemeet-server}"
 LOAD="$BUILD/src/app/relay_load/posemeet-relay-load"
 
 seconds=15 warmup=3 loads="20x10,100x10,1x100" audio_hz=0 idle_connections=2000 threads="" windows=""
-core_share="" scaling=""
+core_share="" scaling="" keyframe_every=1
 relay_cpu=() load_cpu=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -58,7 +61,8 @@ while [ $# -gt 0 ]; do
     --write-window) windows="$2"; shift ;;
     --core-share) core_share="$2"; shift ;;
     --scaling) scaling="$2"; shift ;;
-    -h | --help) sed -n '2,38p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --keyframe-every) keyframe_every="$2"; shift ;;
+    -h | --help) sed -n '2,41p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench_relay.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
@@ -164,7 +168,7 @@ run_load() {
   local target=posemeet; [ "$which" = baseline ] && target=baseline
   local out
   if out=$("${load_cpu[@]}" "$LOAD" --port "$relay_port" --target "$target" --server-pid "$relay_pid" \
-      --rooms "$rooms" --members "$members" "$@" 2>"$TMP/load.err"); then
+      --rooms "$rooms" --members "$members" --keyframe-every "$keyframe_every" "$@" 2>"$TMP/load.err"); then
     # Ours: the messages each media thread wrote (how the rooms' work was split between them).
     local split=null
     [ "$which" = baseline ] || split=$(curl -sf "http://127.0.0.1:$relay_port/api/v1/stats" |
