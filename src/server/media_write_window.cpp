@@ -10,7 +10,8 @@ void MediaWriteWindow::hold(std::shared_ptr<Writer> writer) {
     held_.push_back(std::move(writer));
     if (open_) return;
     open_ = true;
-    timer_.expires_after(window_);
+    closes_at_ = std::chrono::steady_clock::now() + window_;
+    timer_.expires_at(closes_at_);
     // A wait cancelled by this object's end (with its media thread's lane) touches nothing.
     timer_.async_wait([this](error_code ec) {
         if (ec != net::error::operation_aborted) close_window();
@@ -19,6 +20,8 @@ void MediaWriteWindow::hold(std::shared_ptr<Writer> writer) {
 
 void MediaWriteWindow::close_window() {
     open_ = false;
+    const auto late = std::chrono::steady_clock::now() - closes_at_;
+    late_ms_.store(std::chrono::duration_cast<std::chrono::milliseconds>(late).count(), std::memory_order_relaxed);
     // Writing may hold a session again (a write that completes at once and finds more): into
     // the next window, not this one.
     writing_.swap(held_);

@@ -1,5 +1,5 @@
 // Holds relayed media back for a moment so that more packets for the same receiver leave in
-// one write (--media-write-window-ms; 0, the default, turns it off).
+// one write (--media-write-window-ms, 5 by default; 0 turns it off).
 //
 // Why: on this machine the kernel's TCP path, paid once per write, is two thirds of the
 // relay's CPU (perf: tcp_sendmsg, the loopback receive, skb alloc and free), and in a room of
@@ -13,7 +13,10 @@
 // pongs and close frames never wait (and a control write takes the held media with it).
 //
 // It also counts the thread's writes and the messages in them, window or not (readable from
-// any thread: /api/v1/stats, /metrics): messages per write is what batching buys.
+// any thread: /api/v1/stats, /metrics): messages per write is what batching buys. And it
+// tells how late its last window closed: a thread that cannot keep up with what it reads
+// runs its timers late, by about the time its backlog waits (the relay then sheds pose
+// deltas at the door: signaling_hub.hpp, "Threads").
 #pragma once
 
 #include <atomic>
@@ -53,6 +56,9 @@ public:
     }
     std::uint64_t writes() const { return writes_.load(std::memory_order_relaxed); }
     std::uint64_t messages_written() const { return messages_.load(std::memory_order_relaxed); }
+    // How long after its time the last window closed (0 until one has; readable from any
+    // thread). Only measured while media flow and the window is on.
+    std::int64_t late_ms() const { return late_ms_.load(std::memory_order_relaxed); }
 
 private:
     void close_window();
@@ -62,6 +68,8 @@ private:
     std::vector<std::shared_ptr<Writer>> held_;
     std::vector<std::shared_ptr<Writer>> writing_;  // the closing window's, reused
     bool open_ = false;
+    std::chrono::steady_clock::time_point closes_at_{};
+    std::atomic<std::int64_t> late_ms_{0};
     // Written by the media thread alone, read by the hub's: no cache line bouncing.
     std::atomic<std::uint64_t> writes_{0}, messages_{0};
 };

@@ -117,7 +117,7 @@ std::string ServerStatus::metrics_text(const Connections& c) const {
     }
     m.family("posemeet_media_dropped_total", Type::Counter,
              "Media not delivered: from a muted member, not among a large room's loudest speakers, "
-             "or dropped from a slow receiver's queue");
+             "dropped from a slow receiver's queue, or a pose delta shed by a media thread that fell behind");
     m.sample("posemeet_media_dropped_total", {{"reason", "muted"}, {"kind", "audio"}},
              static_cast<double>(relay_.audio_dropped_muted()));
     m.sample("posemeet_media_dropped_total", {{"reason", "not_loudest"}, {"kind", "audio"}},
@@ -128,6 +128,8 @@ std::string ServerStatus::metrics_text(const Connections& c) const {
              static_cast<double>(c.dropped.pose_ack));
     m.sample("posemeet_media_dropped_total", {{"reason", "slow_receiver"}, {"kind", "audio"}},
              static_cast<double>(c.dropped.audio));
+    m.sample("posemeet_media_dropped_total", {{"reason", "thread_behind"}, {"kind", "pose"}},
+             static_cast<double>(c.pose_shed_thread_behind));
     m.family("posemeet_congested_connections", Type::Gauge, "Connections whose outgoing queue drops media now");
     m.sample("posemeet_congested_connections", static_cast<double>(c.congested));
 
@@ -151,7 +153,8 @@ Json media_threads_json(const ServerStatus::Connections& c) {
     for (std::size_t i = 0; i < c.media_threads.size(); ++i)
         out.push_back(Json{{"thread", i}, {"connections", c.media_threads[i].connections},
                            {"rooms", c.media_threads[i].rooms}, {"writes", c.media_threads[i].writes},
-                           {"messages_written", c.media_threads[i].messages_written}});
+                           {"messages_written", c.media_threads[i].messages_written},
+                           {"window_late_ms", c.media_threads[i].window_late_ms}});
     return out;
 }
 }  // namespace
@@ -174,6 +177,7 @@ Json ServerStatus::stats_json(const Connections& c) const {
                                                               {"stale", c.dropped.stale}}},
                                {"congested_connections", c.congested},
                                {"congestion_notices", c.congestion_notices},
+                               {"pose_shed_thread_behind", c.pose_shed_thread_behind},
                                {"slow_receivers", c.slow_receivers}}},
                 {"media_threads", media_threads_json(c)}};
 }

@@ -33,12 +33,15 @@ public:
         DropCounts dropped;
         std::size_t congested = 0;
         std::uint64_t congestion_notices = 0;
+        std::uint64_t pose_shed_thread_behind = 0;  // pose deltas dropped at the door
         protocol::Json slow_receivers = protocol::Json::array();
         // Per media thread: the WebSockets placed on it and the rooms they named; the writes
-        // to its sockets since start and the messages in them (MediaWriteWindow).
+        // to its sockets since start and the messages in them, how late its last write
+        // window closed (MediaWriteWindow).
         struct MediaThread {
             std::size_t connections = 0, rooms = 0;
             std::uint64_t writes = 0, messages_written = 0;
+            std::int64_t window_late_ms = 0;
         };
         std::vector<MediaThread> media_threads;
         // Webhooks: events waiting in the outbox, and attempts since start.

@@ -132,6 +132,7 @@ void signaling_hub::use_threads(net::any_io_executor hub_executor, std::vector<n
     placement_ = RoomPlacement(media_executors.size());
     media_executors_ = std::move(media_executors);
     write_windows_ = std::move(write_windows);
+    pose_shedding_.assign(media_executors_.size(), PoseShedding{});
 }
 
 std::size_t signaling_hub::place_connection(const std::string& room_id) {
@@ -489,6 +490,7 @@ ServerStatus::Connections signaling_hub::connections() const {
     c.refused = connections_refused_;
     c.dropped = dropped_closed_;
     c.congestion_notices = congestion_notices_.load(std::memory_order_relaxed);
+    c.pose_shed_thread_behind = pose_shed_thread_behind_.load(std::memory_order_relaxed);
     if (webhook_outbox_) c.webhook_queue = webhook_outbox_->depth();
     if (webhook_dispatcher_) {
         c.webhooks_delivered = webhook_dispatcher_->delivered();
@@ -497,7 +499,7 @@ ServerStatus::Connections signaling_hub::connections() const {
     for (std::size_t t = 0; t < placement_.threads(); ++t) {
         const MediaWriteWindow* w = t < write_windows_.size() ? write_windows_[t] : nullptr;
         c.media_threads.push_back({placement_.load(t), placement_.rooms_on(t), w ? w->writes() : 0,
-                                   w ? w->messages_written() : 0});
+                                   w ? w->messages_written() : 0, w ? w->late_ms() : 0});
     }
     const std::int64_t mono = ServerClock::mono_ms();
     for (const auto& [id, p] : peers_) {

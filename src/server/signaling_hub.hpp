@@ -49,6 +49,7 @@
 #include "server/audit_log.hpp"
 #include "server/control_call.hpp"
 #include "server/http_form.hpp"
+#include "server/pose_shedding.hpp"
 #include "server/pose_thinning.hpp"
 #include "server/media_relay.hpp"
 #include "server/media_write_window.hpp"
@@ -231,7 +232,14 @@ private:
     mutable std::recursive_mutex mutex_;  // see "Threads" above
     net::any_io_executor hub_executor_;
     std::vector<net::any_io_executor> media_executors_;  // by thread; set before they start
-    std::vector<const MediaWriteWindow*> write_windows_;  // by thread: their write counts
+    // By thread: their write counts, and how late their windows close (set before the
+    // threads start, then only read).
+    std::vector<const MediaWriteWindow*> write_windows_;
+    // Whether media thread `thread` has fallen behind what it reads, at `mono_ms` (see
+    // on_binary). Called on that thread.
+    bool thread_behind(std::size_t thread, std::int64_t mono_ms);
+    // By thread, each touched by its own thread alone.
+    std::vector<PoseShedding> pose_shedding_;
     RoomPlacement placement_{1};
     const ServerConfig& config_;
     SqliteStore& store_;
@@ -258,6 +266,7 @@ private:
     std::uint64_t connections_refused_ = 0;
     DropCounts dropped_closed_;  // slow-receiver drops of connections that are gone
     std::atomic<std::uint64_t> congestion_notices_{0};  // told on the media threads
+    std::atomic<std::uint64_t> pose_shed_thread_behind_{0};  // on the media threads (on_binary)
     std::int64_t last_refusal_log_ms_ = -1000000;
     std::uint64_t next_id_ = 1;
     bool shutting_down_ = false;

@@ -21,6 +21,19 @@ using protocol::Event;
 using protocol::Json;
 
 namespace {
+// Bits 0-1 of a pose payload's first byte are its frame type (core/pose_stream_codec.hpp).
+// Any pose that is not a keyframe may be skipped.
+bool is_keyframe(const MediaPacketView& pose) {
+    return pose.payload_size > 0 && (pose.payload[0] & 3) == static_cast<std::uint8_t>(PoseFrameType::Keyframe);
+}
+// A relay frame (as a client sends it) around a pose that is not a keyframe.
+bool is_skippable_pose_frame(const std::uint8_t* data, std::size_t size) {
+    const auto frame = parse_relay_frame(data, size);
+    if (!frame.frame) return false;
+    const auto media = parse_media_packet(frame.frame->packet, frame.frame->packet_size);
+    return media.packet && media.packet->header.kind == MediaKind::Pose && !is_keyframe(*media.packet);
+}
+
 // A relayed packet for one reader, collected under the hub's lock and sent after it.
 struct MediaDelivery {
     std::weak_ptr<websocket_session> session;
@@ -35,11 +48,26 @@ std::vector<MediaDelivery>& media_deliveries() {
 }
 }  // namespace
 
+bool signaling_hub::thread_behind(std::size_t thread, std::int64_t mono_ms) {
+    if (thread >= pose_shedding_.size() || thread >= write_windows_.size() || !write_windows_[thread]) return false;
+    return pose_shedding_[thread].shed(write_windows_[thread]->late_ms(), mono_ms);
+}
+
 void signaling_hub::on_binary(std::uint64_t id, websocket_session& self, const std::uint8_t* data, std::size_t size) {
+    // This thread has fallen behind what it reads (server/pose_shedding.hpp): the packets it
+    // gets now were sent a while ago. Pose deltas (any pose but a keyframe) go no further -
+    // one check instead of a fan-out to every reader, which is what kept it behind - so that
+    // it catches up and voice, keyframes and control stay current. Safe for every reader: a
+    // delta references only frames all of them acknowledged, and a skipped one is never
+    // acknowledged.
+    const std::int64_t mono = ServerClock::mono_ms();
+    if (thread_behind(self.thread(), mono) && is_skippable_pose_frame(data, size)) {
+        pose_shed_thread_behind_.fetch_add(1, std::memory_order_relaxed);
+        return;
+    }
     std::vector<MediaDelivery>& out = media_deliveries();
     out.clear();
     std::shared_ptr<const std::string> reply;  // to the sender, on this thread
-    const std::int64_t mono = ServerClock::mono_ms();
     {
         const auto held = hold();
         Peer* peer = find(id);
@@ -92,9 +120,7 @@ bool signaling_hub::admit_pose(Peer& reader, const std::string& packet, const st
     if (max_hz <= 0) return true;
     const auto parsed = parse_media_packet(reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size());
     if (!parsed.packet || parsed.packet->payload_size == 0) return true;
-    // Bits 0-1 of a pose payload's first byte are its frame type (core/pose_stream_codec.hpp).
-    const bool keyframe = (parsed.packet->payload[0] & 3) == static_cast<std::uint8_t>(PoseFrameType::Keyframe);
-    return reader.pose_thinning.admit(parsed.packet->header.sender, keyframe, max_hz, mono_ms);
+    return reader.pose_thinning.admit(parsed.packet->header.sender, is_keyframe(*parsed.packet), max_hz, mono_ms);
 }
 
 void signaling_hub::on_oversized(std::uint64_t id, websocket_session& self, bool binary, std::size_t size) {

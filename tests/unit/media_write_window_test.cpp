@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <thread>
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
@@ -88,6 +89,19 @@ TEST_CASE("the window keeps a held writer alive until it writes") {
     CHECK(!watch.expired());  // the connection's last other owner may be gone by now
     ioc.run();
     CHECK(watch.expired());   // written, then let go
+}
+
+TEST_CASE("a thread busy past its window's end: the window tells how late it closed") {
+    asio::io_context ioc;
+    MediaWriteWindow window(ioc.get_executor(), 5ms);
+    CHECK(window.late_ms() == 0);  // no window has closed yet
+    auto a = std::make_shared<RecordingWriter>();
+    window.hold(a);
+    // The thread is busy with other handlers for 120 ms (what a backlog of reads does).
+    asio::post(ioc, [] { std::this_thread::sleep_for(120ms); });
+    ioc.run();
+    REQUIRE(a->writes.size() == 1);
+    CHECK(window.late_ms() >= 100);  // at least 120 - 5 ms late
 }
 
 }  // TEST_SUITE
