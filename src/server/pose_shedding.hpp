@@ -2,11 +2,15 @@
 // fallen behind what it reads, so that it catches up instead of fanning every old pose out
 // to every reader. Its write window tells how far behind it is (MediaWriteWindow::late_ms:
 // how late its last window closed, normally 0-1 ms, tens of ms on a machine saturated by
-// other work). It sheds while the windows close kBehindAfterLateMs late or more, and
-// kShedForMs after: a window's lateness measures one turn of the thread's loop, not what
-// still waits in the kernel's buffers, and shedding reads that backlog many times faster
-// than real time. Voice, keyframes and control are never shed. Pure, no I/O; one per media
-// thread, used on that thread alone.
+// other work).
+// - It sheds while the windows close kBehindAfterLateMs late or more: the poses it then
+//   reads have waited longer than a page's pose playout holds one (80 ms at the least:
+//   client/media_router.hpp), late for everyone.
+// - And kShedForMs after: a window's lateness measures one turn of the thread's loop, not
+//   what still waits in the kernel's buffers, and shedding reads that backlog many times
+//   faster than real time.
+// Voice, keyframes and control are never shed. Pure, no I/O; one per media thread, used on
+// that thread alone.
 #pragma once
 
 #include <cstdint>

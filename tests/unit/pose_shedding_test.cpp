@@ -21,13 +21,13 @@ TEST_CASE("behind: it sheds at once, while windows stay late, and 250 ms after t
     PoseShedding shedding;
     CHECK_FALSE(shedding.shed(0, 1000));
     CHECK(shedding.shed(PoseShedding::kBehindAfterLateMs, 1000));  // the first late window
-    CHECK(shedding.shed(400, 1100));                                // still behind
+    CHECK(shedding.shed(4 * PoseShedding::kBehindAfterLateMs, 1100));  // still behind
     // Caught up: its windows close on time again, yet the kernel may still hold a backlog.
     CHECK(shedding.shed(0, 1100 + PoseShedding::kShedForMs - 1));
     CHECK_FALSE(shedding.shed(0, 1100 + PoseShedding::kShedForMs));
     CHECK_FALSE(shedding.shed(0, 5000));
     // Behind again later: shedding again.
-    CHECK(shedding.shed(150, 6000));
+    CHECK(shedding.shed(PoseShedding::kBehindAfterLateMs + 50, 6000));
 }
 
 TEST_SUITE_END();
