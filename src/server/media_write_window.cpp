@@ -20,8 +20,10 @@ void MediaWriteWindow::hold(std::shared_ptr<Writer> writer) {
 
 void MediaWriteWindow::close_window() {
     open_ = false;
-    const auto late = std::chrono::steady_clock::now() - closes_at_;
-    late_ms_.store(std::chrono::duration_cast<std::chrono::milliseconds>(late).count(), std::memory_order_relaxed);
+    using std::chrono::duration_cast, std::chrono::milliseconds;
+    const auto now = std::chrono::steady_clock::now();
+    late_ms_.store(duration_cast<milliseconds>(now - closes_at_).count(), std::memory_order_relaxed);
+    closed_at_ms_.store(duration_cast<milliseconds>(now.time_since_epoch()).count(), std::memory_order_relaxed);
     // Writing may hold a session again (a write that completes at once and finds more): into
     // the next window, not this one.
     writing_.swap(held_);

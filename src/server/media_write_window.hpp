@@ -56,9 +56,11 @@ public:
     }
     std::uint64_t writes() const { return writes_.load(std::memory_order_relaxed); }
     std::uint64_t messages_written() const { return messages_.load(std::memory_order_relaxed); }
-    // How long after its time the last window closed (0 until one has; readable from any
-    // thread). Only measured while media flow and the window is on.
+    // How long after its time the last window closed (0 until one has), and when it closed
+    // (steady clock, ms: ServerClock::mono_ms). Readable from any thread; the two may be of
+    // neighbouring windows. Only measured while media are held and the window is on.
     std::int64_t late_ms() const { return late_ms_.load(std::memory_order_relaxed); }
+    std::int64_t closed_at_ms() const { return closed_at_ms_.load(std::memory_order_relaxed); }
 
 private:
     void close_window();
@@ -69,7 +71,7 @@ private:
     std::vector<std::shared_ptr<Writer>> writing_;  // the closing window's, reused
     bool open_ = false;
     std::chrono::steady_clock::time_point closes_at_{};
-    std::atomic<std::int64_t> late_ms_{0};
+    std::atomic<std::int64_t> late_ms_{0}, closed_at_ms_{0};
     // Written by the media thread alone, read by the hub's: no cache line bouncing.
     std::atomic<std::uint64_t> writes_{0}, messages_{0};
 };

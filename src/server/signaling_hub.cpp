@@ -132,7 +132,6 @@ void signaling_hub::use_threads(net::any_io_executor hub_executor, std::vector<n
     placement_ = RoomPlacement(media_executors.size());
     media_executors_ = std::move(media_executors);
     write_windows_ = std::move(write_windows);
-    pose_shedding_.assign(media_executors_.size(), PoseShedding{});
 }
 
 std::size_t signaling_hub::place_connection(const std::string& room_id) {

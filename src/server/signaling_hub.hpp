@@ -235,11 +235,9 @@ private:
     // By thread: their write counts, and how late their windows close (set before the
     // threads start, then only read).
     std::vector<const MediaWriteWindow*> write_windows_;
-    // Whether media thread `thread` has fallen behind what it reads, at `mono_ms` (see
-    // on_binary). Called on that thread.
-    bool thread_behind(std::size_t thread, std::int64_t mono_ms);
-    // By thread, each touched by its own thread alone.
-    std::vector<PoseShedding> pose_shedding_;
+    // Whether media thread `thread` has fallen behind what it reads, at `mono_ms`
+    // (server/pose_shedding.hpp; see on_binary).
+    bool thread_behind(std::size_t thread, std::int64_t mono_ms) const;
     RoomPlacement placement_{1};
     const ServerConfig& config_;
     SqliteStore& store_;

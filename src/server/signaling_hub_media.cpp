@@ -48,9 +48,10 @@ std::vector<MediaDelivery>& media_deliveries() {
 }
 }  // namespace
 
-bool signaling_hub::thread_behind(std::size_t thread, std::int64_t mono_ms) {
-    if (thread >= pose_shedding_.size() || thread >= write_windows_.size() || !write_windows_[thread]) return false;
-    return pose_shedding_[thread].shed(write_windows_[thread]->late_ms(), mono_ms);
+bool signaling_hub::thread_behind(std::size_t thread, std::int64_t mono_ms) const {
+    if (thread >= write_windows_.size() || !write_windows_[thread]) return false;
+    const MediaWriteWindow& window = *write_windows_[thread];
+    return PoseShedding::shed(window.late_ms(), window.closed_at_ms(), mono_ms);
 }
 
 void signaling_hub::on_binary(std::uint64_t id, websocket_session& self, const std::uint8_t* data, std::size_t size) {

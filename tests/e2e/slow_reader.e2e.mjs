@@ -4,12 +4,16 @@
 // current frames instead of pushing every pose into a queue that drops most of them, which
 // is also what starved an overloaded media thread's writes); once it reads again and the
 // drops stop, the episode ends, it is told, and the full rate comes back.
+// Then, on a server with its default queues, the server itself stalls (stopped for 300 ms, as
+// when its machine stalls): its media thread, behind what it reads, sheds the late pose
+// deltas at the door (counted in /api/v1/stats) and relays at the full rate again once it
+// has caught up.
 //
 // The sender floods 1,200-byte pose deltas at 1,000/s (the server's --media-rate raised for
 // it) so that the reader's kernel buffers and queue fill in seconds; everything waits on
 // events (the server's statistics, the notices), bounded only by TIMEOUT_MS.
 import WebSocket from 'ws';
-import { waitFor } from './lib/harness.mjs';
+import { sleep, waitFor } from './lib/harness.mjs';
 import { startServer } from './lib/processes.mjs';
 import { wsClient } from './lib/ws_client.mjs';
 
@@ -32,6 +36,7 @@ function poseDelta(sequence, bytes = 1200) {
 
 // A member that sends poses at `perSecond` until stop(); it reads nothing it is sent.
 async function floodingSender(wsUrl, perSecond) {
+  // (the server answers the join on this socket; everything else it sends is left unread)
   const ws = new WebSocket(`${wsUrl}?room=${ROOM}`);
   await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
   const joined = new Promise((resolve) => ws.on('message', (d, binary) => {
@@ -48,7 +53,48 @@ async function floodingSender(wsUrl, perSecond) {
   return { stop: () => { clearInterval(timer); ws.close(); } };
 }
 
-export async function run(h) {
+// The server stopped for 300 ms while a member floods poses to a reader that keeps up.
+async function stalledServer(h) {
+  // A 50 ms write window: one is open almost all the time (the sender's packets come every
+  // 10 ms), so a stall almost always catches one open, to close late.
+  const server = await startServer({ extraArgs: ['--media-rate', String(2 * SEND_PER_S), '--media-write-window-ms', '50'] });
+  const reader = wsClient(`${server.ws}?room=${ROOM}`, TIMEOUT_MS);
+  let sender = null;
+  try {
+    await reader.request('vcJoinRoom', { room_id: ROOM, user_name: 'Reader', media_relay: 1 });
+    sender = await floodingSender(server.ws, SEND_PER_S);
+    await reader.nextPoses(200);
+    const stats = async () => (await fetch(`${server.url}/api/v1/stats`)).json();
+    // Its media thread then runs the write window that was open 300 ms late, and sheds. (A
+    // stall that falls between two windows leaves none late: it is tried again, up to 10
+    // times. Right after a pose came, a window has just closed: the stall waits 25 ms, into
+    // the next one.)
+    let shed = 0, stalls = 0;
+    while (shed === 0 && stalls < 10) {
+      stalls++;
+      await reader.nextPoses(1);
+      await sleep(25);
+      server.proc.kill('SIGSTOP');
+      await sleep(300);
+      server.proc.kill('SIGCONT');
+      // Statistics are read on another thread than the media thread's: look for a while
+      // (a stall that shed nothing is simply tried again).
+      shed = (await waitFor(async () => (await stats()).media.pose_shed_thread_behind, 1000, 50)) ?? 0;
+    }
+    await reader.nextPoses(50);  // past the shedding (250 ms after the late window)
+    const recovered = await reader.nextPoses(300);
+    const rate = (recovered.length - 1) * 1000 / (recovered[recovered.length - 1] - recovered[0]);
+    h.check('a server stalled 300 ms sheds the pose deltas it reads late, then relays at the full rate again',
+      shed > 0 && rate > 300, `${shed} shed after ${stalls} stall(s), ${rate.toFixed(0)}/s after`);
+  } finally {
+    sender?.stop();
+    await reader.close();
+    await server.stop();
+  }
+}
+
+// A reader that stops reading, on a server whose queues hold 64 KB (full in a moment).
+async function slowReader(h) {
   const server = await startServer({ extraArgs: ['--media-rate', String(2 * SEND_PER_S), '--queue-max-bytes', '65536'] });
   const reader = wsClient(`${server.ws}?room=${ROOM}`, TIMEOUT_MS);
   let sender = null;
@@ -88,4 +134,9 @@ export async function run(h) {
     await reader.close();
     await server.stop();
   }
+}
+
+export async function run(h) {
+  await slowReader(h);
+  await stalledServer(h);
 }
