@@ -53,46 +53,6 @@ async function floodingSender(wsUrl, perSecond) {
   return { stop: () => { clearInterval(timer); ws.close(); } };
 }
 
-// The server stopped for 300 ms while a member floods poses to a reader that keeps up.
-async function stalledServer(h) {
-  // A 50 ms write window: one is open almost all the time (the sender's packets come every
-  // 10 ms), so a stall almost always catches one open, to close late.
-  const server = await startServer({ extraArgs: ['--media-rate', String(2 * SEND_PER_S), '--media-write-window-ms', '50'] });
-  const reader = wsClient(`${server.ws}?room=${ROOM}`, TIMEOUT_MS);
-  let sender = null;
-  try {
-    await reader.request('vcJoinRoom', { room_id: ROOM, user_name: 'Reader', media_relay: 1 });
-    sender = await floodingSender(server.ws, SEND_PER_S);
-    await reader.nextPoses(200);
-    const stats = async () => (await fetch(`${server.url}/api/v1/stats`)).json();
-    // Its media thread then runs the write window that was open 300 ms late, and sheds. (A
-    // stall that falls between two windows leaves none late: it is tried again, up to 10
-    // times. Right after a pose came, a window has just closed: the stall waits 25 ms, into
-    // the next one.)
-    let shed = 0, stalls = 0;
-    while (shed === 0 && stalls < 10) {
-      stalls++;
-      await reader.nextPoses(1);
-      await sleep(25);
-      server.proc.kill('SIGSTOP');
-      await sleep(300);
-      server.proc.kill('SIGCONT');
-      // Statistics are read on another thread than the media thread's: look for a while
-      // (a stall that shed nothing is simply tried again).
-      shed = (await waitFor(async () => (await stats()).media.pose_shed_thread_behind, 1000, 50)) ?? 0;
-    }
-    await reader.nextPoses(50);  // past the shedding (250 ms after the late window)
-    const recovered = await reader.nextPoses(300);
-    const rate = (recovered.length - 1) * 1000 / (recovered[recovered.length - 1] - recovered[0]);
-    h.check('a server stalled 300 ms sheds the pose deltas it reads late, then relays at the full rate again',
-      shed > 0 && rate > 300, `${shed} shed after ${stalls} stall(s), ${rate.toFixed(0)}/s after`);
-  } finally {
-    sender?.stop();
-    await reader.close();
-    await server.stop();
-  }
-}
-
 // A reader that stops reading, on a server whose queues hold 64 KB (full in a moment).
 async function slowReader(h) {
   const server = await startServer({ extraArgs: ['--media-rate', String(2 * SEND_PER_S), '--queue-max-bytes', '65536'] });
@@ -129,6 +89,46 @@ async function slowReader(h) {
       `${before.toFixed(0)}/s before, ${thinned} poses in the 750 ms before the episode ended`);
     h.check('once it keeps up again the episode ends and the full rate comes back',
       over.data.congested === false && afterRate > 300, `${afterRate.toFixed(0)}/s after`);
+  } finally {
+    sender?.stop();
+    await reader.close();
+    await server.stop();
+  }
+}
+
+// The server stopped for 300 ms while a member floods poses to a reader that keeps up.
+async function stalledServer(h) {
+  // A 50 ms write window: one is open almost all the time (the sender's packets come every
+  // 10 ms), so a stall almost always catches one open, to close late.
+  const server = await startServer({ extraArgs: ['--media-rate', String(2 * SEND_PER_S), '--media-write-window-ms', '50'] });
+  const reader = wsClient(`${server.ws}?room=${ROOM}`, TIMEOUT_MS);
+  let sender = null;
+  try {
+    await reader.request('vcJoinRoom', { room_id: ROOM, user_name: 'Reader', media_relay: 1 });
+    sender = await floodingSender(server.ws, SEND_PER_S);
+    await reader.nextPoses(200);
+    const stats = async () => (await fetch(`${server.url}/api/v1/stats`)).json();
+    // Its media thread then runs the write window that was open 300 ms late, and sheds. (A
+    // stall that falls between two windows leaves none late: it is tried again, up to 10
+    // times. Right after a pose came, a window has just closed: the stall waits 25 ms, into
+    // the next one.)
+    let shed = 0, stalls = 0;
+    while (shed === 0 && stalls < 10) {
+      stalls++;
+      await reader.nextPoses(1);
+      await sleep(25);
+      server.proc.kill('SIGSTOP');
+      await sleep(300);
+      server.proc.kill('SIGCONT');
+      // Statistics are read on another thread than the media thread's: look for a while
+      // (a stall that shed nothing is simply tried again).
+      shed = (await waitFor(async () => (await stats()).media.pose_shed_thread_behind, 1000, 50)) ?? 0;
+    }
+    await reader.nextPoses(50);  // past the shedding (250 ms after the late window)
+    const recovered = await reader.nextPoses(300);
+    const rate = (recovered.length - 1) * 1000 / (recovered[recovered.length - 1] - recovered[0]);
+    h.check('a server stalled 300 ms sheds the pose deltas it reads late, then relays at the full rate again',
+      shed > 0 && rate > 300, `${shed} shed after ${stalls} stall(s), ${rate.toFixed(0)}/s after`);
   } finally {
     sender?.stop();
     await reader.close();
