@@ -2,6 +2,7 @@
 #include "server/signaling_hub.hpp"
 
 #include <exception>
+#include <limits>
 #include <set>
 
 #include "core/livekit_json.hpp"
@@ -132,6 +133,7 @@ void signaling_hub::use_threads(net::any_io_executor hub_executor, std::vector<n
     placement_ = RoomPlacement(media_executors.size());
     media_executors_ = std::move(media_executors);
     write_windows_ = std::move(write_windows);
+    shedding_logged_ms_.assign(write_windows_.size(), std::numeric_limits<std::int64_t>::min() / 2);
 }
 
 std::size_t signaling_hub::place_connection(const std::string& room_id) {

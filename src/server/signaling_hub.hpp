@@ -236,8 +236,11 @@ private:
     // threads start, then only read).
     std::vector<const MediaWriteWindow*> write_windows_;
     // Whether media thread `thread` has fallen behind what it reads, at `mono_ms`
-    // (server/pose_shedding.hpp; see on_binary).
-    bool thread_behind(std::size_t thread, std::int64_t mono_ms) const;
+    // (server/pose_shedding.hpp; see on_binary). Called on that thread; tells the operator
+    // (at most once per 10 s a thread).
+    bool thread_behind(std::size_t thread, std::int64_t mono_ms);
+    // By thread, each touched by its own thread alone: when it last logged that it sheds.
+    std::vector<std::int64_t> shedding_logged_ms_;
     RoomPlacement placement_{1};
     const ServerConfig& config_;
     SqliteStore& store_;

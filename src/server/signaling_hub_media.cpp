@@ -10,6 +10,7 @@
 #include "core/pose_stream_codec.hpp"
 #include "core/protocol.hpp"
 #include "server/json_text.hpp"
+#include "server/log.hpp"
 #include "server/signaling_hub.hpp"
 #include "server/signaling_hub_session_thread.hpp"
 #include "server/websocket_session.hpp"
@@ -48,10 +49,18 @@ std::vector<MediaDelivery>& media_deliveries() {
 }
 }  // namespace
 
-bool signaling_hub::thread_behind(std::size_t thread, std::int64_t mono_ms) const {
+bool signaling_hub::thread_behind(std::size_t thread, std::int64_t mono_ms) {
     if (thread >= write_windows_.size() || !write_windows_[thread]) return false;
     const MediaWriteWindow& window = *write_windows_[thread];
-    return PoseShedding::shed(window.late_ms(), window.closed_at_ms(), mono_ms);
+    const std::int64_t late = window.late_ms();
+    if (!PoseShedding::shed(late, window.closed_at_ms(), mono_ms)) return false;
+    if (mono_ms - shedding_logged_ms_[thread] >= 10000) {
+        shedding_logged_ms_[thread] = mono_ms;
+        log_warn("media thread " + std::to_string(thread) + " fell behind what it reads (its write window closed " +
+                 std::to_string(late) + " ms late): shedding pose deltas; it needs more cores or fewer rooms " +
+                 "(pose_shed_thread_behind in /api/v1/stats)");
+    }
+    return true;
 }
 
 void signaling_hub::on_binary(std::uint64_t id, websocket_session& self, const std::uint8_t* data, std::size_t size) {

@@ -129,6 +129,8 @@ async function stalledServer(h) {
     const rate = (recovered.length - 1) * 1000 / (recovered[recovered.length - 1] - recovered[0]);
     h.check('a server stalled 300 ms sheds the pose deltas it reads late, then relays at the full rate again',
       shed > 0 && rate > 300, `${shed} shed after ${stalls} stall(s), ${rate.toFixed(0)}/s after`);
+    const warning = server.output().split('\n').find((l) => /WARN .*fell behind what it reads/.test(l));
+    h.check('...and tells the operator in its log', Boolean(warning), warning);
   } finally {
     sender?.stop();
     await reader.close();
