@@ -2,7 +2,7 @@
 // WebSocket joins, long-polls its informs, acts and is refused like any member, is turned
 // away with a wrong or empty token, moves onto a WebSocket keeping its user id, and
 // malformed or oversized bodies get a clear 400 / 413 while the server keeps serving.
-import { waitFor } from './lib/harness.mjs';
+import { ratePerSecond, waitFor } from './lib/harness.mjs';
 import { startServer, startBot } from './lib/processes.mjs';
 import { wsClient } from './lib/ws_client.mjs';
 
@@ -162,10 +162,9 @@ export async function run(h) {
     await reader.request('vcJoinRoom', { room_id: 'thin', user_name: 'Reader' });
     const poser = startBot(server.ws, { room: 'thin', name: 'Poser' });
     try {
-      const rate = (ts) => (ts.length - 1) * 1000 / (ts[ts.length - 1] - ts[0]);
-      const full = rate(await reader.nextPoses(30));
+      const full = ratePerSecond(await reader.nextPoses(30));
       const wish = await reader.request('vcSetMediaReceive', { pose_hz: 10 });
-      const thinned = rate(await reader.nextPoses(30));
+      const thinned = ratePerSecond(await reader.nextPoses(30));
       const refused = await reader.request('vcSetMediaReceive', { pose_hz: 99 });
       h.check('a reader that asks for 10 poses/s gets about that from a 30/s sender (keyframes always pass)',
         wish.code === 200 && full > 20 && thinned >= 5 && thinned <= 0.5 * full && refused.code === 400,

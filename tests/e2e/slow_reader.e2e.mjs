@@ -12,8 +12,7 @@
 // The sender floods 1,200-byte pose deltas at 1,000/s (the server's --media-rate raised for
 // it) so that the reader's kernel buffers and queue fill in seconds; everything waits on
 // events (the server's statistics, the notices), bounded only by TIMEOUT_MS.
-import WebSocket from 'ws';
-import { sleep, waitFor } from './lib/harness.mjs';
+import { ratePerSecond, sleep, waitFor } from './lib/harness.mjs';
 import { startServer } from './lib/processes.mjs';
 import { wsClient } from './lib/ws_client.mjs';
 
@@ -34,23 +33,17 @@ function poseDelta(sequence, bytes = 1200) {
   return Buffer.concat([Buffer.from([1, 0]), packet]);
 }
 
-// A member that sends poses at `perSecond` until stop(); it reads nothing it is sent.
+// A member that sends poses at `perSecond` until stop().
 async function floodingSender(wsUrl, perSecond) {
-  // (the server answers the join on this socket; everything else it sends is left unread)
-  const ws = new WebSocket(`${wsUrl}?room=${ROOM}`);
-  await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
-  const joined = new Promise((resolve) => ws.on('message', (d, binary) => {
-    if (!binary && JSON.parse(String(d)).request_id === 'join') resolve();
-  }));
-  ws.send(JSON.stringify({ v: 1, event_name: 'vcJoinRoom', request_id: 'join', content: { room_id: ROOM, user_name: 'Flood', media_relay: 1 } }));
-  await joined;
+  const ws = wsClient(`${wsUrl}?room=${ROOM}`, TIMEOUT_MS);
+  await ws.request('vcJoinRoom', { room_id: ROOM, user_name: 'Flood', media_relay: 1 });
   let sequence = 0;
   const timer = setInterval(() => {
     // Never more than ~1 s queued on our side: the server reads us at its own pace.
-    if (ws.bufferedAmount > perSecond * 1200) return;
-    for (let i = 0; i < perSecond / 100; i++) ws.send(poseDelta(sequence++));
+    if (ws.queuedBytes > perSecond * 1200) return;
+    for (let i = 0; i < perSecond / 100; i++) ws.sendBinary(poseDelta(sequence++));
   }, 10);
-  return { stop: () => { clearInterval(timer); ws.close(); } };
+  return { stop: () => { clearInterval(timer); return ws.close(); } };
 }
 
 // A reader that stops reading, on a server whose queues hold 64 KB (full in a moment).
@@ -62,8 +55,7 @@ async function slowReader(h) {
     const joined = await reader.request('vcJoinRoom', { room_id: ROOM, user_name: 'Slow', media_relay: 1 });
     const me = joined.response?.user?.user_id;
     sender = await floodingSender(server.ws, SEND_PER_S);
-    const fullRate = await reader.nextPoses(200);
-    const before = (fullRate.length - 1) * 1000 / (fullRate[fullRate.length - 1] - fullRate[0]);
+    const before = ratePerSecond(await reader.nextPoses(200));
 
     // The reader stops reading: once the kernel's buffers are full the server's queue for it
     // drops, and the server lists it as a congested slow receiver.
@@ -80,8 +72,7 @@ async function slowReader(h) {
     const over = await reader.inform((m) => m.event === 'vcOnMediaCongestion' && m.data.congested === false);
     const overAt = reader.informArrivals.get(over);
     const thinned = reader.poseArrivals().filter((t) => t >= overAt - 800 && t < overAt - 50).length;
-    const after = await reader.nextPoses(300);
-    const afterRate = (after.length - 1) * 1000 / (after[after.length - 1] - after[0]);
+    const afterRate = ratePerSecond(await reader.nextPoses(300));
     h.check('a reader that stops reading is told its media are being dropped (vcOnMediaCongestion)',
       Boolean(listed) && told.data.dropped_pose > 0, `listed ${JSON.stringify(listed)}, told ${JSON.stringify(told.data)}`);
     h.check(`while congested it gets a sender's pose at about ${CONGESTED_POSE_HZ}/s, not the ${SEND_PER_S}/s sent`,
@@ -90,7 +81,7 @@ async function slowReader(h) {
     h.check('once it keeps up again the episode ends and the full rate comes back',
       over.data.congested === false && afterRate > 300, `${afterRate.toFixed(0)}/s after`);
   } finally {
-    sender?.stop();
+    await sender?.stop();
     await reader.close();
     await server.stop();
   }
@@ -125,14 +116,13 @@ async function stalledServer(h) {
       shed = (await waitFor(async () => (await stats()).media.pose_shed_thread_behind, 1000, 50)) ?? 0;
     }
     await reader.nextPoses(50);  // past the shedding (250 ms after the late window)
-    const recovered = await reader.nextPoses(300);
-    const rate = (recovered.length - 1) * 1000 / (recovered[recovered.length - 1] - recovered[0]);
+    const rate = ratePerSecond(await reader.nextPoses(300));
     h.check('a server stalled 300 ms sheds the pose deltas it reads late, then relays at the full rate again',
       shed > 0 && rate > 300, `${shed} shed after ${stalls} stall(s), ${rate.toFixed(0)}/s after`);
     const warning = server.output().split('\n').find((l) => /WARN .*fell behind what it reads/.test(l));
     h.check('...and tells the operator in its log', Boolean(warning), warning);
   } finally {
-    sender?.stop();
+    await sender?.stop();
     await reader.close();
     await server.stop();
   }

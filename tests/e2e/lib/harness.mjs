@@ -24,6 +24,9 @@ export async function waitFor(fn, timeoutMs, intervalMs = 50) {
   }
 }
 
+// Events per second from their arrival times (ms, oldest first), e.g. wsClient's nextPoses().
+export const ratePerSecond = (times) => (times.length - 1) * 1000 / (times[times.length - 1] - times[0]);
+
 export function percentile(values, q) {
   if (!values.length) return NaN;
   const s = [...values].sort((a, b) => a - b);

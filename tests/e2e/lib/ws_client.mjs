@@ -40,6 +40,10 @@ export function wsClient(url, timeoutMs = 15000) {
     // its queue for us), and starts again.
     pause() { ws.pause(); },
     resume() { ws.resume(); },
+    // Sends a binary message (media, as a relay frame); `queuedBytes` is what is still
+    // waiting on our side.
+    sendBinary(data) { ws.send(data); },
+    get queuedBytes() { return ws.bufferedAmount; },
     // Resolves with {code, reason} once the connection has closed.
     closed,
     async request(event_name, content = {}) {
