@@ -16,7 +16,7 @@
 // any thread: /api/v1/stats, /metrics): messages per write is what batching buys. And it
 // tells how late its last window closed: a thread that cannot keep up with what it reads
 // runs its timers late, by about the time its backlog waits (the relay then sheds pose
-// deltas at the door: signaling_hub.hpp, "Threads").
+// deltas at the door: server/pose_shedding.hpp).
 #pragma once
 
 #include <atomic>

@@ -194,6 +194,10 @@ private:
     // core/forwarding_policy.hpp).
     bool admit_pose(Peer& reader, const std::string& packet, const std::string& sender, std::size_t room_members,
                     std::int64_t mono_ms);
+    // Whether media thread `thread` has fallen behind what it reads, at `mono_ms`
+    // (server/pose_shedding.hpp; see on_binary). Called on that thread; tells the operator
+    // (at most once per 10 s a thread).
+    bool thread_behind(std::size_t thread, std::int64_t mono_ms);
     // The WebSocket connection holding `user_id`, if any (none: offline or HTTP).
     Peer* peer_of(const std::string& user_id);
     // A control message (reply or inform) to a peer, or its close, on its thread.
@@ -235,10 +239,6 @@ private:
     // By thread: their write counts, and how late their windows close (set before the
     // threads start, then only read).
     std::vector<const MediaWriteWindow*> write_windows_;
-    // Whether media thread `thread` has fallen behind what it reads, at `mono_ms`
-    // (server/pose_shedding.hpp; see on_binary). Called on that thread; tells the operator
-    // (at most once per 10 s a thread).
-    bool thread_behind(std::size_t thread, std::int64_t mono_ms);
     // By thread, each touched by its own thread alone: when it last logged that it sheds.
     std::vector<std::int64_t> shedding_logged_ms_;
     RoomPlacement placement_{1};
