@@ -33,6 +33,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -144,6 +145,7 @@ struct Bot {
     std::deque<std::string> permits;  // applicants to answer (host)
     double tokens = 0;
     Clock::time_point refilled;
+    Clock::time_point next_at;  // --arrivals independent: when this client acts next
     std::uint64_t seq = 0;
     struct Pending {
         std::string event;
@@ -176,7 +178,8 @@ public:
     // `address` is `url` parsed (main checked it): where GET /api/v1/stats goes.
     Bench(const Options& o, const std::string& url, const WsUrl& address, int clients, bool sequential,
           const std::string& room_prefix)
-        : o_(o), url_(url), address_(address), clients_(clients), sequential_(sequential), room_prefix_(room_prefix) {}
+        : o_(o), url_(url), address_(address), clients_(clients), sequential_(sequential), room_prefix_(room_prefix),
+          gap_s_(o.rate) {}
 
     bool run(PhaseResult& out);
 
@@ -288,6 +291,7 @@ private:
         return true;
     }
     void pump();              // burst: everyone sends as its bucket allows
+    void pump_independent();  // each client at its own random moments
     void pump_sequential();   // baseline: one request in flight in total
     bool all_done() const;
 
@@ -298,6 +302,8 @@ private:
     bool sequential_;
     std::string room_prefix_;
     asio::io_context io_;
+    std::mt19937 random_{20261201};  // --arrivals independent: the same moments every run
+    std::exponential_distribution<double> gap_s_;
     std::vector<Bot> bots_;
     std::vector<std::vector<int>> rooms_;  // bot indices per room, join order
     std::map<int, std::uint64_t> applies_ok_;
@@ -349,6 +355,15 @@ void Bench::pump() {
         while (b.tokens >= 1.0 && send_next(b)) b.tokens -= 1.0;
     }
     first_round_ = false;
+}
+
+void Bench::pump_independent() {
+    const auto now = Clock::now();
+    for (auto& b : bots_) {
+        // Late moments (this loop was busy) are caught up, as a person's clicks would queue.
+        while (b.has_work() && now >= b.next_at && send_next(b))
+            b.next_at += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(gap_s_(random_)));
+    }
 }
 
 void Bench::pump_sequential() {
@@ -450,6 +465,8 @@ bool Bench::run(PhaseResult& out) {
         build_ops(b);
         b.tokens = o_.burst;
         b.refilled = Clock::now();
+        // The first moment too is random: a Poisson process has no start in common.
+        b.next_at = b.refilled + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(gap_s_(random_)));
     }
 
     const double cpu0 = server_cpu_seconds(o_.server_pid);
@@ -458,6 +475,7 @@ bool Bench::run(PhaseResult& out) {
     const auto self0 = schedstat("self");
     measuring_ = true;
     if (sequential_) ok = run_until([&] { return all_done(); }, o_.timeout_s, [&] { pump_sequential(); });
+    else if (o_.independent) ok = run_until([&] { return all_done(); }, o_.timeout_s, [&] { pump_independent(); });
     else ok = run_until([&] { return all_done(); }, o_.timeout_s, [&] { pump(); });
     measuring_ = false;
     out.client_cpu_s = own_cpu_seconds() - own0;
@@ -526,7 +544,7 @@ int main(int argc, char** argv) {
     if (!o.json_path.empty()) {
         Json j{{"options",
                 {{"clients", o.clients}, {"room_size", o.room_size}, {"ops", o.ops}, {"rate", o.rate},
-                 {"burst", o.burst}, {"server_limits", o.server_limits}}},
+                 {"burst", o.burst}, {"arrivals", o.independent ? "independent" : "together"}, {"server_limits", o.server_limits}}},
                {"burst", phase_json(burst)}};
         if (base_url) j["baseline"] = phase_json(base);
         std::ofstream(o.json_path) << j.dump(2) << "\n";

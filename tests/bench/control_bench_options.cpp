@@ -19,6 +19,10 @@ const char* kUsage =
     "  --ops N              operations per client (default 100)\n"
     "  --rate R             per-client pacing, operations/s (default 50 = the server's default limit)\n"
     "  --burst B            per-client pacing bucket (default 100 = the server's default burst)\n"
+    "  --arrivals together|independent\n"
+    "                       together (default): every client's bucket starts full at the same\n"
+    "                       moment and refills in step, a burst; independent: each client sends\n"
+    "                       at random moments, --rate a second on average (a Poisson process)\n"
     "  --timeout S          give up after S seconds per phase (default 120)\n"
     "  --server-pid PID     read the burst server's CPU time from /proc/PID/stat\n"
     "  --server-limits TXT  the server's rate-limit flags, printed in the report\n"
@@ -65,6 +69,8 @@ bool parse_args(int argc, char** argv, Options& o) {
         else if (arg == "--server-pid") { if (!need_num(1)) return false; o.server_pid = static_cast<int>(n); }
         else if (arg == "--server-limits") o.server_limits = value;
         else if (arg == "--json") o.json_path = value;
+        else if (arg == "--arrivals" && (value == "together" || value == "independent"))
+            o.independent = value == "independent";
         else if (arg == "--tokens" && (value == "dev" || value == "none")) o.tokens = value == "dev";
         else {
             std::fprintf(stderr, "unknown option %s\n%s", arg.c_str(), kUsage);

@@ -20,6 +20,11 @@ struct Options {
     int server_pid = 0;           // burst server's pid: its CPU time is read from /proc
     std::string server_limits;    // the flags the server was started with, for the report
     bool tokens = false;          // every join carries an access token (the development key's)
+    // How the clients time their operations. false: in step, every bucket full at the same
+    // instant and refilling together (the burst this bench is for). true: each client on its
+    // own, at random moments (a Poisson process of --rate a second, seeded), the way people in
+    // different meetings act; --burst is then unused.
+    bool independent = false;
 };
 
 // Fills `o` from argv; --help prints the usage and exits with 0; false (after saying why on

@@ -78,9 +78,13 @@ void report(const Options& o, const PhaseResult& burst, const PhaseResult* base)
     const int rooms = (o.clients + o.room_size - 1) / o.room_size;
     std::printf("\n== PoseMeet control operations: burst from %d bots vs. sequential baseline ==\n", o.clients);
     std::printf("server limits: %s\n", o.server_limits.empty() ? "(not given)" : o.server_limits.c_str());
-    std::printf("burst:    %s, %d clients in %d rooms of %d (host = first joiner), %d ops each,\n"
-                "          paced per client at %.0f/s with a burst of %.0f (ops beyond the burst wait for tokens)\n",
-                o.url.c_str(), o.clients, rooms, o.room_size, o.ops, o.rate, o.burst);
+    std::printf("burst:    %s, %d clients in %d rooms of %d (host = first joiner), %d ops each,\n",
+                o.url.c_str(), o.clients, rooms, o.room_size, o.ops);
+    if (o.independent)
+        std::printf("          each client at random moments, %g/s on average (independent arrivals, no burst)\n", o.rate);
+    else
+        std::printf("          paced per client at %.0f/s with a burst of %.0f (ops beyond the burst wait for tokens)\n",
+                    o.rate, o.burst);
     std::printf("          %llu requests (%llu host permits) -> %llu replies in %.3f s = %.0f ops/s; %llu informs read; "
                 "%d connection(s) lost%s\n",
                 static_cast<unsigned long long>(burst.sent), static_cast<unsigned long long>(burst.permits_sent),
