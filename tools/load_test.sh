@@ -15,7 +15,7 @@
 # --control-rate a second on average, as people in different meetings do; together: every
 # client's first 4 operations at the same instant, then all paced in step (a thundering herd
 # every 1/rate seconds: the queueing it makes, not the server, then sets the round trip's
-# tail; 100 clients in step on an idle server: p99 13-15 ms, independent: 0.5-1.2 ms).
+# tail; 100 clients in step on an idle server: p99 up to 14-16 ms, independent: 0.5-1.2 ms).
 #
 # Flags after -- go to the server (-- --threads 1, -- --media-write-window-ms 10).
 # --nice-media: the media generators at nice 10, so that the server and the control
@@ -46,7 +46,7 @@ while [ $# -gt 0 ]; do
     --nice-media) media_nice=(nice -n 10) ;;
     --control-arrivals) control_arrivals="$2"; shift ;;
     --) shift; server_flags=("$@"); break ;;
-    -h | --help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "load_test.sh: unknown argument $1 (--help)" >&2; exit 2 ;;
   esac
   shift
