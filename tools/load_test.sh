@@ -44,7 +44,11 @@ while [ $# -gt 0 ]; do
     --control-clients) control_clients="$2"; shift ;;
     --control-rate) control_rate="$2"; shift ;;
     --nice-media) media_nice=(nice -n 10) ;;
-    --control-arrivals) control_arrivals="$2"; shift ;;
+    --control-arrivals)
+      case "$2" in independent | together) control_arrivals="$2" ;;
+        *) echo "load_test.sh: --control-arrivals is independent or together, not '$2'" >&2; exit 2 ;;
+      esac
+      shift ;;
     --) shift; server_flags=("$@"); break ;;
     -h | --help) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "load_test.sh: unknown argument $1 (--help)" >&2; exit 2 ;;

@@ -10,6 +10,9 @@
 // vcSharePermissionApply; hosts: vcOperateOtherMic, vcOperateAllMic, vcOperateSelfMic,
 // vcOperateSelfCamera, vcSendMessage, vcGetUserList, and a vcSharePermissionPermit
 // (permit 0) for every vcOnSharePermissionApply they receive.
+// With --arrivals independent there is no burst: each client sends at random moments, --rate
+// a second on average (tools/load_test.sh's control clients, as people in many meetings act);
+// the figures are reported under the same names.
 // Baseline: one room of R on an idle server, the same mix, one request in flight on the
 // whole server at a time (the members take turns), so every operation has the same
 // fan-out as in the burst but no concurrency.
