@@ -543,4 +543,8 @@ std::optional<PoseAck> PoseStreamDecoder::ack(std::uint16_t stream) const {
     return ack;
 }
 
+bool is_pose_keyframe(const std::uint8_t* payload, std::size_t size) {
+    return size > 0 && (payload[0] & kTypeMask) == static_cast<std::uint8_t>(PoseFrameType::Keyframe);
+}
+
 }  // namespace posemeet

@@ -58,6 +58,10 @@ constexpr int kMaxReferenceDistance = kPoseHistoryFrames - 1;
 
 enum class PoseFrameType : std::uint8_t { Keyframe = 0, Delta = 1 };
 
+// Whether a pose payload is a keyframe, from its first byte alone (no decoding): what a relay
+// needs to choose which poses it may skip (a delta; never a keyframe). False when empty.
+bool is_pose_keyframe(const std::uint8_t* payload, std::size_t size);
+
 // The last kPoseHistoryFrames decoded frames of one stream, by frame id (a ring: frame id
 // modulo its size picks the slot, and each slot remembers its full id).
 class PoseFrameHistory {

@@ -22,17 +22,14 @@ using protocol::Event;
 using protocol::Json;
 
 namespace {
-// Bits 0-1 of a pose payload's first byte are its frame type (core/pose_stream_codec.hpp).
-// Any pose that is not a keyframe may be skipped.
-bool is_keyframe(const MediaPacketView& pose) {
-    return pose.payload_size > 0 && (pose.payload[0] & 3) == static_cast<std::uint8_t>(PoseFrameType::Keyframe);
-}
-// A relay frame (as a client sends it) around a pose that is not a keyframe.
+// A relay frame (as a client sends it) around a pose that is not a keyframe: any such pose
+// may be skipped.
 bool is_skippable_pose_frame(const std::uint8_t* data, std::size_t size) {
     const auto frame = parse_relay_frame(data, size);
     if (!frame.frame) return false;
     const auto media = parse_media_packet(frame.frame->packet, frame.frame->packet_size);
-    return media.packet && media.packet->header.kind == MediaKind::Pose && !is_keyframe(*media.packet);
+    return media.packet && media.packet->header.kind == MediaKind::Pose &&
+           !is_pose_keyframe(media.packet->payload, media.packet->payload_size);
 }
 
 // A relayed packet for one reader, collected under the hub's lock and sent after it.
@@ -130,7 +127,8 @@ bool signaling_hub::admit_pose(Peer& reader, const std::string& packet, const st
     if (max_hz <= 0) return true;
     const auto parsed = parse_media_packet(reinterpret_cast<const std::uint8_t*>(packet.data()), packet.size());
     if (!parsed.packet || parsed.packet->payload_size == 0) return true;
-    return reader.pose_thinning.admit(parsed.packet->header.sender, is_keyframe(*parsed.packet), max_hz, mono_ms);
+    const bool keyframe = is_pose_keyframe(parsed.packet->payload, parsed.packet->payload_size);
+    return reader.pose_thinning.admit(parsed.packet->header.sender, keyframe, max_hz, mono_ms);
 }
 
 void signaling_hub::on_oversized(std::uint64_t id, websocket_session& self, bool binary, std::size_t size) {

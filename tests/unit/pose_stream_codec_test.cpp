@@ -259,6 +259,18 @@ TEST_CASE(
     CHECK(dec.stats().missing_reference == static_cast<std::uint64_t>(undecodable));
 }
 
+TEST_CASE("is_pose_keyframe tells a keyframe from a delta by its first byte, whatever its flags") {
+    PoseStreamEncoder enc;
+    auto key = enc.encode(synthetic(0), 0, 0, {});
+    auto delta = enc.encode(synthetic(33), 1, 33, {});
+    REQUIRE(key.type == PoseFrameType::Keyframe);
+    REQUIRE(delta.type == PoseFrameType::Delta);
+    REQUIRE(delta.payload[0] != static_cast<std::uint8_t>(PoseFrameType::Delta));  // flags set
+    CHECK(is_pose_keyframe(key.payload.data(), key.payload.size()));
+    CHECK_FALSE(is_pose_keyframe(delta.payload.data(), delta.payload.size()));
+    CHECK_FALSE(is_pose_keyframe(key.payload.data(), 0));  // empty: nothing to trust
+}
+
 TEST_CASE(
     "keyframe recovery: a receiver missing a reference asks, and the next frame is a keyframe") {
     PoseStreamEncoder enc;

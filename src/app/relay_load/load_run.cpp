@@ -13,6 +13,7 @@
 
 #include "app/relay_load/process_usage.hpp"
 #include "core/media_packet.hpp"
+#include "core/pose_stream_codec.hpp"
 #include "core/protocol.hpp"
 
 namespace posemeet::relay_load {
@@ -165,7 +166,7 @@ void LoadRun::send_packet(std::uint32_t index, int kind, std::uint16_t sequence,
     // Bits 0-1: PoseFrameType, Keyframe (0) or Delta (1): the relay may skip a delta for a
     // reader that thins poses, never a keyframe.
     const bool keyframe = kind != static_cast<int>(MediaKind::Pose) || sequence % options_.keyframe_every == 0;
-    payload[0] = keyframe ? 0 : 1;
+    payload[0] = static_cast<std::uint8_t>(keyframe ? PoseFrameType::Keyframe : PoseFrameType::Delta);
     std::memcpy(&payload[1], &index, 4);
     std::memcpy(&payload[5], &now, 8);
     const auto packet = encode_media_packet(header, payload);
