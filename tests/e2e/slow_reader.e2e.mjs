@@ -33,6 +33,9 @@ function poseDelta(sequence, bytes = 1200) {
   return Buffer.concat([Buffer.from([1, 0]), packet]);
 }
 
+// The server's /api/v1/stats now.
+const serverStats = async (server) => (await fetch(`${server.url}/api/v1/stats`)).json();
+
 // A member that sends poses at `perSecond` until stop().
 async function floodingSender(wsUrl, perSecond) {
   const ws = wsClient(`${wsUrl}?room=${ROOM}`, TIMEOUT_MS);
@@ -60,8 +63,7 @@ async function slowReader(h) {
     // The reader stops reading: once the kernel's buffers are full the server's queue for it
     // drops, and the server lists it as a congested slow receiver.
     reader.pause();
-    const stats = async () => (await fetch(`${server.url}/api/v1/stats`)).json();
-    const listed = await waitFor(async () => (await stats()).media.slow_receivers.find((r) => r.user_id === me && r.congested),
+    const listed = await waitFor(async () => (await serverStats(server)).media.slow_receivers.find((r) => r.user_id === me && r.congested),
       TIMEOUT_MS, 100);
     reader.resume();
 
@@ -98,7 +100,6 @@ async function stalledServer(h) {
     await reader.request('vcJoinRoom', { room_id: ROOM, user_name: 'Reader', media_relay: 1 });
     sender = await floodingSender(server.ws, SEND_PER_S);
     await reader.nextPoses(200);
-    const stats = async () => (await fetch(`${server.url}/api/v1/stats`)).json();
     // Its media thread then runs the write window that was open 300 ms late, and sheds. (A
     // stall that falls between two windows leaves none late: it is tried again, up to 10
     // times. Right after a pose came, a window has just closed: the stall waits 25 ms, into
@@ -113,7 +114,7 @@ async function stalledServer(h) {
       server.proc.kill('SIGCONT');
       // Statistics are read on another thread than the media thread's: look for a while
       // (a stall that shed nothing is simply tried again).
-      shed = (await waitFor(async () => (await stats()).media.pose_shed_thread_behind, 1000, 50)) ?? 0;
+      shed = (await waitFor(async () => (await serverStats(server)).media.pose_shed_thread_behind, 1000, 50)) ?? 0;
     }
     await reader.nextPoses(50);  // past the shedding (250 ms after the late window)
     const rate = ratePerSecond(await reader.nextPoses(300));
