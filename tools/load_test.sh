@@ -89,8 +89,8 @@ thread_cpu "$server_pid" >"$TMP/threads_start.txt"
 # A client's operations take ~3x their pacing (the hosts answer share requests in turn), or
 # ~4x at independent moments (each of a host's answers waits for its next moment): this many
 # end within the media's measured window, so that every request meets the whole load.
-share=3; [ "$control_arrivals" = independent ] && share=4
-ops=$(awk -v r="$control_rate" -v s="$seconds" -v k="$share" 'BEGIN { n = int(r * s / k); printf "%d", n < 10 ? 10 : n }')
+ops_pacings=3; [ "$control_arrivals" = independent ] && ops_pacings=4
+ops=$(awk -v r="$control_rate" -v s="$seconds" -v k="$ops_pacings" 'BEGIN { n = int(r * s / k); printf "%d", n < 10 ? 10 : n }')
 control_ok=1
 "$CONTROL" --url "ws://127.0.0.1:$port/ws" --server-pid "$server_pid" --clients "$control_clients" --room-size 10 --ops "$ops" \
   --rate "$control_rate" --burst 4 --arrivals "$control_arrivals" --json "$TMP/control.json" >"$TMP/control.out" 2>&1 || control_ok=0
